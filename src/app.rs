@@ -1,0 +1,68 @@
+//! The HTML shell and the route table.
+
+use crate::ui::page_context;
+use crate::ui::pages::{
+    admin::AdminPage, home::HomePage, login::LoginPage, not_found::NotFoundPage,
+    profile::ProfilePage, register::RegisterPage,
+};
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+/// Brand colour of the header bar and the installed app's title bar.
+pub const THEME_COLOR: &str = "#1c1a17";
+
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let prefs = page_context().prefs;
+    let sidebar = if prefs.sidebar_collapsed {
+        "collapsed"
+    } else {
+        "open"
+    };
+    view! {
+        <!DOCTYPE html>
+        <html lang="en" data-theme=prefs.theme.as_str() data-sidebar=sidebar>
+            <head>
+                <meta charset="utf-8" />
+                <meta
+                    name="viewport"
+                    content="width=device-width, initial-scale=1, viewport-fit=cover"
+                />
+                <meta name="theme-color" content=THEME_COLOR />
+                <meta name="color-scheme" content="light dark" />
+                <meta name="description" content="Your private AI chat server" />
+                <link rel="manifest" href="/manifest.webmanifest" />
+                <link rel="icon" href="/favicon.ico" sizes="any" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <link rel="apple-touch-icon" href="/icons/apple-touch-icon.png" />
+                <script src="/app.js" defer></script>
+                <HydrationScripts options islands=true />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/backrooms.css" />
+        <Title formatter=|page: String| {
+            if page.is_empty() { "Backrooms".to_string() } else { format!("{page} · Backrooms") }
+        } />
+        <Router>
+            <Routes fallback=NotFoundPage>
+                <Route path=path!("/") view=HomePage />
+                <Route path=path!("/login") view=LoginPage />
+                <Route path=path!("/register") view=RegisterPage />
+                <Route path=path!("/profile") view=ProfilePage />
+                <Route path=path!("/admin") view=AdminPage />
+            </Routes>
+        </Router>
+    }
+}

@@ -1,0 +1,7 @@
+//! Shared data shapes (serde only): what the server sends and the UI shows.
+
+pub mod prefs;
+pub mod user;
+
+pub use prefs::{Theme, UiPrefs};
+pub use user::{AdminSettings, Role, SessionUser, UserProfile};

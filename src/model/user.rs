@@ -1,0 +1,67 @@
+use serde::{Deserialize, Serialize};
+
+/// What an account may do. The first account is `Admin`; later ones `User`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Admin,
+    User,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::User => "user",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        match s {
+            "admin" => Some(Role::Admin),
+            "user" => Some(Role::User),
+            _ => None,
+        }
+    }
+}
+
+/// The signed-in account as every page and `GET /api/users/profile` see it.
+/// Never carries the password hash: the server row type is separate.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserProfile {
+    pub id: i64,
+    pub username: String,
+    pub role: Role,
+    /// Unix seconds.
+    pub created_at: i64,
+}
+
+impl UserProfile {
+    pub fn is_admin(&self) -> bool {
+        self.role == Role::Admin
+    }
+}
+
+/// Body of register/login answers: `{"id","username","role"}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionUser {
+    pub id: i64,
+    pub username: String,
+    pub role: Role,
+}
+
+impl From<&UserProfile> for SessionUser {
+    fn from(p: &UserProfile) -> Self {
+        SessionUser {
+            id: p.id,
+            username: p.username.clone(),
+            role: p.role,
+        }
+    }
+}
+
+/// Instance-wide settings an admin can change.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdminSettings {
+    pub registration_open: bool,
+}

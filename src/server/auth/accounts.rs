@@ -1,0 +1,145 @@
+//! Account flows shared by the REST API and the pages' server functions:
+//! each validates, hashes off the runtime, calls the users service and
+//! updates the session.
+
+use super::backend::{AuthSession, Backend, Credentials};
+use super::password;
+use crate::error::AppError;
+use crate::model::UserProfile;
+use crate::server::services::{settings, users};
+use crate::server::state::AppState;
+use std::net::IpAddr;
+
+fn auth_err(e: axum_login::Error<Backend>) -> AppError {
+    match e {
+        axum_login::Error::Backend(e) => e,
+        axum_login::Error::Session(e) => e.into(),
+    }
+}
+
+/// The signed-in user, or 401.
+pub fn require_user(auth: &AuthSession) -> Result<&crate::server::db::rows::User, AppError> {
+    auth.user
+        .as_ref()
+        .ok_or_else(|| AppError::unauthorized("Please sign in."))
+}
+
+/// The signed-in admin, 401 when signed out, 403 for other users.
+pub fn require_admin(auth: &AuthSession) -> Result<&crate::server::db::rows::User, AppError> {
+    let user = require_user(auth)?;
+    if user.role() != crate::model::Role::Admin {
+        return Err(AppError::forbidden("Only an admin can do that."));
+    }
+    Ok(user)
+}
+
+pub async fn register(
+    state: &AppState,
+    auth: &mut AuthSession,
+    username: &str,
+    password: &str,
+) -> Result<UserProfile, AppError> {
+    let username = username.trim().to_string();
+    users::validate_username(&username)?;
+    users::validate_password("password", password)?;
+    // Refuse before spending a hash on a closed instance.
+    if !state.db.run(settings::registration_open).await? {
+        return Err(AppError::forbidden(
+            "Registration is closed. Ask an admin for an account.",
+        ));
+    }
+    let hash = password::hash(password.to_string()).await?;
+    let user = state
+        .db
+        .run(move |conn| users::create(conn, &username, &hash))
+        .await?;
+    auth.login(&user).await.map_err(auth_err)?;
+    tracing::info!(user.id = user.id, role = user.role, "account created");
+    Ok(user.profile())
+}
+
+/// One answer for an unknown user and a wrong password; repeated failures
+/// are refused for a while (429 with the wait).
+pub async fn login(
+    state: &AppState,
+    auth: &mut AuthSession,
+    client: Option<IpAddr>,
+    username: &str,
+    password: &str,
+) -> Result<UserProfile, AppError> {
+    let username = username.trim();
+    let client = client.map(|ip| ip.to_string());
+    if let Err(wait) = state.throttle.check(username, client.as_deref()) {
+        return Err(AppError::TooManyRequests {
+            message: format!(
+                "Too many failed sign-ins. Try again in {} seconds.",
+                wait.as_secs() + 1
+            ),
+            retry_after: wait.as_secs() + 1,
+        });
+    }
+    let plausible = username.len() <= users::USERNAME_MAX
+        && (1..=users::PASSWORD_MAX * 4).contains(&password.len());
+    let user = if plausible {
+        auth.authenticate(Credentials {
+            username: username.to_string(),
+            password: password.to_string(),
+        })
+        .await
+        .map_err(auth_err)?
+    } else {
+        None
+    };
+    let Some(user) = user else {
+        state.throttle.record_failure(username, client.as_deref());
+        return Err(AppError::unauthorized("Wrong username or password."));
+    };
+    state.throttle.record_success(username);
+    auth.login(&user).await.map_err(auth_err)?;
+    Ok(user.profile())
+}
+
+/// Ends this session: its row is deleted, so the cookie is worthless.
+pub async fn logout(auth: &mut AuthSession) -> Result<(), AppError> {
+    auth.logout().await.map_err(auth_err)?;
+    Ok(())
+}
+
+/// Checks the current password, stores the new one, ends every other
+/// session of the user and keeps this one signed in.
+pub async fn change_password(
+    state: &AppState,
+    auth: &mut AuthSession,
+    current: &str,
+    new: &str,
+) -> Result<(), AppError> {
+    let user = require_user(auth)?.clone();
+    if let Err(wait) = state.throttle.check(&user.username, None) {
+        return Err(AppError::TooManyRequests {
+            message: "Too many wrong passwords. Try again later.".into(),
+            retry_after: wait.as_secs() + 1,
+        });
+    }
+    users::validate_password("new_password", new)?;
+    if current.len() > users::PASSWORD_MAX * 4
+        || !password::verify(current.to_string(), Some(user.password_hash.clone())).await?
+    {
+        state.throttle.record_failure(&user.username, None);
+        return Err(AppError::invalid(
+            "current_password",
+            "The current password is not correct.",
+        ));
+    }
+    let hash = password::hash(new.to_string()).await?;
+    let keep = auth.session.id().map(|id| id.to_string());
+    let updated = state
+        .db
+        .run(move |conn| users::set_password(conn, user.id, &hash, keep.as_deref()))
+        .await?;
+    auth.login(&updated).await.map_err(auth_err)?;
+    tracing::info!(
+        user.id = updated.id,
+        "password changed; other sessions ended"
+    );
+    Ok(())
+}

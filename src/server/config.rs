@@ -1,0 +1,218 @@
+//! Typed configuration from the environment. Everything is checked at boot so
+//! a typo fails loudly before the first request, and every value has a default
+//! that makes `make run` work with no configuration at all.
+
+use std::fmt;
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+pub const DB_FILE: &str = "backrooms.db";
+pub const SECRET_KEY_FILE: &str = "secret.key";
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("BACKROOMS_ADDR must be host:port such as 127.0.0.1:3000 (got {0:?})")]
+    Addr(String),
+    #[error("BACKROOMS_SECRET_KEY must be exactly 64 hexadecimal characters (32 bytes)")]
+    SecretKeyFormat,
+    #[error("the secret key file {0} is not 64 hexadecimal characters; fix or delete it (deleting it makes stored provider keys unreadable)")]
+    SecretKeyFile(PathBuf),
+    #[error("BACKROOMS_PUBLIC_URL must look like https://chat.example.com (scheme and host, no path), got {0:?}")]
+    PublicUrl(String),
+    #[error("cannot use the data directory {path}: {source}")]
+    DataDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+/// 32 bytes used to encrypt secrets at rest. `Debug` never prints it.
+#[derive(Clone)]
+pub struct SecretKey([u8; 32]);
+
+impl SecretKey {
+    pub fn bytes(&self) -> &[u8; 32] {
+        &self.0
+    }
+
+    fn from_hex(s: &str) -> Option<SecretKey> {
+        let s = s.trim();
+        if s.len() != 64 {
+            return None;
+        }
+        let bytes = hex::decode(s).ok()?;
+        bytes.try_into().ok().map(SecretKey)
+    }
+}
+
+impl fmt::Debug for SecretKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SecretKey(<redacted>)")
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Where the HTTP server listens (`BACKROOMS_ADDR`).
+    pub addr: SocketAddr,
+    /// Holds the SQLite file and the generated secret key (`BACKROOMS_DATA_DIR`).
+    pub data_dir: PathBuf,
+    pub secret_key: SecretKey,
+    /// The address people type (`BACKROOMS_PUBLIC_URL`), e.g. behind a TLS
+    /// proxy. `https` turns on `Secure` cookies; its host is also an accepted
+    /// `Origin` for writes.
+    pub public_url: Option<String>,
+}
+
+impl Config {
+    pub fn from_env() -> Result<Config, ConfigError> {
+        Config::from_lookup(|k| std::env::var(k).ok().filter(|v| !v.trim().is_empty()))
+    }
+
+    /// Same as [`Config::from_env`] with an explicit source, for tests.
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+        let addr_raw = get("BACKROOMS_ADDR").unwrap_or_else(|| "127.0.0.1:3000".into());
+        let addr = addr_raw
+            .trim()
+            .parse()
+            .map_err(|_| ConfigError::Addr(addr_raw.clone()))?;
+
+        let data_dir = PathBuf::from(get("BACKROOMS_DATA_DIR").unwrap_or_else(|| "./data".into()));
+        std::fs::create_dir_all(&data_dir).map_err(|source| ConfigError::DataDir {
+            path: data_dir.clone(),
+            source,
+        })?;
+
+        let secret_key = match get("BACKROOMS_SECRET_KEY") {
+            Some(hex) => SecretKey::from_hex(&hex).ok_or(ConfigError::SecretKeyFormat)?,
+            None => load_or_create_key(&data_dir)?,
+        };
+
+        let public_url = get("BACKROOMS_PUBLIC_URL")
+            .map(|u| parse_public_url(&u).ok_or(ConfigError::PublicUrl(u)))
+            .transpose()?;
+
+        Ok(Config {
+            addr,
+            data_dir,
+            secret_key,
+            public_url,
+        })
+    }
+
+    pub fn db_path(&self) -> PathBuf {
+        self.data_dir.join(DB_FILE)
+    }
+
+    /// Cookies get `Secure` when people reach us over https.
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url
+            .as_deref()
+            .is_some_and(|u| u.starts_with("https://"))
+    }
+
+    /// `host[:port]` of the public URL, compared with request `Origin`s.
+    pub fn public_host(&self) -> Option<&str> {
+        self.public_url
+            .as_deref()
+            .and_then(|u| u.split_once("://").map(|(_, host)| host))
+    }
+}
+
+fn parse_public_url(raw: &str) -> Option<String> {
+    let url = raw.trim().trim_end_matches('/');
+    let (scheme, host) = url.split_once("://")?;
+    let valid_host = !host.is_empty()
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'));
+    ((scheme == "http" || scheme == "https") && valid_host).then(|| url.to_ascii_lowercase())
+}
+
+/// Reads `secret.key` from the data dir, or creates it once (mode 0600) so a
+/// restart can still decrypt what was encrypted before.
+fn load_or_create_key(dir: &Path) -> Result<SecretKey, ConfigError> {
+    let path = dir.join(SECRET_KEY_FILE);
+    let io_err = |source| ConfigError::DataDir {
+        path: path.clone(),
+        source,
+    };
+    match std::fs::read_to_string(&path) {
+        Ok(text) => {
+            SecretKey::from_hex(&text).ok_or_else(|| ConfigError::SecretKeyFile(path.clone()))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let mut bytes = [0u8; 32];
+            rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut bytes);
+            let mut options = std::fs::OpenOptions::new();
+            options.write(true).create_new(true);
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+            let mut file = options.open(&path).map_err(io_err)?;
+            file.write_all(hex::encode(bytes).as_bytes())
+                .and_then(|_| file.sync_all())
+                .map_err(io_err)?;
+            Ok(SecretKey(bytes))
+        }
+        Err(e) => Err(io_err(e)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn generated_key_is_private_and_reused() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path().join("nested");
+        let d = d.to_str().unwrap();
+        let first = config(&[("BACKROOMS_DATA_DIR", d)]).unwrap();
+        let second = config(&[("BACKROOMS_DATA_DIR", d)]).unwrap();
+        assert_eq!(first.secret_key.bytes(), second.secret_key.bytes());
+        let meta = std::fs::metadata(first.data_dir.join(SECRET_KEY_FILE)).unwrap();
+        #[cfg(unix)]
+        assert_eq!(
+            std::os::unix::fs::PermissionsExt::mode(&meta.permissions()) & 0o777,
+            0o600
+        );
+        assert_eq!(first.addr.to_string(), "127.0.0.1:3000");
+        assert!(!format!("{first:?}").contains(&hex::encode(first.secret_key.bytes())));
+    }
+
+    #[test]
+    fn bad_values_fail_with_the_variable_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path().to_str().unwrap();
+        let err = config(&[("BACKROOMS_DATA_DIR", d), ("BACKROOMS_ADDR", "nope")]).unwrap_err();
+        assert!(err.to_string().contains("BACKROOMS_ADDR"));
+        let err =
+            config(&[("BACKROOMS_DATA_DIR", d), ("BACKROOMS_SECRET_KEY", "abc")]).unwrap_err();
+        assert!(err.to_string().contains("BACKROOMS_SECRET_KEY"));
+        let err = config(&[
+            ("BACKROOMS_DATA_DIR", d),
+            ("BACKROOMS_PUBLIC_URL", "ftp://x/y"),
+        ])
+        .unwrap_err();
+        assert!(err.to_string().contains("BACKROOMS_PUBLIC_URL"));
+        let ok = config(&[
+            ("BACKROOMS_DATA_DIR", d),
+            ("BACKROOMS_SECRET_KEY", &"ab".repeat(32)),
+            ("BACKROOMS_PUBLIC_URL", "https://Chat.Example.com/"),
+        ])
+        .unwrap();
+        assert!(ok.secure_cookies());
+        assert_eq!(ok.public_host(), Some("chat.example.com"));
+        assert_eq!(ok.secret_key.bytes(), &[0xab; 32]);
+    }
+}

@@ -1,0 +1,140 @@
+//! Everything that only exists on the server.
+
+pub mod auth;
+pub mod config;
+pub mod csrf;
+pub mod db;
+pub mod pages;
+pub mod rest;
+pub mod router;
+pub mod services;
+pub mod state;
+
+use config::Config;
+use db::Db;
+use leptos::config::LeptosOptions;
+use state::AppState;
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+use tower_sessions::ExpiredDeletion;
+
+/// Leptos' build facts (output name, site root) as cargo-leptos baked them
+/// in, overridable with the usual `LEPTOS_*` variables.
+pub fn leptos_options() -> LeptosOptions {
+    let mut options = leptos::config::get_configuration(None)
+        .map(|c| c.leptos_options)
+        .unwrap_or_else(|_| LeptosOptions::builder().output_name("backrooms").build());
+    if options.output_name.is_empty() {
+        options.output_name = "backrooms".into();
+    }
+    options
+}
+
+/// A server bound and serving in the background.
+pub struct Running {
+    pub addr: SocketAddr,
+    pub state: AppState,
+    pub task: tokio::task::JoinHandle<()>,
+}
+
+/// Opens the database, binds `config.addr` (port 0 allowed) and serves until
+/// the returned task is dropped or the future `shutdown` resolves.
+pub async fn start(
+    config: Config,
+    mut leptos_options: LeptosOptions,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<Running, String> {
+    let db = Db::open(&config.db_path()).map_err(|e| e.to_string())?;
+    let listener = tokio::net::TcpListener::bind(config.addr)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", config.addr))?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    leptos_options.site_addr = addr;
+
+    let state = AppState {
+        db: db.clone(),
+        config: Arc::new(config),
+        leptos_options,
+        throttle: Default::default(),
+    };
+
+    let store = auth::session_store::SqliteSessionStore::new(db);
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(3600));
+        loop {
+            tick.tick().await;
+            if let Err(e) = store.delete_expired().await {
+                tracing::warn!("expired session cleanup failed: {e}");
+            }
+        }
+    });
+
+    let app = router::build(state.clone());
+    let task = tokio::spawn(async move {
+        let served = axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await;
+        if let Err(e) = served {
+            tracing::error!("server stopped: {e}");
+        }
+    });
+    Ok(Running { addr, state, task })
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}
+
+/// The binary's whole life: config, logging, serve, stop on Ctrl-C/SIGTERM.
+pub async fn run() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,tower_http=warn".into()),
+        )
+        .init();
+
+    let config = match Config::from_env() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("backrooms: configuration error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let db_path = config.db_path();
+    let running = match start(config, leptos_options(), shutdown_signal()).await {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("backrooms: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    tracing::info!(
+        "Backrooms listening on http://{} (database {})",
+        running.addr,
+        db_path.display()
+    );
+    match running.task.await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(_) => ExitCode::FAILURE,
+    }
+}

@@ -1,0 +1,105 @@
+//! Serving the Leptos pages: who is signed in, their cookies' UI prefs, and
+//! the sign-in gate, decided once here before any view renders.
+
+use crate::app::shell;
+use crate::model::UiPrefs;
+use crate::server::auth::AuthSession;
+use crate::server::services::settings;
+use crate::server::state::AppState;
+use crate::ui::format::query_value;
+use crate::ui::PageContext;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Redirect, Response};
+use leptos::prelude::provide_context;
+
+/// Pages a signed-out visitor may see; every other page sends them to
+/// `/login?next=...`.
+const PUBLIC_PAGES: [&str; 2] = ["/login", "/register"];
+
+/// Only local paths are followed after sign-in (no `//evil.example`).
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        _ => "/".to_string(),
+    }
+}
+
+pub async fn handler(
+    State(state): State<AppState>,
+    auth: AuthSession,
+    req: Request<Body>,
+) -> Response {
+    let path = req.uri().path().to_string();
+    let public = PUBLIC_PAGES.contains(&path.as_str());
+    let user = auth.user.as_ref().map(|u| u.profile());
+
+    match (&user, public) {
+        (None, false) => {
+            let target = req
+                .uri()
+                .path_and_query()
+                .map(|pq| pq.as_str())
+                .unwrap_or("/");
+            let login = if target == "/" {
+                "/login".to_string()
+            } else {
+                format!("/login?next={}", query_value(target))
+            };
+            return Redirect::to(&login).into_response();
+        }
+        (Some(_), true) => return Redirect::to("/").into_response(),
+        _ => {}
+    }
+
+    let registration_open = if public || path == "/admin" {
+        match state.db.run(settings::registration_open).await {
+            Ok(open) => open,
+            Err(e) => return e.into_response(),
+        }
+    } else {
+        false
+    };
+
+    let prefs = req
+        .headers()
+        .get(header::COOKIE)
+        .and_then(|c| c.to_str().ok())
+        .map(UiPrefs::from_cookie_header)
+        .unwrap_or_default();
+
+    let ctx = PageContext {
+        user,
+        prefs,
+        registration_open,
+    };
+    let options = state.leptos_options.clone();
+    let render = leptos_axum::render_app_to_stream_in_order_with_context(
+        move || {
+            provide_context(ctx.clone());
+            provide_context(state.clone());
+        },
+        move || shell(options.clone()),
+    );
+    let mut res = render(req).await;
+    res.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-store"),
+    );
+    res
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_is_local_only() {
+        assert_eq!(safe_next(Some("/profile?x=1")), "/profile?x=1");
+        assert_eq!(safe_next(Some("//evil.example")), "/");
+        assert_eq!(safe_next(Some("https://evil.example")), "/");
+        assert_eq!(safe_next(Some("/\\evil.example")), "/");
+        assert_eq!(safe_next(None), "/");
+    }
+}

@@ -1,0 +1,49 @@
+//! `/api/auth/*`: register, log in, log out.
+
+use super::json::ApiJson;
+use crate::error::AppError;
+use crate::model::SessionUser;
+use crate::server::auth::{accounts, AuthSession};
+use crate::server::state::AppState;
+use axum::extract::{ConnectInfo, State};
+use axum::http::StatusCode;
+use axum::Json;
+use serde::Deserialize;
+use std::net::SocketAddr;
+
+#[derive(Deserialize)]
+pub struct CredentialsBody {
+    username: String,
+    password: String,
+}
+
+pub async fn register(
+    State(state): State<AppState>,
+    mut auth: AuthSession,
+    ApiJson(body): ApiJson<CredentialsBody>,
+) -> Result<(StatusCode, Json<SessionUser>), AppError> {
+    let profile = accounts::register(&state, &mut auth, &body.username, &body.password).await?;
+    Ok((StatusCode::CREATED, Json(SessionUser::from(&profile))))
+}
+
+pub async fn login(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    mut auth: AuthSession,
+    ApiJson(body): ApiJson<CredentialsBody>,
+) -> Result<Json<SessionUser>, AppError> {
+    let profile = accounts::login(
+        &state,
+        &mut auth,
+        Some(peer.ip()),
+        &body.username,
+        &body.password,
+    )
+    .await?;
+    Ok(Json(SessionUser::from(&profile)))
+}
+
+pub async fn logout(mut auth: AuthSession) -> Result<StatusCode, AppError> {
+    accounts::logout(&mut auth).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,37 @@
+//! The JSON REST API under `/api`, for the pages' scripts and external tools.
+
+pub mod admin;
+pub mod auth;
+pub mod json;
+pub mod users;
+
+use crate::error::AppError;
+use crate::server::state::AppState;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use axum::Router;
+
+/// Bodies of the account endpoints are tiny; refuse anything bigger early.
+const BODY_LIMIT: usize = 64 * 1024;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/auth/register", post(auth::register))
+        .route("/api/auth/login", post(auth::login))
+        .route("/api/auth/logout", post(auth::logout))
+        .route(
+            "/api/users/profile",
+            get(users::profile).put(users::change_password),
+        )
+        .route(
+            "/api/admin/settings",
+            get(admin::get_settings).put(admin::put_settings),
+        )
+        .route("/api/{*rest}", axum::routing::any(unknown))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+}
+
+/// Unknown API paths answer JSON 404, not the HTML not-found page.
+async fn unknown() -> AppError {
+    AppError::not_found("No such API endpoint.")
+}

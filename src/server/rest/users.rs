@@ -1,0 +1,36 @@
+//! `/api/users/profile`: who am I, and change my password.
+
+use super::json::ApiJson;
+use crate::error::AppError;
+use crate::model::UserProfile;
+use crate::server::auth::{accounts, AuthSession};
+use crate::server::state::AppState;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use serde::Deserialize;
+
+pub async fn profile(auth: AuthSession) -> Result<Json<UserProfile>, AppError> {
+    Ok(Json(accounts::require_user(&auth)?.profile()))
+}
+
+#[derive(Deserialize)]
+pub struct PasswordChange {
+    current_password: String,
+    new_password: String,
+}
+
+pub async fn change_password(
+    State(state): State<AppState>,
+    mut auth: AuthSession,
+    ApiJson(body): ApiJson<PasswordChange>,
+) -> Result<StatusCode, AppError> {
+    accounts::change_password(
+        &state,
+        &mut auth,
+        &body.current_password,
+        &body.new_password,
+    )
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,75 @@
+//! One router: static files, health, REST, server functions and pages.
+
+use crate::app::App;
+use crate::server::state::AppState;
+use crate::server::{auth, csrf, pages, rest};
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue};
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use axum::Router;
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::path::Path;
+use tower_http::compression::CompressionLayer;
+use tower_http::services::{ServeDir, ServeFile};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+pub fn build(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+
+    // Everything that needs to know who is asking sits behind the session
+    // layer; static files do not pay for a session lookup.
+    let dynamic = Router::new()
+        .merge(rest::routes())
+        .route("/fn/{*name}", post(server_fn).get(server_fn))
+        .leptos_routes_with_handler(routes, get(pages::handler))
+        .fallback(pages::handler)
+        .layer(auth::layer(&state.db, &state.config));
+
+    Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .merge(static_files(Path::new(&*state.leptos_options.site_root)))
+        .merge(dynamic)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            csrf::guard,
+        ))
+        .layer(CompressionLayer::new())
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+async fn server_fn(State(state): State<AppState>, req: Request<Body>) -> impl IntoResponse {
+    leptos_axum::handle_server_fns_with_context(move || provide_context(state.clone()), req).await
+}
+
+/// Routes for what cargo-leptos put in the site root (`public/` plus `pkg/`).
+/// File names carry no content hash, so browsers revalidate (`no-cache`,
+/// answered by `Last-Modified` / 304) instead of keeping a stale WASM.
+fn static_files(site_root: &Path) -> Router<AppState> {
+    let mut router = Router::new();
+    let Ok(entries) = std::fs::read_dir(site_root) else {
+        tracing::warn!(
+            "site root {} not found: no static files",
+            site_root.display()
+        );
+        return router;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().to_string();
+        let path = entry.path();
+        if path.is_dir() {
+            router =
+                router.nest_service(&format!("/{name}"), ServeDir::new(path).precompressed_br());
+        } else {
+            router = router.route_service(&format!("/{name}"), ServeFile::new(path));
+        }
+    }
+    router.layer(SetResponseHeaderLayer::overriding(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("no-cache"),
+    ))
+}

@@ -1,0 +1,5 @@
+//! Domain logic as synchronous Diesel code on `&mut SqliteConnection`.
+//! REST handlers, server functions and background tasks all call these.
+
+pub mod settings;
+pub mod users;

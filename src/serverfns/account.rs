@@ -1,0 +1,130 @@
+//! Sign in, register, sign out, change password, pick a theme.
+
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+mod support {
+    use crate::server::auth::AuthSession;
+    use crate::server::state::AppState;
+    use leptos::prelude::*;
+
+    pub fn state() -> Result<AppState, ServerFnError> {
+        use_context::<AppState>().ok_or_else(|| ServerFnError::new("server state missing"))
+    }
+
+    pub async fn auth() -> Result<AuthSession, ServerFnError> {
+        leptos_axum::extract::<AuthSession>()
+            .await
+            .map_err(|e| ServerFnError::new(e.to_string()))
+    }
+
+    pub async fn client_ip() -> Option<std::net::IpAddr> {
+        leptos_axum::extract::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .await
+            .ok()
+            .map(|c| c.0.ip())
+    }
+}
+#[cfg(feature = "ssr")]
+pub(crate) use support::{auth, state};
+
+#[server(prefix = "/fn", endpoint = "login")]
+pub async fn login(
+    username: String,
+    password: String,
+    next: Option<String>,
+) -> Result<(), ServerFnError> {
+    use crate::server::{auth::accounts, pages::safe_next};
+    use crate::ui::{format::query_value, notice};
+    let state = state()?;
+    let mut session = auth().await?;
+    let next = safe_next(next.as_deref());
+    let ip = support::client_ip().await;
+    match accounts::login(&state, &mut session, ip, &username, &password).await {
+        Ok(_) => leptos_axum::redirect(&next),
+        Err(e) => leptos_axum::redirect(&format!(
+            "/login?error={}&username={}&next={}",
+            notice::code_for(&e),
+            query_value(username.trim()),
+            query_value(&next)
+        )),
+    }
+    Ok(())
+}
+
+#[server(prefix = "/fn", endpoint = "register")]
+pub async fn register(
+    username: String,
+    password: String,
+    next: Option<String>,
+) -> Result<(), ServerFnError> {
+    use crate::server::{auth::accounts, pages::safe_next};
+    use crate::ui::{format::query_value, notice};
+    let state = state()?;
+    let mut session = auth().await?;
+    let next = safe_next(next.as_deref());
+    match accounts::register(&state, &mut session, &username, &password).await {
+        Ok(_) => leptos_axum::redirect(&next),
+        Err(e) => leptos_axum::redirect(&format!(
+            "/register?error={}&username={}&next={}",
+            notice::code_for(&e),
+            query_value(username.trim()),
+            query_value(&next)
+        )),
+    }
+    Ok(())
+}
+
+#[server(prefix = "/fn", endpoint = "logout")]
+pub async fn logout() -> Result<(), ServerFnError> {
+    use crate::server::auth::accounts;
+    let mut session = auth().await?;
+    if let Err(e) = accounts::logout(&mut session).await {
+        return Err(ServerFnError::new(e.to_string()));
+    }
+    leptos_axum::redirect("/login");
+    Ok(())
+}
+
+#[server(prefix = "/fn", endpoint = "change_password")]
+pub async fn change_password(
+    current_password: String,
+    new_password: String,
+) -> Result<(), ServerFnError> {
+    use crate::server::auth::accounts;
+    use crate::ui::notice;
+    let state = state()?;
+    let mut session = auth().await?;
+    if session.user.is_none() {
+        leptos_axum::redirect("/login?next=/profile");
+        return Ok(());
+    }
+    match accounts::change_password(&state, &mut session, &current_password, &new_password).await {
+        Ok(()) => leptos_axum::redirect("/profile?notice=password_changed"),
+        Err(e) => {
+            leptos_axum::redirect(&format!("/profile?error={}#password", notice::code_for(&e)))
+        }
+    }
+    Ok(())
+}
+
+/// The no-JavaScript path of the theme picker (the island sets the cookie
+/// itself). Answers by sending the browser back where it came from.
+#[server(prefix = "/fn", endpoint = "set_theme")]
+pub async fn set_theme(theme: String) -> Result<(), ServerFnError> {
+    use crate::model::Theme;
+    use axum::http::{header, HeaderValue};
+    let theme = Theme::parse(&theme).ok_or_else(|| ServerFnError::new("unknown theme"))?;
+    let cookie = format!(
+        "{}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+        Theme::COOKIE,
+        theme.as_str()
+    );
+    if let (Some(res), Ok(value)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        HeaderValue::from_str(&cookie),
+    ) {
+        res.append_header(header::SET_COOKIE, value);
+    }
+    Ok(())
+}

@@ -1,0 +1,33 @@
+//! Admin switches used by the admin page.
+
+use leptos::prelude::*;
+
+#[server(prefix = "/fn", endpoint = "set_registration")]
+pub async fn set_registration(open: bool) -> Result<(), ServerFnError> {
+    use super::account::{auth, state};
+    use crate::model::AdminSettings;
+    use crate::server::{auth::accounts, services::settings};
+    use crate::ui::notice;
+    let state = state()?;
+    let session = auth().await?;
+    if let Err(e) = accounts::require_admin(&session) {
+        leptos_axum::redirect(&format!("/admin?error={}", notice::code_for(&e)));
+        return Ok(());
+    }
+    let saved = state
+        .db
+        .run(move |conn| {
+            settings::update_admin_settings(
+                conn,
+                &AdminSettings {
+                    registration_open: open,
+                },
+            )
+        })
+        .await;
+    match saved {
+        Ok(_) => leptos_axum::redirect("/admin?notice=settings_saved"),
+        Err(e) => leptos_axum::redirect(&format!("/admin?error={}", notice::code_for(&e))),
+    }
+    Ok(())
+}

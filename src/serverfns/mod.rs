@@ -1,0 +1,6 @@
+//! Leptos server functions, by domain. Thin: check who is asking, call the
+//! same service the REST API calls, redirect so plain HTML forms work with
+//! JavaScript off.
+
+pub mod account;
+pub mod admin;

@@ -1,0 +1,56 @@
+use super::sidebar_toggle::SidebarToggle;
+use super::user_menu::UserMenu;
+use crate::ui::page_context;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_location;
+
+/// The signed-in frame: sidebar (docked on desktop, a drawer on phones),
+/// header with the page title and the account menu, then the page.
+#[component]
+pub fn AppShell(title: &'static str, children: Children) -> impl IntoView {
+    let ctx = page_context();
+    let path = use_location().pathname.get_untracked();
+    let is_admin = ctx.user.as_ref().is_some_and(|u| u.is_admin());
+    let link = move |href: &'static str, label: &'static str| {
+        let current = (path == href).then_some("page");
+        view! {
+            <a href=href aria-current=current>
+                {label}
+            </a>
+        }
+    };
+    view! {
+        <Title text=title />
+        <div class="app">
+            <aside id="sidebar" class="sidebar" aria-label="Navigation">
+                <div class="sidebar-head">
+                    <a class="brand" href="/">
+                        <img src="/icons/icon.svg" alt="" width="28" height="28" />
+                        <span>"Backrooms"</span>
+                    </a>
+                    <a class="icon-btn sidebar-close" href="#" aria-label="Close menu">
+                        "×"
+                    </a>
+                </div>
+                <nav class="sidebar-nav">
+                    {link("/", "Home")}
+                    {link("/profile", "Profile")}
+                    {is_admin.then(|| link("/admin", "Admin"))}
+                </nav>
+                <section class="sidebar-section">
+                    <h2>"Threads"</h2>
+                    <p class="muted">"Your conversations will appear here."</p>
+                </section>
+            </aside>
+            <div class="main">
+                <header class="topbar">
+                    <SidebarToggle />
+                    <h1 class="page-title">{title}</h1>
+                    {ctx.user.map(|user| view! { <UserMenu user=user /> })}
+                </header>
+                <main class="content">{children()}</main>
+            </div>
+        </div>
+    }
+}

@@ -1,0 +1,41 @@
+use super::theme_picker::ThemeForm;
+use crate::model::UserProfile;
+use crate::serverfns::account::Logout;
+use crate::ui::page_context;
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+
+/// The account menu in the header: a `<details>` so it opens without
+/// JavaScript.
+#[component]
+pub fn UserMenu(user: UserProfile) -> impl IntoView {
+    let initial = user
+        .username
+        .chars()
+        .next()
+        .map(|c| c.to_ascii_uppercase())
+        .unwrap_or('?');
+    let theme = page_context().prefs.theme;
+    let is_admin = user.is_admin();
+    view! {
+        <details class="user-menu">
+            <summary aria-label="Account menu">
+                <span class="avatar" aria-hidden="true">{initial.to_string()}</span>
+                <span class="user-name">{user.username.clone()}</span>
+            </summary>
+            <div class="menu" role="menu">
+                <div class="menu-head">
+                    <strong>{user.username.clone()}</strong>
+                    <span class="badge">{user.role.as_str()}</span>
+                </div>
+                <a role="menuitem" href="/profile">"Profile"</a>
+                <a role="menuitem" href="/profile#password">"Change password"</a>
+                {is_admin.then(|| view! { <a role="menuitem" href="/admin">"Admin settings"</a> })}
+                <ThemeForm current=theme />
+                <form method="post" action=Logout::url()>
+                    <button type="submit" role="menuitem" class="menu-logout">"Log out"</button>
+                </form>
+            </div>
+        </details>
+    }
+}

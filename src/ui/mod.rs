@@ -1,0 +1,26 @@
+//! Everything people see. Pages and most components render on the server
+//! only; the few `#[island]`s are all the browser runs.
+
+pub mod browser;
+pub mod components;
+pub mod format;
+pub mod notice;
+pub mod pages;
+
+use crate::model::{UiPrefs, UserProfile};
+use leptos::prelude::use_context;
+
+/// Facts about the request, decided by the server before rendering and
+/// provided as context to every server component.
+#[derive(Clone, Debug, Default)]
+pub struct PageContext {
+    pub user: Option<UserProfile>,
+    pub prefs: UiPrefs,
+    /// Only filled in for the pages that show it (sign-in, register, admin).
+    pub registration_open: bool,
+}
+
+/// The request's context; empty while Leptos lists routes at boot.
+pub fn page_context() -> PageContext {
+    use_context::<PageContext>().unwrap_or_default()
+}

@@ -1,0 +1,65 @@
+use crate::serverfns::account::ChangePassword;
+use crate::ui::components::{app_shell::AppShell, notice::FormNotice, theme_picker::ThemeForm};
+use crate::ui::{format, page_context};
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+
+/// `/profile`: who you are, your password, your theme.
+#[component]
+pub fn ProfilePage() -> impl IntoView {
+    let ctx = page_context();
+    let user = ctx.user.clone();
+    view! {
+        <AppShell title="Profile">
+            <FormNotice />
+            {user
+                .map(|u| {
+                    view! {
+                        <section class="panel">
+                            <h2>"Account"</h2>
+                            <dl class="facts">
+                                <dt>"Username"</dt>
+                                <dd class="profile-username">{u.username.clone()}</dd>
+                                <dt>"Role"</dt>
+                                <dd class="profile-role">{u.role.as_str()}</dd>
+                                <dt>"Member since"</dt>
+                                <dd>{format::date(u.created_at)}</dd>
+                            </dl>
+                        </section>
+                    }
+                })}
+            <section class="panel" id="password">
+                <h2>"Change password"</h2>
+                <p class="muted">"Changing it signs you out everywhere else."</p>
+                <form class="stack" method="post" action=ChangePassword::url()>
+                    <label class="field">
+                        <span>"Current password"</span>
+                        <input
+                            type="password"
+                            name="current_password"
+                            autocomplete="current-password"
+                            required
+                            maxlength="256"
+                        />
+                    </label>
+                    <label class="field">
+                        <span>"New password"</span>
+                        <input
+                            type="password"
+                            name="new_password"
+                            autocomplete="new-password"
+                            required
+                            minlength="8"
+                            maxlength="256"
+                        />
+                    </label>
+                    <button type="submit" class="btn btn-primary">"Change password"</button>
+                </form>
+            </section>
+            <section class="panel">
+                <h2>"Appearance"</h2>
+                <ThemeForm current=ctx.prefs.theme />
+            </section>
+        </AppShell>
+    }
+}

@@ -1,0 +1,204 @@
+//! Test harness: a real server (real SQLite file in a temp dir, real HTTP on
+//! port 0) and real HTTP clients.
+#![allow(dead_code)]
+
+use backrooms::server::config::Config;
+use backrooms::server::{start, Running};
+use reqwest::header::{HeaderMap, HeaderValue, CONTENT_TYPE};
+use reqwest::{redirect, Client, Response, StatusCode};
+use serde_json::{json, Value};
+use std::path::{Path, PathBuf};
+use tokio::sync::oneshot;
+
+pub struct TestServer {
+    pub base: String,
+    pub data_dir: PathBuf,
+    stop: Option<oneshot::Sender<()>>,
+    running: Option<Running>,
+    _dir: Option<tempfile::TempDir>,
+}
+
+fn leptos_options() -> leptos::config::LeptosOptions {
+    leptos::config::LeptosOptions::builder()
+        .output_name("backrooms")
+        .site_root("target/site")
+        .build()
+}
+
+impl TestServer {
+    pub async fn start() -> TestServer {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut server = TestServer::start_in(dir.path()).await;
+        server._dir = Some(dir);
+        server
+    }
+
+    /// Boots on an existing data dir (used to test restarts).
+    pub async fn start_in(data_dir: &Path) -> TestServer {
+        let dir = data_dir.to_string_lossy().to_string();
+        let config = Config::from_lookup(|k| match k {
+            "BACKROOMS_DATA_DIR" => Some(dir.clone()),
+            "BACKROOMS_ADDR" => Some("127.0.0.1:0".into()),
+            _ => None,
+        })
+        .expect("config");
+        let (tx, rx) = oneshot::channel::<()>();
+        let running = start(config, leptos_options(), async {
+            let _ = rx.await;
+        })
+        .await
+        .expect("server starts");
+        TestServer {
+            base: format!("http://{}", running.addr),
+            data_dir: data_dir.to_path_buf(),
+            stop: Some(tx),
+            running: Some(running),
+            _dir: None,
+        }
+    }
+
+    /// Stops serving and waits until the listener is gone; the data dir stays.
+    pub async fn stop(mut self) -> Option<tempfile::TempDir> {
+        if let Some(tx) = self.stop.take() {
+            let _ = tx.send(());
+        }
+        if let Some(r) = self.running.take() {
+            let _ = r.task.await;
+        }
+        self._dir.take()
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    /// A browser-like client: keeps cookies, does not follow redirects.
+    pub fn client(&self) -> Api {
+        Api {
+            base: self.base.clone(),
+            http: Client::builder()
+                .cookie_store(true)
+                .redirect(redirect::Policy::none())
+                .build()
+                .expect("client"),
+        }
+    }
+
+    /// The database file, for assertions on what is stored.
+    pub fn db_path(&self) -> PathBuf {
+        self.data_dir.join("backrooms.db")
+    }
+}
+
+pub struct Api {
+    pub base: String,
+    pub http: Client,
+}
+
+impl Api {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    pub async fn post_json(&self, path: &str, body: Value) -> Response {
+        self.http
+            .post(self.url(path))
+            .json(&body)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn put_json(&self, path: &str, body: Value) -> Response {
+        self.http
+            .put(self.url(path))
+            .json(&body)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn get(&self, path: &str) -> Response {
+        self.http.get(self.url(path)).send().await.expect("request")
+    }
+
+    pub async fn register(&self, username: &str, password: &str) -> Response {
+        self.post_json(
+            "/api/auth/register",
+            json!({"username": username, "password": password}),
+        )
+        .await
+    }
+
+    pub async fn login(&self, username: &str, password: &str) -> Response {
+        self.post_json(
+            "/api/auth/login",
+            json!({"username": username, "password": password}),
+        )
+        .await
+    }
+
+    /// Posts a plain HTML form the way a browser without JavaScript does.
+    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> Response {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            reqwest::header::ACCEPT,
+            HeaderValue::from_static("text/html,application/xhtml+xml"),
+        );
+        headers.insert(
+            CONTENT_TYPE,
+            HeaderValue::from_static("application/x-www-form-urlencoded"),
+        );
+        headers.insert(
+            reqwest::header::ORIGIN,
+            HeaderValue::from_str(&self.base).expect("origin"),
+        );
+        let body = fields
+            .iter()
+            .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        self.http
+            .post(self.url(path))
+            .headers(headers)
+            .body(body)
+            .send()
+            .await
+            .expect("request")
+    }
+}
+
+fn enc(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// Reads a JSON body, asserting the status first.
+pub async fn json_of(res: Response, status: StatusCode) -> Value {
+    assert_eq!(res.status(), status, "unexpected status for {}", res.url());
+    res.json().await.expect("json body")
+}
+
+/// The `backrooms_session=...` pair from a response's Set-Cookie.
+pub fn session_cookie(res: &Response) -> Option<String> {
+    res.headers()
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("backrooms_session="))
+        .map(|v| v.split(';').next().unwrap_or_default().to_string())
+}
+
+pub fn location(res: &Response) -> String {
+    res.headers()
+        .get(reqwest::header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string()
+}

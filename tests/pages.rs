@@ -1,0 +1,191 @@
+//! The HTML side: the sign-in gate, and the forms that must work with
+//! JavaScript off (plain form posts to server functions, answered with
+//! redirects).
+
+mod common;
+
+use common::{location, TestServer};
+use reqwest::StatusCode;
+
+const PW: &str = "correct horse battery";
+
+#[tokio::test]
+async fn signed_out_visitors_are_sent_to_login_and_come_back() {
+    let server = TestServer::start().await;
+    let c = server.client();
+
+    let res = c.get("/profile?tab=x").await;
+    assert!(res.status().is_redirection());
+    assert_eq!(location(&res), "/login?next=/profile%3Ftab%3Dx");
+    let res = c.get("/").await;
+    assert_eq!(location(&res), "/login");
+
+    let login = c.get("/login?next=/profile").await;
+    assert_eq!(login.status(), StatusCode::OK);
+    let html = login.text().await.unwrap();
+    assert!(html.contains(r#"action="/fn/login""#));
+    assert!(html.contains(r#"name="next" value="/profile""#));
+    assert!(html.contains(r#"rel="manifest" href="/manifest.webmanifest""#));
+
+    // No account yet: registration is open and the form is there.
+    let reg = c.get("/register").await.text().await.unwrap();
+    assert!(reg.contains(r#"action="/fn/register""#));
+
+    let res = c
+        .post_form(
+            "/fn/register",
+            &[
+                ("username", "alice"),
+                ("password", PW),
+                ("next", "/profile"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::FOUND);
+    assert_eq!(location(&res), "/profile");
+    let profile = c.get("/profile").await;
+    assert_eq!(profile.status(), StatusCode::OK);
+    let html = profile.text().await.unwrap();
+    assert!(html.contains("alice"));
+    assert!(html.contains("admin"));
+
+    // Signed in, the auth pages send you home.
+    assert_eq!(location(&c.get("/login").await), "/");
+
+    // Logging out by form ends the session.
+    let out = c.post_form("/fn/logout", &[]).await;
+    assert_eq!(location(&out), "/login");
+    assert!(c.get("/profile").await.status().is_redirection());
+
+    // Closed registration: the page says so and has no form.
+    let reg = c.get("/register").await.text().await.unwrap();
+    assert!(reg.contains("Registration is closed"));
+    assert!(!reg.contains(r#"action="/fn/register""#));
+}
+
+#[tokio::test]
+async fn form_errors_come_back_as_known_codes_only() {
+    let server = TestServer::start().await;
+    server.client().register("alice", PW).await;
+    let c = server.client();
+
+    let res = c
+        .post_form(
+            "/fn/login",
+            &[
+                ("username", "alice"),
+                ("password", "wrong"),
+                ("next", "//evil.example"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::FOUND);
+    let to = location(&res);
+    assert!(
+        to.starts_with("/login?error=credentials&username=alice"),
+        "{to}"
+    );
+    assert!(!to.contains("evil"), "an off-site next is dropped: {to}");
+    let page = c.get(&to).await.text().await.unwrap();
+    assert!(page.contains("Wrong username or password."));
+
+    let crafted = c
+        .get("/login?error=Call%20555-0100")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(!crafted.contains("555-0100"), "unknown codes are not shown");
+
+    let res = c
+        .post_form(
+            "/fn/login",
+            &[
+                ("username", "alice"),
+                ("password", PW),
+                ("next", "/profile"),
+            ],
+        )
+        .await;
+    assert_eq!(location(&res), "/profile");
+
+    let res = c
+        .post_form(
+            "/fn/change_password",
+            &[
+                ("current_password", "wrong one"),
+                ("new_password", "a brand new one"),
+            ],
+        )
+        .await;
+    assert_eq!(location(&res), "/profile?error=current_password#password");
+    let res = c
+        .post_form(
+            "/fn/change_password",
+            &[
+                ("current_password", PW),
+                ("new_password", "a brand new one"),
+            ],
+        )
+        .await;
+    assert_eq!(location(&res), "/profile?notice=password_changed");
+    assert_eq!(c.get("/api/users/profile").await.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn admin_page_is_for_admins_and_toggles_registration() {
+    let server = TestServer::start().await;
+    let admin = server.client();
+    admin.register("alice", PW).await;
+
+    let page = admin.get("/admin").await.text().await.unwrap();
+    assert!(page.contains("Open registration"));
+    let res = admin
+        .post_form("/fn/set_registration", &[("open", "true")])
+        .await;
+    assert_eq!(location(&res), "/admin?notice=settings_saved");
+    let page = admin.get("/admin").await.text().await.unwrap();
+    assert!(page.contains("Close registration"));
+
+    let bob = server.client();
+    assert_eq!(bob.register("bob", PW).await.status(), StatusCode::CREATED);
+    let res = bob.get("/admin").await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert!(!res.text().await.unwrap().contains("Close registration"));
+    let res = bob
+        .post_form("/fn/set_registration", &[("open", "false")])
+        .await;
+    assert_eq!(location(&res), "/admin?error=forbidden");
+    let page = admin.get("/admin").await.text().await.unwrap();
+    assert!(page.contains("Close registration"), "still open");
+
+    let missing = bob.get("/no/such/page").await;
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn theme_choice_persists_in_a_cookie_without_javascript() {
+    let server = TestServer::start().await;
+    let c = server.client();
+    c.register("alice", PW).await;
+    let res = c
+        .http
+        .post(c.url("/fn/set_theme"))
+        .header("accept", "text/html")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("referer", server.url("/profile"))
+        .body("theme=dark")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FOUND);
+    assert!(
+        location(&res).starts_with(&server.url("/profile")),
+        "back where it came from"
+    );
+    let html = c.get("/profile").await.text().await.unwrap();
+    assert!(
+        html.contains(r#"data-theme="dark""#),
+        "theme rendered server-side"
+    );
+}
