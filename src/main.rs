@@ -3,5 +3,12 @@
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-    backrooms::server::run().await
+    match std::env::args().nth(1).as_deref() {
+        None => backrooms::server::run().await,
+        Some("healthcheck") => backrooms::server::health::probe().await,
+        Some(other) => {
+            eprintln!("usage: backrooms [healthcheck]   (unknown argument {other:?})");
+            std::process::ExitCode::from(2)
+        }
+    }
 }

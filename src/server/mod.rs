@@ -4,6 +4,7 @@ pub mod auth;
 pub mod config;
 pub mod csrf;
 pub mod db;
+pub mod health;
 pub mod pages;
 pub mod rest;
 pub mod router;

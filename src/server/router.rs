@@ -2,7 +2,7 @@
 
 use crate::app::App;
 use crate::server::state::AppState;
-use crate::server::{auth, csrf, pages, rest};
+use crate::server::{auth, csrf, health, pages, rest};
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue};
@@ -30,7 +30,7 @@ pub fn build(state: AppState) -> Router {
         .layer(auth::layer(&state.db, &state.config));
 
     Router::new()
-        .route("/healthz", get(|| async { "ok" }))
+        .route("/healthz", get(health::healthz))
         .merge(static_files(Path::new(&*state.leptos_options.site_root)))
         .merge(dynamic)
         .layer(axum::middleware::from_fn_with_state(

@@ -1,0 +1,78 @@
+# Backrooms: every target installs what it needs first, so a fresh machine
+# needs nothing done by hand. See README.md.
+
+SHELL := /bin/bash
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+
+CARGO_LEPTOS_VERSION := 0.3.11
+WASM_BINDGEN_VERSION := 0.2.130
+BINARYEN_VERSION     := 123.0.0
+# cargo-leptos builds debug code with this flag; tests use it too so both
+# share one build of the dependencies.
+TEST_RUSTFLAGS       := --cfg erase_components
+E2E_ADDR             := 127.0.0.1:3107
+
+.PHONY: run dev test test-rust test-e2e build bench lint fmt tools browser e2e-deps clean
+
+## make run: build the release site and serve it on http://127.0.0.1:3000 (data in ./data)
+run: tools
+	cargo leptos build --release
+	BACKROOMS_DATA_DIR=$${BACKROOMS_DATA_DIR:-./data} ./target/release/backrooms
+
+## make dev: rebuild and restart on every change
+dev: tools
+	cargo leptos watch
+
+## make test: formatting, every Rust test, then Playwright in Chromium (phone + desktop, JS on and off)
+test: tools browser e2e-deps
+	cargo fmt --all -- --check
+	$(MAKE) test-rust
+	$(MAKE) test-e2e
+
+test-rust:
+	RUSTFLAGS="$(TEST_RUSTFLAGS)" cargo test --features ssr
+
+# A fresh database and a port of its own, so a running `make run` is never touched.
+test-e2e:
+	data=$$(mktemp -d) && \
+	BACKROOMS_DATA_DIR=$$data BACKROOMS_ADDR=$(E2E_ADDR) BASE_URL=http://$(E2E_ADDR) \
+	RUST_LOG=warn cargo leptos end-to-end --release; \
+	rc=$$?; rm -rf "$$data"; exit $$rc
+
+build: tools
+	cargo leptos build --release
+
+## make bench: binary size, start-up time, idle memory, first-load bytes
+bench: build
+	./bench/run.sh
+
+lint:
+	cargo fmt --all -- --check
+	RUSTFLAGS="$(TEST_RUSTFLAGS)" cargo clippy --features ssr --all-targets -- -D warnings
+	cargo clippy --lib --features hydrate --target wasm32-unknown-unknown -- -D warnings
+
+fmt:
+	cargo fmt --all
+
+tools:
+	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+	@cargo leptos --version 2>/dev/null | grep -q "$(CARGO_LEPTOS_VERSION)" || \
+	  cargo install cargo-leptos --version $(CARGO_LEPTOS_VERSION) --locked --ignore-rust-version
+	@wasm-bindgen --version 2>/dev/null | grep -q "$(WASM_BINDGEN_VERSION)" || \
+	  cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION) --force
+	@# Debian's binaryen (108) makes release builds that never hydrate: use npm's.
+	@wasm-opt --version 2>/dev/null | grep -q "version 123" || { \
+	  if dpkg -s binaryen >/dev/null 2>&1; then apt-get remove -y binaryen; fi; \
+	  npm install -g binaryen@$(BINARYEN_VERSION); }
+
+browser:
+	@command -v chromium >/dev/null || { apt-get update && \
+	  { apt-get install -y chromium || apt-get install -y chromium; }; }
+
+e2e-deps:
+	@[ -d end2end/node_modules/@playwright/test ] || \
+	  (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci)
+
+clean:
+	cargo clean
+	rm -rf end2end/node_modules

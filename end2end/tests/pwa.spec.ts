@@ -1,0 +1,40 @@
+import { expect, test } from "@playwright/test";
+import { jsOn } from "./helpers";
+
+test("the web app manifest is linked and valid", async ({ page }) => {
+  await page.goto("/login");
+  const href = await page.locator('link[rel="manifest"]').getAttribute("href");
+  expect(href).toBe("/manifest.webmanifest");
+  const res = await page.request.get(href!);
+  expect(res.ok()).toBeTruthy();
+  expect(res.headers()["content-type"]).toContain("manifest+json");
+  const manifest = await res.json();
+  expect(manifest.name).toBe("Backrooms");
+  expect(manifest.start_url).toBe("/");
+  expect(manifest.display).toBe("standalone");
+  expect(manifest.theme_color).toMatch(/^#[0-9a-f]{6}$/i);
+  const sizes = manifest.icons.map((i: { sizes: string }) => i.sizes);
+  expect(sizes).toEqual(expect.arrayContaining(["192x192", "512x512"]));
+  expect(manifest.icons.some((i: { purpose?: string }) => i.purpose === "maskable")).toBeTruthy();
+  for (const icon of manifest.icons) {
+    const r = await page.request.get(icon.src);
+    expect(r.ok(), icon.src).toBeTruthy();
+    expect(r.headers()["content-type"]).toBe(icon.type);
+  }
+  await expect(page.locator('meta[name="theme-color"]')).toHaveAttribute("content", manifest.theme_color);
+});
+
+test("the service worker registers and serves the offline page", async ({ page, context }, info) => {
+  test.skip(!jsOn(info), "service workers need JavaScript");
+  await page.goto("/login");
+  const script = await page.evaluate(async () => {
+    const reg = await navigator.serviceWorker.ready;
+    return reg.active?.scriptURL ?? "";
+  });
+  expect(script).toMatch(/\/sw\.js$/);
+
+  await context.setOffline(true);
+  await page.goto("/login").catch(() => {});
+  await expect(page.getByRole("heading", { name: "You're offline" })).toBeVisible();
+  await context.setOffline(false);
+});

@@ -1,0 +1,55 @@
+import { expect, test } from "@playwright/test";
+import { isPhone, jsOn, signUpViaApi, uniqueUser, waitHydrated } from "./helpers";
+
+test("the sidebar toggle works once hydrated", async ({ page }, info) => {
+  test.skip(!jsOn(info), "islands need JavaScript");
+  await signUpViaApi(page, uniqueUser(info, "nav"));
+  await page.goto("/");
+  await waitHydrated(page, ".sidebar-toggle");
+  const sidebar = page.locator("#sidebar");
+  const toggle = page.locator(".sidebar-toggle");
+
+  if (isPhone(info)) {
+    await expect(sidebar).not.toBeInViewport();
+    await toggle.click();
+    await expect(sidebar).toBeInViewport();
+    await expect(page.locator(".drawer-backdrop")).toBeVisible();
+    // Tapping beside the drawer closes it.
+    await page.mouse.click(375, 420);
+    await expect(sidebar).not.toBeInViewport();
+    await toggle.click();
+    await expect(sidebar).toBeInViewport();
+    await page.keyboard.press("Escape");
+    await expect(sidebar).not.toBeInViewport();
+  } else {
+    await expect(sidebar).toBeVisible();
+    await toggle.click();
+    await expect(sidebar).toBeHidden();
+    // Folded stays folded across a reload (the server renders it so).
+    await page.reload();
+    await expect(sidebar).toBeHidden();
+    await waitHydrated(page, ".sidebar-toggle");
+    await toggle.click();
+    await expect(sidebar).toBeVisible();
+  }
+});
+
+test("the theme choice applies and persists", async ({ page }, info) => {
+  await signUpViaApi(page, uniqueUser(info, "theme"));
+  await page.goto("/profile");
+  const html = page.locator("html");
+  await expect(html).toHaveAttribute("data-theme", "system");
+  const select = page.locator("main .theme-select");
+  if (jsOn(info)) {
+    await waitHydrated(page, "main .theme-select");
+    await select.selectOption("dark");
+    await expect(html).toHaveAttribute("data-theme", "dark");
+  } else {
+    await select.selectOption("dark");
+    await page.locator("main .theme-form").getByRole("button", { name: "Apply" }).click();
+  }
+  await page.goto("/");
+  await expect(html).toHaveAttribute("data-theme", "dark");
+  const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor).catch(() => null);
+  if (bg) expect(bg).toBe("rgb(28, 26, 23)");
+});
