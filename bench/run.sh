@@ -32,7 +32,7 @@ raw() { curl -sS -o /dev/null ${2:+-H "cookie: $2"} -w '%{size_download}' "$base
 first_load() {
   local page=$1 cookie=${2:-}
   local total_wire=0 total_raw=0
-  for url in "$page" /pkg/backrooms.css /app.js /pkg/backrooms.js /pkg/backrooms_bg.wasm; do
+  for url in "$page" /pkg/backrooms.css /app.js /pkg/backrooms.js /pkg/backrooms.wasm; do
     local w r
     w=$(wire "$url" "$cookie"); r=$(raw "$url" "$cookie")
     printf '  %-26s %8s bytes compressed (%s raw)\n' "$url" "$w" "$r"

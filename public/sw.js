@@ -19,7 +19,7 @@ const APP_SHELL = [
   OFFLINE_URL,
   "/pkg/backrooms.css",
   "/pkg/backrooms.js",
-  "/pkg/backrooms_bg.wasm",
+  "/pkg/backrooms.wasm",
   "/manifest.webmanifest",
   "/icons/icon.svg",
   "/icons/icon-192.png",
