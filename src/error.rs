@@ -25,6 +25,8 @@ pub enum AppError {
     PayloadTooLarge { message: String },
     /// 415: JSON endpoints need `Content-Type: application/json`.
     UnsupportedMediaType { message: String },
+    /// 502: an LLM provider failed; `message` is its own words, key redacted.
+    Upstream { message: String },
     /// 429: slow down; `retry_after` in seconds.
     TooManyRequests { message: String, retry_after: u64 },
     /// 500: the cause was logged; the client learns nothing more.
@@ -80,6 +82,7 @@ impl AppError {
             | AppError::Conflict { message }
             | AppError::PayloadTooLarge { message }
             | AppError::UnsupportedMediaType { message }
+            | AppError::Upstream { message }
             | AppError::TooManyRequests { message, .. } => message,
             AppError::Internal => "Something went wrong on the server. Please try again.",
         }
@@ -103,6 +106,7 @@ impl AppError {
             AppError::PayloadTooLarge { .. } => 413,
             AppError::UnsupportedMediaType { .. } => 415,
             AppError::TooManyRequests { .. } => 429,
+            AppError::Upstream { .. } => 502,
             AppError::Internal => 500,
         }
     }

@@ -1,6 +1,7 @@
 //! Shared data shapes (serde only): what the server sends and the UI shows.
 
 pub mod prefs;
+pub mod provider;
 pub mod user;
 
 pub use prefs::{Theme, UiPrefs};

@@ -6,6 +6,7 @@ use std::fmt;
 use std::io::Write;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 pub const DB_FILE: &str = "backrooms.db";
 pub const SECRET_KEY_FILE: &str = "secret.key";
@@ -20,6 +21,8 @@ pub enum ConfigError {
     SecretKeyFile(PathBuf),
     #[error("BACKROOMS_PUBLIC_URL must look like https://chat.example.com (scheme and host, no path), got {0:?}")]
     PublicUrl(String),
+    #[error("BACKROOMS_PROVIDER_TIMEOUT_SECS must be a whole number of seconds from 1 to 300")]
+    ProviderTimeout,
     #[error("cannot use the data directory {path}: {source}")]
     DataDir {
         path: PathBuf,
@@ -63,6 +66,9 @@ pub struct Config {
     /// proxy. `https` turns on `Secure` cookies; its host is also an accepted
     /// `Origin` for writes.
     pub public_url: Option<String>,
+    /// Limit for admin calls to a provider such as "Test connection"
+    /// (`BACKROOMS_PROVIDER_TIMEOUT_SECS`, 1-300, default 10).
+    pub provider_timeout: Duration,
 }
 
 impl Config {
@@ -93,11 +99,20 @@ impl Config {
             .map(|u| parse_public_url(&u).ok_or(ConfigError::PublicUrl(u)))
             .transpose()?;
 
+        let provider_timeout = match get("BACKROOMS_PROVIDER_TIMEOUT_SECS") {
+            None => Duration::from_secs(10),
+            Some(v) => match v.trim().parse::<u64>() {
+                Ok(n) if (1..=300).contains(&n) => Duration::from_secs(n),
+                _ => return Err(ConfigError::ProviderTimeout),
+            },
+        };
+
         Ok(Config {
             addr,
             data_dir,
             secret_key,
             public_url,
+            provider_timeout,
         })
     }
 

@@ -2,9 +2,11 @@
 
 pub mod auth;
 pub mod config;
+pub mod crypto;
 pub mod csrf;
 pub mod db;
 pub mod health;
+pub mod llm;
 pub mod pages;
 pub mod rest;
 pub mod router;
@@ -54,11 +56,18 @@ pub async fn start(
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     leptos_options.site_addr = addr;
 
+    let http = reqwest::Client::builder()
+        .connect_timeout(Duration::from_secs(10))
+        .user_agent(concat!("backrooms/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .map_err(|e| format!("cannot set up the HTTP client: {e}"))?;
     let state = AppState {
         db: db.clone(),
+        cipher: crypto::Cipher::new(config.secret_key.bytes()),
         config: Arc::new(config),
         leptos_options,
         throttle: Default::default(),
+        http,
     };
 
     let store = auth::session_store::SqliteSessionStore::new(db);

@@ -2,6 +2,7 @@
 
 use crate::server::auth::throttle::LoginThrottle;
 use crate::server::config::Config;
+use crate::server::crypto::Cipher;
 use crate::server::db::Db;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
@@ -13,6 +14,10 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub leptos_options: LeptosOptions,
     pub throttle: Arc<LoginThrottle>,
+    /// Encrypts provider API keys at rest.
+    pub cipher: Cipher,
+    /// One connection pool for every call to an LLM provider.
+    pub http: reqwest::Client,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -2,6 +2,8 @@
 //! port 0) and real HTTP clients.
 #![allow(dead_code)]
 
+pub mod fake_provider;
+
 use backrooms::server::config::Config;
 use backrooms::server::{start, Running};
 use reqwest::header::{HeaderMap, HeaderValue, CONTENT_TYPE};
@@ -35,11 +37,22 @@ impl TestServer {
 
     /// Boots on an existing data dir (used to test restarts).
     pub async fn start_in(data_dir: &Path) -> TestServer {
+        TestServer::start_with(data_dir, &[]).await
+    }
+
+    /// Boots with extra environment settings (e.g. another secret key).
+    pub async fn start_with(data_dir: &Path, env: &[(&str, &str)]) -> TestServer {
         let dir = data_dir.to_string_lossy().to_string();
+        let env: Vec<(String, String)> = env
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         let config = Config::from_lookup(|k| match k {
             "BACKROOMS_DATA_DIR" => Some(dir.clone()),
             "BACKROOMS_ADDR" => Some("127.0.0.1:0".into()),
-            _ => None,
+            // Keeps the "provider does not answer" tests short.
+            "BACKROOMS_PROVIDER_TIMEOUT_SECS" => Some("1".into()),
+            other => env.iter().find(|(k, _)| k == other).map(|(_, v)| v.clone()),
         })
         .expect("config");
         let (tx, rx) = oneshot::channel::<()>();
@@ -84,6 +97,24 @@ impl TestServer {
         }
     }
 
+    /// An admin (the first account) and a plain user, both signed in.
+    pub async fn admin_and_user(&self) -> (Api, Api) {
+        let admin = self.client();
+        assert_eq!(
+            admin.register("admin", "admin password").await.status(),
+            StatusCode::CREATED
+        );
+        admin
+            .put_json("/api/admin/settings", json!({"registration_open": true}))
+            .await;
+        let user = self.client();
+        assert_eq!(
+            user.register("user", "user password").await.status(),
+            StatusCode::CREATED
+        );
+        (admin, user)
+    }
+
     /// The database file, for assertions on what is stored.
     pub fn db_path(&self) -> PathBuf {
         self.data_dir.join("backrooms.db")
@@ -113,6 +144,22 @@ impl Api {
         self.http
             .put(self.url(path))
             .json(&body)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn delete(&self, path: &str) -> Response {
+        self.http
+            .delete(self.url(path))
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn post_empty(&self, path: &str) -> Response {
+        self.http
+            .post(self.url(path))
             .send()
             .await
             .expect("request")

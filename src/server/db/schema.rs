@@ -29,5 +29,40 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    providers (id) {
+        id -> BigInt,
+        name -> Text,
+        provider_sdk_id -> Text,
+        api_format -> Text,
+        base_url -> Nullable<Text>,
+        api_key -> Nullable<Binary>,
+        image_url -> Nullable<Text>,
+        is_enabled -> Bool,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    provider_models (id) {
+        id -> BigInt,
+        provider_id -> BigInt,
+        name -> Text,
+        model_sdk_id -> Text,
+        is_default -> Bool,
+        is_enabled -> Bool,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
-diesel::allow_tables_to_appear_in_same_query!(users, sessions, settings);
+diesel::joinable!(provider_models -> providers (provider_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    users,
+    sessions,
+    settings,
+    providers,
+    provider_models
+);

@@ -41,3 +41,30 @@ where
         }
     }
 }
+
+/// For endpoints whose body may be left out: an empty body is `T::default()`;
+/// anything else must be JSON, with the same errors as [`ApiJson`].
+pub fn optional_body<T>(headers: &axum::http::HeaderMap, body: &[u8]) -> Result<T, AppError>
+where
+    T: serde::de::DeserializeOwned + Default,
+{
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(T::default());
+    }
+    let is_json = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !is_json {
+        return Err(AppError::UnsupportedMediaType {
+            message: "Send the body as JSON with Content-Type: application/json.".into(),
+        });
+    }
+    serde_json::from_slice(body).map_err(|e| {
+        if e.is_syntax() || e.is_eof() {
+            AppError::bad_request("The body is not valid JSON.")
+        } else {
+            AppError::bad_request(format!("The JSON does not have the expected fields: {e}"))
+        }
+    })
+}

@@ -2,7 +2,10 @@
 
 pub mod admin;
 pub mod auth;
+pub mod id;
 pub mod json;
+pub mod models;
+pub mod providers;
 pub mod users;
 
 use crate::error::AppError;
@@ -27,6 +30,35 @@ pub fn routes() -> Router<AppState> {
             "/api/admin/settings",
             get(admin::get_settings).put(admin::put_settings),
         )
+        .route(
+            "/api/config/providers",
+            post(providers::create).get(providers::list),
+        )
+        .route(
+            "/api/config/providers/{id}",
+            get(providers::get)
+                .put(providers::update)
+                .delete(providers::delete),
+        )
+        .route("/api/config/providers/{id}/test", post(providers::test))
+        .route(
+            "/api/config/providers/{id}/import-models",
+            post(providers::import),
+        )
+        .route("/api/config/models", post(models::create))
+        .route(
+            "/api/config/models/provider/{id}",
+            get(models::list_for_provider),
+        )
+        .route(
+            "/api/config/models/{id}",
+            get(models::get).put(models::update).delete(models::delete),
+        )
+        .route(
+            "/api/config/models/{id}/set-default",
+            post(models::set_default),
+        )
+        .route("/api/model-registry", get(providers::registry))
         .route("/api/{*rest}", axum::routing::any(unknown))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
 }

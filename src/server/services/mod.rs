@@ -1,5 +1,8 @@
 //! Domain logic as synchronous Diesel code on `&mut SqliteConnection`.
 //! REST handlers, server functions and background tasks all call these.
 
+pub mod models;
+pub mod providers;
 pub mod settings;
 pub mod users;
+pub mod validate;

@@ -1,0 +1,2 @@
+DROP TABLE provider_models;
+DROP TABLE providers;

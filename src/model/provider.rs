@@ -1,0 +1,288 @@
+//! Providers, their models and the registry the model pickers read.
+
+use serde::{Deserialize, Serialize};
+
+/// Which wire protocol a provider speaks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ApiFormat {
+    /// Every OpenAI-compatible API (OpenAI, OpenRouter, Ollama, Gemini's
+    /// compatible endpoint, Mistral, Groq, DeepSeek, llama.cpp, vLLM...).
+    Openai,
+    /// Anthropic's native Messages API.
+    Anthropic,
+}
+
+impl ApiFormat {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ApiFormat::Openai => "openai",
+            ApiFormat::Anthropic => "anthropic",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ApiFormat> {
+        match s {
+            "openai" => Some(ApiFormat::Openai),
+            "anthropic" => Some(ApiFormat::Anthropic),
+            _ => None,
+        }
+    }
+
+    /// Used when a provider has no base URL of its own.
+    pub fn default_base_url(self) -> &'static str {
+        match self {
+            ApiFormat::Openai => "https://api.openai.com/v1",
+            ApiFormat::Anthropic => "https://api.anthropic.com",
+        }
+    }
+}
+
+/// A provider as the API and the settings page show it: never the key,
+/// only whether there is one and its last four characters.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProviderView {
+    pub id: i64,
+    pub name: String,
+    pub provider_sdk_id: String,
+    pub api_format: ApiFormat,
+    pub base_url: Option<String>,
+    pub image_url: Option<String>,
+    pub is_enabled: bool,
+    pub has_api_key: bool,
+    pub api_key_last4: Option<String>,
+    /// Set when the stored key cannot be decrypted (secret key changed).
+    pub api_key_error: Option<String>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+/// `POST /api/config/providers`.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct NewProviderInput {
+    pub name: String,
+    pub provider_sdk_id: String,
+    pub api_format: String,
+    #[serde(default)]
+    pub base_url: Option<String>,
+    #[serde(default)]
+    pub api_key: Option<String>,
+    #[serde(default)]
+    pub image_url: Option<String>,
+    #[serde(default)]
+    pub is_enabled: Option<bool>,
+}
+
+/// `PUT /api/config/providers/{id}`: absent fields stay as they are;
+/// `api_key: ""` clears the key, `base_url`/`image_url: ""` clear those.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct ProviderPatch {
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub provider_sdk_id: Option<String>,
+    #[serde(default)]
+    pub api_format: Option<String>,
+    #[serde(default)]
+    pub base_url: Option<String>,
+    #[serde(default)]
+    pub api_key: Option<String>,
+    #[serde(default)]
+    pub image_url: Option<String>,
+    #[serde(default)]
+    pub is_enabled: Option<bool>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ModelView {
+    pub id: i64,
+    pub provider_id: i64,
+    pub name: String,
+    pub model_sdk_id: String,
+    pub is_default: bool,
+    pub is_enabled: bool,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+/// `POST /api/config/models`. `model_sdk_id` may be the upstream id alone
+/// (`gpt-4o-mini`) or already prefixed (`openai:gpt-4o-mini`).
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct NewModelInput {
+    pub provider_id: i64,
+    #[serde(default)]
+    pub name: Option<String>,
+    pub model_sdk_id: String,
+    #[serde(default)]
+    pub is_enabled: Option<bool>,
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct ModelPatch {
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub model_sdk_id: Option<String>,
+    #[serde(default)]
+    pub is_enabled: Option<bool>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegistryModel {
+    pub id: i64,
+    pub name: String,
+    pub model_sdk_id: String,
+    pub is_default: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegistryProvider {
+    pub id: i64,
+    pub name: String,
+    pub provider_sdk_id: String,
+    pub image_url: Option<String>,
+    pub models: Vec<RegistryModel>,
+}
+
+/// Enabled providers with their enabled models, and the global default.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ModelRegistry {
+    pub providers: Vec<RegistryProvider>,
+    pub default_model_id: Option<i64>,
+}
+
+/// Answer of `POST /api/config/providers/{id}/test`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConnectionTest {
+    pub ok: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub latency_ms: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub models: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// `POST /api/config/providers/{id}/import-models`: `models` absent = all.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct ImportRequest {
+    #[serde(default)]
+    pub models: Option<Vec<String>>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportResult {
+    pub imported: Vec<ModelView>,
+    /// Upstream ids that already existed here.
+    pub skipped: Vec<String>,
+}
+
+/// A starting point for "Add provider".
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ProviderPreset {
+    pub key: &'static str,
+    pub name: &'static str,
+    pub provider_sdk_id: &'static str,
+    pub api_format: ApiFormat,
+    pub base_url: &'static str,
+    pub image_url: &'static str,
+    pub needs_key: bool,
+}
+
+const fn preset(
+    key: &'static str,
+    name: &'static str,
+    api_format: ApiFormat,
+    base_url: &'static str,
+    needs_key: bool,
+) -> ProviderPreset {
+    ProviderPreset {
+        key,
+        name,
+        provider_sdk_id: key,
+        api_format,
+        base_url,
+        image_url: match key.as_bytes() {
+            b"openai" => "/logos/openai.svg",
+            b"anthropic" => "/logos/anthropic.svg",
+            b"openrouter" => "/logos/openrouter.svg",
+            b"ollama" => "/logos/ollama.svg",
+            b"gemini" => "/logos/gemini.svg",
+            b"mistral" => "/logos/mistral.svg",
+            b"groq" => "/logos/groq.svg",
+            b"deepseek" => "/logos/deepseek.svg",
+            _ => "/logos/custom.svg",
+        },
+        needs_key,
+    }
+}
+
+pub const PRESETS: [ProviderPreset; 9] = [
+    preset(
+        "openai",
+        "OpenAI",
+        ApiFormat::Openai,
+        "https://api.openai.com/v1",
+        true,
+    ),
+    preset(
+        "anthropic",
+        "Anthropic",
+        ApiFormat::Anthropic,
+        "https://api.anthropic.com",
+        true,
+    ),
+    preset(
+        "openrouter",
+        "OpenRouter",
+        ApiFormat::Openai,
+        "https://openrouter.ai/api/v1",
+        true,
+    ),
+    preset(
+        "ollama",
+        "Ollama",
+        ApiFormat::Openai,
+        "http://localhost:11434/v1",
+        false,
+    ),
+    preset(
+        "gemini",
+        "Google Gemini",
+        ApiFormat::Openai,
+        "https://generativelanguage.googleapis.com/v1beta/openai",
+        true,
+    ),
+    preset(
+        "mistral",
+        "Mistral",
+        ApiFormat::Openai,
+        "https://api.mistral.ai/v1",
+        true,
+    ),
+    preset(
+        "groq",
+        "Groq",
+        ApiFormat::Openai,
+        "https://api.groq.com/openai/v1",
+        true,
+    ),
+    preset(
+        "deepseek",
+        "DeepSeek",
+        ApiFormat::Openai,
+        "https://api.deepseek.com/v1",
+        true,
+    ),
+    preset(
+        "custom",
+        "Custom (OpenAI-compatible)",
+        ApiFormat::Openai,
+        "",
+        false,
+    ),
+];
+
+pub fn preset_by_key(key: &str) -> Option<&'static ProviderPreset> {
+    PRESETS.iter().find(|p| p.key == key)
+}

@@ -1,0 +1,267 @@
+//! Provider models, the one global default, and the registry pickers read.
+
+use super::validate;
+use crate::error::AppError;
+use crate::model::provider::{
+    ImportResult, ModelPatch, ModelRegistry, ModelView, NewModelInput, RegistryModel,
+    RegistryProvider,
+};
+use crate::server::db::rows::{ModelChanges, NewProviderModel, Provider, ProviderModel};
+use crate::server::db::{now, schema::provider_models, schema::providers};
+use crate::server::services::providers as provider_service;
+use diesel::prelude::*;
+
+pub const NAME_MAX: usize = 128;
+pub const UPSTREAM_ID_MAX: usize = 256;
+
+/// `gpt-4o-mini` or `openai:gpt-4o-mini` -> `openai:gpt-4o-mini`.
+pub fn full_sdk_id(provider_slug: &str, raw: &str) -> Result<String, AppError> {
+    let raw = raw.trim();
+    let upstream = raw
+        .strip_prefix(provider_slug)
+        .and_then(|r| r.strip_prefix(':'))
+        .unwrap_or(raw);
+    if upstream.is_empty()
+        || upstream.len() > UPSTREAM_ID_MAX
+        || upstream
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control())
+    {
+        return Err(AppError::invalid(
+            "model_sdk_id",
+            format!("model_sdk_id must be the provider's model id (1-{UPSTREAM_ID_MAX} characters, no spaces)."),
+        ));
+    }
+    Ok(format!("{provider_slug}:{upstream}"))
+}
+
+/// The part after `slug:`, as the provider's API knows the model.
+pub fn upstream_id(model_sdk_id: &str) -> &str {
+    model_sdk_id
+        .split_once(':')
+        .map(|(_, m)| m)
+        .unwrap_or(model_sdk_id)
+}
+
+pub fn get_row(conn: &mut SqliteConnection, id: i64) -> Result<ProviderModel, AppError> {
+    provider_models::table
+        .find(id)
+        .select(ProviderModel::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| AppError::not_found("No such model."))
+}
+
+fn exists(
+    conn: &mut SqliteConnection,
+    provider_id: i64,
+    sdk_id: &str,
+    except: i64,
+) -> Result<bool, AppError> {
+    Ok(diesel::select(diesel::dsl::exists(
+        provider_models::table
+            .filter(provider_models::provider_id.eq(provider_id))
+            .filter(provider_models::model_sdk_id.eq(sdk_id))
+            .filter(provider_models::id.ne(except)),
+    ))
+    .get_result(conn)?)
+}
+
+pub fn create(conn: &mut SqliteConnection, input: &NewModelInput) -> Result<ModelView, AppError> {
+    conn.immediate_transaction(|conn| {
+        let provider = provider_service::get_row(conn, input.provider_id).map_err(|_| {
+            AppError::invalid("provider_id", "provider_id is not a known provider.")
+        })?;
+        let sdk_id = full_sdk_id(&provider.provider_sdk_id, &input.model_sdk_id)?;
+        let name = match input.name.as_deref().map(str::trim) {
+            None | Some("") => upstream_id(&sdk_id).to_string(),
+            Some(n) => validate::text("name", n, NAME_MAX)?,
+        };
+        if exists(conn, provider.id, &sdk_id, -1)? {
+            return Err(AppError::conflict(format!(
+                "{sdk_id} already exists for this provider."
+            )));
+        }
+        let ts = now();
+        let row = diesel::insert_into(provider_models::table)
+            .values(NewProviderModel {
+                provider_id: provider.id,
+                name,
+                model_sdk_id: sdk_id,
+                is_enabled: input.is_enabled.unwrap_or(true),
+                created_at: ts,
+                updated_at: ts,
+            })
+            .returning(ProviderModel::as_returning())
+            .get_result(conn)?;
+        Ok(row.view())
+    })
+}
+
+pub fn list_for_provider(
+    conn: &mut SqliteConnection,
+    provider_id: i64,
+) -> Result<Vec<ModelView>, AppError> {
+    provider_service::get_row(conn, provider_id)?;
+    Ok(provider_models::table
+        .filter(provider_models::provider_id.eq(provider_id))
+        .order((provider_models::name.asc(), provider_models::id.asc()))
+        .select(ProviderModel::as_select())
+        .load(conn)?
+        .iter()
+        .map(ProviderModel::view)
+        .collect())
+}
+
+pub fn get(conn: &mut SqliteConnection, id: i64) -> Result<ModelView, AppError> {
+    Ok(get_row(conn, id)?.view())
+}
+
+/// Disabling the default model leaves no default: never a silent pick.
+pub fn update(
+    conn: &mut SqliteConnection,
+    id: i64,
+    patch: &ModelPatch,
+) -> Result<ModelView, AppError> {
+    conn.immediate_transaction(|conn| {
+        let model = get_row(conn, id)?;
+        let provider = provider_service::get_row(conn, model.provider_id)?;
+        let name = patch
+            .name
+            .as_deref()
+            .map(|n| validate::text("name", n, NAME_MAX))
+            .transpose()?;
+        let sdk_id = patch
+            .model_sdk_id
+            .as_deref()
+            .map(|s| full_sdk_id(&provider.provider_sdk_id, s))
+            .transpose()?;
+        if let Some(sdk_id) = &sdk_id {
+            if exists(conn, provider.id, sdk_id, id)? {
+                return Err(AppError::conflict(format!(
+                    "{sdk_id} already exists for this provider."
+                )));
+            }
+        }
+        let row = diesel::update(provider_models::table.find(id))
+            .set(ModelChanges {
+                name,
+                model_sdk_id: sdk_id,
+                is_enabled: patch.is_enabled,
+                is_default: (patch.is_enabled == Some(false)).then_some(false),
+                updated_at: now(),
+            })
+            .returning(ProviderModel::as_returning())
+            .get_result(conn)?;
+        Ok(row.view())
+    })
+}
+
+pub fn delete(conn: &mut SqliteConnection, id: i64) -> Result<(), AppError> {
+    let deleted = diesel::delete(provider_models::table.find(id)).execute(conn)?;
+    if deleted == 0 {
+        return Err(AppError::not_found("No such model."));
+    }
+    Ok(())
+}
+
+/// Makes `id` the one global default, atomically: clear, then set, in one
+/// immediate transaction (the partial unique index backs this up).
+pub fn set_default(conn: &mut SqliteConnection, id: i64) -> Result<ModelView, AppError> {
+    conn.immediate_transaction(|conn| {
+        let model = get_row(conn, id)?;
+        let provider = provider_service::get_row(conn, model.provider_id)?;
+        if !model.is_enabled || !provider.is_enabled {
+            return Err(AppError::conflict(
+                "Enable the model and its provider before making it the default.",
+            ));
+        }
+        diesel::update(provider_models::table.filter(provider_models::is_default.eq(true)))
+            .set(provider_models::is_default.eq(false))
+            .execute(conn)?;
+        let row = diesel::update(provider_models::table.find(id))
+            .set((
+                provider_models::is_default.eq(true),
+                provider_models::updated_at.eq(now()),
+            ))
+            .returning(ProviderModel::as_returning())
+            .get_result(conn)?;
+        Ok(row.view())
+    })
+}
+
+/// Enabled providers with their enabled models, by name, and the default.
+pub fn registry(conn: &mut SqliteConnection) -> Result<ModelRegistry, AppError> {
+    let rows: Vec<(Provider, ProviderModel)> = providers::table
+        .inner_join(provider_models::table)
+        .filter(providers::is_enabled.eq(true))
+        .filter(provider_models::is_enabled.eq(true))
+        .order((
+            providers::name.asc(),
+            provider_models::name.asc(),
+            provider_models::id.asc(),
+        ))
+        .select((Provider::as_select(), ProviderModel::as_select()))
+        .load(conn)?;
+    let mut registry = ModelRegistry::default();
+    for (p, m) in rows {
+        if m.is_default {
+            registry.default_model_id = Some(m.id);
+        }
+        if registry.providers.last().map(|last| last.id) != Some(p.id) {
+            registry.providers.push(RegistryProvider {
+                id: p.id,
+                name: p.name.clone(),
+                provider_sdk_id: p.provider_sdk_id.clone(),
+                image_url: p.image_url.clone(),
+                models: Vec::new(),
+            });
+        }
+        if let Some(last) = registry.providers.last_mut() {
+            last.models.push(RegistryModel {
+                id: m.id,
+                name: m.name,
+                model_sdk_id: m.model_sdk_id,
+                is_default: m.is_default,
+            });
+        }
+    }
+    Ok(registry)
+}
+
+/// Adds upstream models (id, display name) not already present.
+pub fn import(
+    conn: &mut SqliteConnection,
+    provider_id: i64,
+    upstream: &[(String, String)],
+) -> Result<ImportResult, AppError> {
+    conn.immediate_transaction(|conn| {
+        let provider = provider_service::get_row(conn, provider_id)?;
+        let mut result = ImportResult {
+            imported: Vec::new(),
+            skipped: Vec::new(),
+        };
+        for (id, name) in upstream {
+            let sdk_id = full_sdk_id(&provider.provider_sdk_id, id)?;
+            if exists(conn, provider.id, &sdk_id, -1)? {
+                result.skipped.push(id.clone());
+                continue;
+            }
+            let ts = now();
+            let name = validate::text("name", name, NAME_MAX).unwrap_or_else(|_| id.clone());
+            let row = diesel::insert_into(provider_models::table)
+                .values(NewProviderModel {
+                    provider_id: provider.id,
+                    name,
+                    model_sdk_id: sdk_id,
+                    is_enabled: true,
+                    created_at: ts,
+                    updated_at: ts,
+                })
+                .returning(ProviderModel::as_returning())
+                .get_result(conn)?;
+            result.imported.push(row.view());
+        }
+        Ok(result)
+    })
+}
