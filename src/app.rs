@@ -3,7 +3,7 @@
 use crate::ui::page_context;
 use crate::ui::pages::{
     admin::AdminPage, home::HomePage, login::LoginPage, not_found::NotFoundPage,
-    profile::ProfilePage, register::RegisterPage,
+    profile::ProfilePage, providers::ProvidersPage, register::RegisterPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
@@ -62,6 +62,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/register") view=RegisterPage />
                 <Route path=path!("/profile") view=ProfilePage />
                 <Route path=path!("/admin") view=AdminPage />
+                <Route path=path!("/settings/providers") view=ProvidersPage />
             </Routes>
         </Router>
     }

@@ -1,8 +1,10 @@
 //! Shared data shapes (serde only): what the server sends and the UI shows.
 
+pub mod flash;
 pub mod prefs;
 pub mod provider;
 pub mod user;
 
+pub use flash::Flash;
 pub use prefs::{Theme, UiPrefs};
 pub use user::{AdminSettings, Role, SessionUser, UserProfile};

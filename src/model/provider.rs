@@ -38,6 +38,15 @@ impl ApiFormat {
     }
 }
 
+/// The part after `slug:` of a `model_sdk_id`, as the provider's own API
+/// knows the model.
+pub fn upstream_id(model_sdk_id: &str) -> &str {
+    model_sdk_id
+        .split_once(':')
+        .map(|(_, m)| m)
+        .unwrap_or(model_sdk_id)
+}
+
 /// A provider as the API and the settings page show it: never the key,
 /// only whether there is one and its last four characters.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -5,6 +5,7 @@ pub mod config;
 pub mod crypto;
 pub mod csrf;
 pub mod db;
+pub mod flash;
 pub mod health;
 pub mod llm;
 pub mod pages;

@@ -69,10 +69,13 @@ pub async fn handler(
         .map(UiPrefs::from_cookie_header)
         .unwrap_or_default();
 
+    let flash = crate::server::flash::take(req.headers());
+    let had_flash = flash.is_some();
     let ctx = PageContext {
         user,
         prefs,
         registration_open,
+        flash: flash.unwrap_or_default(),
     };
     let options = state.leptos_options.clone();
     let render = leptos_axum::render_app_to_stream_in_order_with_context(
@@ -87,6 +90,10 @@ pub async fn handler(
         header::CACHE_CONTROL,
         header::HeaderValue::from_static("no-store"),
     );
+    if had_flash {
+        res.headers_mut()
+            .append(header::SET_COOKIE, crate::server::flash::clear_header());
+    }
     res
 }
 

@@ -7,7 +7,7 @@ pub mod format;
 pub mod notice;
 pub mod pages;
 
-use crate::model::{UiPrefs, UserProfile};
+use crate::model::{Flash, UiPrefs, UserProfile};
 use leptos::prelude::use_context;
 
 /// Facts about the request, decided by the server before rendering and
@@ -18,6 +18,8 @@ pub struct PageContext {
     pub prefs: UiPrefs,
     /// Only filled in for the pages that show it (sign-in, register, admin).
     pub registration_open: bool,
+    /// The result of the form posted just before this page.
+    pub flash: Flash,
 }
 
 /// The request's context; empty while Leptos lists routes at boot.

@@ -27,9 +27,10 @@ struct Pragmas;
 
 impl CustomizeConnection<SqliteConnection, diesel::r2d2::Error> for Pragmas {
     fn on_acquire(&self, conn: &mut SqliteConnection) -> Result<(), diesel::r2d2::Error> {
+        // busy_timeout first: the statements after it may wait for a lock.
         conn.batch_execute(
-            "PRAGMA journal_mode = WAL;
-             PRAGMA busy_timeout = 5000;
+            "PRAGMA busy_timeout = 5000;
+             PRAGMA journal_mode = WAL;
              PRAGMA foreign_keys = ON;
              PRAGMA synchronous = NORMAL;",
         )
@@ -52,6 +53,8 @@ impl Db {
         let url = path.to_string_lossy().to_string();
         let pool = Pool::builder()
             .max_size(8)
+            // Open connections as needed, not eight at once at boot.
+            .min_idle(Some(1))
             .connection_timeout(Duration::from_secs(10))
             .connection_customizer(Box::new(Pragmas))
             .build(ConnectionManager::<SqliteConnection>::new(&url))

@@ -3,7 +3,7 @@
 use super::validate;
 use crate::error::AppError;
 use crate::model::provider::{
-    ImportResult, ModelPatch, ModelRegistry, ModelView, NewModelInput, RegistryModel,
+    upstream_id, ImportResult, ModelPatch, ModelRegistry, ModelView, NewModelInput, RegistryModel,
     RegistryProvider,
 };
 use crate::server::db::rows::{ModelChanges, NewProviderModel, Provider, ProviderModel};
@@ -33,14 +33,6 @@ pub fn full_sdk_id(provider_slug: &str, raw: &str) -> Result<String, AppError> {
         ));
     }
     Ok(format!("{provider_slug}:{upstream}"))
-}
-
-/// The part after `slug:`, as the provider's API knows the model.
-pub fn upstream_id(model_sdk_id: &str) -> &str {
-    model_sdk_id
-        .split_once(':')
-        .map(|(_, m)| m)
-        .unwrap_or(model_sdk_id)
 }
 
 pub fn get_row(conn: &mut SqliteConnection, id: i64) -> Result<ProviderModel, AppError> {

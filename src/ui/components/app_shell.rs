@@ -36,6 +36,7 @@ pub fn AppShell(title: &'static str, children: Children) -> impl IntoView {
                 <nav class="sidebar-nav">
                     {link("/", "Home")}
                     {link("/profile", "Profile")}
+                    {is_admin.then(|| link("/settings/providers", "Providers"))}
                     {is_admin.then(|| link("/admin", "Admin"))}
                 </nav>
                 <section class="sidebar-section">

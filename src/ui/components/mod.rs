@@ -2,7 +2,12 @@
 
 pub mod app_shell;
 pub mod auth_card;
+pub mod connection_test;
+pub mod flash;
+pub mod model_import;
+pub mod model_picker;
 pub mod notice;
+pub mod provider_card;
 pub mod sidebar_toggle;
 pub mod theme_picker;
 pub mod user_menu;

@@ -1,0 +1,107 @@
+use crate::model::provider::ModelRegistry;
+use leptos::prelude::*;
+
+fn label_of(registry: &ModelRegistry, id: Option<i64>) -> (String, Option<String>) {
+    registry
+        .providers
+        .iter()
+        .find_map(|p| {
+            p.models
+                .iter()
+                .find(|m| Some(m.id) == id)
+                .map(|m| (m.name.clone(), p.image_url.clone()))
+        })
+        .unwrap_or_else(|| ("Choose a model".to_string(), None))
+}
+
+/// The model picker: models grouped by provider, with logos, the global
+/// default preselected. Radio inputs inside a `<details>`, so it works in a
+/// plain form without JavaScript; hydrated, it updates its label and closes
+/// on choice.
+#[island]
+pub fn ModelPicker(registry: ModelRegistry, selected: Option<i64>, name: String) -> impl IntoView {
+    let root = NodeRef::<leptos::html::Details>::new();
+    Effect::new(move |_| {
+        if let Some(el) = root.get() {
+            let _ = el.set_attribute("data-hydrated", "true");
+        }
+    });
+    let selected = selected.or(registry.default_model_id);
+    let current = RwSignal::new(selected);
+    let registry = StoredValue::new(registry);
+    let empty = registry.with_value(|r| r.providers.is_empty());
+    let label = move || registry.with_value(|r| label_of(r, current.get()));
+
+    if empty {
+        return view! {
+            <p class="model-picker-empty muted">
+                "No models are configured yet. An admin can add providers in Settings › Providers."
+            </p>
+        }
+        .into_any();
+    }
+
+    view! {
+        <details class="model-picker" node_ref=root>
+            <summary aria-label="Model">
+                {move || {
+                    let (text, logo) = label();
+                    view! {
+                        {logo.map(|src| view! { <img src=src alt="" width="20" height="20" /> })}
+                        <span class="model-picker-label">{text}</span>
+                    }
+                }}
+            </summary>
+            <div class="model-picker-menu" role="radiogroup">
+                {registry
+                    .get_value()
+                    .providers
+                    .into_iter()
+                    .map(|p| {
+                        let name = name.clone();
+                        view! {
+                            <div class="model-group">
+                                <div class="model-group-head">
+                                    {p
+                                        .image_url
+                                        .clone()
+                                        .map(|src| view! { <img src=src alt="" width="18" height="18" /> })}
+                                    <span>{p.name.clone()}</span>
+                                </div>
+                                {p
+                                    .models
+                                    .into_iter()
+                                    .map(|m| {
+                                        let id = m.id;
+                                        let pick = move |_| {
+                                            current.set(Some(id));
+                                            if let Some(el) = root.get_untracked() {
+                                                el.set_open(false);
+                                            }
+                                        };
+                                        view! {
+                                            <label class="model-option">
+                                                <input
+                                                    type="radio"
+                                                    name=name.clone()
+                                                    value=id.to_string()
+                                                    checked=selected == Some(id)
+                                                    on:change=pick
+                                                />
+                                                <span>{m.name.clone()}</span>
+                                                {m
+                                                    .is_default
+                                                    .then(|| view! { <span class="badge">"default"</span> })}
+                                            </label>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </div>
+                        }
+                    })
+                    .collect_view()}
+            </div>
+        </details>
+    }
+    .into_any()
+}
