@@ -83,7 +83,7 @@ impl Flash {
     }
 
     pub fn decode(raw: &str) -> Option<Flash> {
-        if raw.len() % 2 != 0 || raw.len() > 8192 {
+        if !raw.len().is_multiple_of(2) || raw.len() > 8192 {
             return None;
         }
         let bytes: Option<Vec<u8>> = (0..raw.len())

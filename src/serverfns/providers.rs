@@ -2,6 +2,10 @@
 //! Form posts answer with a redirect and a flash (errors name the field and
 //! keep what was typed, except API keys); the islands' calls return data.
 
+// A server function takes one argument per form field, and the provider
+// form simply has that many fields.
+#![expect(clippy::too_many_arguments, reason = "one argument per form field")]
+
 use crate::model::provider::{ConnectionTest, ModelRegistry, ModelView, ProviderView};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -77,7 +81,6 @@ pub async fn load_model_registry() -> Result<ModelRegistry, ServerFnError> {
     state.db.run(models::registry).await.map_err(support::fail)
 }
 
-#[allow(clippy::too_many_arguments)]
 #[server(prefix = "/fn", endpoint = "providers/create")]
 pub async fn create_provider(
     preset: Option<String>,
@@ -131,7 +134,6 @@ pub async fn create_provider(
     Ok(())
 }
 
-#[allow(clippy::too_many_arguments)]
 #[server(prefix = "/fn", endpoint = "providers/update")]
 pub async fn update_provider(
     id: i64,
