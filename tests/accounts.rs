@@ -135,7 +135,7 @@ async fn duplicate_and_invalid_input_is_refused_with_the_field_named() {
     let huge = other
         .post_json(
             "/api/auth/login",
-            json!({"username": "x", "password": "y".repeat(100_000)}),
+            json!({"username": "x", "password": "y".repeat(600_000)}),
         )
         .await;
     assert_eq!(huge.status(), StatusCode::PAYLOAD_TOO_LARGE);

@@ -23,6 +23,10 @@ pub enum ConfigError {
     PublicUrl(String),
     #[error("BACKROOMS_PROVIDER_TIMEOUT_SECS must be a whole number of seconds from 1 to 300")]
     ProviderTimeout,
+    #[error(
+        "BACKROOMS_PROVIDER_IDLE_TIMEOUT_SECS must be a whole number of seconds from 1 to 3600"
+    )]
+    ProviderIdleTimeout,
     #[error("cannot use the data directory {path}: {source}")]
     DataDir {
         path: PathBuf,
@@ -69,6 +73,9 @@ pub struct Config {
     /// Limit for admin calls to a provider such as "Test connection"
     /// (`BACKROOMS_PROVIDER_TIMEOUT_SECS`, 1-300, default 10).
     pub provider_timeout: Duration,
+    /// A streaming reply with no data for this long fails
+    /// (`BACKROOMS_PROVIDER_IDLE_TIMEOUT_SECS`, 1-3600, default 120).
+    pub provider_idle_timeout: Duration,
 }
 
 impl Config {
@@ -107,7 +114,16 @@ impl Config {
             },
         };
 
+        let provider_idle_timeout = match get("BACKROOMS_PROVIDER_IDLE_TIMEOUT_SECS") {
+            None => Duration::from_secs(120),
+            Some(v) => match v.trim().parse::<u64>() {
+                Ok(n) if (1..=3600).contains(&n) => Duration::from_secs(n),
+                _ => return Err(ConfigError::ProviderIdleTimeout),
+            },
+        };
+
         Ok(Config {
+            provider_idle_timeout,
             addr,
             data_dir,
             secret_key,

@@ -5,6 +5,7 @@ pub mod config;
 pub mod crypto;
 pub mod csrf;
 pub mod db;
+pub mod engine;
 pub mod flash;
 pub mod health;
 pub mod llm;
@@ -62,7 +63,18 @@ pub async fn start(
         .user_agent(concat!("backrooms/", env!("CARGO_PKG_VERSION")))
         .build()
         .map_err(|e| format!("cannot set up the HTTP client: {e}"))?;
+    match db
+        .run(crate::server::services::messages::mark_interrupted)
+        .await
+    {
+        Ok(0) => {}
+        Ok(n) => {
+            tracing::warn!("{n} reply(ies) were cut off by the last shutdown: marked interrupted")
+        }
+        Err(e) => return Err(format!("cannot prepare the database: {e}")),
+    }
     let state = AppState {
+        hub: Default::default(),
         db: db.clone(),
         cipher: crypto::Cipher::new(config.secret_key.bytes()),
         config: Arc::new(config),

@@ -4,6 +4,7 @@ use crate::server::auth::throttle::LoginThrottle;
 use crate::server::config::Config;
 use crate::server::crypto::Cipher;
 use crate::server::db::Db;
+use crate::server::engine::hub::Hub;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use std::sync::Arc;
@@ -18,6 +19,8 @@ pub struct AppState {
     pub cipher: Cipher,
     /// One connection pool for every call to an LLM provider.
     pub http: reqwest::Client,
+    /// Replies being generated right now.
+    pub hub: Arc<Hub>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

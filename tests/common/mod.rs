@@ -52,6 +52,7 @@ impl TestServer {
             "BACKROOMS_ADDR" => Some("127.0.0.1:0".into()),
             // Keeps the "provider does not answer" tests short.
             "BACKROOMS_PROVIDER_TIMEOUT_SECS" => Some("1".into()),
+            "BACKROOMS_PROVIDER_IDLE_TIMEOUT_SECS" => Some("1".into()),
             other => env.iter().find(|(k, _)| k == other).map(|(_, v)| v.clone()),
         })
         .expect("config");
@@ -248,4 +249,75 @@ pub fn location(res: &Response) -> String {
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default()
         .to_string()
+}
+
+/// One Server-Sent Event as a client reads it.
+#[derive(Clone, Debug)]
+pub struct Sse {
+    pub id: Option<String>,
+    pub data: Value,
+}
+
+/// Reads SSE events from a streaming response, up to `max` events (or the
+/// end of the stream). Keep-alive comments are skipped.
+pub struct SseReader {
+    stream: futures::stream::BoxStream<'static, reqwest::Result<bytes::Bytes>>,
+    buf: String,
+}
+
+impl SseReader {
+    pub fn new(res: Response) -> SseReader {
+        use futures::StreamExt;
+        SseReader {
+            stream: res.bytes_stream().boxed(),
+            buf: String::new(),
+        }
+    }
+
+    pub async fn next(&mut self) -> Option<Sse> {
+        use futures::StreamExt;
+        loop {
+            if let Some(end) = self.buf.find("\n\n") {
+                let block: String = self.buf.drain(..end + 2).collect();
+                let mut id = None;
+                let mut data = String::new();
+                for line in block.lines() {
+                    if let Some(v) = line.strip_prefix("id:") {
+                        id = Some(v.trim().to_string());
+                    } else if let Some(v) = line.strip_prefix("data:") {
+                        data.push_str(v.trim_start());
+                    }
+                }
+                if data.is_empty() {
+                    continue;
+                }
+                return Some(Sse {
+                    id,
+                    data: serde_json::from_str(&data).expect("event data is JSON"),
+                });
+            }
+            match self.stream.next().await {
+                Some(Ok(bytes)) => self.buf.push_str(&String::from_utf8_lossy(&bytes)),
+                _ => return None,
+            }
+        }
+    }
+
+    /// Everything until the stream ends.
+    pub async fn all(&mut self) -> Vec<Sse> {
+        let mut out = Vec::new();
+        while let Some(e) = self.next().await {
+            out.push(e);
+        }
+        out
+    }
+}
+
+/// The text of every `delta` event, joined.
+pub fn deltas(events: &[Sse]) -> String {
+    events
+        .iter()
+        .filter(|e| e.data["type"] == "delta")
+        .map(|e| e.data["text"].as_str().unwrap_or_default())
+        .collect()
 }

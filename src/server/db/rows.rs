@@ -1,7 +1,7 @@
 //! Diesel row types: `NewX` to insert, `X` as read. They stay on the server;
 //! the UI sees `crate::model` types.
 
-use super::schema::{provider_models, providers, sessions, users};
+use super::schema::{conversations, messages, provider_models, providers, sessions, users};
 use crate::model::{Role, UserProfile};
 use diesel::prelude::*;
 
@@ -163,5 +163,108 @@ pub struct ModelChanges {
     pub model_sdk_id: Option<String>,
     pub is_enabled: Option<bool>,
     pub is_default: Option<bool>,
+    pub updated_at: i64,
+}
+
+#[derive(Clone, Debug, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = conversations)]
+pub struct Conversation {
+    pub id: i64,
+    pub user_id: i64,
+    pub title: String,
+    pub model_id: Option<i64>,
+    pub temperature: Option<f32>,
+    pub max_tokens: Option<i32>,
+    pub pinned: bool,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = conversations)]
+pub struct NewConversationRow {
+    pub user_id: i64,
+    pub title: String,
+    pub model_id: Option<i64>,
+    pub temperature: Option<f32>,
+    pub max_tokens: Option<i32>,
+    pub pinned: bool,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+#[derive(AsChangeset, Default)]
+#[diesel(table_name = conversations)]
+pub struct ConversationChanges {
+    pub title: Option<String>,
+    pub model_id: Option<Option<i64>>,
+    pub temperature: Option<Option<f32>>,
+    pub max_tokens: Option<Option<i32>>,
+    pub pinned: Option<bool>,
+    pub updated_at: Option<i64>,
+}
+
+#[derive(Clone, Debug, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = messages)]
+pub struct Message {
+    pub id: i64,
+    pub conversation_id: i64,
+    pub role: String,
+    pub content: String,
+    pub status: String,
+    pub model_sdk_id: Option<String>,
+    pub prompt_tokens: Option<i32>,
+    pub completion_tokens: Option<i32>,
+    pub ttft_ms: Option<i32>,
+    pub total_ms: Option<i32>,
+    pub finish_reason: Option<String>,
+    pub error: Option<String>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+impl Message {
+    pub fn view(&self) -> crate::model::chat::MessageView {
+        crate::model::chat::MessageView {
+            id: self.id,
+            role: self.role.clone(),
+            content: self.content.clone(),
+            status: self.status.clone(),
+            model_sdk_id: self.model_sdk_id.clone(),
+            prompt_tokens: self.prompt_tokens,
+            completion_tokens: self.completion_tokens,
+            ttft_ms: self.ttft_ms,
+            total_ms: self.total_ms,
+            finish_reason: self.finish_reason.clone(),
+            error: self.error.clone(),
+            created_at: self.created_at,
+        }
+    }
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = messages)]
+pub struct NewMessage<'a> {
+    pub conversation_id: i64,
+    pub role: &'a str,
+    pub content: &'a str,
+    pub status: &'a str,
+    pub model_sdk_id: Option<&'a str>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+/// How a reply ended, written once by the runner.
+#[derive(AsChangeset, Default)]
+#[diesel(table_name = messages)]
+pub struct MessageEnd {
+    pub content: Option<String>,
+    pub status: Option<String>,
+    pub prompt_tokens: Option<Option<i32>>,
+    pub completion_tokens: Option<Option<i32>>,
+    pub ttft_ms: Option<Option<i32>>,
+    pub total_ms: Option<Option<i32>>,
+    pub finish_reason: Option<Option<String>>,
+    pub error: Option<Option<String>>,
     pub updated_at: i64,
 }

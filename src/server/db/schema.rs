@@ -57,12 +57,50 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    conversations (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        title -> Text,
+        model_id -> Nullable<BigInt>,
+        temperature -> Nullable<Float>,
+        max_tokens -> Nullable<Integer>,
+        pinned -> Bool,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    messages (id) {
+        id -> BigInt,
+        conversation_id -> BigInt,
+        role -> Text,
+        content -> Text,
+        status -> Text,
+        model_sdk_id -> Nullable<Text>,
+        prompt_tokens -> Nullable<Integer>,
+        completion_tokens -> Nullable<Integer>,
+        ttft_ms -> Nullable<Integer>,
+        total_ms -> Nullable<Integer>,
+        finish_reason -> Nullable<Text>,
+        error -> Nullable<Text>,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(conversations -> users (user_id));
+diesel::joinable!(conversations -> provider_models (model_id));
+diesel::joinable!(messages -> conversations (conversation_id));
 diesel::joinable!(provider_models -> providers (provider_id));
 diesel::allow_tables_to_appear_in_same_query!(
     users,
     sessions,
     settings,
     providers,
-    provider_models
+    provider_models,
+    conversations,
+    messages
 );

@@ -1,6 +1,10 @@
 //! Talking to LLM providers. `upstream` lists a provider's models (test
 //! connection, import); the chat adapters join it here.
 
+pub mod anthropic;
+pub mod chat;
+pub mod openai;
+pub mod sse;
 pub mod upstream;
 
 /// Removes an API key from text that may echo it (provider error messages

@@ -2,6 +2,8 @@
 
 pub mod admin;
 pub mod auth;
+pub mod chat;
+pub mod conversations;
 pub mod id;
 pub mod json;
 pub mod models;
@@ -14,8 +16,9 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use axum::Router;
 
-/// Bodies of the account endpoints are tiny; refuse anything bigger early.
-const BODY_LIMIT: usize = 64 * 1024;
+/// Account and config bodies are tiny; a chat message may be up to 100k
+/// characters (up to 4 bytes each). Anything bigger is refused early.
+const BODY_LIMIT: usize = 512 * 1024;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -59,6 +62,21 @@ pub fn routes() -> Router<AppState> {
             post(models::set_default),
         )
         .route("/api/model-registry", get(providers::registry))
+        .route(
+            "/api/conversations",
+            get(conversations::list).post(conversations::create),
+        )
+        .route(
+            "/api/conversations/{id}",
+            get(conversations::get)
+                .put(conversations::update)
+                .delete(conversations::delete),
+        )
+        .route("/api/chat/stream", post(chat::stream))
+        .route("/api/chat/complete", post(chat::complete))
+        .route("/api/messages/{id}/events", get(chat::events))
+        .route("/api/messages/{id}/stop", post(chat::stop))
+        .route("/api/messages/{id}/regenerate", post(chat::regenerate))
         .route("/api/{*rest}", axum::routing::any(unknown))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
 }

@@ -1,6 +1,8 @@
 //! Domain logic as synchronous Diesel code on `&mut SqliteConnection`.
 //! REST handlers, server functions and background tasks all call these.
 
+pub mod conversations;
+pub mod messages;
 pub mod models;
 pub mod providers;
 pub mod settings;

@@ -1,0 +1,134 @@
+//! Conversations, messages and the live stream events.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ConversationSummary {
+    pub id: i64,
+    pub title: String,
+    pub model_id: Option<i64>,
+    pub updated_at: i64,
+    pub pinned: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ConversationPage {
+    pub items: Vec<ConversationSummary>,
+    /// Pass as `before` for the next (older) page; `null` at the end.
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MessageView {
+    pub id: i64,
+    pub role: String,
+    pub content: String,
+    pub status: String,
+    pub model_sdk_id: Option<String>,
+    pub prompt_tokens: Option<i32>,
+    pub completion_tokens: Option<i32>,
+    pub ttft_ms: Option<i32>,
+    pub total_ms: Option<i32>,
+    pub finish_reason: Option<String>,
+    pub error: Option<String>,
+    pub created_at: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ConversationView {
+    pub id: i64,
+    pub title: String,
+    pub model_id: Option<i64>,
+    pub temperature: Option<f32>,
+    pub max_tokens: Option<i32>,
+    pub pinned: bool,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub messages: Vec<MessageView>,
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct NewConversation {
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub model_id: Option<i64>,
+    #[serde(default)]
+    pub temperature: Option<f32>,
+    #[serde(default)]
+    pub max_tokens: Option<i32>,
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct ConversationPatch {
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub model_id: Option<i64>,
+    #[serde(default)]
+    pub temperature: Option<f32>,
+    #[serde(default)]
+    pub max_tokens: Option<i32>,
+    #[serde(default)]
+    pub pinned: Option<bool>,
+}
+
+/// `POST /api/chat/stream` and `/api/chat/complete`.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct ChatSend {
+    pub conversation_id: i64,
+    pub content: String,
+    #[serde(default)]
+    pub model_id: Option<i64>,
+    #[serde(default)]
+    pub temperature: Option<f32>,
+    #[serde(default)]
+    pub max_tokens: Option<i32>,
+}
+
+/// One event of a reply's live stream. Its sequence number (the SSE `id:`)
+/// is the byte length of the reply's content once the event applies, so a
+/// client that reconnects with the last number it saw gets exactly the rest.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum StreamEvent {
+    Start {
+        user_message_id: Option<i64>,
+        assistant_message_id: i64,
+    },
+    Delta {
+        text: String,
+    },
+    Usage {
+        prompt_tokens: u32,
+        completion_tokens: u32,
+    },
+    Done {
+        status: String,
+        finish_reason: Option<String>,
+    },
+    Error {
+        message: String,
+    },
+}
+
+impl StreamEvent {
+    /// `done` and `error` end a stream.
+    pub fn is_terminal(&self) -> bool {
+        matches!(self, StreamEvent::Done { .. } | StreamEvent::Error { .. })
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Frame {
+    pub seq: u64,
+    #[serde(flatten)]
+    pub event: StreamEvent,
+}
+
+/// `POST /api/chat/complete`: both messages once the reply ended.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CompleteReply {
+    pub user_message: MessageView,
+    pub assistant_message: MessageView,
+}

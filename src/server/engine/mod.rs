@@ -1,0 +1,148 @@
+//! The generation engine: replies are server tasks, not requests. Starting
+//! one returns at once; any number of clients follow it through the hub and
+//! may come and go; only Stop (or the end) ends it.
+
+pub mod hub;
+pub mod runner;
+
+use crate::error::AppError;
+use crate::model::chat::{Frame, StreamEvent};
+use crate::server::llm::chat::{provider_for, ChatRequest, ProviderTarget};
+use crate::server::services::conversations::Turn;
+use crate::server::services::messages;
+use crate::server::state::AppState;
+use futures::stream::{BoxStream, StreamExt};
+use std::collections::VecDeque;
+use tokio::sync::broadcast::error::RecvError;
+
+/// Decrypts the key, opens the reply in the hub and spawns its runner.
+pub fn start(state: &AppState, turn: Turn) -> Result<(), AppError> {
+    let api_key = match &turn.provider.encrypted_key {
+        Some(stored) => Some(state.cipher.decrypt(stored).map_err(|_| {
+            AppError::conflict(format!(
+                "The API key stored for {} cannot be decrypted (the server's secret key changed). Ask an admin to enter it again.",
+                turn.provider.name
+            ))
+        })?),
+        None => None,
+    };
+    let provider = provider_for(
+        ProviderTarget {
+            format: turn.provider.format,
+            base_url: turn.provider.base_url.clone(),
+            api_key,
+        },
+        state.http.clone(),
+    );
+    let live = state
+        .hub
+        .open(turn.assistant_message_id, turn.conversation_id);
+    let hub = state.hub.clone();
+    let id = turn.assistant_message_id;
+    let run = runner::Run {
+        db: state.db.clone(),
+        live,
+        provider,
+        request: ChatRequest {
+            model: turn.upstream_model,
+            messages: turn.history,
+            temperature: turn.temperature,
+            max_tokens: turn.max_tokens,
+            stop: Vec::new(),
+        },
+        idle_timeout: state.config.provider_idle_timeout,
+        on_end: Box::new(move || hub.close(id)),
+    };
+    tokio::spawn(run.run());
+    Ok(())
+}
+
+/// The events of reply `message_id` after byte `after`: what was missed,
+/// then live until its end. The caller has checked ownership.
+pub async fn follow(
+    state: &AppState,
+    message_id: i64,
+    after: usize,
+) -> Result<BoxStream<'static, Frame>, AppError> {
+    if let Some(live) = state.hub.get(message_id) {
+        let (frames, rx) = live.subscribe(after)?;
+        return Ok(live_stream(live, frames, rx));
+    }
+    let msg = state.db.run(move |c| messages::get(c, message_id)).await?;
+    if msg.status == "streaming" {
+        // Its runner is just finishing: the hub forgot it a moment before the
+        // final write landed. Ask again shortly.
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        let msg = state.db.run(move |c| messages::get(c, message_id)).await?;
+        return Ok(futures::stream::iter(finished_frames(&msg, after)?).boxed());
+    }
+    Ok(futures::stream::iter(finished_frames(&msg, after)?).boxed())
+}
+
+fn finished_frames(
+    msg: &crate::server::db::rows::Message,
+    after: usize,
+) -> Result<Vec<Frame>, AppError> {
+    let usage = match (msg.prompt_tokens, msg.completion_tokens) {
+        (Some(p), Some(c)) => Some((p.max(0) as u32, c.max(0) as u32)),
+        _ => None,
+    };
+    let end = match (msg.status.as_str(), &msg.error) {
+        ("error", Some(e)) => StreamEvent::Error { message: e.clone() },
+        (status, _) => StreamEvent::Done {
+            status: status.to_string(),
+            finish_reason: msg.finish_reason.clone(),
+        },
+    };
+    hub::catch_up(&msg.content, after, usage, Some(end))
+}
+
+fn live_stream(
+    live: std::sync::Arc<hub::Live>,
+    first: Vec<Frame>,
+    rx: Option<tokio::sync::broadcast::Receiver<Frame>>,
+) -> BoxStream<'static, Frame> {
+    let seen = first.iter().map(|f| f.seq).max().unwrap_or(0);
+    let done = first.iter().any(|f| f.event.is_terminal());
+    futures::stream::unfold(
+        (VecDeque::from(first), rx, seen, done, live),
+        |(mut queue, mut rx, mut seen, done, live)| async move {
+            loop {
+                if let Some(frame) = queue.pop_front() {
+                    let terminal = frame.event.is_terminal();
+                    seen = seen.max(frame.seq);
+                    let rx = if terminal { None } else { rx };
+                    return Some((frame, (queue, rx, seen, done || terminal, live)));
+                }
+                if done {
+                    return None;
+                }
+                let receiver = rx.as_mut()?;
+                match receiver.recv().await {
+                    Ok(frame) => queue.push_back(frame),
+                    // Too slow to keep up: catch up from the reply itself.
+                    Err(RecvError::Lagged(_)) => match live.subscribe(seen as usize) {
+                        Ok((frames, new_rx)) => {
+                            queue.extend(frames);
+                            rx = new_rx;
+                        }
+                        Err(_) => return None,
+                    },
+                    Err(RecvError::Closed) => return None,
+                }
+            }
+        },
+    )
+    .boxed()
+}
+
+/// Stop: the runner ends the reply as `stopped`, keeping what was written.
+pub fn stop(state: &AppState, message_id: i64) -> bool {
+    match state.hub.get(message_id) {
+        Some(live) => {
+            live.request_stop();
+            true
+        }
+        None => false,
+    }
+}

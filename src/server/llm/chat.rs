@@ -1,0 +1,157 @@
+//! The one interface every provider adapter implements: messages in, a
+//! stream of text deltas, usage and a finish reason out, or a typed fault
+//! carrying the provider's own message (key redacted).
+
+use crate::model::provider::ApiFormat;
+use futures::future::BoxFuture;
+use futures::stream::BoxStream;
+use std::time::Duration;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    System,
+    User,
+    Assistant,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChatMessage {
+    pub role: Role,
+    pub content: String,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct ChatRequest {
+    /// The provider's own model id (without our `slug:` prefix).
+    pub model: String,
+    pub messages: Vec<ChatMessage>,
+    pub temperature: Option<f32>,
+    pub max_tokens: Option<u32>,
+    pub stop: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ChatEvent {
+    Delta(String),
+    Usage {
+        prompt_tokens: u32,
+        completion_tokens: u32,
+    },
+    /// The provider said it is done (`stop`, `length`, `end_turn`...).
+    Finish(Option<String>),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum LlmError {
+    #[error("cannot connect to the provider: {0}")]
+    Connect(String),
+    #[error("the provider did not answer in time: {0}")]
+    Timeout(String),
+    #[error("the provider refused the API key: {0}")]
+    Unauthorized(String),
+    #[error("the provider does not know this model: {0}")]
+    ModelNotFound(String),
+    #[error("the provider is rate limiting: {message}")]
+    RateLimited {
+        message: String,
+        retry_after: Option<u64>,
+    },
+    #[error("the provider failed ({status}): {message}")]
+    Server { status: u16, message: String },
+    #[error("the provider refused the request ({status}): {message}")]
+    Rejected { status: u16, message: String },
+    #[error("the provider sent something unreadable: {0}")]
+    Malformed(String),
+    #[error("the provider's stream ended before the reply was complete")]
+    Cut,
+}
+
+impl LlmError {
+    /// Sorts an HTTP error status with the provider's message.
+    pub fn from_status(status: u16, message: String, retry_after: Option<u64>) -> LlmError {
+        match status {
+            401 | 403 => LlmError::Unauthorized(message),
+            404 => LlmError::ModelNotFound(message),
+            429 => LlmError::RateLimited {
+                message,
+                retry_after,
+            },
+            500..=599 => LlmError::Server { status, message },
+            _ => LlmError::Rejected { status, message },
+        }
+    }
+
+    /// The same error with any trace of `key` removed.
+    pub fn redacted(self, key: Option<&str>) -> LlmError {
+        let r = |s: String| super::redact(&s, key);
+        match self {
+            LlmError::Connect(m) => LlmError::Connect(r(m)),
+            LlmError::Timeout(m) => LlmError::Timeout(r(m)),
+            LlmError::Unauthorized(m) => LlmError::Unauthorized(r(m)),
+            LlmError::ModelNotFound(m) => LlmError::ModelNotFound(r(m)),
+            LlmError::RateLimited {
+                message,
+                retry_after,
+            } => LlmError::RateLimited {
+                message: r(message),
+                retry_after,
+            },
+            LlmError::Server { status, message } => LlmError::Server {
+                status,
+                message: r(message),
+            },
+            LlmError::Rejected { status, message } => LlmError::Rejected {
+                status,
+                message: r(message),
+            },
+            LlmError::Malformed(m) => LlmError::Malformed(r(m)),
+            LlmError::Cut => LlmError::Cut,
+        }
+    }
+}
+
+pub type ChatStream = BoxStream<'static, Result<ChatEvent, LlmError>>;
+
+/// A provider that can stream a chat reply.
+pub trait ChatProvider: Send + Sync {
+    fn stream(&self, request: ChatRequest) -> BoxFuture<'static, Result<ChatStream, LlmError>>;
+}
+
+/// Where and how to reach one configured provider.
+#[derive(Clone)]
+pub struct ProviderTarget {
+    pub format: ApiFormat,
+    pub base_url: Option<String>,
+    pub api_key: Option<String>,
+}
+
+impl std::fmt::Debug for ProviderTarget {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ProviderTarget")
+            .field("format", &self.format)
+            .field("base_url", &self.base_url)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ProviderTarget {
+    pub fn base(&self) -> String {
+        self.base_url
+            .clone()
+            .unwrap_or_else(|| self.format.default_base_url().to_string())
+            .trim_end_matches('/')
+            .to_string()
+    }
+}
+
+/// The adapter for a provider's wire format.
+pub fn provider_for(target: ProviderTarget, http: reqwest::Client) -> Box<dyn ChatProvider> {
+    match target.format {
+        ApiFormat::Openai => Box::new(super::openai::OpenAiCompatible::new(target, http)),
+        ApiFormat::Anthropic => Box::new(super::anthropic::Anthropic::new(target, http)),
+    }
+}
+
+/// Connect timeout for every provider call (the idle timeout between chunks
+/// is applied by whoever reads the stream).
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);

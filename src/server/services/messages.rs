@@ -1,0 +1,62 @@
+//! Messages as the engine writes them: growing content, the final state,
+//! and what a restart finds half-written.
+
+use crate::error::AppError;
+use crate::server::db::rows::{Message, MessageEnd};
+use crate::server::db::{now, schema::conversations, schema::messages};
+use diesel::prelude::*;
+
+/// A message the user may see: theirs, through its conversation.
+pub fn owned(conn: &mut SqliteConnection, user_id: i64, id: i64) -> Result<Message, AppError> {
+    messages::table
+        .inner_join(conversations::table)
+        .filter(messages::id.eq(id))
+        .filter(conversations::user_id.eq(user_id))
+        .select(Message::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| AppError::not_found("No such message."))
+}
+
+pub fn get(conn: &mut SqliteConnection, id: i64) -> Result<Message, AppError> {
+    messages::table
+        .find(id)
+        .select(Message::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| AppError::not_found("No such message."))
+}
+
+/// Saves the reply so far (at least every 500 ms while streaming).
+pub fn save_progress(conn: &mut SqliteConnection, id: i64, content: &str) -> Result<(), AppError> {
+    diesel::update(
+        messages::table
+            .find(id)
+            .filter(messages::status.eq("streaming")),
+    )
+    .set((
+        messages::content.eq(content),
+        messages::updated_at.eq(now()),
+    ))
+    .execute(conn)?;
+    Ok(())
+}
+
+pub fn finish(conn: &mut SqliteConnection, id: i64, end: MessageEnd) -> Result<(), AppError> {
+    diesel::update(messages::table.find(id))
+        .set(end)
+        .execute(conn)?;
+    Ok(())
+}
+
+/// At boot: a reply still `streaming` lost its runner with the last process.
+pub fn mark_interrupted(conn: &mut SqliteConnection) -> Result<usize, AppError> {
+    Ok(
+        diesel::update(messages::table.filter(messages::status.eq("streaming")))
+            .set((
+                messages::status.eq("interrupted"),
+                messages::updated_at.eq(now()),
+            ))
+            .execute(conn)?,
+    )
+}
