@@ -2,7 +2,7 @@
 
 use crate::ui::page_context;
 use crate::ui::pages::{
-    admin::AdminPage, home::HomePage, login::LoginPage, not_found::NotFoundPage,
+    admin::AdminPage, chat::ChatPage, home::HomePage, login::LoginPage, not_found::NotFoundPage,
     profile::ProfilePage, providers::ProvidersPage, register::RegisterPage,
 };
 use leptos::prelude::*;
@@ -58,6 +58,7 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=NotFoundPage>
                 <Route path=path!("/") view=HomePage />
+                <Route path=path!("/c/:id") view=ChatPage />
                 <Route path=path!("/login") view=LoginPage />
                 <Route path=path!("/register") view=RegisterPage />
                 <Route path=path!("/profile") view=ProfilePage />

@@ -78,7 +78,9 @@ pub async fn handler(
         flash: flash.unwrap_or_default(),
     };
     let options = state.leptos_options.clone();
-    let render = leptos_axum::render_app_to_stream_in_order_with_context(
+    // Rendered whole before the first byte: a page can still set its status
+    // (404, 403) after loading its data, and it works without JavaScript.
+    let render = leptos_axum::render_app_async_with_context(
         move || {
             provide_context(ctx.clone());
             provide_context(state.clone());

@@ -55,3 +55,161 @@ pub fn is_desktop() -> bool {
     #[cfg(not(feature = "hydrate"))]
     false
 }
+
+/// Sleeps in the browser (a no-op on the server).
+pub async fn sleep_ms(ms: i32) {
+    #[cfg(feature = "hydrate")]
+    {
+        let (tx, rx) = futures::channel::oneshot::channel::<()>();
+        leptos::prelude::set_timeout(
+            move || {
+                let _ = tx.send(());
+            },
+            std::time::Duration::from_millis(ms.max(0) as u64),
+        );
+        let _ = rx.await;
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = ms;
+}
+
+/// Calls `f` each time the page becomes visible again (phones drop
+/// connections of pages in the background).
+pub fn on_visible(f: impl Fn() + 'static) {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::{closure::Closure, JsCast};
+        let doc = leptos::prelude::document();
+        let d2 = doc.clone();
+        let cb = Closure::<dyn Fn()>::new(move || {
+            if d2.visibility_state() == web_sys::VisibilityState::Visible {
+                f();
+            }
+        });
+        let _ =
+            doc.add_event_listener_with_callback("visibilitychange", cb.as_ref().unchecked_ref());
+        cb.forget();
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = f;
+}
+
+fn near_bottom() -> bool {
+    #[cfg(feature = "hydrate")]
+    {
+        let w = leptos::prelude::window();
+        let y = w.scroll_y().unwrap_or(0.0);
+        let h = w
+            .inner_height()
+            .ok()
+            .and_then(|v| v.as_f64())
+            .unwrap_or(0.0);
+        let total = leptos::prelude::document()
+            .document_element()
+            .map(|e| e.scroll_height() as f64)
+            .unwrap_or(0.0);
+        y + h >= total - 120.0
+    }
+    #[cfg(not(feature = "hydrate"))]
+    false
+}
+
+/// Keeps the newest text in view unless the reader scrolled up.
+pub fn follow_bottom() {
+    if near_bottom() {
+        follow_bottom_now();
+    }
+}
+
+pub fn follow_bottom_now() {
+    #[cfg(feature = "hydrate")]
+    {
+        let w = leptos::prelude::window();
+        let total = leptos::prelude::document()
+            .document_element()
+            .map(|e| e.scroll_height() as f64)
+            .unwrap_or(0.0);
+        w.scroll_to_with_x_and_y(0.0, total);
+    }
+}
+
+pub fn go(path: &str) {
+    #[cfg(feature = "hydrate")]
+    let _ = leptos::prelude::window().location().set_href(path);
+    #[cfg(not(feature = "hydrate"))]
+    let _ = path;
+}
+
+/// Phones and tablets: Enter makes a new line, the button sends.
+pub fn coarse_pointer() -> bool {
+    #[cfg(feature = "hydrate")]
+    {
+        leptos::prelude::window()
+            .match_media("(pointer: coarse)")
+            .ok()
+            .flatten()
+            .is_some_and(|m| m.matches())
+    }
+    #[cfg(not(feature = "hydrate"))]
+    false
+}
+
+pub fn copy_text(text: &str) {
+    #[cfg(feature = "hydrate")]
+    {
+        let clipboard = leptos::prelude::window().navigator().clipboard();
+        let _ = clipboard.write_text(text);
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = text;
+}
+
+/// Clicks on a code block's "Copy" button copy that block.
+pub fn copy_code_click(ev: &leptos::ev::MouseEvent) {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        let Some(target) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        else {
+            return;
+        };
+        if !target.class_list().contains("copy-code") {
+            return;
+        }
+        let code = target
+            .closest(".code-block")
+            .ok()
+            .flatten()
+            .and_then(|b| b.query_selector("code").ok().flatten())
+            .and_then(|c| c.text_content());
+        if let Some(code) = code {
+            copy_text(&code);
+            target.set_text_content(Some("Copied"));
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = ev;
+}
+
+/// Grows the composer with its text (up to the CSS max-height).
+pub fn grow(area: leptos::prelude::NodeRef<leptos::html::Textarea>) {
+    #[cfg(feature = "hydrate")]
+    if let Some(el) = leptos::prelude::GetUntracked::get_untracked(&area) {
+        let style = el.style();
+        let _ = style.set_property("height", "auto");
+        let _ = style.set_property("height", &format!("{}px", el.scroll_height()));
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = area;
+}
+
+pub fn reset_height(area: leptos::prelude::NodeRef<leptos::html::Textarea>) {
+    #[cfg(feature = "hydrate")]
+    if let Some(el) = leptos::prelude::GetUntracked::get_untracked(&area) {
+        let _ = el.style().remove_property("height");
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = area;
+}

@@ -10,6 +10,7 @@
 //! - `fault-cut`: two deltas, then the connection drops;
 //! - `fault-hang`: a delta, then silence;
 //! - `fault-overloaded` (Anthropic): an `error` event mid-stream;
+//! - `xss`: markup and script injection attempts;
 //! - anything else: `Hello from the fake provider.` in three deltas.
 //!
 //! Every chat request body is recorded for assertions.
@@ -129,6 +130,16 @@ type Recorded = State<Arc<Mutex<Vec<Value>>>>;
 
 /// What the fake "model" says: (deltas, delay between them).
 fn script(model: &str) -> (Vec<String>, Duration) {
+    if model == "xss" {
+        return (
+            vec![
+                "<script>alert('x')</script>\n\n".into(),
+                "Some **bold** and <img src=x onerror=alert(1)>\n\n".into(),
+                "[click](javascript:alert(2))".into(),
+            ],
+            Duration::ZERO,
+        );
+    }
     if let Some(rest) = model.strip_prefix("chunks-") {
         let (n, d) = rest.split_once('-').unwrap_or((rest, "0"));
         let n: usize = n.parse().unwrap_or(3);

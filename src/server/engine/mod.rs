@@ -57,6 +57,32 @@ pub fn start(state: &AppState, turn: Turn) -> Result<(), AppError> {
     Ok(())
 }
 
+/// [`start`], and if even that fails (a key that no longer decrypts), the
+/// reply is ended as an error so nothing stays "streaming" forever.
+pub async fn start_or_fail(state: &AppState, turn: Turn) -> Result<(), AppError> {
+    let id = turn.assistant_message_id;
+    if let Err(e) = start(state, turn) {
+        let message = e.message().to_string();
+        let _ = state
+            .db
+            .run(move |c| {
+                messages::finish(
+                    c,
+                    id,
+                    crate::server::db::rows::MessageEnd {
+                        status: Some("error".into()),
+                        error: Some(Some(message)),
+                        updated_at: crate::server::db::now(),
+                        ..Default::default()
+                    },
+                )
+            })
+            .await;
+        return Err(e);
+    }
+    Ok(())
+}
+
 /// The events of reply `message_id` after byte `after`: what was missed,
 /// then live until its end. The caller has checked ownership.
 pub async fn follow(

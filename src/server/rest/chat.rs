@@ -7,8 +7,6 @@ use super::json::ApiJson;
 use crate::error::AppError;
 use crate::model::chat::{ChatSend, CompleteReply, Frame, StreamEvent};
 use crate::server::auth::{accounts, AuthSession};
-use crate::server::db::now;
-use crate::server::db::rows::MessageEnd;
 use crate::server::engine;
 use crate::server::services::conversations::{self, Turn};
 use crate::server::services::messages;
@@ -30,38 +28,13 @@ fn sse(frames: BoxStream<'static, Frame>) -> Sse<impl Stream<Item = Result<Event
     Sse::new(events).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
 }
 
-/// Starts the runner; if even that fails, the reply is ended as an error so
-/// nothing stays "streaming" forever.
-async fn launch(state: &AppState, turn: Turn) -> Result<(Option<i64>, i64), AppError> {
-    let ids = (turn.user_message_id, turn.assistant_message_id);
-    if let Err(e) = engine::start(state, turn) {
-        let id = ids.1;
-        let message = e.message().to_string();
-        let _ = state
-            .db
-            .run(move |c| {
-                messages::finish(
-                    c,
-                    id,
-                    MessageEnd {
-                        status: Some("error".into()),
-                        error: Some(Some(message)),
-                        updated_at: now(),
-                        ..Default::default()
-                    },
-                )
-            })
-            .await;
-        return Err(e);
-    }
-    Ok(ids)
-}
-
 async fn start_and_follow(
     state: AppState,
     turn: Turn,
 ) -> Result<BoxStream<'static, Frame>, AppError> {
-    let (user_message_id, assistant_message_id) = launch(&state, turn).await?;
+    let ids = (turn.user_message_id, turn.assistant_message_id);
+    engine::start_or_fail(&state, turn).await?;
+    let (user_message_id, assistant_message_id) = ids;
     let start = Frame {
         seq: 0,
         event: StreamEvent::Start {
@@ -99,7 +72,8 @@ pub async fn complete(
         .db
         .run(move |c| conversations::begin_turn(c, uid, &send))
         .await?;
-    let (user_id, reply_id) = launch(&state, turn).await?;
+    let (user_id, reply_id) = (turn.user_message_id, turn.assistant_message_id);
+    engine::start_or_fail(&state, turn).await?;
     let mut frames = engine::follow(&state, reply_id, 0).await?;
     while let Some(f) = frames.next().await {
         if f.event.is_terminal() {

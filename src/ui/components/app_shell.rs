@@ -12,6 +12,8 @@ pub fn AppShell(title: &'static str, children: Children) -> impl IntoView {
     let ctx = page_context();
     let path = use_location().pathname.get_untracked();
     let is_admin = ctx.user.as_ref().is_some_and(|u| u.is_admin());
+    let current = path.clone();
+    let threads = Resource::new(|| (), |_| crate::serverfns::chat::list_threads(None));
     let link = move |href: &'static str, label: &'static str| {
         let current = (path == href).then_some("page");
         view! {
@@ -34,14 +36,56 @@ pub fn AppShell(title: &'static str, children: Children) -> impl IntoView {
                     </a>
                 </div>
                 <nav class="sidebar-nav">
-                    {link("/", "Home")}
                     {link("/profile", "Profile")}
                     {is_admin.then(|| link("/settings/providers", "Providers"))}
                     {is_admin.then(|| link("/admin", "Admin"))}
                 </nav>
+                <a class="btn btn-primary new-chat-link" href="/">
+                    "+ New chat"
+                </a>
                 <section class="sidebar-section">
                     <h2>"Threads"</h2>
-                    <p class="muted">"Your conversations will appear here."</p>
+                    <Suspense fallback=|| ()>
+                        {move || {
+                            let current = current.clone();
+                            Suspend::new(async move {
+                                match threads.await {
+                                    Ok(page) if page.items.is_empty() => {
+                                        view! { <p class="muted">"Your conversations will appear here."</p> }
+                                            .into_any()
+                                    }
+                                    Ok(page) => {
+                                        view! {
+                                            <ul class="thread-list">
+                                                {page
+                                                    .items
+                                                    .into_iter()
+                                                    .map(|t| {
+                                                        let href = format!("/c/{}", t.id);
+                                                        let here = (current == href).then_some("page");
+                                                        let title = if t.title.is_empty() {
+                                                            "New chat".to_string()
+                                                        } else {
+                                                            t.title
+                                                        };
+                                                        view! {
+                                                            <li>
+                                                                <a href=href aria-current=here class:pinned=t.pinned>
+                                                                    {title}
+                                                                </a>
+                                                            </li>
+                                                        }
+                                                    })
+                                                    .collect_view()}
+                                            </ul>
+                                        }
+                                            .into_any()
+                                    }
+                                    Err(_) => ().into_any(),
+                                }
+                            })
+                        }}
+                    </Suspense>
                 </section>
             </aside>
             <div class="main">

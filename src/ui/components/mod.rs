@@ -2,6 +2,7 @@
 
 pub mod app_shell;
 pub mod auth_card;
+pub mod chat_view;
 pub mod connection_test;
 pub mod flash;
 pub mod model_import;

@@ -14,25 +14,24 @@ fn label_of(registry: &ModelRegistry, id: Option<i64>) -> (String, Option<String
         .unwrap_or_else(|| ("Choose a model".to_string(), None))
 }
 
-/// The model picker: models grouped by provider, with logos, the global
-/// default preselected. Radio inputs inside a `<details>`, so it works in a
-/// plain form without JavaScript; hydrated, it updates its label and closes
-/// on choice.
-#[island]
-pub fn ModelPicker(registry: ModelRegistry, selected: Option<i64>, name: String) -> impl IntoView {
+/// Models grouped by provider, with logos. Radio inputs inside a
+/// `<details>`, so it also works in a plain form without JavaScript;
+/// hydrated, it updates its label and closes on choice.
+#[component]
+pub fn ModelMenu(
+    registry: ModelRegistry,
+    selected: RwSignal<Option<i64>>,
+    name: String,
+) -> impl IntoView {
     let root = NodeRef::<leptos::html::Details>::new();
     Effect::new(move |_| {
         if let Some(el) = root.get() {
             let _ = el.set_attribute("data-hydrated", "true");
         }
     });
-    let selected = selected.or(registry.default_model_id);
-    let current = RwSignal::new(selected);
+    let initial = selected.get_untracked();
     let registry = StoredValue::new(registry);
-    let empty = registry.with_value(|r| r.providers.is_empty());
-    let label = move || registry.with_value(|r| label_of(r, current.get()));
-
-    if empty {
+    if registry.with_value(|r| r.providers.is_empty()) {
         return view! {
             <p class="model-picker-empty muted">
                 "No models are configured yet. An admin can add providers in Settings › Providers."
@@ -40,7 +39,7 @@ pub fn ModelPicker(registry: ModelRegistry, selected: Option<i64>, name: String)
         }
         .into_any();
     }
-
+    let label = move || registry.with_value(|r| label_of(r, selected.get()));
     view! {
         <details class="model-picker" node_ref=root>
             <summary aria-label="Model">
@@ -74,7 +73,7 @@ pub fn ModelPicker(registry: ModelRegistry, selected: Option<i64>, name: String)
                                     .map(|m| {
                                         let id = m.id;
                                         let pick = move |_| {
-                                            current.set(Some(id));
+                                            selected.set(Some(id));
                                             if let Some(el) = root.get_untracked() {
                                                 el.set_open(false);
                                             }
@@ -85,7 +84,7 @@ pub fn ModelPicker(registry: ModelRegistry, selected: Option<i64>, name: String)
                                                     type="radio"
                                                     name=name.clone()
                                                     value=id.to_string()
-                                                    checked=selected == Some(id)
+                                                    checked=initial == Some(id)
                                                     on:change=pick
                                                 />
                                                 <span>{m.name.clone()}</span>
@@ -104,4 +103,11 @@ pub fn ModelPicker(registry: ModelRegistry, selected: Option<i64>, name: String)
         </details>
     }
     .into_any()
+}
+
+/// A stand-alone model picker, the global default preselected.
+#[island]
+pub fn ModelPicker(registry: ModelRegistry, selected: Option<i64>, name: String) -> impl IntoView {
+    let chosen = RwSignal::new(selected.or(registry.default_model_id));
+    view! { <ModelMenu registry=registry selected=chosen name=name /> }
 }

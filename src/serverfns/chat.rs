@@ -1,0 +1,237 @@
+//! Server functions of the chat page. Sending starts the reply on the
+//! server and returns at once; `follow_reply` streams its events as
+//! newline-framed JSON (`Frame`s, each with its sequence number) so the
+//! page can resume exactly where a dropped connection left off.
+
+use crate::model::chat::{ConversationPage, ConversationView};
+use leptos::prelude::*;
+use leptos::server_fn::codec::{StreamingText, TextStream};
+use serde::{Deserialize, Serialize};
+
+/// The ids a send created.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sent {
+    pub conversation_id: i64,
+    pub user_message_id: Option<i64>,
+    pub assistant_message_id: i64,
+}
+
+#[cfg(feature = "ssr")]
+mod support {
+    use crate::error::AppError;
+    use crate::server::state::AppState;
+    use leptos::prelude::ServerFnError;
+
+    pub async fn user() -> Result<(AppState, i64), ServerFnError> {
+        let state = crate::serverfns::account::state()?;
+        let session = crate::serverfns::account::auth().await?;
+        let id = crate::server::auth::accounts::require_user(&session)
+            .map_err(fail)?
+            .id;
+        Ok((state, id))
+    }
+
+    /// A plain HTML form post (JavaScript off) expects a page back.
+    pub async fn from_plain_form() -> bool {
+        leptos_axum::extract::<axum::http::HeaderMap>()
+            .await
+            .ok()
+            .and_then(|h| {
+                h.get(axum::http::header::ACCEPT)
+                    .and_then(|v| v.to_str().ok())
+                    .map(|v| v.contains("text/html"))
+            })
+            .unwrap_or(false)
+    }
+
+    pub fn fail(e: AppError) -> ServerFnError {
+        ServerFnError::new(e.message().to_string())
+    }
+}
+
+#[server(prefix = "/fn", endpoint = "chat/conversation")]
+pub async fn load_conversation(id: i64) -> Result<ConversationView, ServerFnError> {
+    use crate::server::services::conversations;
+    let (state, uid) = support::user().await?;
+    state
+        .db
+        .run(move |c| conversations::get(c, uid, id))
+        .await
+        .map_err(support::fail)
+}
+
+#[server(prefix = "/fn", endpoint = "chat/threads")]
+pub async fn list_threads(before: Option<String>) -> Result<ConversationPage, ServerFnError> {
+    use crate::server::services::conversations;
+    let (state, uid) = support::user().await?;
+    state
+        .db
+        .run(move |c| conversations::list(c, uid, Some(30), before.as_deref()))
+        .await
+        .map_err(support::fail)
+}
+
+/// Sends a message. `conversation_id` absent starts a new thread. From a
+/// plain form (no JavaScript) it answers with a redirect to the thread.
+#[server(prefix = "/fn", endpoint = "chat/send")]
+pub async fn send_message(
+    conversation_id: Option<i64>,
+    content: String,
+    model_id: Option<i64>,
+    temperature: Option<f32>,
+    max_tokens: Option<i32>,
+) -> Result<Sent, ServerFnError> {
+    use crate::model::chat::{ChatSend, NewConversation};
+    use crate::server::services::conversations;
+    // The slider's 0 means "the model's default".
+    let max_tokens = max_tokens.filter(|n| *n > 0);
+    let back = conversation_id.map_or("/".to_string(), |id| format!("/c/{id}"));
+    let plain = support::from_plain_form().await;
+    let typed = content.clone();
+    let result = async move {
+        let (state, uid) = support::user().await?;
+        let conversation_id = match conversation_id {
+            Some(id) => id,
+            None => {
+                state
+                    .db
+                    .run(move |c| {
+                        conversations::create(
+                            c,
+                            uid,
+                            &NewConversation {
+                                model_id,
+                                ..Default::default()
+                            },
+                        )
+                    })
+                    .await
+                    .map_err(support::fail)?
+                    .id
+            }
+        };
+        let send = ChatSend {
+            conversation_id,
+            content,
+            model_id,
+            temperature,
+            max_tokens,
+        };
+        let turn = state
+            .db
+            .run(move |c| conversations::begin_turn(c, uid, &send))
+            .await
+            .map_err(support::fail)?;
+        let sent = Sent {
+            conversation_id,
+            user_message_id: turn.user_message_id,
+            assistant_message_id: turn.assistant_message_id,
+        };
+        crate::server::engine::start_or_fail(&state, turn)
+            .await
+            .map_err(support::fail)?;
+        Ok::<Sent, ServerFnError>(sent)
+    }
+    .await;
+    if plain {
+        // Without JavaScript: go to the thread, or back with the error and
+        // the typed message kept.
+        match &result {
+            Ok(sent) => leptos_axum::redirect(&format!("/c/{}", sent.conversation_id)),
+            Err(e) => {
+                let message = match e {
+                    ServerFnError::ServerError(m) => m.clone(),
+                    other => other.to_string(),
+                };
+                crate::server::flash::redirect(
+                    &back,
+                    crate::model::Flash::error("composer", None, message)
+                        .with_values(&[("content", &typed)]),
+                );
+                return Ok(Sent {
+                    conversation_id: conversation_id.unwrap_or_default(),
+                    user_message_id: None,
+                    assistant_message_id: 0,
+                });
+            }
+        }
+    }
+    result
+}
+
+/// The reply's events after byte `after`, one JSON `Frame` per line.
+#[server(prefix = "/fn", endpoint = "chat/follow", output = StreamingText)]
+pub async fn follow_reply(message_id: i64, after: u64) -> Result<TextStream, ServerFnError> {
+    use crate::server::services::messages;
+    use futures::StreamExt;
+    let (state, uid) = support::user().await?;
+    state
+        .db
+        .run(move |c| messages::owned(c, uid, message_id))
+        .await
+        .map_err(support::fail)?;
+    let frames = crate::server::engine::follow(&state, message_id, after as usize)
+        .await
+        .map_err(support::fail)?;
+    let lines = frames.map(|f| {
+        let mut line = serde_json::to_string(&f).unwrap_or_default();
+        line.push('\n');
+        Ok::<String, ServerFnError>(line)
+    });
+    Ok(TextStream::new(lines))
+}
+
+#[server(prefix = "/fn", endpoint = "chat/stop")]
+pub async fn stop_reply(message_id: i64) -> Result<(), ServerFnError> {
+    use crate::server::services::messages;
+    let (state, uid) = support::user().await?;
+    state
+        .db
+        .run(move |c| messages::owned(c, uid, message_id))
+        .await
+        .map_err(support::fail)?;
+    crate::server::engine::stop(&state, message_id);
+    Ok(())
+}
+
+/// Replaces a reply with a fresh one; returns the new reply's id.
+#[server(prefix = "/fn", endpoint = "chat/regenerate")]
+pub async fn regenerate_reply(message_id: i64) -> Result<i64, ServerFnError> {
+    use crate::server::services::conversations;
+    let (state, uid) = support::user().await?;
+    let turn = state
+        .db
+        .run(move |c| conversations::begin_regenerate(c, uid, message_id))
+        .await
+        .map_err(support::fail)?;
+    let id = turn.assistant_message_id;
+    crate::server::engine::start_or_fail(&state, turn)
+        .await
+        .map_err(support::fail)?;
+    Ok(id)
+}
+
+/// Saves the thread's model, temperature and max tokens.
+#[server(prefix = "/fn", endpoint = "chat/settings")]
+pub async fn save_thread_settings(
+    id: i64,
+    model_id: Option<i64>,
+    temperature: Option<f32>,
+    max_tokens: Option<i32>,
+) -> Result<(), ServerFnError> {
+    use crate::model::chat::ConversationPatch;
+    use crate::server::services::conversations;
+    let (state, uid) = support::user().await?;
+    let patch = ConversationPatch {
+        model_id,
+        temperature,
+        max_tokens,
+        ..Default::default()
+    };
+    state
+        .db
+        .run(move |c| conversations::update(c, uid, id, &patch))
+        .await
+        .map(|_| ())
+        .map_err(support::fail)
+}

@@ -1,0 +1,188 @@
+//! The chat pages: sending from a plain form (JavaScript off), the thread
+//! page rendering replies as safe markdown, the streaming server function,
+//! and other people's threads staying invisible.
+
+mod common;
+
+use common::fake_provider::{FakeProvider, GOOD_KEY};
+use common::{json_of, location, TestServer};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+use std::time::Duration;
+
+async fn setup(server: &TestServer, sdk: &str) -> (common::Api, common::Api, FakeProvider, i64) {
+    let (admin, user) = server.admin_and_user().await;
+    let fake = FakeProvider::start().await;
+    let p = json_of(
+        admin
+            .post_json(
+                "/api/config/providers",
+                json!({"name": "Fake", "provider_sdk_id": "fake", "api_format": "openai",
+                       "base_url": fake.openai_base(), "api_key": GOOD_KEY}),
+            )
+            .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let m = json_of(
+        admin
+            .post_json(
+                "/api/config/models",
+                json!({"provider_id": p["id"], "model_sdk_id": sdk}),
+            )
+            .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let mid = m["id"].as_i64().unwrap();
+    admin
+        .post_empty(&format!("/api/config/models/{mid}/set-default"))
+        .await;
+    (admin, user, fake, mid)
+}
+
+async fn wait_complete(api: &common::Api, conv: i64) -> Value {
+    for _ in 0..200 {
+        let t: Value = api
+            .get(&format!("/api/conversations/{conv}"))
+            .await
+            .json()
+            .await
+            .unwrap();
+        if t["messages"]
+            .as_array()
+            .is_some_and(|m| m.len() == 2 && m[1]["status"] != "streaming")
+        {
+            return t;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("no reply");
+}
+
+#[tokio::test]
+async fn a_plain_form_starts_a_thread_and_the_page_shows_safe_markdown() {
+    let server = TestServer::start().await;
+    let (_admin, user, _fake, mid) = setup(&server, "xss").await;
+
+    let home = user.get("/").await.text().await.unwrap();
+    assert!(home.contains(r#"action="/fn/chat/send""#));
+    assert!(
+        home.contains(&format!(r#"value="{mid}" checked"#)),
+        "default model preselected"
+    );
+
+    let res = user
+        .post_form(
+            "/fn/chat/send",
+            &[
+                ("content", "Show me **markup**"),
+                ("model_id", &mid.to_string()),
+                ("temperature", "0.7"),
+                ("max_tokens", "0"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::FOUND);
+    let to = location(&res);
+    let conv: i64 = to.strip_prefix("/c/").unwrap().parse().unwrap();
+    let t = wait_complete(&user, conv).await;
+    assert_eq!(t["messages"][0]["content"], "Show me **markup**");
+    assert_eq!(t["temperature"], 0.7);
+    assert_eq!(t["max_tokens"], Value::Null, "0 means the model's default");
+
+    let page = user.get(&to).await;
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.unwrap();
+    assert!(
+        html.contains("Show me **markup**"),
+        "the user's text is shown as typed"
+    );
+    assert!(
+        html.contains("<strong>bold</strong>"),
+        "replies are markdown"
+    );
+    assert!(
+        !html.contains("<script>alert"),
+        "model output cannot inject script"
+    );
+    assert!(!html.contains("<img src=x"), "nor markup");
+    assert!(!html.contains("href=\"javascript:"), "nor script links");
+    assert!(html.contains("&lt;script&gt;"));
+    // The thread is in the sidebar, highlighted.
+    assert!(
+        html.contains(&format!(r#"href="/c/{conv}" aria-current="page""#)),
+        "{html}"
+    );
+
+    // Someone else gets a 404 page, not the thread.
+    let stranger = server.client();
+    stranger.register("stranger", "stranger password").await;
+    let res = stranger.get(&to).await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    assert!(!res.text().await.unwrap().contains("Show me"));
+}
+
+#[tokio::test]
+async fn the_follow_server_function_streams_framed_events_and_resumes() {
+    let server = TestServer::start().await;
+    let (_admin, user, _fake, _mid) = setup(&server, "chunks-6-10").await;
+    let sent = user
+        .http
+        .post(user.url("/fn/chat/send"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("accept", "application/json")
+        .body("content=hello")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(sent.status(), StatusCode::OK);
+    let sent: Value = sent.json().await.unwrap();
+    let reply = sent["assistant_message_id"].as_i64().unwrap();
+    let conv = sent["conversation_id"].as_i64().unwrap();
+
+    let follow = |after: u64| {
+        user.http
+            .post(user.url("/fn/chat/follow"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(format!("message_id={reply}&after={after}"))
+            .send()
+    };
+    let text = follow(0).await.unwrap().text().await.unwrap();
+    let frames: Vec<Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let joined: String = frames
+        .iter()
+        .filter(|f| f["type"] == "delta")
+        .map(|f| f["text"].as_str().unwrap())
+        .collect();
+    assert_eq!(joined, "w0 w1 w2 w3 w4 w5 ");
+    assert_eq!(frames.last().unwrap()["type"], "done");
+    assert_eq!(frames.last().unwrap()["seq"], joined.len());
+
+    // Resume from the middle: exactly the rest.
+    let text = follow(9).await.unwrap().text().await.unwrap();
+    let rest: String = text
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .filter(|f| f["type"] == "delta")
+        .map(|f| f["text"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(rest, &joined[9..]);
+    wait_complete(&user, conv).await;
+
+    // Not yours: refused.
+    let stranger = server.client();
+    stranger.register("s2", "stranger password").await;
+    let res = stranger
+        .http
+        .post(stranger.url("/fn/chat/follow"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("message_id={reply}&after=0"))
+        .send()
+        .await
+        .unwrap();
+    assert!(!res.status().is_success());
+}
