@@ -42,9 +42,10 @@ test-e2e:
 build: tools
 	cargo leptos build --release
 
-## make bench: binary size, start-up time, idle memory, first-load bytes
+## make bench: binary size, start-up time, idle memory, first-load bytes, relay overhead, 200 concurrent streams
 bench: build
 	./bench/run.sh
+	cargo run --release --no-default-features --features ssr --example relay_bench
 
 lint:
 	cargo fmt --all -- --check

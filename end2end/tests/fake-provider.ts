@@ -26,6 +26,12 @@ export async function startFakeProvider(): Promise<{ base: string; close: () => 
       );
       return;
     }
+    if (req.method === "POST" && req.url === "/v1/chat/completions") {
+      let body = "";
+      req.on("data", (c) => (body += c));
+      req.on("end", () => streamChat(JSON.parse(body || "{}"), res));
+      return;
+    }
     res.writeHead(404);
     res.end();
   });
@@ -35,4 +41,31 @@ export async function startFakeProvider(): Promise<{ base: string; close: () => 
     base: `http://127.0.0.1:${port}/v1`,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
+}
+
+// Streams `w0 w1 ...` for model `chunks-N-D` (N deltas, D ms apart) in the
+// OpenAI chat-completions SSE format, then a finish reason, usage and [DONE].
+function streamChat(body: { model?: string }, res: http.ServerResponse) {
+  const m = /chunks-(\d+)-(\d+)/.exec(body.model ?? "");
+  const n = m ? Number(m[1]) : 3;
+  const delay = m ? Number(m[2]) : 0;
+  res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
+  const chunk = (delta: object, finish: string | null) =>
+    `data: ${JSON.stringify({ id: "c1", object: "chat.completion.chunk", created: 1, model: body.model, choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+  let i = 0;
+  const tick = () => {
+    if (res.destroyed) return;
+    if (i < n) {
+      res.write(chunk({ content: `w${i} ` }, null));
+      i += 1;
+      setTimeout(tick, delay);
+      return;
+    }
+    res.write(chunk({}, "stop"));
+    res.write(`data: ${JSON.stringify({ id: "c1", object: "chat.completion.chunk", created: 1, model: body.model, choices: [], usage: { prompt_tokens: 5, completion_tokens: n, total_tokens: 5 + n } })}\n\n`);
+    res.write("data: [DONE]\n\n");
+    res.end();
+  };
+  res.write(chunk({ role: "assistant", content: "" }, null));
+  setTimeout(tick, delay);
 }

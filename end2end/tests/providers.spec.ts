@@ -58,7 +58,8 @@ test("an admin adds a provider from a preset, tests it, imports models and sets 
   await expect(picker.locator("input[type=radio]:checked")).toHaveCount(1);
   const group = picker.locator(".model-group", { hasText: `E2E ${slug}` });
   await expect(group.locator("label.model-option:has(input:checked)")).toContainText("fake-large");
-  await waitHydrated(page, ".model-picker");
+  await waitHydrated(page, ".chat");
+  await page.locator(".chat-options > summary").click();
   await picker.locator("summary").click();
   await group.getByRole("radio", { name: /fake-mini/ }).check();
   await expect(picker.locator("summary")).toContainText("fake-mini");

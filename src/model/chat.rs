@@ -32,6 +32,9 @@ pub struct MessageView {
     pub finish_reason: Option<String>,
     pub error: Option<String>,
     pub created_at: i64,
+    /// The reply rendered as safe HTML; filled for the chat page only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub html: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -49,15 +49,35 @@ mod support {
     }
 }
 
+/// The thread with each finished reply rendered as safe HTML.
 #[server(prefix = "/fn", endpoint = "chat/conversation")]
 pub async fn load_conversation(id: i64) -> Result<ConversationView, ServerFnError> {
     use crate::server::services::conversations;
     let (state, uid) = support::user().await?;
-    state
+    let mut view = state
         .db
         .run(move |c| conversations::get(c, uid, id))
         .await
-        .map_err(support::fail)
+        .map_err(support::fail)?;
+    for m in &mut view.messages {
+        if m.role == "assistant" && m.status != "streaming" {
+            m.html = Some(crate::ui::markdown::to_html(&m.content));
+        }
+    }
+    Ok(view)
+}
+
+/// A finished reply as safe HTML (the island asks once a stream ends).
+#[server(prefix = "/fn", endpoint = "chat/rendered")]
+pub async fn rendered_reply(message_id: i64) -> Result<String, ServerFnError> {
+    use crate::server::services::messages;
+    let (state, uid) = support::user().await?;
+    let msg = state
+        .db
+        .run(move |c| messages::owned(c, uid, message_id))
+        .await
+        .map_err(support::fail)?;
+    Ok(crate::ui::markdown::to_html(&msg.content))
 }
 
 #[server(prefix = "/fn", endpoint = "chat/threads")]

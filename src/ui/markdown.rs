@@ -1,8 +1,9 @@
 //! Markdown for messages, safe by construction: raw HTML in the source is
 //! shown as text, only http(s)/mailto/relative links survive, images become
 //! links (no request to a third party just by reading), and code blocks get
-//! a copy button. Used on the server (finished messages) and in the chat
-//! island (streaming ones).
+//! a copy button. Server only: the chat island shows a reply as plain text
+//! while it streams and swaps in this HTML when it ends, which keeps the
+//! markdown parser out of the browser's WASM.
 
 use pulldown_cmark::{html, CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 

@@ -4,6 +4,7 @@
 pub mod browser;
 pub mod components;
 pub mod format;
+#[cfg(feature = "ssr")]
 pub mod markdown;
 pub mod notice;
 pub mod pages;

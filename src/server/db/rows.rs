@@ -238,6 +238,7 @@ impl Message {
             finish_reason: self.finish_reason.clone(),
             error: self.error.clone(),
             created_at: self.created_at,
+            html: None,
         }
     }
 }

@@ -2,9 +2,10 @@ use super::model_picker::ModelMenu;
 use crate::model::chat::{Frame, MessageView, StreamEvent};
 use crate::model::provider::ModelRegistry;
 use crate::serverfns::chat::{
-    follow_reply, regenerate_reply, save_thread_settings, send_message, stop_reply, SendMessage,
+    follow_reply, regenerate_reply, rendered_reply, save_thread_settings, send_message, stop_reply,
+    SendMessage,
 };
-use crate::ui::{browser, markdown};
+use crate::ui::browser;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos::task::spawn_local;
@@ -17,6 +18,8 @@ struct Bubble {
     content: RwSignal<String>,
     status: RwSignal<String>,
     error: RwSignal<Option<String>>,
+    /// Rendered markdown once the reply has ended (plain text until then).
+    html: RwSignal<Option<String>>,
 }
 
 impl Bubble {
@@ -31,6 +34,7 @@ impl Bubble {
             content: RwSignal::new(m.content.clone()),
             status: RwSignal::new(m.status.clone()),
             error: RwSignal::new(m.error.clone()),
+            html: RwSignal::new(m.html.clone()),
         }
     }
 
@@ -41,6 +45,14 @@ impl Bubble {
             content: RwSignal::new(String::new()),
             status: RwSignal::new("streaming".into()),
             error: RwSignal::new(None),
+            html: RwSignal::new(None),
+        }
+    }
+
+    /// Swaps the plain streamed text for the server's rendering.
+    async fn render(self) {
+        if let Ok(html) = rendered_reply(self.id).await {
+            self.html.set(Some(html));
         }
     }
 }
@@ -79,12 +91,14 @@ async fn follow(bubble: Bubble, streaming: RwSignal<Option<i64>>, wake: RwSignal
                         StreamEvent::Done { status, .. } => {
                             bubble.status.set(status);
                             streaming.set(None);
+                            bubble.render().await;
                             return;
                         }
                         StreamEvent::Error { message } => {
                             bubble.status.set("error".into());
                             bubble.error.set(Some(message));
                             streaming.set(None);
+                            bubble.render().await;
                             return;
                         }
                         _ => {}
@@ -203,6 +217,7 @@ pub fn ChatView(
                         content: RwSignal::new(content),
                         status: RwSignal::new("complete".into()),
                         error: RwSignal::new(None),
+                        html: RwSignal::new(None),
                     };
                     let reply = Bubble::new_reply(sent.assistant_message_id);
                     bubbles.update(|bs| {
@@ -274,7 +289,10 @@ pub fn ChatView(
                             view! { <div class="bubble-text plain">{move || b.content.get()}</div> }.into_any()
                         } else {
                             view! {
-                                <div class="bubble-text markdown" inner_html=move || markdown::to_html(&b.content.get())></div>
+                                {move || match b.html.get() {
+                                    Some(html) => view! { <div class="bubble-text markdown" inner_html=html></div> }.into_any(),
+                                    None => view! { <div class="bubble-text plain">{move || b.content.get()}</div> }.into_any(),
+                                }}
                                 <Show when=move || b.status.get() == "streaming" && b.content.with(|c| c.is_empty())>
                                     <span class="typing" aria-label="Writing">
                                         <i></i>

@@ -1,0 +1,92 @@
+import { expect, request, test } from "@playwright/test";
+import { FAKE_KEY, startFakeProvider } from "./fake-provider";
+import { ADMIN, isPhone, jsOn, PASSWORD, signUpViaApi, uniqueUser, waitHydrated } from "./helpers";
+
+const words = (n: number) => Array.from({ length: n }, (_, i) => `w${i} `).join("");
+
+// An admin context adds a fake provider with a slow model and makes it the
+// global default, so a new user's chat uses it.
+async function slowDefaultModel(baseURL: string, tag: string) {
+  const fake = await startFakeProvider();
+  const admin = await request.newContext({ baseURL });
+  expect((await admin.post("/api/auth/login", { data: { username: ADMIN, password: PASSWORD } })).ok()).toBeTruthy();
+  const slug = tag.toLowerCase().replace(/[^a-z0-9]/g, "").slice(0, 24);
+  const p = await admin.post("/api/config/providers", {
+    data: { name: `Chat ${slug}`, provider_sdk_id: slug, api_format: "openai", base_url: fake.base, api_key: FAKE_KEY },
+  });
+  expect(p.status()).toBe(201);
+  const provider = await p.json();
+  const m = await admin.post("/api/config/models", { data: { provider_id: provider.id, model_sdk_id: "chunks-60-50" } });
+  const model = await m.json();
+  expect((await admin.post(`/api/config/models/${model.id}/set-default`)).ok()).toBeTruthy();
+  await admin.dispose();
+  return fake;
+}
+
+test("send, watch it stream, reload mid-stream, stop, regenerate", async ({ page }, info) => {
+  test.skip(!jsOn(info), "the live chat is an island");
+  const fake = await slowDefaultModel(info.project.use.baseURL!, uniqueUser(info, "c"));
+  await signUpViaApi(page, uniqueUser(info, "chat"));
+
+  await page.goto("/");
+  await waitHydrated(page, ".chat");
+  const box = page.getByRole("textbox", { name: "Message" });
+  await box.fill("Count to sixty");
+  if (isPhone(info)) {
+    await page.getByRole("button", { name: "Send" }).click();
+  } else {
+    await box.press("Enter");
+  }
+  // The new thread opens and the reply streams in.
+  await expect(page).toHaveURL(/\/c\/\d+$/);
+  await expect(page.locator(".bubble-user")).toHaveText("Count to sixty");
+  const reply = page.locator(".bubble-assistant").last();
+  await waitHydrated(page, ".chat");
+  await expect(reply.locator(".bubble-text")).toContainText("w5 ");
+  await expect(reply).toHaveAttribute("data-status", "streaming");
+
+  // Reload mid-stream: the page joins the live reply and nothing is doubled.
+  await page.reload();
+  await waitHydrated(page, ".chat");
+  const again = page.locator(".bubble-assistant").last();
+  await expect(again).toHaveAttribute("data-status", "complete", { timeout: 20_000 });
+  await expect(again.locator(".bubble-text")).toHaveText(words(60).trim());
+  await expect(page.locator(".thread-list a[aria-current=page]")).toHaveText("Count to sixty");
+
+  // Stop one.
+  await page.getByRole("textbox", { name: "Message" }).fill("Again please");
+  await page.getByRole("button", { name: "Send" }).click();
+  const second = page.locator(".bubble-assistant").last();
+  await expect(second.locator(".bubble-text")).toContainText("w2 ");
+  await page.getByRole("button", { name: "Stop" }).click();
+  await expect(second).toHaveAttribute("data-status", "stopped");
+  await expect(second.getByText("Stopped")).toBeVisible();
+  const partial = (await second.locator(".bubble-text").textContent()) ?? "";
+  expect(partial.length).toBeLessThan(words(60).length);
+
+  // Regenerate it: a new reply replaces it and runs to the end.
+  await second.getByRole("button", { name: "Regenerate" }).click();
+  const third = page.locator(".bubble-assistant").last();
+  await expect(third).toHaveAttribute("data-status", "complete", { timeout: 20_000 });
+  await expect(third.locator(".bubble-text")).toHaveText(words(60).trim());
+  await expect(page.locator(".bubble-assistant")).toHaveCount(2);
+  await fake.close();
+});
+
+test("without JavaScript a message is sent by the form", async ({ page }, info) => {
+  test.skip(jsOn(info), "the no-JavaScript path");
+  const fake = await slowDefaultModel(info.project.use.baseURL!, uniqueUser(info, "n"));
+  await signUpViaApi(page, uniqueUser(info, "nojs"));
+  await page.goto("/");
+  await page.getByRole("textbox", { name: "Message" }).fill("Hello without scripts");
+  await page.getByRole("button", { name: "Send" }).click();
+  await expect(page).toHaveURL(/\/c\/\d+$/);
+  await expect(page.locator(".bubble-user")).toHaveText("Hello without scripts");
+  // The reply runs on the server; a reload shows it finished.
+  await expect(async () => {
+    await page.reload();
+    await expect(page.locator(".bubble-assistant")).toHaveAttribute("data-status", "complete", { timeout: 500 });
+  }).toPass({ timeout: 20_000 });
+  await expect(page.locator(".bubble-assistant .bubble-text")).toHaveText(words(60).trim());
+  await fake.close();
+});
