@@ -186,3 +186,96 @@ async fn the_follow_server_function_streams_framed_events_and_resumes() {
         .unwrap();
     assert!(!res.status().is_success());
 }
+
+#[tokio::test]
+async fn thread_rename_pin_delete_edit_and_reopen() {
+    let server = TestServer::start().await;
+    let (_admin, user, fake, _mid) = setup(&server, "chunks-2-0").await;
+    let res = user
+        .post_form("/fn/chat/send", &[("content", "first question")])
+        .await;
+    let to = location(&res);
+    let conv: i64 = to.strip_prefix("/c/").unwrap().parse().unwrap();
+    wait_complete(&user, conv).await;
+
+    // Visiting the thread makes `/` reopen it next time; `/?new=1` does not.
+    assert!(user.get(&to).await.status().is_success());
+    assert_eq!(location(&user.get("/").await), to);
+    assert_eq!(user.get("/?new=1").await.status(), StatusCode::OK);
+
+    let act = |action: &'static str, title: &'static str| {
+        let user = &user;
+        async move {
+            user.post_form(
+                "/fn/chat/thread",
+                &[
+                    ("id", &conv.to_string()),
+                    ("action", action),
+                    ("title", title),
+                ],
+            )
+            .await
+        }
+    };
+    assert_eq!(location(&act("rename", "Renamed thread").await), to);
+    assert_eq!(location(&act("pin", "").await), to);
+    let t: Value = user
+        .get(&format!("/api/conversations/{conv}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(t["title"], "Renamed thread");
+    assert_eq!(t["pinned"], true);
+    let page = user.get(&to).await.text().await.unwrap();
+    assert!(page.contains("Unpin"));
+
+    // Edit & resend: the message and its reply are replaced.
+    let user_msg = t["messages"][0]["id"].as_i64().unwrap();
+    let res = user
+        .http
+        .post(user.url("/fn/chat/edit"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("accept", "application/json")
+        .body(format!("message_id={user_msg}&content=second+question"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let t = wait_complete(&user, conv).await;
+    let msgs = t["messages"].as_array().unwrap();
+    assert_eq!(msgs.len(), 2);
+    assert_eq!(msgs[0]["content"], "second question");
+    let sent = fake.last_request();
+    assert_eq!(
+        sent["messages"].as_array().unwrap().len(),
+        1,
+        "the old turn is gone from the history"
+    );
+
+    // Someone else cannot touch it.
+    let stranger = server.client();
+    stranger.register("s3", "stranger password").await;
+    stranger
+        .post_form(
+            "/fn/chat/thread",
+            &[("id", &conv.to_string()), ("action", "delete")],
+        )
+        .await;
+    assert_eq!(
+        user.get(&format!("/api/conversations/{conv}"))
+            .await
+            .status(),
+        StatusCode::OK
+    );
+
+    assert_eq!(location(&act("delete", "").await), "/?new=1");
+    assert_eq!(
+        user.get(&format!("/api/conversations/{conv}"))
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    // The remembered thread is gone: `/` starts a new chat instead.
+    assert_eq!(location(&user.get("/").await), "/?new=1");
+}

@@ -255,3 +255,76 @@ pub async fn save_thread_settings(
         .map(|_| ())
         .map_err(support::fail)
 }
+
+/// "Edit & resend": replaces the message and what followed it.
+#[server(prefix = "/fn", endpoint = "chat/edit")]
+pub async fn edit_and_resend(message_id: i64, content: String) -> Result<Sent, ServerFnError> {
+    use crate::server::services::conversations;
+    let (state, uid) = support::user().await?;
+    let turn = state
+        .db
+        .run(move |c| conversations::begin_edit(c, uid, message_id, &content))
+        .await
+        .map_err(support::fail)?;
+    let sent = Sent {
+        conversation_id: turn.conversation_id,
+        user_message_id: turn.user_message_id,
+        assistant_message_id: turn.assistant_message_id,
+    };
+    crate::server::engine::start_or_fail(&state, turn)
+        .await
+        .map_err(support::fail)?;
+    Ok(sent)
+}
+
+/// Rename, pin/unpin or delete a thread from its page (plain forms).
+#[server(prefix = "/fn", endpoint = "chat/thread")]
+pub async fn manage_thread(
+    id: i64,
+    action: String,
+    title: Option<String>,
+) -> Result<(), ServerFnError> {
+    use crate::error::AppError;
+    use crate::model::chat::ConversationPatch;
+    use crate::server::services::conversations;
+    let (state, uid) = support::user().await?;
+    let result = match action.as_str() {
+        "rename" | "pin" | "unpin" => {
+            let p = ConversationPatch {
+                title: (action == "rename").then(|| title.clone().unwrap_or_default()),
+                pinned: match action.as_str() {
+                    "pin" => Some(true),
+                    "unpin" => Some(false),
+                    _ => None,
+                },
+                ..Default::default()
+            };
+            state
+                .db
+                .run(move |c| conversations::update(c, uid, id, &p))
+                .await
+                .map(|_| format!("/c/{id}"))
+        }
+        "delete" => {
+            let r = state
+                .db
+                .run(move |c| conversations::delete(c, uid, id))
+                .await;
+            if r.is_ok() {
+                if let Some(live) = state.hub.in_conversation(id) {
+                    crate::server::engine::stop(&state, live.message_id);
+                }
+            }
+            r.map(|()| "/?new=1".to_string())
+        }
+        _ => Err(AppError::bad_request("Unknown action.")),
+    };
+    match result {
+        Ok(to) => leptos_axum::redirect(&to),
+        Err(e) => crate::server::flash::redirect(
+            &format!("/c/{id}"),
+            crate::model::Flash::error("thread", e.field(), e.message()),
+        ),
+    }
+    Ok(())
+}

@@ -213,3 +213,18 @@ pub fn reset_height(area: leptos::prelude::NodeRef<leptos::html::Textarea>) {
     #[cfg(not(feature = "hydrate"))]
     let _ = area;
 }
+
+/// The browser's own confirmation dialog.
+pub fn confirm(message: &str) -> bool {
+    #[cfg(feature = "hydrate")]
+    {
+        leptos::prelude::window()
+            .confirm_with_message(message)
+            .unwrap_or(false)
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = message;
+        false
+    }
+}

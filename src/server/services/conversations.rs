@@ -346,6 +346,37 @@ pub fn begin_turn(
     user_id: i64,
     send: &crate::model::chat::ChatSend,
 ) -> Result<Turn, AppError> {
+    begin_turn_replacing(conn, user_id, send, None)
+}
+
+/// "Edit & resend": the user's message `message_id` and everything after
+/// it are replaced by `send` and a new reply, in one transaction.
+pub fn begin_edit(
+    conn: &mut SqliteConnection,
+    user_id: i64,
+    message_id: i64,
+    content: &str,
+) -> Result<Turn, AppError> {
+    let msg = crate::server::services::messages::owned(conn, user_id, message_id)?;
+    if msg.role != "user" {
+        return Err(AppError::bad_request(
+            "Only your own messages can be edited.",
+        ));
+    }
+    let send = crate::model::chat::ChatSend {
+        conversation_id: msg.conversation_id,
+        content: content.to_string(),
+        ..Default::default()
+    };
+    begin_turn_replacing(conn, user_id, &send, Some(message_id))
+}
+
+fn begin_turn_replacing(
+    conn: &mut SqliteConnection,
+    user_id: i64,
+    send: &crate::model::chat::ChatSend,
+    replace_from: Option<i64>,
+) -> Result<Turn, AppError> {
     let content = send.content.trim();
     if content.is_empty() {
         return Err(AppError::invalid("content", "The message is empty."));
@@ -366,6 +397,14 @@ pub fn begin_turn(
             ));
         }
         let (model, provider) = resolve_model(conn, send.model_id, conv.model_id)?;
+        if let Some(from) = replace_from {
+            diesel::delete(
+                messages::table
+                    .filter(messages::conversation_id.eq(conv.id))
+                    .filter(messages::id.ge(from)),
+            )
+            .execute(conn)?;
+        }
         let ts = now();
         let user_msg: Message = diesel::insert_into(messages::table)
             .values(NewMessage {

@@ -40,7 +40,7 @@ pub fn AppShell(title: &'static str, children: Children) -> impl IntoView {
                     {is_admin.then(|| link("/settings/providers", "Providers"))}
                     {is_admin.then(|| link("/admin", "Admin"))}
                 </nav>
-                <a class="btn btn-primary new-chat-link" href="/">
+                <a class="btn btn-primary new-chat-link" href="/?new=1">
                     "+ New chat"
                 </a>
                 <section class="sidebar-section">
@@ -54,7 +54,9 @@ pub fn AppShell(title: &'static str, children: Children) -> impl IntoView {
                                         view! { <p class="muted">"Your conversations will appear here."</p> }
                                             .into_any()
                                     }
-                                    Ok(page) => {
+                                    Ok(mut page) => {
+                                        // Pinned threads first, each group newest first.
+                                        page.items.sort_by_key(|t| !t.pinned);
                                         view! {
                                             <ul class="thread-list">
                                                 {page

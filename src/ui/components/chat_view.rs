@@ -2,8 +2,8 @@ use super::model_picker::ModelMenu;
 use crate::model::chat::{Frame, MessageView, StreamEvent};
 use crate::model::provider::ModelRegistry;
 use crate::serverfns::chat::{
-    follow_reply, regenerate_reply, rendered_reply, save_thread_settings, send_message, stop_reply,
-    SendMessage,
+    edit_and_resend, follow_reply, regenerate_reply, rendered_reply, save_thread_settings,
+    send_message, stop_reply, SendMessage,
 };
 use crate::ui::browser;
 use leptos::prelude::*;
@@ -263,6 +263,44 @@ pub fn ChatView(
         });
     };
 
+    let editing = RwSignal::new(None::<i64>);
+    let edit_text = RwSignal::new(String::new());
+    let resend = move |id: i64| {
+        let content = edit_text.get_untracked();
+        if content.trim().is_empty() || streaming.get_untracked().is_some() {
+            return;
+        }
+        if !browser::confirm("Replace this message and everything after it?") {
+            return;
+        }
+        spawn_local(async move {
+            match edit_and_resend(id, content.clone()).await {
+                Ok(sent) => {
+                    editing.set(None);
+                    let user = Bubble {
+                        id: sent.user_message_id.unwrap_or_default(),
+                        role: "user",
+                        content: RwSignal::new(content),
+                        status: RwSignal::new("complete".into()),
+                        error: RwSignal::new(None),
+                        html: RwSignal::new(None),
+                    };
+                    let reply = Bubble::new_reply(sent.assistant_message_id);
+                    bubbles.update(|bs| {
+                        if let Some(pos) = bs.iter().position(|b| b.id == id) {
+                            bs.truncate(pos);
+                        }
+                        bs.push(user);
+                        bs.push(reply);
+                    });
+                    streaming.set(Some(reply.id));
+                    follow(reply, streaming, wake).await;
+                }
+                Err(e) => notice.set(Some(error_text(e))),
+            }
+        });
+    };
+
     let on_key = move |ev: leptos::ev::KeyboardEvent| {
         if ev.key() == "Enter"
             && !ev.shift_key()
@@ -286,7 +324,47 @@ pub fn ChatView(
                 <For each=move || bubbles.get() key=|b| b.id let:b>
                     <div class=format!("bubble bubble-{}", b.role) data-status=move || b.status.get() data-message=b.id>
                         {if b.role == "user" {
-                            view! { <div class="bubble-text plain">{move || b.content.get()}</div> }.into_any()
+                            view! {
+                                <Show
+                                    when=move || editing.get() == Some(b.id)
+                                    fallback=move || {
+                                        view! {
+                                            <div class="bubble-text plain">{move || b.content.get()}</div>
+                                            <Show when=move || streaming.get().is_none() && conversation_id.is_some()>
+                                                <div class="bubble-actions">
+                                                    <button
+                                                        type="button"
+                                                        class="btn btn-small"
+                                                        on:click=move |_| {
+                                                            edit_text.set(b.content.get_untracked());
+                                                            editing.set(Some(b.id));
+                                                        }
+                                                    >
+                                                        "Edit"
+                                                    </button>
+                                                </div>
+                                            </Show>
+                                        }
+                                    }
+                                >
+                                    <div class="bubble-edit">
+                                        <textarea
+                                            aria-label="Edit message"
+                                            prop:value=move || edit_text.get()
+                                            on:input=move |ev| edit_text.set(event_target_value(&ev))
+                                        ></textarea>
+                                        <div class="bubble-actions">
+                                            <button type="button" class="btn btn-small btn-primary" on:click=move |_| resend(b.id)>
+                                                "Save & resend"
+                                            </button>
+                                            <button type="button" class="btn btn-small" on:click=move |_| editing.set(None)>
+                                                "Cancel"
+                                            </button>
+                                        </div>
+                                    </div>
+                                </Show>
+                            }
+                                .into_any()
                         } else {
                             view! {
                                 {move || match b.html.get() {

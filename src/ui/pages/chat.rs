@@ -1,8 +1,10 @@
-use crate::serverfns::chat::load_conversation;
+use crate::serverfns::chat::{load_conversation, ManageThread};
 use crate::serverfns::providers::load_model_registry;
 use crate::ui::components::app_shell::AppShell;
 use crate::ui::components::chat_view::ChatView;
+use crate::ui::components::flash::form_error;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_router::hooks::use_params_map;
 
 /// `/c/{id}`: one thread. A reply still being written joins its live
@@ -25,9 +27,14 @@ pub fn ChatPage() -> impl IntoView {
                     match data.await {
                         (Ok(c), Ok(registry)) => {
                             let title = if c.title.is_empty() { "New chat".to_string() } else { c.title.clone() };
+                            remember_thread(c.id);
                             view! {
                                 <leptos_meta::Title text=title.clone() />
-                                <h2 class="thread-title">{title}</h2>
+                                <div class="thread-head">
+                                    <h2 class="thread-title">{title.clone()}</h2>
+                                    <ThreadMenu id=c.id title=title pinned=c.pinned />
+                                </div>
+                                {form_error("thread", &[])}
                                 <ChatView
                                     conversation_id=Some(c.id)
                                     messages=c.messages
@@ -53,5 +60,55 @@ pub fn ChatPage() -> impl IntoView {
                 })}
             </Suspense>
         </AppShell>
+    }
+}
+
+/// The next visit to `/` reopens this thread (a cookie, like the theme).
+fn remember_thread(id: i64) {
+    #[cfg(feature = "ssr")]
+    if let (Some(res), Ok(v)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        axum::http::HeaderValue::from_str(&format!(
+            "last_thread={id}; Path=/; Max-Age=2592000; SameSite=Lax; HttpOnly"
+        )),
+    ) {
+        res.append_header(axum::http::header::SET_COOKIE, v);
+    }
+    #[cfg(not(feature = "ssr"))]
+    let _ = id;
+}
+
+/// Rename, pin and delete, as plain forms.
+#[component]
+fn ThreadMenu(id: i64, title: String, pinned: bool) -> impl IntoView {
+    let hidden = move |action: &'static str| {
+        view! {
+            <input type="hidden" name="id" value=id />
+            <input type="hidden" name="action" value=action />
+        }
+    };
+    view! {
+        <details class="thread-menu">
+            <summary class="btn btn-small" aria-label="Thread actions">"⋯"</summary>
+            <div class="menu thread-menu-body">
+                <form method="post" action=ManageThread::url() class="inline-form">
+                    {hidden("rename")}
+                    <input name="title" value=title maxlength="200" aria-label="Title" required />
+                    <button type="submit" class="btn btn-small">"Rename"</button>
+                </form>
+                <form method="post" action=ManageThread::url()>
+                    {hidden(if pinned { "unpin" } else { "pin" })}
+                    <button type="submit" class="menu-logout plain-item">{if pinned { "Unpin" } else { "Pin" }}</button>
+                </form>
+                <details class="confirm">
+                    <summary class="menu-logout">"Delete…"</summary>
+                    <form method="post" action=ManageThread::url() class="confirm-box">
+                        {hidden("delete")}
+                        <p>"Delete this conversation for good?"</p>
+                        <button type="submit" class="btn btn-danger">"Delete conversation"</button>
+                    </form>
+                </details>
+            </div>
+        </details>
     }
 }
