@@ -228,3 +228,28 @@ pub fn confirm(message: &str) -> bool {
         false
     }
 }
+
+/// Calls `f` whenever `el` scrolls into view (the end of a list).
+pub fn when_visible(el: &leptos::web_sys::Element, f: impl Fn() + 'static) {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::{closure::Closure, JsCast};
+        let cb = Closure::<dyn Fn(web_sys::js_sys::Array)>::new(
+            move |entries: web_sys::js_sys::Array| {
+                let seen = entries.iter().any(|e| {
+                    e.dyn_into::<web_sys::IntersectionObserverEntry>()
+                        .is_ok_and(|e| e.is_intersecting())
+                });
+                if seen {
+                    f();
+                }
+            },
+        );
+        if let Ok(observer) = web_sys::IntersectionObserver::new(cb.as_ref().unchecked_ref()) {
+            observer.observe(el);
+        }
+        cb.forget();
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (el, f);
+}

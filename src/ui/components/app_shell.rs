@@ -1,4 +1,5 @@
 use super::sidebar_toggle::SidebarToggle;
+use super::thread_list::ThreadList;
 use super::user_menu::UserMenu;
 use crate::ui::page_context;
 use leptos::prelude::*;
@@ -49,42 +50,10 @@ pub fn AppShell(title: &'static str, children: Children) -> impl IntoView {
                         {move || {
                             let current = current.clone();
                             Suspend::new(async move {
-                                match threads.await {
-                                    Ok(page) if page.items.is_empty() => {
-                                        view! { <p class="muted">"Your conversations will appear here."</p> }
-                                            .into_any()
-                                    }
-                                    Ok(mut page) => {
-                                        // Pinned threads first, each group newest first.
-                                        page.items.sort_by_key(|t| !t.pinned);
-                                        view! {
-                                            <ul class="thread-list">
-                                                {page
-                                                    .items
-                                                    .into_iter()
-                                                    .map(|t| {
-                                                        let href = format!("/c/{}", t.id);
-                                                        let here = (current == href).then_some("page");
-                                                        let title = if t.title.is_empty() {
-                                                            "New chat".to_string()
-                                                        } else {
-                                                            t.title
-                                                        };
-                                                        view! {
-                                                            <li>
-                                                                <a href=href aria-current=here class:pinned=t.pinned>
-                                                                    {title}
-                                                                </a>
-                                                            </li>
-                                                        }
-                                                    })
-                                                    .collect_view()}
-                                            </ul>
-                                        }
-                                            .into_any()
-                                    }
-                                    Err(_) => ().into_any(),
-                                }
+                                threads
+                                    .await
+                                    .ok()
+                                    .map(|page| view! { <ThreadList page=page current=current /> })
                             })
                         }}
                     </Suspense>

@@ -11,4 +11,5 @@ pub mod notice;
 pub mod provider_card;
 pub mod sidebar_toggle;
 pub mod theme_picker;
+pub mod thread_list;
 pub mod user_menu;

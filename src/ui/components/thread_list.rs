@@ -1,0 +1,80 @@
+use crate::model::chat::{ConversationPage, ConversationSummary};
+use crate::serverfns::chat::list_threads;
+use crate::ui::browser;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+fn order(items: &mut [ConversationSummary]) {
+    // Pinned threads first, each group newest first (stable sort).
+    items.sort_by_key(|t| !t.pinned);
+}
+
+/// The sidebar's threads: the first page comes with the HTML; older ones
+/// load as the list is scrolled to its end.
+#[island]
+pub fn ThreadList(page: ConversationPage, current: String) -> impl IntoView {
+    let mut first = page.items;
+    order(&mut first);
+    let items = RwSignal::new(first);
+    let cursor = RwSignal::new(page.next_cursor);
+    let loading = RwSignal::new(false);
+    let more = NodeRef::<leptos::html::Button>::new();
+    let current = StoredValue::new(current);
+
+    let load = move || {
+        let Some(before) = cursor.get_untracked() else {
+            return;
+        };
+        if loading.get_untracked() {
+            return;
+        }
+        loading.set(true);
+        spawn_local(async move {
+            if let Ok(next) = list_threads(Some(before)).await {
+                items.update(|i| i.extend(next.items));
+                cursor.set(next.next_cursor);
+            }
+            loading.set(false);
+        });
+    };
+    Effect::new(move |_| {
+        if let Some(el) = more.get() {
+            let _ = el.set_attribute("data-hydrated", "true");
+            browser::when_visible(&el, load);
+        }
+    });
+
+    view! {
+        <Show
+            when=move || !items.with(|i| i.is_empty())
+            fallback=|| view! { <p class="muted">"Your conversations will appear here."</p> }
+        >
+            <ul class="thread-list">
+                <For each=move || items.get() key=|t| t.id let:t>
+                    {
+                        let href = format!("/c/{}", t.id);
+                        let here = current.with_value(|c| *c == href).then_some("page");
+                        let title = if t.title.is_empty() { "New chat".to_string() } else { t.title.clone() };
+                        view! {
+                            <li>
+                                <a href=href aria-current=here class:pinned=t.pinned>
+                                    {title}
+                                </a>
+                            </li>
+                        }
+                    }
+                </For>
+            </ul>
+        </Show>
+        <button
+            type="button"
+            class="btn btn-small older-threads"
+            node_ref=more
+            hidden=move || cursor.with(|c| c.is_none())
+            disabled=move || loading.get()
+            on:click=move |_| load()
+        >
+            {move || if loading.get() { "Loading…" } else { "Older threads" }}
+        </button>
+    }
+}
