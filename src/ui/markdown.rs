@@ -23,7 +23,27 @@ pub fn to_html(src: &str) -> String {
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_FOOTNOTES;
     let mut events = Vec::new();
+    // Inside a code block: its language, and its text gathered to highlight.
+    let mut code: Option<(String, String)> = None;
     for event in Parser::new_ext(src, options) {
+        if let Some((_, text)) = code.as_mut() {
+            match event {
+                Event::Text(t) => {
+                    text.push_str(&t);
+                    continue;
+                }
+                Event::End(TagEnd::CodeBlock) => {
+                    let (lang, text) = code.take().unwrap_or_default();
+                    events.push(Event::Html(CowStr::from(super::highlight::highlight(
+                        &text, &lang,
+                    ))));
+                    events.push(Event::End(TagEnd::CodeBlock));
+                    events.push(Event::Html(CowStr::Borrowed("</div>")));
+                    continue;
+                }
+                _ => {}
+            }
+        }
         match event {
             Event::Html(raw) | Event::InlineHtml(raw) => events.push(Event::Text(raw)),
             Event::Start(Tag::Link {
@@ -79,10 +99,7 @@ pub fn to_html(src: &str) -> String {
                     "<div class=\"code-block\"><div class=\"code-head\"><span>{label}</span><button type=\"button\" class=\"copy-code\">Copy</button></div>"
                 ))));
                 events.push(Event::Start(Tag::CodeBlock(kind)));
-            }
-            Event::End(TagEnd::CodeBlock) => {
-                events.push(Event::End(TagEnd::CodeBlock));
-                events.push(Event::Html(CowStr::Borrowed("</div>")));
+                code = Some((label.to_ascii_lowercase(), String::new()));
             }
             other => events.push(other),
         }

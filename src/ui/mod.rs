@@ -5,6 +5,8 @@ pub mod browser;
 pub mod components;
 pub mod format;
 #[cfg(feature = "ssr")]
+pub mod highlight;
+#[cfg(feature = "ssr")]
 pub mod markdown;
 pub mod notice;
 pub mod pages;
