@@ -70,6 +70,21 @@ test("send, watch it stream, reload mid-stream, stop, regenerate", async ({ page
   await expect(third).toHaveAttribute("data-status", "complete", { timeout: 20_000 });
   await expect(third.locator(".bubble-text")).toHaveText(words(60).trim());
   await expect(page.locator(".bubble-assistant")).toHaveCount(2);
+
+  // Edit & resend the second question: it and its reply are replaced.
+  const secondQuestion = page.locator(".bubble-user").last();
+  await secondQuestion.getByRole("button", { name: "Edit" }).click();
+  await page.getByRole("textbox", { name: "Edit message" }).fill("A different question");
+  page.once("dialog", (d) => d.accept());
+  await page.getByRole("button", { name: "Save & resend" }).click();
+  await expect(page.locator(".bubble-user").last()).toHaveText("A different question");
+  await expect(page.locator(".bubble-assistant").last()).toHaveAttribute("data-status", "complete", { timeout: 20_000 });
+  await expect(page.locator(".bubble-user")).toHaveCount(2);
+
+  // Pin the thread from its menu (a plain form).
+  await page.locator(".thread-menu > summary").click();
+  await page.getByRole("button", { name: "Pin", exact: true }).click();
+  await expect(page.locator(".thread-list a[aria-current=page]")).toHaveClass(/pinned/);
   await fake.close();
 });
 

@@ -100,9 +100,13 @@ pub async fn follow(
         // final write landed. Ask again shortly.
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         let msg = state.db.run(move |c| messages::get(c, message_id)).await?;
-        return Ok(futures::stream::iter(finished_frames(&msg, after)?).boxed());
+        return Ok(futures::stream::iter(finished_frames(&msg, after)?)
+            .fuse()
+            .boxed());
     }
-    Ok(futures::stream::iter(finished_frames(&msg, after)?).boxed())
+    Ok(futures::stream::iter(finished_frames(&msg, after)?)
+        .fuse()
+        .boxed())
 }
 
 fn finished_frames(
@@ -159,6 +163,9 @@ fn live_stream(
             }
         },
     )
+    // Some consumers poll once more after the end; a fused stream answers
+    // `None` again instead of panicking.
+    .fuse()
     .boxed()
 }
 
@@ -170,5 +177,32 @@ pub fn stop(state: &AppState, message_id: i64) -> bool {
             true
         }
         None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_finished_follow_stream_can_be_polled_again() {
+        let hub = hub::Hub::default();
+        let live = hub.open(1, 1);
+        live.push_delta("hi");
+        let (frames, rx) = live.subscribe(0).unwrap();
+        let mut stream = live_stream(live.clone(), frames, rx);
+        live.end(StreamEvent::Done {
+            status: "complete".into(),
+            finish_reason: None,
+        });
+        let mut seen = Vec::new();
+        while let Some(f) = stream.next().await {
+            seen.push(f);
+        }
+        assert!(seen.last().unwrap().event.is_terminal());
+        assert!(
+            stream.next().await.is_none(),
+            "polling after the end is safe"
+        );
     }
 }

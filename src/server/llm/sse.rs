@@ -104,6 +104,7 @@ where
             }
         },
     )
+    .fuse()
     .boxed()
 }
 
