@@ -51,7 +51,7 @@ pub enum LlmError {
     Unauthorized(String),
     #[error("the provider does not know this model: {0}")]
     ModelNotFound(String),
-    #[error("the provider is rate limiting: {message}")]
+    #[error("the provider is rate limiting{}: {message}", retry_after.map(|s| format!(" (retry after {s} s)")).unwrap_or_default())]
     RateLimited {
         message: String,
         retry_after: Option<u64>,
@@ -111,6 +111,28 @@ impl LlmError {
 }
 
 pub type ChatStream = BoxStream<'static, Result<ChatEvent, LlmError>>;
+
+#[cfg(test)]
+mod tests {
+    use super::LlmError;
+
+    #[test]
+    fn rate_limits_say_when_to_retry_and_keys_are_redacted() {
+        let e = LlmError::from_status(429, "slow down, sk-secret-key".into(), Some(7));
+        assert_eq!(
+            e.redacted(Some("sk-secret-key")).to_string(),
+            "the provider is rate limiting (retry after 7 s): slow down, [redacted]"
+        );
+        assert!(matches!(
+            LlmError::from_status(503, "x".into(), None),
+            LlmError::Server { status: 503, .. }
+        ));
+        assert!(matches!(
+            LlmError::from_status(404, "x".into(), None),
+            LlmError::ModelNotFound(_)
+        ));
+    }
+}
 
 /// A provider that can stream a chat reply.
 pub trait ChatProvider: Send + Sync {
