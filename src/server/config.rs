@@ -204,14 +204,14 @@ mod tests {
     }
 
     #[test]
-    fn generated_key_is_private_and_reused() {
-        let dir = tempfile::tempdir().unwrap();
+    fn generated_key_is_private_and_reused() -> Result<(), Box<dyn std::error::Error>> {
+        let dir = tempfile::tempdir()?;
         let d = dir.path().join("nested");
-        let d = d.to_str().unwrap();
-        let first = config(&[("BACKROOMS_DATA_DIR", d)]).unwrap();
-        let second = config(&[("BACKROOMS_DATA_DIR", d)]).unwrap();
+        let d = d.to_str().ok_or("path")?;
+        let first = config(&[("BACKROOMS_DATA_DIR", d)])?;
+        let second = config(&[("BACKROOMS_DATA_DIR", d)])?;
         assert_eq!(first.secret_key.bytes(), second.secret_key.bytes());
-        let meta = std::fs::metadata(first.data_dir.join(SECRET_KEY_FILE)).unwrap();
+        let meta = std::fs::metadata(first.data_dir.join(SECRET_KEY_FILE))?;
         #[cfg(unix)]
         assert_eq!(
             std::os::unix::fs::PermissionsExt::mode(&meta.permissions()) & 0o777,
@@ -219,12 +219,13 @@ mod tests {
         );
         assert_eq!(first.addr.to_string(), "127.0.0.1:3000");
         assert!(!format!("{first:?}").contains(&hex::encode(first.secret_key.bytes())));
+        Ok(())
     }
 
     #[test]
-    fn bad_values_fail_with_the_variable_name() {
-        let dir = tempfile::tempdir().unwrap();
-        let d = dir.path().to_str().unwrap();
+    fn bad_values_fail_with_the_variable_name() -> Result<(), Box<dyn std::error::Error>> {
+        let dir = tempfile::tempdir()?;
+        let d = dir.path().to_str().ok_or("path")?;
         let err = config(&[("BACKROOMS_DATA_DIR", d), ("BACKROOMS_ADDR", "nope")]).unwrap_err();
         assert!(err.to_string().contains("BACKROOMS_ADDR"));
         let err =
@@ -240,10 +241,10 @@ mod tests {
             ("BACKROOMS_DATA_DIR", d),
             ("BACKROOMS_SECRET_KEY", &"ab".repeat(32)),
             ("BACKROOMS_PUBLIC_URL", "https://Chat.Example.com/"),
-        ])
-        .unwrap();
+        ])?;
         assert!(ok.secure_cookies());
         assert_eq!(ok.public_host(), Some("chat.example.com"));
         assert_eq!(ok.secret_key.bytes(), &[0xab; 32]);
+        Ok(())
     }
 }

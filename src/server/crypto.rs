@@ -63,18 +63,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn round_trip_random_nonce_and_tamper_detection() {
+    fn round_trip_random_nonce_and_tamper_detection() -> Result<(), Box<dyn std::error::Error>> {
         let c = Cipher::new(&[7; 32]);
-        let a = c.encrypt("sk-secret-1234").unwrap();
-        let b = c.encrypt("sk-secret-1234").unwrap();
+        let a = c.encrypt("sk-secret-1234")?;
+        let b = c.encrypt("sk-secret-1234")?;
         assert_ne!(a, b, "a fresh nonce each time");
         assert!(!a.windows(6).any(|w| w == b"secret"));
-        assert_eq!(c.decrypt(&a).unwrap(), "sk-secret-1234");
+        assert_eq!(c.decrypt(&a)?, "sk-secret-1234");
 
         let mut tampered = a.clone();
-        *tampered.last_mut().unwrap() ^= 1;
+        *tampered.last_mut().ok_or("empty ciphertext")? ^= 1;
         assert_eq!(c.decrypt(&tampered), Err(CryptoError::Decrypt));
         assert_eq!(Cipher::new(&[8; 32]).decrypt(&a), Err(CryptoError::Decrypt));
         assert_eq!(c.decrypt(&a[..5]), Err(CryptoError::Decrypt));
+        Ok(())
     }
 }

@@ -49,10 +49,10 @@ mod tests {
     use super::*;
     use axum::http::HeaderValue;
 
-    fn headers(pairs: &[(header::HeaderName, &str)]) -> HeaderMap {
+    fn headers(pairs: &[(header::HeaderName, &'static str)]) -> HeaderMap {
         let mut h = HeaderMap::new();
         for (k, v) in pairs {
-            h.insert(k.clone(), HeaderValue::from_str(v).unwrap());
+            h.insert(k.clone(), HeaderValue::from_static(v));
         }
         h
     }

@@ -50,15 +50,12 @@ mod tests {
     use super::*;
 
     #[tokio::test]
-    async fn hash_is_argon2id_and_verifies() {
-        let h = hash("correct horse".into()).await.unwrap();
+    async fn hash_is_argon2id_and_verifies() -> Result<(), Box<dyn std::error::Error>> {
+        let h = hash("correct horse".into()).await?;
         assert!(h.starts_with("$argon2id$"));
-        assert!(verify("correct horse".into(), Some(h.clone()))
-            .await
-            .unwrap());
-        assert!(!verify("wrong horse".into(), Some(h)).await.unwrap());
-        assert!(!verify("dummy password for timing".into(), None)
-            .await
-            .unwrap());
+        assert!(verify("correct horse".into(), Some(h.clone())).await?);
+        assert!(!verify("wrong horse".into(), Some(h)).await?);
+        assert!(!verify("dummy password for timing".into(), None).await?);
+        Ok(())
     }
 }

@@ -197,17 +197,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn resume_gives_exactly_the_rest() {
+    fn resume_gives_exactly_the_rest() -> Result<(), Box<dyn std::error::Error>> {
         let hub = Hub::default();
         let live = hub.open(1, 1);
         live.push_delta("Hel");
-        let (frames, rx) = live.subscribe(0).unwrap();
+        let (frames, rx) = live.subscribe(0)?;
         assert_eq!(frames[0].event, StreamEvent::Delta { text: "Hel".into() });
-        let mut rx = rx.unwrap();
+        let mut rx = rx.ok_or("no live feed")?;
         live.push_delta("lo é");
-        let f = rx.try_recv().unwrap();
+        let f = rx.try_recv()?;
         assert_eq!(f.seq, "Hello é".len() as u64);
-        let (frames, _) = live.subscribe(5).unwrap();
+        let (frames, _) = live.subscribe(5)?;
         assert_eq!(frames[0].event, StreamEvent::Delta { text: " é".into() });
         // Inside the two bytes of 'é' is not a position.
         assert!(live.subscribe(7).is_err());
@@ -216,8 +216,9 @@ mod tests {
             status: "complete".into(),
             finish_reason: None,
         });
-        let (frames, rx) = live.subscribe("Hello é".len()).unwrap();
+        let (frames, rx) = live.subscribe("Hello é".len())?;
         assert!(rx.is_none());
-        assert!(frames.last().unwrap().event.is_terminal());
+        assert!(frames.last().is_some_and(|f| f.event.is_terminal()));
+        Ok(())
     }
 }

@@ -185,11 +185,12 @@ mod tests {
     use super::*;
 
     #[tokio::test]
-    async fn a_finished_follow_stream_can_be_polled_again() {
+    async fn a_finished_follow_stream_can_be_polled_again() -> Result<(), Box<dyn std::error::Error>>
+    {
         let hub = hub::Hub::default();
         let live = hub.open(1, 1);
         live.push_delta("hi");
-        let (frames, rx) = live.subscribe(0).unwrap();
+        let (frames, rx) = live.subscribe(0)?;
         let mut stream = live_stream(live.clone(), frames, rx);
         live.end(StreamEvent::Done {
             status: "complete".into(),
@@ -199,10 +200,11 @@ mod tests {
         while let Some(f) = stream.next().await {
             seen.push(f);
         }
-        assert!(seen.last().unwrap().event.is_terminal());
+        assert!(seen.last().is_some_and(|f| f.event.is_terminal()));
         assert!(
             stream.next().await.is_none(),
             "polling after the end is safe"
         );
+        Ok(())
     }
 }
