@@ -64,6 +64,33 @@ fn error_text(e: ServerFnError) -> String {
     }
 }
 
+/// Shows a sent message and its (empty) reply, replacing `from` and what
+/// followed it when the message was edited. Returns the reply.
+fn show_turn(
+    bubbles: RwSignal<Vec<Bubble>>,
+    from: Option<i64>,
+    sent: crate::serverfns::chat::Sent,
+    content: String,
+) -> Bubble {
+    let user = Bubble {
+        id: sent.user_message_id.unwrap_or_default(),
+        role: "user",
+        content: RwSignal::new(content),
+        status: RwSignal::new("complete".into()),
+        error: RwSignal::new(None),
+        html: RwSignal::new(None),
+    };
+    let reply = Bubble::new_reply(sent.assistant_message_id);
+    bubbles.update(|bs| {
+        if let Some(pos) = from.and_then(|id| bs.iter().position(|b| b.id == id)) {
+            bs.truncate(pos);
+        }
+        bs.push(user);
+        bs.push(reply);
+    });
+    reply
+}
+
 /// Follows a reply until it ends, reconnecting from the last sequence
 /// number after a drop (and at once when the page becomes visible again).
 async fn follow(bubble: Bubble, streaming: RwSignal<Option<i64>>, wake: RwSignal<u32>) {
@@ -211,19 +238,7 @@ pub fn ChatView(
                 Ok(sent) => {
                     draft.set(String::new());
                     browser::reset_height(textarea);
-                    let user = Bubble {
-                        id: sent.user_message_id.unwrap_or_default(),
-                        role: "user",
-                        content: RwSignal::new(content),
-                        status: RwSignal::new("complete".into()),
-                        error: RwSignal::new(None),
-                        html: RwSignal::new(None),
-                    };
-                    let reply = Bubble::new_reply(sent.assistant_message_id);
-                    bubbles.update(|bs| {
-                        bs.push(user);
-                        bs.push(reply);
-                    });
+                    let reply = show_turn(bubbles, None, sent, content);
                     streaming.set(Some(reply.id));
                     browser::follow_bottom_now();
                     follow(reply, streaming, wake).await;
@@ -277,22 +292,7 @@ pub fn ChatView(
             match edit_and_resend(id, content.clone()).await {
                 Ok(sent) => {
                     editing.set(None);
-                    let user = Bubble {
-                        id: sent.user_message_id.unwrap_or_default(),
-                        role: "user",
-                        content: RwSignal::new(content),
-                        status: RwSignal::new("complete".into()),
-                        error: RwSignal::new(None),
-                        html: RwSignal::new(None),
-                    };
-                    let reply = Bubble::new_reply(sent.assistant_message_id);
-                    bubbles.update(|bs| {
-                        if let Some(pos) = bs.iter().position(|b| b.id == id) {
-                            bs.truncate(pos);
-                        }
-                        bs.push(user);
-                        bs.push(reply);
-                    });
+                    let reply = show_turn(bubbles, Some(id), sent, content);
                     streaming.set(Some(reply.id));
                     follow(reply, streaming, wake).await;
                 }
