@@ -47,6 +47,9 @@ pub struct ConversationView {
     pub pinned: bool,
     pub created_at: i64,
     pub updated_at: i64,
+    /// The agent the thread talks to (its prompt, model and settings apply).
+    pub agent_id: Option<i64>,
+    pub agent: Option<crate::model::agent::AgentBadge>,
     pub messages: Vec<MessageView>,
 }
 
@@ -60,6 +63,9 @@ pub struct NewConversation {
     pub temperature: Option<f32>,
     #[serde(default)]
     pub max_tokens: Option<i32>,
+    /// Binds the thread to one of the caller's (or a shared) agent.
+    #[serde(default)]
+    pub agent_id: Option<i64>,
 }
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]

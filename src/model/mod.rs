@@ -1,5 +1,6 @@
 //! Shared data shapes (serde only): what the server sends and the UI shows.
 
+pub mod agent;
 pub mod chat;
 pub mod flash;
 pub mod prefs;

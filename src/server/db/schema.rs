@@ -68,6 +68,37 @@ diesel::table! {
         pinned -> Bool,
         created_at -> BigInt,
         updated_at -> BigInt,
+        agent_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    avatars (id) {
+        id -> Text,
+        content_type -> Text,
+        data -> Binary,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    agents (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        name -> Text,
+        description -> Text,
+        avatar -> Text,
+        avatar_image -> Nullable<Text>,
+        color -> Text,
+        system_prompt -> Text,
+        model_id -> Nullable<BigInt>,
+        model_lost -> Bool,
+        temperature -> Float,
+        max_tokens -> Nullable<Integer>,
+        talkativeness -> Float,
+        shared -> Bool,
+        created_at -> BigInt,
+        updated_at -> BigInt,
     }
 }
 
@@ -94,6 +125,10 @@ diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(conversations -> users (user_id));
 diesel::joinable!(conversations -> provider_models (model_id));
 diesel::joinable!(messages -> conversations (conversation_id));
+diesel::joinable!(conversations -> agents (agent_id));
+diesel::joinable!(agents -> users (user_id));
+diesel::joinable!(agents -> provider_models (model_id));
+diesel::joinable!(agents -> avatars (avatar_image));
 diesel::joinable!(provider_models -> providers (provider_id));
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -102,5 +137,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     providers,
     provider_models,
     conversations,
-    messages
+    messages,
+    agents,
+    avatars
 );

@@ -1,6 +1,7 @@
 //! The JSON REST API under `/api`, for the pages' scripts and external tools.
 
 pub mod admin;
+pub mod agents;
 pub mod auth;
 pub mod chat;
 pub mod conversations;
@@ -19,6 +20,9 @@ use axum::Router;
 /// Account and config bodies are tiny; a chat message may be up to 100k
 /// characters (up to 4 bytes each). Anything bigger is refused early.
 const BODY_LIMIT: usize = 512 * 1024;
+/// An avatar image (512 KB) plus the multipart framing around it; the
+/// handler itself refuses images over the limit with a clear message.
+const UPLOAD_LIMIT: usize = 600 * 1024;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -72,6 +76,18 @@ pub fn routes() -> Router<AppState> {
                 .put(conversations::update)
                 .delete(conversations::delete),
         )
+        .route("/api/agents", get(agents::list).post(agents::create))
+        .route(
+            "/api/agents/{id}",
+            get(agents::get).put(agents::update).delete(agents::delete),
+        )
+        .route("/api/agents/{id}/duplicate", post(agents::duplicate))
+        .route(
+            "/api/agents/{id}/avatar",
+            post(agents::upload_avatar).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
+        )
+        .route("/api/agent-templates", get(agents::templates))
+        .route("/avatars/{id}", get(agents::avatar_image))
         .route("/api/chat/stream", post(chat::stream))
         .route("/api/chat/complete", post(chat::complete))
         .route("/api/messages/{id}/events", get(chat::events))

@@ -1,14 +1,14 @@
 //! Chat threads: owner-only CRUD with keyset pagination, and preparing a
 //! turn (the user's message, the reply placeholder, the model to call).
 
-use super::validate;
+use super::{agents, validate};
 use crate::error::AppError;
 use crate::model::chat::{
     ConversationPage, ConversationPatch, ConversationSummary, ConversationView, NewConversation,
 };
 use crate::model::provider::{upstream_id, ApiFormat};
 use crate::server::db::rows::{
-    Conversation, ConversationChanges, Message, NewConversationRow, NewMessage, Provider,
+    Agent, Conversation, ConversationChanges, Message, NewConversationRow, NewMessage, Provider,
     ProviderModel,
 };
 use crate::server::db::{
@@ -55,7 +55,7 @@ fn check_max_tokens(n: Option<i32>) -> Result<(), AppError> {
 }
 
 /// A usable model: it exists, it and its provider are enabled.
-fn usable_model(
+pub fn usable_model(
     conn: &mut SqliteConnection,
     id: i64,
 ) -> Result<(ProviderModel, Provider), AppError> {
@@ -96,6 +96,10 @@ pub fn create(
     if let Some(id) = input.model_id {
         usable_model(conn, id)?;
     }
+    if let Some(agent) = input.agent_id {
+        agents::visible(conn, user_id, agent)
+            .map_err(|_| AppError::invalid("agent_id", "agent_id is not one of your agents."))?;
+    }
     let ts = now();
     let row = diesel::insert_into(conversations::table)
         .values(NewConversationRow {
@@ -107,14 +111,34 @@ pub fn create(
             pinned: false,
             created_at: ts,
             updated_at: ts,
+            agent_id: input.agent_id,
         })
         .returning(Conversation::as_returning())
         .get_result(conn)?;
-    Ok(view(row, Vec::new()))
+    let agent = bound_agent(conn, user_id, &row)?;
+    Ok(view(row, Vec::new(), agent.as_ref()))
 }
 
-fn view(c: Conversation, messages: Vec<Message>) -> ConversationView {
+/// The thread's agent, while the user can still see it (an agent that was
+/// unshared since no longer applies).
+pub fn bound_agent(
+    conn: &mut SqliteConnection,
+    user_id: i64,
+    c: &Conversation,
+) -> Result<Option<Agent>, AppError> {
+    match c.agent_id {
+        Some(id) => match agents::visible(conn, user_id, id) {
+            Ok(a) => Ok(Some(a)),
+            Err(AppError::NotFound { .. }) => Ok(None),
+            Err(e) => Err(e),
+        },
+        None => Ok(None),
+    }
+}
+
+fn view(c: Conversation, messages: Vec<Message>, agent: Option<&Agent>) -> ConversationView {
     ConversationView {
+        agent: agent.map(Agent::badge),
         id: c.id,
         title: c.title,
         model_id: c.model_id,
@@ -123,6 +147,7 @@ fn view(c: Conversation, messages: Vec<Message>) -> ConversationView {
         pinned: c.pinned,
         created_at: c.created_at,
         updated_at: c.updated_at,
+        agent_id: c.agent_id,
         messages: messages.iter().map(Message::view).collect(),
     }
 }
@@ -176,12 +201,13 @@ pub fn get(
     id: i64,
 ) -> Result<ConversationView, AppError> {
     let c = owned(conn, user_id, id)?;
+    let agent = bound_agent(conn, user_id, &c)?;
     let msgs = messages::table
         .filter(messages::conversation_id.eq(id))
         .order(messages::id.asc())
         .select(Message::as_select())
         .load(conn)?;
-    Ok(view(c, msgs))
+    Ok(view(c, msgs, agent.as_ref()))
 }
 
 pub fn update(
@@ -285,15 +311,22 @@ fn history(
         .collect())
 }
 
-/// Picks the model: the one asked for, else the thread's, else the global
-/// default; none at all is a clear 400.
+/// Picks the model: the one asked for, else the thread's, else its agent's
+/// (while that model is usable), else the global default; none at all is a
+/// clear 400.
 fn resolve_model(
     conn: &mut SqliteConnection,
     asked: Option<i64>,
     thread: Option<i64>,
+    agent: Option<&Agent>,
 ) -> Result<(ProviderModel, Provider), AppError> {
     if let Some(id) = asked.or(thread) {
         return usable_model(conn, id);
+    }
+    if let Some(id) = agent.and_then(|a| a.model_id) {
+        if let Ok(found) = usable_model(conn, id) {
+            return Ok(found);
+        }
     }
     let default = provider_models::table
         .filter(provider_models::is_default.eq(true))
@@ -306,6 +339,19 @@ fn resolve_model(
             "model_id",
             "No model was chosen and no default model is set. Pick a model, or ask an admin to set a default.",
         )),
+    }
+}
+
+/// What the model is told first: the agent's system prompt, if any.
+fn with_prompt(agent: Option<&Agent>, history: Vec<ChatMessage>) -> Vec<ChatMessage> {
+    match agent.filter(|a| !a.system_prompt.is_empty()) {
+        Some(a) => std::iter::once(ChatMessage {
+            role: Role::System,
+            content: a.system_prompt.clone(),
+        })
+        .chain(history)
+        .collect(),
+        None => history,
     }
 }
 
@@ -396,7 +442,8 @@ fn begin_turn_replacing(
                 "A reply is still being written in this conversation.",
             ));
         }
-        let (model, provider) = resolve_model(conn, send.model_id, conv.model_id)?;
+        let agent = bound_agent(conn, user_id, &conv)?;
+        let (model, provider) = resolve_model(conn, send.model_id, conv.model_id, agent.as_ref())?;
         if let Some(from) = replace_from {
             diesel::delete(
                 messages::table
@@ -419,8 +466,20 @@ fn begin_turn_replacing(
             .returning(Message::as_returning())
             .get_result(conn)?;
         let reply = insert_reply(conn, conv.id, &model.model_sdk_id, ts)?;
-        let temperature = send.temperature.or(conv.temperature);
-        let max_tokens = send.max_tokens.or(conv.max_tokens);
+        let temperature = send
+            .temperature
+            .or(conv.temperature)
+            .or(agent.as_ref().map(|a| a.temperature));
+        let max_tokens = send
+            .max_tokens
+            .or(conv.max_tokens)
+            .or(agent.as_ref().and_then(|a| a.max_tokens));
+        // A plain thread keeps the model it last used; an agent's thread
+        // follows its agent unless a model was picked for it.
+        let keep_model = match &agent {
+            Some(_) => send.model_id,
+            None => Some(model.id),
+        };
         let title = if conv.title.is_empty() {
             Some(title_from(content))
         } else {
@@ -429,7 +488,7 @@ fn begin_turn_replacing(
         diesel::update(conversations::table.find(conv.id))
             .set(ConversationChanges {
                 title,
-                model_id: Some(Some(model.id)),
+                model_id: keep_model.map(Some),
                 temperature: send.temperature.map(Some),
                 max_tokens: send.max_tokens.map(Some),
                 pinned: None,
@@ -442,7 +501,7 @@ fn begin_turn_replacing(
             assistant_message_id: reply.id,
             provider: target(&provider),
             upstream_model: upstream_id(&model.model_sdk_id).to_string(),
-            history: history(conn, conv.id, reply.id)?,
+            history: with_prompt(agent.as_ref(), history(conn, conv.id, reply.id)?),
             temperature,
             max_tokens: max_tokens.map(|n| n as u32),
         })
@@ -473,7 +532,8 @@ pub fn begin_regenerate(
                 "A reply is still being written in this conversation.",
             ));
         }
-        let (model, provider) = resolve_model(conn, None, conv.model_id)?;
+        let agent = bound_agent(conn, user_id, &conv)?;
+        let (model, provider) = resolve_model(conn, None, conv.model_id, agent.as_ref())?;
         diesel::delete(
             messages::table
                 .filter(messages::conversation_id.eq(conv.id))
@@ -491,9 +551,12 @@ pub fn begin_regenerate(
             assistant_message_id: reply.id,
             provider: target(&provider),
             upstream_model: upstream_id(&model.model_sdk_id).to_string(),
-            history: history(conn, conv.id, reply.id)?,
-            temperature: conv.temperature,
-            max_tokens: conv.max_tokens.map(|n| n as u32),
+            history: with_prompt(agent.as_ref(), history(conn, conv.id, reply.id)?),
+            temperature: conv.temperature.or(agent.as_ref().map(|a| a.temperature)),
+            max_tokens: conv
+                .max_tokens
+                .or(agent.as_ref().and_then(|a| a.max_tokens))
+                .map(|n| n as u32),
         })
     })
 }

@@ -1,6 +1,9 @@
 //! Domain logic as synchronous Diesel code on `&mut SqliteConnection`.
 //! REST handlers, server functions and background tasks all call these.
 
+pub mod agent_templates;
+pub mod agents;
+pub mod avatars;
 pub mod conversations;
 pub mod messages;
 pub mod models;

@@ -85,7 +85,7 @@ pub fn create(
         }
         let role = if first { Role::Admin } else { Role::User };
         let ts = now();
-        Ok(diesel::insert_into(users::table)
+        let user = diesel::insert_into(users::table)
             .values(NewUser {
                 username,
                 password_hash,
@@ -94,7 +94,9 @@ pub fn create(
                 updated_at: ts,
             })
             .returning(User::as_returning())
-            .get_result(conn)?)
+            .get_result(conn)?;
+        super::agents::seed_starters(conn, user.id)?;
+        Ok(user)
     })
 }
 

@@ -1,0 +1,136 @@
+//! Agents: a personality with its own prompt, model and settings.
+
+use serde::{Deserialize, Deserializer, Serialize};
+
+/// Where an uploaded avatar image is served.
+pub fn avatar_url(id: &str) -> String {
+    format!("/avatars/{id}")
+}
+
+/// An avatar value is an image's URL (else it is an emoji).
+pub fn is_image(avatar: &str) -> bool {
+    avatar.starts_with("/avatars/")
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AgentView {
+    pub id: i64,
+    pub name: String,
+    pub description: String,
+    /// An emoji, or the URL of the uploaded image (`/avatars/...`).
+    pub avatar: String,
+    pub color: String,
+    pub system_prompt: String,
+    /// `null`: the global default model at call time.
+    pub model_id: Option<i64>,
+    /// The agent's model was deleted; it uses the default until one is picked.
+    pub model_missing: bool,
+    pub temperature: f32,
+    /// `null`: the model's own limit.
+    pub max_tokens: Option<i32>,
+    pub talkativeness: f32,
+    pub shared: bool,
+    /// The caller owns it (else it is someone's shared agent: use or duplicate).
+    pub mine: bool,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+/// The name, face and colour shown on an agent's replies.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AgentBadge {
+    pub id: i64,
+    pub name: String,
+    pub avatar: String,
+    pub color: String,
+}
+
+/// `POST /api/agents`: only `name` is required.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgentInput {
+    pub name: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub avatar: Option<String>,
+    #[serde(default)]
+    pub color: Option<String>,
+    #[serde(default)]
+    pub system_prompt: Option<String>,
+    #[serde(default)]
+    pub model_id: Option<i64>,
+    #[serde(default)]
+    pub temperature: Option<f32>,
+    #[serde(default)]
+    pub max_tokens: Option<i32>,
+    #[serde(default)]
+    pub talkativeness: Option<f32>,
+    #[serde(default)]
+    pub shared: Option<bool>,
+}
+
+/// `PUT /api/agents/{id}`: absent fields stay as they are; `model_id: null`
+/// means the default model and `max_tokens: null` the model's own limit.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgentPatch {
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub avatar: Option<String>,
+    #[serde(default)]
+    pub color: Option<String>,
+    #[serde(default)]
+    pub system_prompt: Option<String>,
+    #[serde(default, deserialize_with = "present")]
+    pub model_id: Option<Option<i64>>,
+    #[serde(default)]
+    pub temperature: Option<f32>,
+    #[serde(default, deserialize_with = "present")]
+    pub max_tokens: Option<Option<i32>>,
+    #[serde(default)]
+    pub talkativeness: Option<f32>,
+    #[serde(default)]
+    pub shared: Option<bool>,
+}
+
+/// A field that is present (even as `null`) is `Some`.
+fn present<'de, T, D>(d: D) -> Result<Option<T>, D::Error>
+where
+    T: Deserialize<'de>,
+    D: Deserializer<'de>,
+{
+    T::deserialize(d).map(Some)
+}
+
+/// A built-in starting point for a new agent.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AgentTemplate {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    pub avatar: String,
+    pub color: String,
+    pub system_prompt: String,
+    pub temperature: f32,
+    pub talkativeness: f32,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn patch_tells_null_from_absent() -> Result<(), serde_json::Error> {
+        let p: AgentPatch = serde_json::from_str(r#"{"model_id":null}"#)?;
+        assert_eq!(p.model_id, Some(None));
+        assert_eq!(p.max_tokens, None);
+        let p: AgentPatch = serde_json::from_str(r#"{"max_tokens":5}"#)?;
+        assert_eq!(p.max_tokens, Some(Some(5)));
+        assert!(serde_json::from_str::<AgentPatch>(r#"{"nmae":"x"}"#).is_err());
+        Ok(())
+    }
+}

@@ -1,0 +1,171 @@
+//! `/api/agents*`, `/api/agent-templates` and the avatar images.
+
+use super::id::Id;
+use super::json::ApiJson;
+use crate::error::AppError;
+use crate::model::agent::{AgentInput, AgentPatch, AgentTemplate, AgentView};
+use crate::model::Role;
+use crate::server::auth::{accounts, AuthSession};
+use crate::server::services::agents::{self, Caller};
+use crate::server::services::{agent_templates, avatars};
+use crate::server::state::AppState;
+use axum::extract::{Multipart, Path, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+
+fn caller(auth: &AuthSession) -> Result<Caller, AppError> {
+    let user = accounts::require_user(auth)?;
+    Ok(Caller {
+        id: user.id,
+        admin: user.role() == Role::Admin,
+    })
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    auth: AuthSession,
+) -> Result<Json<Vec<AgentView>>, AppError> {
+    let uid = caller(&auth)?.id;
+    Ok(Json(state.db.run(move |c| agents::list(c, uid)).await?))
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    auth: AuthSession,
+    ApiJson(input): ApiJson<AgentInput>,
+) -> Result<(StatusCode, Json<AgentView>), AppError> {
+    let who = caller(&auth)?;
+    let view = state
+        .db
+        .run(move |c| agents::create(c, who, &input))
+        .await?;
+    Ok((StatusCode::CREATED, Json(view)))
+}
+
+pub async fn get(
+    State(state): State<AppState>,
+    auth: AuthSession,
+    Id(id): Id,
+) -> Result<Json<AgentView>, AppError> {
+    let uid = caller(&auth)?.id;
+    Ok(Json(state.db.run(move |c| agents::get(c, uid, id)).await?))
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    auth: AuthSession,
+    Id(id): Id,
+    ApiJson(patch): ApiJson<AgentPatch>,
+) -> Result<Json<AgentView>, AppError> {
+    let who = caller(&auth)?;
+    Ok(Json(
+        state
+            .db
+            .run(move |c| agents::update(c, who, id, &patch))
+            .await?,
+    ))
+}
+
+pub async fn delete(
+    State(state): State<AppState>,
+    auth: AuthSession,
+    Id(id): Id,
+) -> Result<StatusCode, AppError> {
+    let uid = caller(&auth)?.id;
+    state.db.run(move |c| agents::delete(c, uid, id)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn duplicate(
+    State(state): State<AppState>,
+    auth: AuthSession,
+    Id(id): Id,
+) -> Result<(StatusCode, Json<AgentView>), AppError> {
+    let uid = caller(&auth)?.id;
+    let view = state.db.run(move |c| agents::duplicate(c, uid, id)).await?;
+    Ok((StatusCode::CREATED, Json(view)))
+}
+
+/// The first file in a multipart body, read up to the avatar limit.
+pub async fn read_image(mut form: Multipart) -> Result<Vec<u8>, AppError> {
+    let unreadable = |e: axum::extract::multipart::MultipartError| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            avatars::too_big()
+        } else {
+            AppError::bad_request("The upload could not be read as multipart/form-data.")
+        }
+    };
+    while let Some(mut field) = form.next_field().await.map_err(unreadable)? {
+        if field.file_name().is_none() && field.name() != Some("avatar") {
+            continue;
+        }
+        let mut bytes = Vec::new();
+        while let Some(chunk) = field.chunk().await.map_err(unreadable)? {
+            if bytes.len() + chunk.len() > avatars::MAX_BYTES {
+                return Err(avatars::too_big());
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        return Ok(bytes);
+    }
+    Err(AppError::invalid(
+        "avatar",
+        "Attach the image as a file field named avatar.",
+    ))
+}
+
+/// `multipart/form-data` with the image in a file field (named `avatar`).
+pub async fn upload_avatar(
+    State(state): State<AppState>,
+    auth: AuthSession,
+    Id(id): Id,
+    form: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<Json<AgentView>, AppError> {
+    let uid = caller(&auth)?.id;
+    // Refuse someone else's id before reading their upload.
+    state.db.run(move |c| agents::get(c, uid, id)).await?;
+    let form = form.map_err(|_| AppError::UnsupportedMediaType {
+        message: "Send the image as multipart/form-data.".into(),
+    })?;
+    let bytes = read_image(form).await?;
+    Ok(Json(
+        state
+            .db
+            .run(move |c| agents::set_avatar(c, uid, id, &bytes))
+            .await?,
+    ))
+}
+
+pub async fn templates(auth: AuthSession) -> Result<Json<Vec<AgentTemplate>>, AppError> {
+    caller(&auth)?;
+    Ok(Json(agent_templates::all()))
+}
+
+/// An avatar image, to any signed-in user. Its id changes with every
+/// upload, so it can be cached for good.
+pub async fn avatar_image(
+    State(state): State<AppState>,
+    auth: AuthSession,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    caller(&auth)?;
+    if id.len() != 32 || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(AppError::not_found("No such image."));
+    }
+    let (content_type, data) = state.db.run(move |c| avatars::get(c, &id)).await?;
+    let mut res = data.into_response();
+    let headers = res.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(&content_type) {
+        headers.insert(header::CONTENT_TYPE, v);
+    }
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, max-age=31536000, immutable"),
+    );
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    Ok(res)
+}
