@@ -2,8 +2,9 @@
 
 use crate::ui::page_context;
 use crate::ui::pages::{
-    admin::AdminPage, chat::ChatPage, home::HomePage, login::LoginPage, not_found::NotFoundPage,
-    profile::ProfilePage, providers::ProvidersPage, register::RegisterPage,
+    admin::AdminPage, agents::AgentEditorPage, agents::AgentsPage, chat::ChatPage, home::HomePage,
+    login::LoginPage, not_found::NotFoundPage, profile::ProfilePage, providers::ProvidersPage,
+    register::RegisterPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
@@ -64,6 +65,9 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/profile") view=ProfilePage />
                 <Route path=path!("/admin") view=AdminPage />
                 <Route path=path!("/settings/providers") view=ProvidersPage />
+                <Route path=path!("/agents") view=AgentsPage />
+                <Route path=path!("/agents/new") view=AgentEditorPage />
+                <Route path=path!("/agents/:id") view=AgentEditorPage />
             </Routes>
         </Router>
     }

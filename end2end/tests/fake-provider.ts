@@ -5,7 +5,15 @@ import { AddressInfo } from "node:net";
 
 export const FAKE_KEY = "sk-e2e-fake-key-4242";
 
-export async function startFakeProvider(): Promise<{ base: string; close: () => Promise<void> }> {
+export type FakeProvider = {
+  base: string;
+  /** Every chat request body received, oldest first. */
+  requests: any[];
+  close: () => Promise<void>;
+};
+
+export async function startFakeProvider(): Promise<FakeProvider> {
+  const requests: any[] = [];
   const server = http.createServer((req, res) => {
     if (req.method === "GET" && req.url === "/v1/models") {
       if (req.headers.authorization !== `Bearer ${FAKE_KEY}`) {
@@ -29,7 +37,11 @@ export async function startFakeProvider(): Promise<{ base: string; close: () => 
     if (req.method === "POST" && req.url === "/v1/chat/completions") {
       let body = "";
       req.on("data", (c) => (body += c));
-      req.on("end", () => streamChat(JSON.parse(body || "{}"), res));
+      req.on("end", () => {
+        const parsed = JSON.parse(body || "{}");
+        requests.push(parsed);
+        streamChat(parsed, res);
+      });
       return;
     }
     res.writeHead(404);
@@ -39,6 +51,7 @@ export async function startFakeProvider(): Promise<{ base: string; close: () => 
   const { port } = server.address() as AddressInfo;
   return {
     base: `http://127.0.0.1:${port}/v1`,
+    requests,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }

@@ -36,6 +36,17 @@ pub struct AgentView {
     pub updated_at: i64,
 }
 
+impl AgentView {
+    pub fn badge(&self) -> AgentBadge {
+        AgentBadge {
+            id: self.id,
+            name: self.name.clone(),
+            avatar: self.avatar.clone(),
+            color: self.color.clone(),
+        }
+    }
+}
+
 /// The name, face and colour shown on an agent's replies.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AgentBadge {

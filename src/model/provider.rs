@@ -295,3 +295,27 @@ pub const PRESETS: [ProviderPreset; 9] = [
 pub fn preset_by_key(key: &str) -> Option<&'static ProviderPreset> {
     PRESETS.iter().find(|p| p.key == key)
 }
+
+impl ModelRegistry {
+    /// Every offered model's id and name.
+    pub fn models(&self) -> Vec<(i64, String)> {
+        self.providers
+            .iter()
+            .flat_map(|p| p.models.iter().map(|m| (m.id, m.name.clone())))
+            .collect()
+    }
+
+    pub fn name_of(&self, id: i64) -> Option<String> {
+        self.providers
+            .iter()
+            .flat_map(|p| &p.models)
+            .find(|m| m.id == id)
+            .map(|m| m.name.clone())
+    }
+
+    /// `id` if it is offered, else the default.
+    pub fn offered_or_default(&self, id: Option<i64>) -> Option<i64> {
+        id.filter(|id| self.name_of(*id).is_some())
+            .or(self.default_model_id)
+    }
+}

@@ -100,12 +100,17 @@ pub async fn send_message(
     model_id: Option<i64>,
     temperature: Option<f32>,
     max_tokens: Option<i32>,
+    agent_id: Option<i64>,
 ) -> Result<Sent, ServerFnError> {
     use crate::model::chat::{ChatSend, NewConversation};
     use crate::server::services::conversations;
     // The slider's 0 means "the model's default".
     let max_tokens = max_tokens.filter(|n| *n > 0);
-    let back = conversation_id.map_or("/".to_string(), |id| format!("/c/{id}"));
+    let back = match (conversation_id, agent_id) {
+        (Some(id), _) => format!("/c/{id}"),
+        (None, Some(agent)) => format!("/?new=1&agent={agent}"),
+        (None, None) => "/?new=1".to_string(),
+    };
     let plain = support::from_plain_form().await;
     let typed = content.clone();
     let result = async move {
@@ -121,6 +126,7 @@ pub async fn send_message(
                             uid,
                             &NewConversation {
                                 model_id,
+                                agent_id,
                                 ..Default::default()
                             },
                         )

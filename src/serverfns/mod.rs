@@ -4,5 +4,6 @@
 
 pub mod account;
 pub mod admin;
+pub mod agents;
 pub mod chat;
 pub mod providers;

@@ -253,3 +253,19 @@ pub fn when_visible(el: &leptos::web_sys::Element, f: impl Fn() + 'static) {
     #[cfg(not(feature = "hydrate"))]
     let _ = (el, f);
 }
+
+/// The `name` of the form control an event came from.
+pub fn input_name(ev: &leptos::ev::Event) -> String {
+    #[cfg(feature = "hydrate")]
+    {
+        ev.target()
+            .and_then(|t| leptos::wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+            .and_then(|el| el.get_attribute("name"))
+            .unwrap_or_default()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = ev;
+        String::new()
+    }
+}

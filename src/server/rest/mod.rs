@@ -88,6 +88,10 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/api/agent-templates", get(agents::templates))
         .route("/avatars/{id}", get(agents::avatar_image))
+        .route(
+            "/agents/{id}/avatar",
+            post(agents::avatar_form).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
+        )
         .route("/api/chat/stream", post(chat::stream))
         .route("/api/chat/complete", post(chat::complete))
         .route("/api/messages/{id}/events", get(chat::events))

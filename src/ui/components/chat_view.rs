@@ -1,4 +1,6 @@
+use super::agent_card::AgentAvatar;
 use super::model_picker::ModelMenu;
+use crate::model::agent::AgentBadge;
 use crate::model::chat::{Frame, MessageView, StreamEvent};
 use crate::model::provider::ModelRegistry;
 use crate::serverfns::chat::{
@@ -162,6 +164,8 @@ pub fn ChatView(
     model_id: Option<i64>,
     temperature: Option<f32>,
     max_tokens: Option<i32>,
+    /// The agent the thread talks to: its face and name head each reply.
+    agent: Option<AgentBadge>,
 ) -> impl IntoView {
     let root = NodeRef::<leptos::html::Div>::new();
     let bubbles = RwSignal::new(messages.iter().map(Bubble::from_view).collect::<Vec<_>>());
@@ -193,7 +197,13 @@ pub fn ChatView(
         browser::on_visible(move || wake.update(|w| *w += 1));
     });
 
+    // An agent's thread follows the agent's settings until the user
+    // changes them here.
+    let touched = RwSignal::new(agent.is_none());
+    let agent_id = agent.as_ref().map(|a| a.id);
+    let agent = StoredValue::new(agent);
     let save_settings = move || {
+        touched.set(true);
         if let Some(id) = conversation_id {
             let t = tokens.get_untracked();
             spawn_local(async move {
@@ -221,13 +231,15 @@ pub fn ChatView(
         }
         notice.set(None);
         let t = tokens.get_untracked();
+        let own = touched.get_untracked();
         spawn_local(async move {
             match send_message(
                 conversation_id,
                 content.clone(),
-                model.get_untracked(),
-                Some(temp.get_untracked()),
-                (t > 0).then_some(t),
+                model.get_untracked().filter(|_| own),
+                Some(temp.get_untracked()).filter(|_| own),
+                (t > 0 && own).then_some(t),
+                agent_id,
             )
             .await
             {
@@ -367,6 +379,16 @@ pub fn ChatView(
                                 .into_any()
                         } else {
                             view! {
+                                {agent
+                                    .get_value()
+                                    .map(|a| {
+                                        view! {
+                                            <div class="bubble-speaker">
+                                                <AgentAvatar avatar=a.avatar color=a.color size=24 />
+                                                <span class="speaker-name">{a.name}</span>
+                                            </div>
+                                        }
+                                    })}
                                 {move || match b.html.get() {
                                     Some(html) => view! { <div class="bubble-text markdown" inner_html=html></div> }.into_any(),
                                     None => view! { <div class="bubble-text plain">{move || b.content.get()}</div> }.into_any(),
@@ -411,6 +433,9 @@ pub fn ChatView(
                 }
             >
                 {conversation_id.map(|id| view! { <input type="hidden" name="conversation_id" value=id /> })}
+                {agent_id
+                    .filter(|_| conversation_id.is_none())
+                    .map(|id| view! { <input type="hidden" name="agent_id" value=id /> })}
                 {move || notice.get().map(|m| view! { <p class="notice notice-error" role="alert">{m}</p> })}
                 <details class="chat-options">
                     <summary class="btn btn-small">"Options"</summary>

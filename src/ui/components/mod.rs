@@ -1,5 +1,7 @@
 //! Reusable views. Only `#[island]`s run in the browser.
 
+pub mod agent_card;
+pub mod agent_editor;
 pub mod app_shell;
 pub mod auth_card;
 pub mod chat_view;

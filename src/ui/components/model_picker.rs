@@ -22,6 +22,9 @@ pub fn ModelMenu(
     registry: ModelRegistry,
     selected: RwSignal<Option<i64>>,
     name: String,
+    /// Offers "no model" (the value `""`) under this label.
+    #[prop(optional_no_strip)]
+    none_label: Option<String>,
 ) -> impl IntoView {
     let root = NodeRef::<leptos::html::Details>::new();
     Effect::new(move |_| {
@@ -39,7 +42,16 @@ pub fn ModelMenu(
         }
         .into_any();
     }
-    let label = move || registry.with_value(|r| label_of(r, selected.get()));
+    let none = StoredValue::new(none_label);
+    let label = move || match (selected.get(), none.get_value()) {
+        (None, Some(text)) => (text, None),
+        (id, _) => registry.with_value(|r| label_of(r, id)),
+    };
+    let close = move || {
+        if let Some(el) = root.get_untracked() {
+            el.set_open(false);
+        }
+    };
     view! {
         <details class="model-picker" node_ref=root>
             <summary aria-label="Model">
@@ -52,6 +64,25 @@ pub fn ModelMenu(
                 }}
             </summary>
             <div class="model-picker-menu" role="radiogroup">
+                {none
+                    .get_value()
+                    .map(|text| {
+                        view! {
+                            <label class="model-option model-option-none">
+                                <input
+                                    type="radio"
+                                    name=name.clone()
+                                    value=""
+                                    checked=initial.is_none()
+                                    on:change=move |_| {
+                                        selected.set(None);
+                                        close();
+                                    }
+                                />
+                                <span>{text}</span>
+                            </label>
+                        }
+                    })}
                 {registry
                     .get_value()
                     .providers
@@ -74,9 +105,7 @@ pub fn ModelMenu(
                                         let id = m.id;
                                         let pick = move |_| {
                                             selected.set(Some(id));
-                                            if let Some(el) = root.get_untracked() {
-                                                el.set_open(false);
-                                            }
+                                            close();
                                         };
                                         view! {
                                             <label class="model-option">
@@ -105,9 +134,19 @@ pub fn ModelMenu(
     .into_any()
 }
 
-/// A stand-alone model picker, the global default preselected.
+/// A stand-alone model picker: the global default preselected, or, given
+/// `none_label`, "no model" (the default at call time) as a choice of its own.
 #[island]
-pub fn ModelPicker(registry: ModelRegistry, selected: Option<i64>, name: String) -> impl IntoView {
-    let chosen = RwSignal::new(selected.or(registry.default_model_id));
-    view! { <ModelMenu registry=registry selected=chosen name=name /> }
+pub fn ModelPicker(
+    registry: ModelRegistry,
+    selected: Option<i64>,
+    name: String,
+    none_label: Option<String>,
+) -> impl IntoView {
+    let chosen = RwSignal::new(if none_label.is_some() {
+        selected
+    } else {
+        selected.or(registry.default_model_id)
+    });
+    view! { <ModelMenu registry=registry selected=chosen name=name none_label=none_label /> }
 }

@@ -1,5 +1,8 @@
+use crate::model::agent::AgentBadge;
+use crate::serverfns::agents::load_agent;
 use crate::serverfns::chat::{load_conversation, ManageThread};
 use crate::serverfns::providers::load_model_registry;
+use crate::ui::components::agent_card::AgentAvatar;
 use crate::ui::components::app_shell::AppShell;
 use crate::ui::components::chat_view::ChatView;
 use crate::ui::components::flash::form_error;
@@ -18,19 +21,33 @@ pub fn ChatPage() -> impl IntoView {
         .unwrap_or(-1);
     let data = Resource::new(
         || (),
-        move |_| async move { (load_conversation(id).await, load_model_registry().await) },
+        move |_| async move {
+            let conv = load_conversation(id).await;
+            // The agent's own settings show in the thread's options until
+            // the thread overrides them.
+            let agent = match conv.as_ref().ok().and_then(|c| c.agent_id) {
+                Some(a) => load_agent(a).await.ok(),
+                None => None,
+            };
+            (conv, load_model_registry().await, agent)
+        },
     );
     view! {
         <AppShell title="Chat">
             <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
-                        (Ok(c), Ok(registry)) => {
+                        (Ok(c), Ok(registry), agent) => {
                             let title = if c.title.is_empty() { "New chat".to_string() } else { c.title.clone() };
                             remember_thread(c.id);
+                            let model_id = registry
+                                .offered_or_default(c.model_id.or(agent.as_ref().and_then(|a| a.model_id)));
+                            let temperature = c.temperature.or(agent.as_ref().map(|a| a.temperature));
+                            let max_tokens = c.max_tokens.or(agent.as_ref().and_then(|a| a.max_tokens));
                             view! {
                                 <leptos_meta::Title text=title.clone() />
                                 <div class="thread-head">
+                                    {c.agent.clone().map(|a| view! { <AgentHeader agent=a /> })}
                                     <h2 class="thread-title">{title.clone()}</h2>
                                     <ThreadMenu id=c.id title=title pinned=c.pinned />
                                 </div>
@@ -39,9 +56,10 @@ pub fn ChatPage() -> impl IntoView {
                                     conversation_id=Some(c.id)
                                     messages=c.messages
                                     registry=registry
-                                    model_id=c.model_id
-                                    temperature=c.temperature
-                                    max_tokens=c.max_tokens
+                                    model_id=model_id
+                                    temperature=temperature
+                                    max_tokens=max_tokens
+                                    agent=c.agent
                                 />
                             }
                                 .into_any()
@@ -110,5 +128,17 @@ fn ThreadMenu(id: i64, title: String, pinned: bool) -> impl IntoView {
                 </details>
             </div>
         </details>
+    }
+}
+
+/// Who the thread talks to.
+#[component]
+pub fn AgentHeader(agent: AgentBadge) -> impl IntoView {
+    let style = format!("--agent:{}", agent.color);
+    view! {
+        <div class="agent-header" style=style>
+            <AgentAvatar avatar=agent.avatar color=agent.color size=32 />
+            <span class="agent-header-name">{agent.name}</span>
+        </div>
     }
 }

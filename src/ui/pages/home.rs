@@ -1,4 +1,6 @@
+use crate::serverfns::agents::load_agent;
 use crate::serverfns::providers::load_model_registry;
+use crate::ui::components::agent_card::AgentAvatar;
 use crate::ui::components::app_shell::AppShell;
 use crate::ui::components::chat_view::ChatView;
 use crate::ui::page_context;
@@ -53,33 +55,71 @@ pub fn HomePage() -> impl IntoView {
         }
         .into_any();
     }
-    let registry = Resource::new(|| (), |_| load_model_registry());
+    let agent_id = leptos_router::hooks::use_query_map()
+        .get_untracked()
+        .get("agent")
+        .and_then(|a| a.parse::<i64>().ok());
+    let data = Resource::new(
+        || (),
+        move |_| async move {
+            let agent = match agent_id {
+                Some(id) => load_agent(id).await.ok(),
+                None => None,
+            };
+            (load_model_registry().await, agent)
+        },
+    );
     view! {
         <AppShell title="New chat">
-            <section class="welcome">
-                <img src="/icons/icon.svg" alt="" width="56" height="56" />
-                <h2>"Welcome, " {name}</h2>
-                <p class="muted">"Your private AI chat server. Pick a model and say something."</p>
-            </section>
             <Suspense fallback=|| view! { <p class="muted">"Loading models…"</p> }>
-                {move || Suspend::new(async move {
-                    match registry.await {
-                        Ok(r) => {
-                            view! {
-                                <ChatView
-                                    conversation_id=None
-                                    messages=Vec::new()
-                                    registry=r
-                                    model_id=None
-                                    temperature=None
-                                    max_tokens=None
-                                />
+                {move || {
+                    let name = name.clone();
+                    Suspend::new(async move {
+                        match data.await {
+                            (Ok(r), Some(agent)) => {
+                                let badge = agent.badge();
+                                view! {
+                                    <section class="welcome">
+                                        <AgentAvatar avatar=agent.avatar.clone() color=agent.color.clone() size=56 />
+                                        <h2>"Chat with " {agent.name.clone()}</h2>
+                                        <p class="muted">{agent.description.clone()}</p>
+                                    </section>
+                                    <ChatView
+                                        conversation_id=None
+                                        messages=Vec::new()
+                                        model_id=r.offered_or_default(agent.model_id)
+                                        registry=r
+                                        temperature=Some(agent.temperature)
+                                        max_tokens=agent.max_tokens
+                                        agent=Some(badge)
+                                    />
+                                }
+                                    .into_any()
                             }
-                                .into_any()
+                            (Ok(r), None) => {
+                                view! {
+                                    <section class="welcome">
+                                        <img src="/icons/icon.svg" alt="" width="56" height="56" />
+                                        <h2>"Welcome, " {name}</h2>
+                                        <p class="muted">"Your private AI chat server. Pick a model and say something, or "
+                                            <a href="/agents">"chat with an agent"</a> "."</p>
+                                    </section>
+                                    <ChatView
+                                        conversation_id=None
+                                        messages=Vec::new()
+                                        registry=r
+                                        model_id=None
+                                        temperature=None
+                                        max_tokens=None
+                                        agent=None
+                                    />
+                                }
+                                    .into_any()
+                            }
+                            (Err(e), _) => view! { <p class="notice notice-error">{e.to_string()}</p> }.into_any(),
                         }
-                        Err(e) => view! { <p class="notice notice-error">{e.to_string()}</p> }.into_any(),
-                    }
-                })}
+                    })
+                }}
             </Suspense>
         </AppShell>
     }

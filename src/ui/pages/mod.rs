@@ -1,6 +1,7 @@
 //! One file per route.
 
 pub mod admin;
+pub mod agents;
 pub mod chat;
 pub mod home;
 pub mod login;
