@@ -4,8 +4,8 @@
 
 mod common;
 
-use common::fake_provider::{FakeProvider, GOOD_KEY};
-use common::{json_of, Api, TestServer};
+use common::fake_provider::FakeProvider;
+use common::{add_model, add_provider, json_of, Api, TestServer};
 use reqwest::multipart::{Form, Part};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
@@ -361,36 +361,10 @@ struct Models {
     agent_model: i64,
 }
 
-async fn add_model(admin: &Api, provider: i64, sdk: &str) -> i64 {
-    json_of(
-        admin
-            .post_json(
-                "/api/config/models",
-                json!({"provider_id": provider, "model_sdk_id": sdk}),
-            )
-            .await,
-        StatusCode::CREATED,
-    )
-    .await["id"]
-        .as_i64()
-        .unwrap()
-}
-
 async fn models(server: &TestServer) -> Models {
     let (admin, user) = server.admin_and_user().await;
     let fake = FakeProvider::start().await;
-    let p = json_of(
-        admin
-            .post_json(
-                "/api/config/providers",
-                json!({"name": "Fake", "provider_sdk_id": "fo", "api_format": "openai",
-                       "base_url": fake.openai_base(), "api_key": GOOD_KEY}),
-            )
-            .await,
-        StatusCode::CREATED,
-    )
-    .await;
-    let provider = p["id"].as_i64().unwrap();
+    let provider = add_provider(&admin, "fo", "openai", &fake.openai_base()).await;
     let default_model = add_model(&admin, provider, "default-model").await;
     let agent_model = add_model(&admin, provider, "agent-model").await;
     admin

@@ -5,7 +5,7 @@
 mod common;
 
 use common::fake_provider::{FakeProvider, GOOD_KEY};
-use common::{deltas, json_of, Api, SseReader, TestServer};
+use common::{add_model, add_provider, deltas, json_of, Api, SseReader, TestServer};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -18,51 +18,17 @@ struct Setup {
     anthropic: i64,
 }
 
-async fn model(admin: &Api, provider: i64, sdk: &str) -> i64 {
-    let m = json_of(
-        admin
-            .post_json(
-                "/api/config/models",
-                json!({"provider_id": provider, "model_sdk_id": sdk}),
-            )
-            .await,
-        StatusCode::CREATED,
-    )
-    .await;
-    m["id"].as_i64().unwrap()
-}
-
 async fn setup(server: &TestServer) -> Setup {
     let (admin, user) = server.admin_and_user().await;
     let fake = FakeProvider::start().await;
-    let o = json_of(
-        admin
-            .post_json(
-                "/api/config/providers",
-                json!({"name": "Fake OpenAI", "provider_sdk_id": "fo", "api_format": "openai",
-                       "base_url": fake.openai_base(), "api_key": GOOD_KEY}),
-            )
-            .await,
-        StatusCode::CREATED,
-    )
-    .await;
-    let a = json_of(
-        admin
-            .post_json(
-                "/api/config/providers",
-                json!({"name": "Fake Anthropic", "provider_sdk_id": "fa", "api_format": "anthropic",
-                       "base_url": fake.anthropic_base(), "api_key": GOOD_KEY}),
-            )
-            .await,
-        StatusCode::CREATED,
-    )
-    .await;
+    let openai = add_provider(&admin, "fo", "openai", &fake.openai_base()).await;
+    let anthropic = add_provider(&admin, "fa", "anthropic", &fake.anthropic_base()).await;
     Setup {
         admin,
         user,
         fake,
-        openai: o["id"].as_i64().unwrap(),
-        anthropic: a["id"].as_i64().unwrap(),
+        openai,
+        anthropic,
     }
 }
 
@@ -106,7 +72,7 @@ async fn settled(api: &Api, id: i64) -> Value {
 async fn openai_format_streams_end_to_end() {
     let server = TestServer::start().await;
     let s = setup(&server).await;
-    let m = model(&s.admin, s.openai, "chunks-5-5").await;
+    let m = add_model(&s.admin, s.openai, "chunks-5-5").await;
     let conv = new_thread(&s.user, Some(m)).await;
 
     let events = send(
@@ -174,7 +140,7 @@ async fn openai_format_streams_end_to_end() {
 async fn anthropic_format_streams_end_to_end() {
     let server = TestServer::start().await;
     let s = setup(&server).await;
-    let m = model(&s.admin, s.anthropic, "chunks-3-0").await;
+    let m = add_model(&s.admin, s.anthropic, "chunks-3-0").await;
     let conv = new_thread(&s.user, Some(m)).await;
     let events = send(
         &s.user,
@@ -202,7 +168,7 @@ async fn anthropic_format_streams_end_to_end() {
 async fn resume_with_last_event_id_gives_exactly_the_rest() {
     let server = TestServer::start().await;
     let s = setup(&server).await;
-    let m = model(&s.admin, s.openai, "chunks-30-20").await;
+    let m = add_model(&s.admin, s.openai, "chunks-30-20").await;
     let conv = new_thread(&s.user, Some(m)).await;
 
     let mut first = send(
@@ -286,7 +252,7 @@ async fn resume_with_last_event_id_gives_exactly_the_rest() {
 async fn closing_the_client_does_not_stop_generation_but_stop_does() {
     let server = TestServer::start().await;
     let s = setup(&server).await;
-    let m = model(&s.admin, s.openai, "chunks-8-20").await;
+    let m = add_model(&s.admin, s.openai, "chunks-8-20").await;
     let conv = new_thread(&s.user, Some(m)).await;
     let mut r = send(&s.user, json!({"conversation_id": conv, "content": "go"})).await;
     r.next().await.unwrap();
@@ -295,7 +261,7 @@ async fn closing_the_client_does_not_stop_generation_but_stop_does() {
     assert_eq!(t["messages"][1]["status"], "complete");
     assert_eq!(t["messages"][1]["content"], "w0 w1 w2 w3 w4 w5 w6 w7 ");
 
-    let slow = model(&s.admin, s.openai, "chunks-200-20").await;
+    let slow = add_model(&s.admin, s.openai, "chunks-200-20").await;
     let conv = new_thread(&s.user, Some(slow)).await;
     let mut r = send(&s.user, json!({"conversation_id": conv, "content": "go"})).await;
     let reply = r.next().await.unwrap().data["assistant_message_id"]
@@ -350,7 +316,7 @@ async fn provider_faults_end_as_stored_errors_with_partial_content() {
         (s.anthropic, "fault-cut", "ended before", "cut "),
     ];
     for (provider, sdk, expect, partial) in cases {
-        let m = model(&s.admin, provider, sdk).await;
+        let m = add_model(&s.admin, provider, sdk).await;
         let conv = new_thread(&s.user, Some(m)).await;
         let events = send(&s.user, json!({"conversation_id": conv, "content": "hi"}))
             .await
@@ -380,7 +346,7 @@ async fn provider_faults_end_as_stored_errors_with_partial_content() {
         StatusCode::CREATED,
     )
     .await;
-    let m = model(&s.admin, down["id"].as_i64().unwrap(), "x").await;
+    let m = add_model(&s.admin, down["id"].as_i64().unwrap(), "x").await;
     let conv = new_thread(&s.user, Some(m)).await;
     send(&s.user, json!({"conversation_id": conv, "content": "hi"}))
         .await
@@ -419,7 +385,7 @@ async fn default_model_complete_regenerate_and_clear_errors() {
         "nothing stored for a refused send"
     );
 
-    let m = model(&s.admin, s.openai, "chunks-2-0").await;
+    let m = add_model(&s.admin, s.openai, "chunks-2-0").await;
     s.admin
         .post_empty(&format!("/api/config/models/{m}/set-default"))
         .await;
@@ -488,7 +454,7 @@ async fn default_model_complete_regenerate_and_clear_errors() {
 async fn another_users_threads_and_messages_answer_404() {
     let server = TestServer::start().await;
     let s = setup(&server).await;
-    let m = model(&s.admin, s.openai, "chunks-1-0").await;
+    let m = add_model(&s.admin, s.openai, "chunks-1-0").await;
     let conv = new_thread(&s.user, Some(m)).await;
     let events = send(&s.user, json!({"conversation_id": conv, "content": "mine"}))
         .await
@@ -622,7 +588,7 @@ async fn threads_list_newest_first_with_a_cursor_and_can_be_edited() {
 async fn a_restart_marks_half_written_replies_interrupted() {
     let server = TestServer::start().await;
     let s = setup(&server).await;
-    let m = model(&s.admin, s.openai, "chunks-1-0").await;
+    let m = add_model(&s.admin, s.openai, "chunks-1-0").await;
     let conv = new_thread(&s.user, Some(m)).await;
     send(
         &s.user,

@@ -4,37 +4,17 @@
 
 mod common;
 
-use common::fake_provider::{FakeProvider, GOOD_KEY};
-use common::{json_of, location, TestServer};
+use common::fake_provider::FakeProvider;
+use common::{add_model, add_provider, location, TestServer};
 use reqwest::StatusCode;
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::time::Duration;
 
 async fn setup(server: &TestServer, sdk: &str) -> (common::Api, common::Api, FakeProvider, i64) {
     let (admin, user) = server.admin_and_user().await;
     let fake = FakeProvider::start().await;
-    let p = json_of(
-        admin
-            .post_json(
-                "/api/config/providers",
-                json!({"name": "Fake", "provider_sdk_id": "fake", "api_format": "openai",
-                       "base_url": fake.openai_base(), "api_key": GOOD_KEY}),
-            )
-            .await,
-        StatusCode::CREATED,
-    )
-    .await;
-    let m = json_of(
-        admin
-            .post_json(
-                "/api/config/models",
-                json!({"provider_id": p["id"], "model_sdk_id": sdk}),
-            )
-            .await,
-        StatusCode::CREATED,
-    )
-    .await;
-    let mid = m["id"].as_i64().unwrap();
+    let provider = add_provider(&admin, "fake", "openai", &fake.openai_base()).await;
+    let mid = add_model(&admin, provider, sdk).await;
     admin
         .post_empty(&format!("/api/config/models/{mid}/set-default"))
         .await;

@@ -321,3 +321,35 @@ pub fn deltas(events: &[Sse]) -> String {
         .map(|e| e.data["text"].as_str().unwrap_or_default())
         .collect()
 }
+
+/// As an admin: a provider named `slug` speaking `format` at `base` with the
+/// fake provider's good key. Answers its id.
+pub async fn add_provider(admin: &Api, slug: &str, format: &str, base: &str) -> i64 {
+    let p = json_of(
+        admin
+            .post_json(
+                "/api/config/providers",
+                json!({"name": format!("Fake {slug}"), "provider_sdk_id": slug, "api_format": format,
+                       "base_url": base, "api_key": fake_provider::GOOD_KEY}),
+            )
+            .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    p["id"].as_i64().expect("provider id")
+}
+
+/// As an admin: model `sdk` of `provider`. Answers its id.
+pub async fn add_model(admin: &Api, provider: i64, sdk: &str) -> i64 {
+    let m = json_of(
+        admin
+            .post_json(
+                "/api/config/models",
+                json!({"provider_id": provider, "model_sdk_id": sdk}),
+            )
+            .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    m["id"].as_i64().expect("model id")
+}
