@@ -1,6 +1,7 @@
 //! Shared data shapes (serde only): what the server sends and the UI shows.
 
 pub mod agent;
+pub mod backroom;
 pub mod chat;
 pub mod flash;
 pub mod prefs;

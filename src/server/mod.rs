@@ -73,8 +73,15 @@ pub async fn start(
         }
         Err(e) => return Err(format!("cannot prepare the database: {e}")),
     }
+    if let Ok(n @ 1..) = db
+        .run(crate::server::services::backrooms::mark_interrupted)
+        .await
+    {
+        tracing::warn!("{n} backroom run(s) were cut off by the last shutdown: paused");
+    }
     let state = AppState {
         hub: Default::default(),
+        rooms: Default::default(),
         db: db.clone(),
         cipher: crypto::Cipher::new(config.secret_key.bytes()),
         config: Arc::new(config),

@@ -21,6 +21,8 @@ pub struct AppState {
     pub http: reqwest::Client,
     /// Replies being generated right now.
     pub hub: Arc<Hub>,
+    /// Backrooms running or watched right now.
+    pub rooms: Arc<crate::server::engine::rooms::Rooms>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

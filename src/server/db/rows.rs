@@ -2,7 +2,8 @@
 //! the UI sees `crate::model` types.
 
 use super::schema::{
-    agents, avatars, conversations, messages, provider_models, providers, sessions, users,
+    agents, avatars, backroom_participants, backrooms, conversations, messages, provider_models,
+    providers, sessions, users,
 };
 use crate::model::{Role, UserProfile};
 use diesel::prelude::*;
@@ -225,6 +226,9 @@ pub struct Message {
     pub error: Option<String>,
     pub created_at: i64,
     pub updated_at: i64,
+    pub participant_id: Option<i64>,
+    pub speaker: Option<String>,
+    pub kind: String,
 }
 
 impl Message {
@@ -339,4 +343,95 @@ pub struct NewAvatar<'a> {
     pub content_type: &'a str,
     pub data: &'a [u8],
     pub created_at: i64,
+}
+
+#[derive(Clone, Debug, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = backrooms)]
+pub struct Backroom {
+    pub id: i64,
+    pub user_id: i64,
+    pub conversation_id: i64,
+    pub title: String,
+    pub scenario: String,
+    pub turn_order: String,
+    pub max_turns: i32,
+    pub min_turns: i32,
+    pub stop_patterns: String,
+    pub token_budget: Option<i64>,
+    pub state: String,
+    pub state_reason: Option<String>,
+    pub tokens_used: i64,
+    pub next_participant: Option<i64>,
+    pub forked_from: Option<i64>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = backrooms)]
+pub struct NewBackroomRow {
+    pub user_id: i64,
+    pub conversation_id: i64,
+    pub title: String,
+    pub scenario: String,
+    pub turn_order: String,
+    pub max_turns: i32,
+    pub min_turns: i32,
+    pub stop_patterns: String,
+    pub token_budget: Option<i64>,
+    pub state: String,
+    pub forked_from: Option<i64>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+#[derive(Clone, Debug, Queryable, Selectable, Identifiable, Insertable)]
+#[diesel(table_name = backroom_participants)]
+pub struct Participant {
+    pub id: i64,
+    pub backroom_id: i64,
+    pub position: i32,
+    pub agent_id: Option<i64>,
+    pub name: String,
+    pub avatar: String,
+    pub avatar_image: Option<String>,
+    pub color: String,
+    pub system_prompt: String,
+    pub model_id: Option<i64>,
+    pub temperature: f32,
+    pub max_tokens: Option<i32>,
+    pub talkativeness: f32,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = backroom_participants)]
+pub struct NewParticipant {
+    pub backroom_id: i64,
+    pub position: i32,
+    pub agent_id: Option<i64>,
+    pub name: String,
+    pub avatar: String,
+    pub avatar_image: Option<String>,
+    pub color: String,
+    pub system_prompt: String,
+    pub model_id: Option<i64>,
+    pub temperature: f32,
+    pub max_tokens: Option<i32>,
+    pub talkativeness: f32,
+}
+
+/// A backroom turn: a message with its speaker.
+#[derive(Insertable)]
+#[diesel(table_name = messages)]
+pub struct NewTurn<'a> {
+    pub conversation_id: i64,
+    pub role: &'a str,
+    pub content: &'a str,
+    pub status: &'a str,
+    pub model_sdk_id: Option<&'a str>,
+    pub participant_id: Option<i64>,
+    pub speaker: &'a str,
+    pub kind: &'a str,
+    pub created_at: i64,
+    pub updated_at: i64,
 }

@@ -69,6 +69,7 @@ diesel::table! {
         created_at -> BigInt,
         updated_at -> BigInt,
         agent_id -> Nullable<BigInt>,
+        kind -> Text,
     }
 }
 
@@ -118,6 +119,49 @@ diesel::table! {
         error -> Nullable<Text>,
         created_at -> BigInt,
         updated_at -> BigInt,
+        participant_id -> Nullable<BigInt>,
+        speaker -> Nullable<Text>,
+        kind -> Text,
+    }
+}
+
+diesel::table! {
+    backrooms (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        conversation_id -> BigInt,
+        title -> Text,
+        scenario -> Text,
+        turn_order -> Text,
+        max_turns -> Integer,
+        min_turns -> Integer,
+        stop_patterns -> Text,
+        token_budget -> Nullable<BigInt>,
+        state -> Text,
+        state_reason -> Nullable<Text>,
+        tokens_used -> BigInt,
+        next_participant -> Nullable<BigInt>,
+        forked_from -> Nullable<BigInt>,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    backroom_participants (id) {
+        id -> BigInt,
+        backroom_id -> BigInt,
+        position -> Integer,
+        agent_id -> Nullable<BigInt>,
+        name -> Text,
+        avatar -> Text,
+        avatar_image -> Nullable<Text>,
+        color -> Text,
+        system_prompt -> Text,
+        model_id -> Nullable<BigInt>,
+        temperature -> Float,
+        max_tokens -> Nullable<Integer>,
+        talkativeness -> Float,
     }
 }
 
@@ -129,6 +173,9 @@ diesel::joinable!(conversations -> agents (agent_id));
 diesel::joinable!(agents -> users (user_id));
 diesel::joinable!(agents -> provider_models (model_id));
 diesel::joinable!(agents -> avatars (avatar_image));
+diesel::joinable!(backrooms -> conversations (conversation_id));
+diesel::joinable!(backroom_participants -> backrooms (backroom_id));
+diesel::joinable!(messages -> backroom_participants (participant_id));
 diesel::joinable!(provider_models -> providers (provider_id));
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -139,5 +186,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     conversations,
     messages,
     agents,
-    avatars
+    avatars,
+    backrooms,
+    backroom_participants
 );

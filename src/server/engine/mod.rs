@@ -3,6 +3,7 @@
 //! may come and go; only Stop (or the end) ends it.
 
 pub mod hub;
+pub mod rooms;
 pub mod runner;
 
 use crate::error::AppError;
@@ -17,6 +18,12 @@ use tokio::sync::broadcast::error::RecvError;
 
 /// Decrypts the key, opens the reply in the hub and spawns its runner.
 pub fn start(state: &AppState, turn: Turn) -> Result<(), AppError> {
+    spawn(state, turn).map(|_| ())
+}
+
+/// [`start`], answering the runner's task: it ends once the reply has its
+/// final state in SQLite.
+pub fn spawn(state: &AppState, turn: Turn) -> Result<tokio::task::JoinHandle<()>, AppError> {
     let api_key = match &turn.provider.encrypted_key {
         Some(stored) => Some(state.cipher.decrypt(stored).map_err(|_| {
             AppError::conflict(format!(
@@ -53,34 +60,43 @@ pub fn start(state: &AppState, turn: Turn) -> Result<(), AppError> {
         idle_timeout: state.config.provider_idle_timeout,
         on_end: Box::new(move || hub.close(id)),
     };
-    tokio::spawn(run.run());
-    Ok(())
+    Ok(tokio::spawn(run.run()))
 }
 
 /// [`start`], and if even that fails (a key that no longer decrypts), the
 /// reply is ended as an error so nothing stays "streaming" forever.
 pub async fn start_or_fail(state: &AppState, turn: Turn) -> Result<(), AppError> {
+    spawn_or_fail(state, turn).await.map(|_| ())
+}
+
+/// [`spawn`], ending the reply as an error when it cannot start.
+pub async fn spawn_or_fail(
+    state: &AppState,
+    turn: Turn,
+) -> Result<tokio::task::JoinHandle<()>, AppError> {
     let id = turn.assistant_message_id;
-    if let Err(e) = start(state, turn) {
-        let message = e.message().to_string();
-        let _ = state
-            .db
-            .run(move |c| {
-                messages::finish(
-                    c,
-                    id,
-                    crate::server::db::rows::MessageEnd {
-                        status: Some("error".into()),
-                        error: Some(Some(message)),
-                        updated_at: crate::server::db::now(),
-                        ..Default::default()
-                    },
-                )
-            })
-            .await;
-        return Err(e);
+    match spawn(state, turn) {
+        Ok(task) => Ok(task),
+        Err(e) => {
+            let message = e.message().to_string();
+            let _ = state
+                .db
+                .run(move |c| {
+                    messages::finish(
+                        c,
+                        id,
+                        crate::server::db::rows::MessageEnd {
+                            status: Some("error".into()),
+                            error: Some(Some(message)),
+                            updated_at: crate::server::db::now(),
+                            ..Default::default()
+                        },
+                    )
+                })
+                .await;
+            Err(e)
+        }
     }
-    Ok(())
 }
 
 /// The events of reply `message_id` after byte `after`: what was missed,

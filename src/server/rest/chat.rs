@@ -98,7 +98,7 @@ pub async fn complete(
 
 #[derive(Deserialize)]
 pub struct ResumeParams {
-    after: Option<String>,
+    pub after: Option<String>,
 }
 
 /// Resumes from `Last-Event-ID` (or `?after=`): exactly what follows it.
@@ -111,21 +111,26 @@ pub async fn events(
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, AppError> {
     let uid = accounts::require_user(&auth)?.id;
     state.db.run(move |c| messages::owned(c, uid, id)).await?;
+    let after = last_event_id(&headers, q.after)?;
+    Ok(sse(engine::follow(&state, id, after as usize).await?))
+}
+
+/// Where a client resumes: the `Last-Event-ID` header, else `?after=`.
+pub fn last_event_id(headers: &HeaderMap, after: Option<String>) -> Result<u64, AppError> {
     let raw = headers
         .get("last-event-id")
         .and_then(|v| v.to_str().ok())
         .map(str::to_string)
-        .or(q.after);
-    let after = match raw.as_deref().map(str::trim) {
-        None | Some("") => 0,
-        Some(v) => v.parse::<usize>().map_err(|_| {
+        .or(after);
+    match raw.as_deref().map(str::trim) {
+        None | Some("") => Ok(0),
+        Some(v) => v.parse::<u64>().map_err(|_| {
             AppError::invalid(
                 "Last-Event-ID",
                 "Last-Event-ID must be a number from this stream.",
             )
-        })?,
-    };
-    Ok(sse(engine::follow(&state, id, after).await?))
+        }),
+    }
 }
 
 pub async fn stop(

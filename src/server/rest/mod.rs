@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod agents;
 pub mod auth;
+pub mod backrooms;
 pub mod chat;
 pub mod conversations;
 pub mod id;
@@ -92,6 +93,24 @@ pub fn routes() -> Router<AppState> {
             "/agents/{id}/avatar",
             post(agents::avatar_form).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
         )
+        .route(
+            "/api/backrooms",
+            get(backrooms::list).post(backrooms::create),
+        )
+        .route("/api/backrooms/import", post(backrooms::import))
+        .route(
+            "/api/backrooms/{id}",
+            get(backrooms::get).delete(backrooms::delete),
+        )
+        .route("/api/backrooms/{id}/start", post(backrooms::start))
+        .route("/api/backrooms/{id}/pause", post(backrooms::pause))
+        .route("/api/backrooms/{id}/resume", post(backrooms::resume))
+        .route("/api/backrooms/{id}/stop", post(backrooms::stop))
+        .route("/api/backrooms/{id}/interject", post(backrooms::interject))
+        .route("/api/backrooms/{id}/next", post(backrooms::next))
+        .route("/api/backrooms/{id}/fork", post(backrooms::fork))
+        .route("/api/backrooms/{id}/events", get(backrooms::events))
+        .route("/api/backrooms/{id}/export", get(backrooms::export))
         .route("/api/chat/stream", post(chat::stream))
         .route("/api/chat/complete", post(chat::complete))
         .route("/api/messages/{id}/events", get(chat::events))

@@ -28,6 +28,7 @@ pub fn owned(conn: &mut SqliteConnection, user_id: i64, id: i64) -> Result<Conve
     conversations::table
         .find(id)
         .filter(conversations::user_id.eq(user_id))
+        .filter(conversations::kind.eq("chat"))
         .select(Conversation::as_select())
         .first(conn)
         .optional()?
@@ -168,6 +169,7 @@ pub fn list(
     }
     let mut query = conversations::table
         .filter(conversations::user_id.eq(user_id))
+        .filter(conversations::kind.eq("chat"))
         .into_boxed();
     if let Some(cursor) = before {
         let (ts, id) = cursor
@@ -314,7 +316,7 @@ fn history(
 /// Picks the model: the one asked for, else the thread's, else its agent's
 /// (while that model is usable), else the global default; none at all is a
 /// clear 400.
-fn resolve_model(
+pub fn resolve_model(
     conn: &mut SqliteConnection,
     asked: Option<i64>,
     thread: Option<i64>,
@@ -355,7 +357,7 @@ fn with_prompt(agent: Option<&Agent>, history: Vec<ChatMessage>) -> Vec<ChatMess
     }
 }
 
-fn target(p: &Provider) -> TurnProvider {
+pub fn target(p: &Provider) -> TurnProvider {
     TurnProvider {
         format: ApiFormat::parse(&p.api_format).unwrap_or(ApiFormat::Openai),
         base_url: p.base_url.clone(),

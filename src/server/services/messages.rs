@@ -6,12 +6,14 @@ use crate::server::db::rows::{Message, MessageEnd};
 use crate::server::db::{now, schema::conversations, schema::messages};
 use diesel::prelude::*;
 
-/// A message the user may see: theirs, through its conversation.
+/// A chat message the user may see: theirs, through its conversation
+/// (backroom turns are reached through their backroom).
 pub fn owned(conn: &mut SqliteConnection, user_id: i64, id: i64) -> Result<Message, AppError> {
     messages::table
         .inner_join(conversations::table)
         .filter(messages::id.eq(id))
         .filter(conversations::user_id.eq(user_id))
+        .filter(conversations::kind.eq("chat"))
         .select(Message::as_select())
         .first(conn)
         .optional()?

@@ -4,6 +4,9 @@
 pub mod agent_templates;
 pub mod agents;
 pub mod avatars;
+pub mod backroom_export;
+pub mod backroom_rules;
+pub mod backrooms;
 pub mod conversations;
 pub mod messages;
 pub mod models;

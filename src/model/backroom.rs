@@ -1,0 +1,153 @@
+//! Backrooms: agents conversing turn by turn on the server.
+
+use serde::{Deserialize, Serialize};
+
+pub const TURN_ORDERS: &[&str] = &["round_robin", "shuffled", "natural", "manual"];
+
+/// `POST /api/backrooms`.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewBackroom {
+    pub title: String,
+    #[serde(default)]
+    pub scenario: Option<String>,
+    /// Agent ids, in speaking order (2 to 8).
+    pub participants: Vec<i64>,
+    #[serde(default)]
+    pub turn_order: Option<String>,
+    pub max_turns: i32,
+    #[serde(default)]
+    pub min_turns: Option<i32>,
+    /// Literal strings; a turn containing one ends the run (after
+    /// `min_turns`). Absent: `["^C^C"]`.
+    #[serde(default)]
+    pub stop_patterns: Option<Vec<String>>,
+    #[serde(default)]
+    pub token_budget: Option<i64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ParticipantView {
+    pub id: i64,
+    pub position: i32,
+    /// The agent it was made from (`null` once that agent is deleted).
+    pub agent_id: Option<i64>,
+    pub name: String,
+    pub avatar: String,
+    pub color: String,
+    pub system_prompt: String,
+    pub model_id: Option<i64>,
+    pub model: Option<String>,
+    pub temperature: f32,
+    pub max_tokens: Option<i32>,
+    pub talkativeness: f32,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TurnView {
+    pub id: i64,
+    /// 1-based position in the transcript.
+    pub number: i64,
+    pub participant_id: Option<i64>,
+    pub agent_id: Option<i64>,
+    pub speaker: String,
+    /// A viewer's interjection (not an agent).
+    pub human: bool,
+    pub content: String,
+    /// `message`, `thought` or `action`.
+    pub kind: String,
+    pub status: String,
+    pub model_sdk_id: Option<String>,
+    pub prompt_tokens: Option<i32>,
+    pub completion_tokens: Option<i32>,
+    pub ttft_ms: Option<i32>,
+    pub total_ms: Option<i32>,
+    pub error: Option<String>,
+    pub created_at: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BackroomView {
+    pub id: i64,
+    pub title: String,
+    pub scenario: String,
+    pub turn_order: String,
+    pub max_turns: i32,
+    pub min_turns: i32,
+    pub stop_patterns: Vec<String>,
+    pub token_budget: Option<i64>,
+    /// `draft`, `running`, `paused`, `finished` or `stopped`.
+    pub state: String,
+    pub state_reason: Option<String>,
+    pub tokens_used: i64,
+    /// Manual order: the participant a viewer picked to speak next.
+    pub next_participant: Option<i64>,
+    pub forked_from: Option<i64>,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub participants: Vec<ParticipantView>,
+    pub turns: Vec<TurnView>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BackroomSummary {
+    pub id: i64,
+    pub title: String,
+    pub state: String,
+    /// Agent turns taken so far.
+    pub turns: i64,
+    pub max_turns: i32,
+    pub participants: Vec<crate::model::agent::AgentBadge>,
+    pub updated_at: i64,
+}
+
+/// One event of a backroom's live stream. Its id (the SSE `id:`) orders
+/// every event of the run: `turn id × 10⁹ + the byte length reached` (0 for
+/// `turn_start`, 999 999 999 for `turn_end`), so a client resuming from the
+/// last id it saw gets exactly the rest.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum RoomEvent {
+    TurnStart {
+        turn_id: i64,
+        participant_id: Option<i64>,
+        agent_id: Option<i64>,
+        speaker: String,
+        human: bool,
+    },
+    Delta {
+        turn_id: i64,
+        text: String,
+    },
+    TurnEnd {
+        turn_id: i64,
+        status: String,
+        kind: String,
+        prompt_tokens: Option<u32>,
+        completion_tokens: Option<u32>,
+    },
+    State {
+        state: String,
+        reason: Option<String>,
+        tokens_used: i64,
+        next_participant: Option<i64>,
+    },
+    Error {
+        turn_id: i64,
+        message: String,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RoomFrame {
+    pub id: u64,
+    pub event: RoomEvent,
+}
+
+pub const TURN_SPAN: u64 = 1_000_000_000;
+pub const TURN_END: u64 = TURN_SPAN - 1;
+
+/// The event id of byte `offset` of turn `turn_id`.
+pub fn event_id(turn_id: i64, offset: u64) -> u64 {
+    (turn_id.max(0) as u64) * TURN_SPAN + offset.min(TURN_END)
+}
