@@ -11,6 +11,7 @@
 //! - `fault-hang`: a delta, then silence;
 //! - `fault-overloaded` (Anthropic): an `error` event mid-stream;
 //! - `xss`: markup and script injection attempts;
+//! - `stopper`: `Goodbye ^C^C`; `mention-NAME`: a question to NAME;
 //! - anything else: `Hello from the fake provider.` in three deltas.
 //!
 //! Every chat request body is recorded for assertions.
@@ -137,6 +138,15 @@ fn script(model: &str) -> (Vec<String>, Duration) {
                 "Some **bold** and <img src=x onerror=alert(1)>\n\n".into(),
                 "[click](javascript:alert(2))".into(),
             ],
+            Duration::ZERO,
+        );
+    }
+    if model == "stopper" {
+        return (vec!["Goodbye ".into(), "^C^C".into()], Duration::ZERO);
+    }
+    if let Some(name) = model.strip_prefix("mention-") {
+        return (
+            vec!["What do you think, ".into(), format!("{name}?")],
             Duration::ZERO,
         );
     }

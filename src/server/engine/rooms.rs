@@ -220,12 +220,16 @@ pub async fn follow(
 ) -> Result<BoxStream<'static, RoomFrame>, AppError> {
     let room = state.rooms.room(id);
     let rx = room.tx.subscribe();
-    let (b, turns) = state
+    let (b, turns, seats) = state
         .db
         .run(move |c| {
             let b = backrooms::load(c, id)?;
             let turns = backrooms::turns(c, &b)?;
-            Ok((b, turns))
+            let seats: Seats = backrooms::participants(c, id)?
+                .into_iter()
+                .map(|p| (p.id, p.agent_id))
+                .collect();
+            Ok((b, turns, seats))
         })
         .await?;
     // An id inside a turn must be a place in its text.
@@ -243,9 +247,19 @@ pub async fn follow(
     let (tx, out) = mpsc::channel::<RoomFrame>(256);
     let state = state.clone();
     tokio::spawn(async move {
-        let _ = pump(state, id, after, b, turns, rx, tx).await;
+        let viewer = Viewer { tx, seats };
+        let _ = pump(state, id, after, b, turns, rx, viewer).await;
     });
     Ok(tokio_stream::wrappers::ReceiverStream::new(out).boxed())
+}
+
+/// Participant id -> the agent it was made from.
+type Seats = HashMap<i64, Option<i64>>;
+
+/// Where one viewer's frames go.
+struct Viewer {
+    tx: mpsc::Sender<RoomFrame>,
+    seats: Seats,
 }
 
 /// Feeds one viewer; returns when the viewer left or the run ended.
@@ -256,16 +270,16 @@ async fn pump(
     b: crate::server::db::rows::Backroom,
     turns: Vec<Message>,
     mut rx: broadcast::Receiver<Signal>,
-    tx: mpsc::Sender<RoomFrame>,
+    viewer: Viewer,
 ) -> Result<(), ()> {
     let mut last = after;
     let send = |f: RoomFrame| {
-        let tx = tx.clone();
+        let tx = viewer.tx.clone();
         async move { tx.send(f).await.map_err(|_| ()) }
     };
     send(state_frame(&b, last)).await?;
     for t in &turns {
-        emit_turn(&state, t, &mut last, &tx).await?;
+        emit_turn(&state, t, &mut last, &viewer).await?;
     }
     if ended(&b.state) {
         return Ok(());
@@ -283,7 +297,7 @@ async fn pump(
                 else {
                     continue;
                 };
-                emit_turn(&state, &t, &mut last, &tx).await?;
+                emit_turn(&state, &t, &mut last, &viewer).await?;
             }
             Ok(Signal::State) | Err(broadcast::error::RecvError::Lagged(_)) => {
                 // Catch up on anything missed, then the new state.
@@ -299,7 +313,7 @@ async fn pump(
                     return Ok(());
                 };
                 for t in &turns {
-                    emit_turn(&state, t, &mut last, &tx).await?;
+                    emit_turn(&state, t, &mut last, &viewer).await?;
                 }
                 send(state_frame(&b, last)).await?;
                 if ended(&b.state) {
@@ -317,8 +331,9 @@ async fn emit_turn(
     state: &AppState,
     t: &Message,
     last: &mut u64,
-    tx: &mpsc::Sender<RoomFrame>,
+    viewer: &Viewer,
 ) -> Result<(), ()> {
+    let tx = &viewer.tx;
     let end = event_id(t.id, TURN_END);
     if end <= *last {
         return Ok(());
@@ -330,7 +345,9 @@ async fn emit_turn(
             event: RoomEvent::TurnStart {
                 turn_id: t.id,
                 participant_id: t.participant_id,
-                agent_id: None,
+                agent_id: t
+                    .participant_id
+                    .and_then(|p| viewer.seats.get(&p).copied().flatten()),
                 speaker: t.speaker.clone().unwrap_or_default(),
                 human: t.role == "user",
             },

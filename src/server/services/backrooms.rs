@@ -347,7 +347,17 @@ pub fn create(
             "Each agent can take part once.",
         ));
     }
-    conn.immediate_transaction(|conn| {
+    conn.immediate_transaction(|conn| create_in(conn, user_id, input, r))
+}
+
+/// [`create`] inside the caller's transaction.
+fn create_in(
+    conn: &mut SqliteConnection,
+    user_id: i64,
+    input: &NewBackroom,
+    r: Rules,
+) -> Result<BackroomView, AppError> {
+    {
         let mut found = Vec::new();
         for id in &input.participants {
             found.push(agents::visible(conn, user_id, *id).map_err(|_| {
@@ -377,7 +387,7 @@ pub fn create(
                 .execute(conn)?;
         }
         view(conn, b)
-    })
+    }
 }
 
 /// Deleting a backroom deletes its transcript (its conversation).
@@ -863,18 +873,16 @@ pub fn import_template(
             })?;
             ids.push(a.id);
         }
-        create(
-            conn,
-            caller.id,
-            &NewBackroom {
-                title: title.clone(),
-                scenario: Some(clip(&scenario, SCENARIO_MAX).to_string()),
-                participants: ids,
-                turn_order: Some("round_robin".into()),
-                max_turns: 20,
-                ..Default::default()
-            },
-        )
+        let input = NewBackroom {
+            title: title.clone(),
+            scenario: Some(clip(&scenario, SCENARIO_MAX).to_string()),
+            participants: ids,
+            turn_order: Some("round_robin".into()),
+            max_turns: 20,
+            ..Default::default()
+        };
+        let rules = check(&input)?;
+        create_in(conn, caller.id, &input, rules)
     })
 }
 
