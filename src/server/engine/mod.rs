@@ -106,20 +106,25 @@ pub async fn follow(
     message_id: i64,
     after: usize,
 ) -> Result<BoxStream<'static, Frame>, AppError> {
-    if let Some(live) = state.hub.get(message_id) {
-        let (frames, rx) = live.subscribe(after)?;
-        return Ok(live_stream(live, frames, rx));
-    }
-    let msg = state.db.run(move |c| messages::get(c, message_id)).await?;
-    if msg.status == "streaming" {
-        // Its runner is just finishing: the hub forgot it a moment before the
-        // final write landed. Ask again shortly.
+    // A reply marked `streaming` but not (or no longer) in the hub is either
+    // about to start (a backroom turn is stored just before its runner) or
+    // just ending (the hub forgets it a moment before the final write
+    // lands): ask again shortly, for a few seconds at most.
+    let mut msg = None;
+    for _ in 0..100 {
+        if let Some(live) = state.hub.get(message_id) {
+            let (frames, rx) = live.subscribe(after)?;
+            return Ok(live_stream(live, frames, rx));
+        }
+        let m = state.db.run(move |c| messages::get(c, message_id)).await?;
+        if m.status != "streaming" {
+            msg = Some(m);
+            break;
+        }
+        msg = Some(m);
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-        let msg = state.db.run(move |c| messages::get(c, message_id)).await?;
-        return Ok(futures::stream::iter(finished_frames(&msg, after)?)
-            .fuse()
-            .boxed());
     }
+    let msg = msg.ok_or_else(|| AppError::not_found("No such message."))?;
     Ok(futures::stream::iter(finished_frames(&msg, after)?)
         .fuse()
         .boxed())

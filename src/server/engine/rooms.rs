@@ -312,11 +312,16 @@ async fn pump(
                 else {
                     return Ok(());
                 };
+                // The state first (it came before any turn it started),
+                // except at the end, which comes after every turn.
+                if !ended(&b.state) {
+                    send(state_frame(&b, last)).await?;
+                }
                 for t in &turns {
                     emit_turn(&state, t, &mut last, &viewer).await?;
                 }
-                send(state_frame(&b, last)).await?;
                 if ended(&b.state) {
+                    send(state_frame(&b, last)).await?;
                     return Ok(());
                 }
             }

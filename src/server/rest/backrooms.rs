@@ -93,12 +93,13 @@ pub async fn control(
         .db
         .run(move |c| backrooms::transition(c, uid, id, from, to))
         .await?;
+    // Viewers hear of the new state before any turn it starts.
+    rooms::announce(state, id, Signal::State);
     match action {
         "start" | "resume" => rooms::launch(state, id),
         "pause" => rooms::pause(state, id),
         _ => rooms::stop(state, id),
     }
-    rooms::announce(state, id, Signal::State);
     state.db.run(move |c| backrooms::get(c, uid, id)).await
 }
 
