@@ -2,8 +2,16 @@
 
 use crate::ui::page_context;
 use crate::ui::pages::{
-    admin::AdminPage, agents::AgentEditorPage, agents::AgentsPage, chat::ChatPage, home::HomePage,
-    login::LoginPage, not_found::NotFoundPage, profile::ProfilePage, providers::ProvidersPage,
+    admin::AdminPage,
+    agents::AgentEditorPage,
+    agents::AgentsPage,
+    backrooms::{BackroomPage, BackroomsPage, NewBackroomPage},
+    chat::ChatPage,
+    home::HomePage,
+    login::LoginPage,
+    not_found::NotFoundPage,
+    profile::ProfilePage,
+    providers::ProvidersPage,
     register::RegisterPage,
 };
 use leptos::prelude::*;
@@ -68,6 +76,9 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/agents") view=AgentsPage />
                 <Route path=path!("/agents/new") view=AgentEditorPage />
                 <Route path=path!("/agents/:id") view=AgentEditorPage />
+                <Route path=path!("/backrooms") view=BackroomsPage />
+                <Route path=path!("/backrooms/new") view=NewBackroomPage />
+                <Route path=path!("/backrooms/:id") view=BackroomPage />
             </Routes>
         </Router>
     }

@@ -7,6 +7,7 @@ pub mod csrf;
 pub mod db;
 pub mod engine;
 pub mod flash;
+pub mod forms;
 pub mod health;
 pub mod llm;
 pub mod pages;

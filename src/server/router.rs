@@ -2,7 +2,7 @@
 
 use crate::app::App;
 use crate::server::state::AppState;
-use crate::server::{auth, csrf, health, pages, rest};
+use crate::server::{auth, csrf, forms, health, pages, rest};
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue};
@@ -24,6 +24,7 @@ pub fn build(state: AppState) -> Router {
     // layer; static files do not pay for a session lookup.
     let dynamic = Router::new()
         .merge(rest::routes())
+        .merge(forms::routes())
         .route("/fn/{*name}", post(server_fn).get(server_fn))
         .leptos_routes_with_handler(routes, get(pages::handler))
         .fallback(pages::handler)

@@ -5,5 +5,6 @@
 pub mod account;
 pub mod admin;
 pub mod agents;
+pub mod backrooms;
 pub mod chat;
 pub mod providers;

@@ -39,3 +39,11 @@ mod tests {
         assert_eq!(query_value("/a b?c=d&e"), "/a%20b%3Fc%3Dd%26e");
     }
 }
+
+/// A server function's error as the person reads it.
+pub fn server_error(e: leptos::prelude::ServerFnError) -> String {
+    match e {
+        leptos::prelude::ServerFnError::ServerError(m) => m,
+        other => other.to_string(),
+    }
+}

@@ -169,32 +169,3 @@ pub async fn avatar_image(
     );
     Ok(res)
 }
-
-/// The editor page's upload form (a plain multipart post, JavaScript or
-/// not): back to the editor with the outcome.
-pub async fn avatar_form(
-    State(state): State<AppState>,
-    auth: AuthSession,
-    Id(id): Id,
-    form: Result<Multipart, axum::extract::multipart::MultipartRejection>,
-) -> Response {
-    use crate::model::Flash;
-    use crate::server::flash::redirect_response;
-    let back = format!("/agents/{id}");
-    let result = async {
-        let uid = caller(&auth)?.id;
-        state.db.run(move |c| agents::get(c, uid, id)).await?;
-        let form = form.map_err(|_| AppError::invalid("avatar", "Choose an image to upload."))?;
-        let bytes = read_image(form).await?;
-        state
-            .db
-            .run(move |c| agents::set_avatar(c, uid, id, &bytes))
-            .await
-    }
-    .await;
-    let flash = match result {
-        Ok(_) => Flash::notice("New avatar saved."),
-        Err(e) => Flash::error("avatar", Some("avatar"), e.message()),
-    };
-    redirect_response(&back, flash)
-}

@@ -75,34 +75,6 @@ pub async fn delete(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// A control button, the same for REST and the page.
-pub async fn control(
-    state: &AppState,
-    uid: i64,
-    id: i64,
-    action: &str,
-) -> Result<BackroomView, AppError> {
-    let (from, to): (&[&str], &str) = match action {
-        "start" => (&["draft"], "running"),
-        "pause" => (&["running"], "paused"),
-        "resume" => (&["paused"], "running"),
-        "stop" => (&["running", "paused", "draft"], "stopped"),
-        _ => return Err(AppError::not_found("No such action.")),
-    };
-    state
-        .db
-        .run(move |c| backrooms::transition(c, uid, id, from, to))
-        .await?;
-    // Viewers hear of the new state before any turn it starts.
-    rooms::announce(state, id, Signal::State);
-    match action {
-        "start" | "resume" => rooms::launch(state, id),
-        "pause" => rooms::pause(state, id),
-        _ => rooms::stop(state, id),
-    }
-    state.db.run(move |c| backrooms::get(c, uid, id)).await
-}
-
 macro_rules! control_route {
     ($name:ident, $action:literal) => {
         pub async fn $name(
@@ -111,7 +83,7 @@ macro_rules! control_route {
             Id(id): Id,
         ) -> Result<Json<BackroomView>, AppError> {
             let (uid, ..) = user(&auth)?;
-            Ok(Json(control(&state, uid, id, $action).await?))
+            Ok(Json(rooms::control(&state, uid, id, $action).await?))
         }
     };
 }
@@ -127,29 +99,6 @@ pub struct Interjection {
     pub content: String,
 }
 
-/// A viewer's message, as a human turn every agent sees from now on.
-pub async fn interject_as(
-    state: &AppState,
-    uid: i64,
-    name: String,
-    id: i64,
-    content: String,
-) -> Result<TurnView, AppError> {
-    let m = state
-        .db
-        .run(move |c| backrooms::interject(c, uid, id, &name, &content))
-        .await?;
-    rooms::announce(state, id, Signal::Turn(m.id));
-    let number = state
-        .db
-        .run(move |c| {
-            let b = backrooms::load(c, id)?;
-            Ok(backrooms::turns(c, &b)?.len() as i64)
-        })
-        .await?;
-    Ok(backrooms::turn_view(&m, number, &[]))
-}
-
 pub async fn interject(
     State(state): State<AppState>,
     auth: AuthSession,
@@ -157,7 +106,7 @@ pub async fn interject(
     ApiJson(body): ApiJson<Interjection>,
 ) -> Result<(StatusCode, Json<TurnView>), AppError> {
     let (uid, name, _) = user(&auth)?;
-    let turn = interject_as(&state, uid, name, id, body.content).await?;
+    let turn = rooms::interject(&state, uid, name, id, body.content).await?;
     Ok((StatusCode::CREATED, Json(turn)))
 }
 
@@ -176,15 +125,7 @@ pub async fn next(
     ApiJson(body): ApiJson<Pick>,
 ) -> Result<Json<BackroomView>, AppError> {
     let (uid, ..) = user(&auth)?;
-    state
-        .db
-        .run(move |c| backrooms::pick(c, uid, id, body.agent_id))
-        .await?;
-    rooms::nudge(&state, id);
-    rooms::announce(&state, id, Signal::State);
-    Ok(Json(
-        state.db.run(move |c| backrooms::get(c, uid, id)).await?,
-    ))
+    Ok(Json(rooms::pick(&state, uid, id, body.agent_id).await?))
 }
 
 #[derive(Default, Deserialize)]

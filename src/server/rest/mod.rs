@@ -23,7 +23,7 @@ use axum::Router;
 const BODY_LIMIT: usize = 512 * 1024;
 /// An avatar image (512 KB) plus the multipart framing around it; the
 /// handler itself refuses images over the limit with a clear message.
-const UPLOAD_LIMIT: usize = 600 * 1024;
+pub const UPLOAD_LIMIT: usize = 600 * 1024;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -89,10 +89,6 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/api/agent-templates", get(agents::templates))
         .route("/avatars/{id}", get(agents::avatar_image))
-        .route(
-            "/agents/{id}/avatar",
-            post(agents::avatar_form).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
-        )
         .route(
             "/api/backrooms",
             get(backrooms::list).post(backrooms::create),

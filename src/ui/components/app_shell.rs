@@ -37,6 +37,7 @@ pub fn AppShell(title: &'static str, children: Children) -> impl IntoView {
                     </a>
                 </div>
                 <nav class="sidebar-nav">
+                    {link("/backrooms", "Backrooms")}
                     {link("/agents", "Agents")}
                     {link("/profile", "Profile")}
                     {is_admin.then(|| link("/settings/providers", "Providers"))}

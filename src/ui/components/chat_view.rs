@@ -59,12 +59,7 @@ impl Bubble {
     }
 }
 
-fn error_text(e: ServerFnError) -> String {
-    match e {
-        ServerFnError::ServerError(m) => m,
-        other => other.to_string(),
-    }
-}
+use crate::ui::format::server_error as error_text;
 
 /// Shows a sent message and its (empty) reply, replacing `from` and what
 /// followed it when the message was edited. Returns the reply.

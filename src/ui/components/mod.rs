@@ -11,6 +11,7 @@ pub mod model_import;
 pub mod model_picker;
 pub mod notice;
 pub mod provider_card;
+pub mod room_view;
 pub mod sidebar_toggle;
 pub mod theme_picker;
 pub mod thread_list;

@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod agents;
+pub mod backrooms;
 pub mod chat;
 pub mod home;
 pub mod login;

@@ -1,0 +1,124 @@
+//! Plain HTML form posts that server functions cannot take: repeated
+//! fields (a backroom's participants) and file uploads. Each answers with a
+//! redirect and a flash, like the server functions' forms.
+
+use crate::error::AppError;
+use crate::model::backroom::NewBackroom;
+use crate::model::Flash;
+use crate::server::auth::{accounts, AuthSession};
+use crate::server::flash::redirect_response;
+use crate::server::rest::id::Id;
+use crate::server::services::{agents, backrooms};
+use crate::server::state::AppState;
+use axum::extract::{DefaultBodyLimit, Multipart, State};
+use axum::response::Response;
+use axum::routing::post;
+use axum::{Form, Router};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/backrooms/new", post(new_backroom))
+        .route(
+            "/agents/{id}/avatar",
+            post(avatar_form).layer(DefaultBodyLimit::max(crate::server::rest::UPLOAD_LIMIT)),
+        )
+}
+
+/// `POST /backrooms/new`: the New backroom form; participants are the
+/// ticked `participants` boxes, in the order they were ticked on the page.
+pub async fn new_backroom(
+    State(state): State<AppState>,
+    auth: AuthSession,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Response {
+    let one = |name: &str| {
+        fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+    };
+    let number = |name: &str| -> Result<Option<i64>, AppError> {
+        one(name)
+            .map(|v| {
+                v.parse::<i64>()
+                    .map_err(|_| AppError::invalid(name, format!("{name} must be a whole number.")))
+            })
+            .transpose()
+    };
+    let result = async {
+        let uid = accounts::require_user(&auth)?.id;
+        let participants = fields
+            .iter()
+            .filter(|(k, _)| k == "participants")
+            .map(|(_, v)| v.parse::<i64>())
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|_| AppError::invalid("participants", "Pick agents from the list."))?;
+        let stop_patterns = one("stop_patterns").map(|v| {
+            v.lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        });
+        let input = NewBackroom {
+            title: one("title").unwrap_or_default(),
+            scenario: one("scenario"),
+            participants,
+            turn_order: one("turn_order"),
+            max_turns: number("max_turns")?.unwrap_or(0) as i32,
+            min_turns: number("min_turns")?.map(|n| n as i32),
+            stop_patterns: Some(stop_patterns.unwrap_or_default()).filter(|p| !p.is_empty()),
+            token_budget: number("token_budget")?,
+        };
+        state
+            .db
+            .run(move |c| backrooms::create(c, uid, &input))
+            .await
+    }
+    .await;
+    match result {
+        Ok(b) => redirect_response(
+            &format!("/backrooms/{}", b.id),
+            Flash::notice("Backroom ready: press Start when you are."),
+        ),
+        Err(e) => {
+            let keep: Vec<(&str, &str)> = fields
+                .iter()
+                .filter(|(k, _)| k != "participants")
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect();
+            redirect_response(
+                "/backrooms/new",
+                Flash::error("backroom", e.field(), e.message()).with_values(&keep),
+            )
+        }
+    }
+}
+
+/// The editor page's upload form (a plain multipart post, JavaScript or
+/// not): back to the editor with the outcome.
+pub async fn avatar_form(
+    State(state): State<AppState>,
+    auth: AuthSession,
+    Id(id): Id,
+    form: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Response {
+    let back = format!("/agents/{id}");
+    let result = async {
+        let uid = accounts::require_user(&auth)?.id;
+        state.db.run(move |c| agents::get(c, uid, id)).await?;
+        let form = form.map_err(|_| AppError::invalid("avatar", "Choose an image to upload."))?;
+        let bytes = crate::server::rest::agents::read_image(form).await?;
+        state
+            .db
+            .run(move |c| agents::set_avatar(c, uid, id, &bytes))
+            .await
+    }
+    .await;
+    let flash = match result {
+        Ok(_) => Flash::notice("New avatar saved."),
+        Err(e) => Flash::error("avatar", Some("avatar"), e.message()),
+    };
+    redirect_response(&back, flash)
+}

@@ -1,0 +1,212 @@
+//! Server functions behind the Backrooms pages. The room's controls answer
+//! data to the island and, from a plain form (JavaScript off), a redirect
+//! back to the room with the outcome.
+
+use crate::model::backroom::{BackroomSummary, BackroomView};
+use leptos::prelude::*;
+use leptos::server_fn::codec::{StreamingText, TextStream};
+
+#[cfg(feature = "ssr")]
+mod support {
+    use crate::error::AppError;
+    use crate::model::{Flash, Role};
+    use crate::server::state::AppState;
+    use leptos::prelude::ServerFnError;
+
+    pub struct Who {
+        pub state: AppState,
+        pub id: i64,
+        pub name: String,
+        pub admin: bool,
+    }
+
+    pub async fn who() -> Result<Who, ServerFnError> {
+        let state = crate::serverfns::account::state()?;
+        let session = crate::serverfns::account::auth().await?;
+        let u = crate::server::auth::accounts::require_user(&session).map_err(fail)?;
+        Ok(Who {
+            state,
+            id: u.id,
+            name: u.username.clone(),
+            admin: u.role() == Role::Admin,
+        })
+    }
+
+    pub fn fail(e: AppError) -> ServerFnError {
+        ServerFnError::new(e.message().to_string())
+    }
+
+    /// A plain HTML form post (JavaScript off) expects a page back.
+    pub async fn plain() -> bool {
+        leptos_axum::extract::<axum::http::HeaderMap>()
+            .await
+            .ok()
+            .and_then(|h| {
+                h.get(axum::http::header::ACCEPT)
+                    .and_then(|v| v.to_str().ok())
+                    .map(|v| v.contains("text/html"))
+            })
+            .unwrap_or(false)
+    }
+
+    /// From a plain form: back to `path` with the outcome.
+    pub fn back<T>(path: &str, result: &Result<T, AppError>, notice: &str) {
+        let flash = match result {
+            Ok(_) => Flash::notice(notice),
+            Err(e) => Flash::error("room", e.field(), e.message()),
+        };
+        crate::server::flash::redirect(path, flash);
+    }
+}
+
+#[server(prefix = "/fn", endpoint = "backrooms/list")]
+pub async fn load_backrooms() -> Result<Vec<BackroomSummary>, ServerFnError> {
+    use crate::server::services::backrooms;
+    let w = support::who().await?;
+    let uid = w.id;
+    w.state
+        .db
+        .run(move |c| backrooms::list(c, uid))
+        .await
+        .map_err(support::fail)
+}
+
+#[server(prefix = "/fn", endpoint = "backrooms/get")]
+pub async fn load_backroom(id: i64) -> Result<BackroomView, ServerFnError> {
+    use crate::server::services::backrooms;
+    let w = support::who().await?;
+    let uid = w.id;
+    w.state
+        .db
+        .run(move |c| backrooms::get(c, uid, id))
+        .await
+        .map_err(support::fail)
+}
+
+/// Start, pause, resume or stop. Answers the new state.
+#[server(prefix = "/fn", endpoint = "backrooms/control")]
+pub async fn room_control(id: i64, action: String) -> Result<String, ServerFnError> {
+    let w = support::who().await?;
+    let result = crate::server::engine::rooms::control(&w.state, w.id, id, &action).await;
+    if support::plain().await {
+        support::back(&format!("/backrooms/{id}"), &result, "Done.");
+        return Ok(String::new());
+    }
+    result.map(|b| b.state).map_err(support::fail)
+}
+
+/// A viewer's message into the run, as a named human turn.
+#[server(prefix = "/fn", endpoint = "backrooms/interject")]
+pub async fn room_interject(id: i64, content: String) -> Result<(), ServerFnError> {
+    let w = support::who().await?;
+    let result =
+        crate::server::engine::rooms::interject(&w.state, w.id, w.name.clone(), id, content).await;
+    if support::plain().await {
+        support::back(&format!("/backrooms/{id}"), &result, "Your message is in.");
+        return Ok(());
+    }
+    result.map(|_| ()).map_err(support::fail)
+}
+
+/// Manual order: who speaks next.
+#[server(prefix = "/fn", endpoint = "backrooms/next")]
+pub async fn room_pick(id: i64, agent_id: i64) -> Result<(), ServerFnError> {
+    let w = support::who().await?;
+    let result = crate::server::engine::rooms::pick(&w.state, w.id, id, agent_id).await;
+    if support::plain().await {
+        support::back(&format!("/backrooms/{id}"), &result, "Picked.");
+        return Ok(());
+    }
+    result.map(|_| ()).map_err(support::fail)
+}
+
+/// A new draft from the transcript up to `turn`; opens it.
+#[server(prefix = "/fn", endpoint = "backrooms/fork")]
+pub async fn fork_room(id: i64, turn: Option<i64>) -> Result<(), ServerFnError> {
+    use crate::server::services::backrooms;
+    let w = support::who().await?;
+    let uid = w.id;
+    let result = w
+        .state
+        .db
+        .run(move |c| backrooms::fork(c, uid, id, turn))
+        .await;
+    match &result {
+        Ok(b) => support::back(
+            &format!("/backrooms/{}", b.id),
+            &result,
+            "Forked: start it when ready.",
+        ),
+        Err(_) => support::back(&format!("/backrooms/{id}"), &result, ""),
+    }
+    Ok(())
+}
+
+#[server(prefix = "/fn", endpoint = "backrooms/delete")]
+pub async fn delete_room(id: i64) -> Result<(), ServerFnError> {
+    use crate::server::engine::rooms;
+    use crate::server::services::backrooms;
+    let w = support::who().await?;
+    let uid = w.id;
+    let state = w.state;
+    let result = async {
+        state.db.run(move |c| backrooms::owned(c, uid, id)).await?;
+        rooms::stop(&state, id);
+        state.db.run(move |c| backrooms::delete(c, uid, id)).await?;
+        rooms::announce(&state, id, rooms::Signal::State);
+        state.rooms.forget(id);
+        Ok::<(), crate::error::AppError>(())
+    }
+    .await;
+    support::back("/backrooms", &result, "Backroom deleted.");
+    Ok(())
+}
+
+/// A UniversalBackrooms template (JSONL) into a new draft backroom.
+#[server(prefix = "/fn", endpoint = "backrooms/import")]
+pub async fn import_template(title: String, template: String) -> Result<(), ServerFnError> {
+    use crate::server::services::agents::Caller;
+    use crate::server::services::backrooms;
+    let w = support::who().await?;
+    let caller = Caller {
+        id: w.id,
+        admin: w.admin,
+    };
+    let result = w
+        .state
+        .db
+        .run(move |c| backrooms::import_template(c, caller, &title, &template))
+        .await;
+    match &result {
+        Ok(b) => support::back(
+            &format!("/backrooms/{}", b.id),
+            &result,
+            "Imported: start it when ready.",
+        ),
+        Err(_) => support::back("/backrooms", &result, ""),
+    }
+    Ok(())
+}
+
+/// The room's events after event id `after`, one JSON `RoomFrame` per line.
+#[server(prefix = "/fn", endpoint = "backrooms/follow", output = StreamingText)]
+pub async fn follow_room(id: i64, after: u64) -> Result<TextStream, ServerFnError> {
+    use crate::server::services::backrooms;
+    use futures::StreamExt;
+    let w = support::who().await?;
+    let uid = w.id;
+    w.state
+        .db
+        .run(move |c| backrooms::owned(c, uid, id))
+        .await
+        .map_err(support::fail)?;
+    let frames = crate::server::engine::rooms::follow(&w.state, id, after)
+        .await
+        .map_err(support::fail)?;
+    let lines = frames.map(|f| {
+        let mut line = serde_json::to_string(&f).unwrap_or_default();
+        line.push('\n');
+        Ok::<String, ServerFnError>(line)
+    });
+    Ok(TextStream::new(lines))
+}

@@ -1,0 +1,230 @@
+use crate::model::backroom::TURN_ORDERS;
+use crate::serverfns::agents::load_agents;
+use crate::serverfns::backrooms::{load_backroom, load_backrooms, DeleteRoom, ImportTemplate};
+use crate::ui::components::agent_card::AgentAvatar;
+use crate::ui::components::app_shell::AppShell;
+use crate::ui::components::flash::{field_error, form_error, typed, FlashNotice};
+use crate::ui::components::room_view::{Cast, RoomView};
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+use leptos_router::hooks::use_params_map;
+
+/// `/backrooms`: the user's runs, newest first.
+#[component]
+pub fn BackroomsPage() -> impl IntoView {
+    let data = Resource::new(|| (), |_| load_backrooms());
+    view! {
+        <AppShell title="Backrooms">
+            <FlashNotice />
+            <div class="page-actions">
+                <p class="muted">"Agents talking to each other, live, on the server."</p>
+                <a class="btn btn-primary" href="/backrooms/new">"+ New backroom"</a>
+            </div>
+            <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(list) if list.is_empty() => {
+                            view! { <p class="muted empty">"No backrooms yet. Open one with two or more agents."</p> }.into_any()
+                        }
+                        Ok(list) => {
+                            view! {
+                                <ul class="room-list">
+                                    {list
+                                        .into_iter()
+                                        .map(|b| {
+                                            view! {
+                                                <li>
+                                                    <a href=format!("/backrooms/{}", b.id) class="room-row">
+                                                        <span class="room-faces">
+                                                            {b.participants
+                                                                .into_iter()
+                                                                .map(|p| view! { <AgentAvatar avatar=p.avatar color=p.color size=28 /> })
+                                                                .collect_view()}
+                                                        </span>
+                                                        <span class="room-title">{b.title}</span>
+                                                        <span class="badge" data-state=b.state.clone()>{b.state.clone()}</span>
+                                                        <span class="muted">{format!("{} / {} turns", b.turns, b.max_turns)}</span>
+                                                    </a>
+                                                </li>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </ul>
+                            }
+                                .into_any()
+                        }
+                        Err(e) => view! { <p class="notice notice-error">{e.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Suspense>
+            <details class="panel import-template">
+                <summary>"Import a UniversalBackrooms template"</summary>
+                {form_error("room", &[])}
+                <form method="post" action=ImportTemplate::url() class="stack">
+                    <label class="field">
+                        <span>"Title"</span>
+                        <input name="title" required maxlength="200" />
+                    </label>
+                    <label class="field">
+                        <span>"Template (JSONL: one line per participant with system_prompt and context)"</span>
+                        <textarea name="template" rows="6" required></textarea>
+                    </label>
+                    <button type="submit" class="btn">"Import"</button>
+                </form>
+            </details>
+        </AppShell>
+    }
+}
+
+/// `/backrooms/new`: title, scenario, participants and rules.
+#[component]
+pub fn NewBackroomPage() -> impl IntoView {
+    let agents = Resource::new(|| (), |_| load_agents());
+    let f = |name: &str, fallback: &str| typed("backroom", name, fallback);
+    let order = f("turn_order", "round_robin");
+    view! {
+        <AppShell title="New backroom">
+            <FlashNotice />
+            {form_error("backroom", &["title", "scenario", "participants", "turn_order", "max_turns", "min_turns", "stop_patterns", "token_budget"])}
+            <form method="post" action="/backrooms/new" class="backroom-form">
+                <label class="field">
+                    <span>"Title"</span>
+                    <input name="title" required maxlength="200" value=f("title", "") />
+                    {field_error("backroom", "title")}
+                </label>
+                <label class="field">
+                    <span>"Scenario (what every agent is told first)"</span>
+                    <textarea name="scenario" rows="4" maxlength="32768">{f("scenario", "")}</textarea>
+                    {field_error("backroom", "scenario")}
+                </label>
+                <fieldset class="field">
+                    <legend>"Participants (2 to 8; they speak in this order)"</legend>
+                    <Suspense fallback=|| view! { <p class="muted">"Loading agents…"</p> }>
+                        {move || Suspend::new(async move {
+                            let list = agents.await.unwrap_or_default();
+                            view! {
+                                <div class="participant-picker">
+                                    {list
+                                        .into_iter()
+                                        .map(|a| {
+                                            view! {
+                                                <label class="participant-option" style=format!("--agent:{}", a.color)>
+                                                    <input type="checkbox" name="participants" value=a.id />
+                                                    <AgentAvatar avatar=a.avatar.clone() color=a.color.clone() size=32 />
+                                                    <span>{a.name.clone()}</span>
+                                                </label>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </div>
+                            }
+                        })}
+                    </Suspense>
+                    {field_error("backroom", "participants")}
+                </fieldset>
+                <div class="rule-grid">
+                    <label class="field">
+                        <span>"Turn order"</span>
+                        <select name="turn_order">
+                            {TURN_ORDERS
+                                .iter()
+                                .map(|o| {
+                                    let label = match *o {
+                                        "round_robin" => "Round robin",
+                                        "shuffled" => "Shuffled each round",
+                                        "natural" => "Natural (by name, then talkativeness)",
+                                        _ => "Manual (you pick)",
+                                    };
+                                    view! { <option value=*o selected=order == *o>{label}</option> }
+                                })
+                                .collect_view()}
+                        </select>
+                        {field_error("backroom", "turn_order")}
+                    </label>
+                    <label class="field">
+                        <span>"Max turns"</span>
+                        <input type="number" name="max_turns" min="1" max="500" required value=f("max_turns", "20") />
+                        {field_error("backroom", "max_turns")}
+                    </label>
+                    <label class="field">
+                        <span>"Min turns"</span>
+                        <input type="number" name="min_turns" min="0" max="500" value=f("min_turns", "0") />
+                        {field_error("backroom", "min_turns")}
+                    </label>
+                    <label class="field">
+                        <span>"Token budget (optional)"</span>
+                        <input type="number" name="token_budget" min="1" value=f("token_budget", "") />
+                        {field_error("backroom", "token_budget")}
+                    </label>
+                </div>
+                <label class="field">
+                    <span>"Stop patterns (one per line; a turn containing one ends the run)"</span>
+                    <textarea name="stop_patterns" rows="2">{f("stop_patterns", "^C^C")}</textarea>
+                    {field_error("backroom", "stop_patterns")}
+                </label>
+                <div class="form-actions">
+                    <button type="submit" class="btn btn-primary">"Create backroom"</button>
+                    <a class="btn" href="/backrooms">"Cancel"</a>
+                </div>
+            </form>
+        </AppShell>
+    }
+}
+
+/// `/backrooms/{id}`: the run, live.
+#[component]
+pub fn BackroomPage() -> impl IntoView {
+    let id = use_params_map()
+        .get_untracked()
+        .get("id")
+        .and_then(|s| s.parse::<i64>().ok())
+        .unwrap_or(-1);
+    let data = Resource::new(|| (), move |_| load_backroom(id));
+    view! {
+        <AppShell title="Backroom">
+            <FlashNotice />
+            <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(b) => {
+                            let title = b.title.clone();
+                            let scenario = b.scenario.clone();
+                            let cast = b.participants.clone();
+                            view! {
+                                <leptos_meta::Title text=title.clone() />
+                                <div class="thread-head">
+                                    <h2 class="thread-title">{title}</h2>
+                                    <div class="room-exports">
+                                        <a class="btn btn-small" href=format!("/api/backrooms/{id}/export?format=md") download>"Markdown"</a>
+                                        <a class="btn btn-small" href=format!("/api/backrooms/{id}/export?format=json") download>"JSON"</a>
+                                        <a class="btn btn-small" href=format!("/api/backrooms/{id}/export?format=txt") download>"Transcript"</a>
+                                    </div>
+                                </div>
+                                {(!scenario.is_empty()).then(|| view! { <p class="room-scenario muted">{scenario}</p> })}
+                                <Cast participants=cast />
+                                {form_error("room", &[])}
+                                <RoomView view=b />
+                                <details class="confirm room-delete">
+                                    <summary class="btn btn-small">"Delete…"</summary>
+                                    <form method="post" action=DeleteRoom::url() class="confirm-box">
+                                        <input type="hidden" name="id" value=id />
+                                        <p>"Delete this backroom and its transcript for good?"</p>
+                                        <button type="submit" class="btn btn-danger">"Delete backroom"</button>
+                                    </form>
+                                </details>
+                            }
+                                .into_any()
+                        }
+                        Err(_) => {
+                            #[cfg(feature = "ssr")]
+                            if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+                                res.set_status(axum::http::StatusCode::NOT_FOUND);
+                            }
+                            view! { <p class="notice notice-error">"This backroom does not exist."</p> }.into_any()
+                        }
+                    }
+                })}
+            </Suspense>
+        </AppShell>
+    }
+}
