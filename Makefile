@@ -46,6 +46,7 @@ build: tools
 bench: build
 	./bench/run.sh
 	cargo run --release --no-default-features --features ssr --example relay_bench
+	cargo run --release --no-default-features --features ssr --example rooms_bench
 
 lint:
 	cargo fmt --all -- --check

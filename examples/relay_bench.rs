@@ -6,27 +6,17 @@
 //!   Backrooms' `POST /api/chat/stream`, median and p99 of 200 runs each;
 //! - 200 concurrent streams: errors, total time, the server's peak RSS.
 
-#[path = "../tests/common/fake_provider.rs"]
-#[allow(dead_code)]
-mod fake_provider;
+mod support;
 
-use fake_provider::{FakeProvider, GOOD_KEY};
 use futures::StreamExt;
-use serde_json::{json, Value};
-use std::process::{Child, Command, Stdio};
+use serde_json::json;
 use std::time::{Duration, Instant};
+use support::fake_provider::GOOD_KEY;
+use support::Server;
 
 const RUNS: usize = 200;
 const CONCURRENT: usize = 200;
 const MODEL: &str = "chunks-20-0";
-
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-    }
-}
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
@@ -54,74 +44,15 @@ async fn first_chunk(res: reqwest::Response, marker: &str) -> Result<Duration, S
     Err("stream ended without text".into())
 }
 
-fn peak_rss_kb(pid: u32) -> String {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM"))
-                .map(|l| l.split_whitespace().nth(1).unwrap_or("?").to_string())
-        })
-        .unwrap_or_else(|| "?".into())
-}
-
 #[tokio::main]
 async fn main() {
-    let bin = std::env::var("BACKROOMS_BIN").unwrap_or_else(|_| "target/release/backrooms".into());
-    let fake = FakeProvider::start().await;
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let data = tempfile::tempdir().unwrap();
-    let child = Command::new(&bin)
-        .env("BACKROOMS_ADDR", format!("127.0.0.1:{port}"))
-        .env("BACKROOMS_DATA_DIR", data.path())
-        .env("RUST_LOG", "error")
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot start {bin}: {e} (run `make build` first)"));
-    let pid = child.id();
-    let _server = Server(child);
-    let base = format!("http://127.0.0.1:{port}");
-    let http = reqwest::Client::builder()
-        .cookie_store(true)
-        .build()
-        .unwrap();
-    while http.get(format!("{base}/healthz")).send().await.is_err() {
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-
-    let post = |path: &str, body: Value| http.post(format!("{base}{path}")).json(&body).send();
-    post(
-        "/api/auth/register",
-        json!({"username": "bench", "password": "bench password"}),
-    )
-    .await
-    .unwrap();
-    let p: Value = post(
-        "/api/config/providers",
-        json!({"name": "Fake", "provider_sdk_id": "fake", "api_format": "openai",
-               "base_url": fake.openai_base(), "api_key": GOOD_KEY}),
-    )
-    .await
-    .unwrap()
-    .json()
-    .await
-    .unwrap();
-    let m: Value = post(
-        "/api/config/models",
-        json!({"provider_id": p["id"], "model_sdk_id": MODEL}),
-    )
-    .await
-    .unwrap()
-    .json()
-    .await
-    .unwrap();
-    let model_id = m["id"].as_i64().unwrap();
+    let server = Server::start().await;
+    let (http, base, fake) = (server.http.clone(), server.base.clone(), &server.fake);
+    let post =
+        |path: &str, body: serde_json::Value| http.post(format!("{base}{path}")).json(&body).send();
+    let model_id = server.model(MODEL).await;
     let new_thread = || async {
-        let c: Value = post("/api/conversations", json!({"model_id": model_id}))
+        let c: serde_json::Value = post("/api/conversations", json!({"model_id": model_id}))
             .await
             .unwrap()
             .json()
@@ -229,6 +160,6 @@ async fn main() {
         "{CONCURRENT} concurrent streams of {} deltas: {errors} errors, {} total, server peak RSS {} kB",
         MODEL.split('-').nth(1).unwrap_or("?"),
         ms(started.elapsed()),
-        peak_rss_kb(pid)
+        server.peak_rss_kb()
     );
 }

@@ -27,6 +27,14 @@ pub fn query_value(v: &str) -> String {
         .collect()
 }
 
+/// A server function's error as the person reads it.
+pub fn server_error(e: leptos::prelude::ServerFnError) -> String {
+    match e {
+        leptos::prelude::ServerFnError::ServerError(m) => m,
+        other => other.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -37,13 +45,5 @@ mod tests {
         assert_eq!(date(1_795_305_600), "2026-11-22");
         assert_eq!(date(951_782_400), "2000-02-29");
         assert_eq!(query_value("/a b?c=d&e"), "/a%20b%3Fc%3Dd%26e");
-    }
-}
-
-/// A server function's error as the person reads it.
-pub fn server_error(e: leptos::prelude::ServerFnError) -> String {
-    match e {
-        leptos::prelude::ServerFnError::ServerError(m) => m,
-        other => other.to_string(),
     }
 }

@@ -166,8 +166,8 @@ fn seat_position(i: usize, n: usize) -> String {
     let angle = std::f64::consts::TAU * i as f64 / n.max(1) as f64 - std::f64::consts::FRAC_PI_2;
     format!(
         "left:{:.1}%;top:{:.1}%",
-        50.0 + 40.0 * angle.cos(),
-        50.0 + 40.0 * angle.sin()
+        50.0 + 37.0 * angle.cos(),
+        50.0 + 37.0 * angle.sin()
     )
 }
 
@@ -414,7 +414,7 @@ pub fn RoomView(view: BackroomView) -> impl IntoView {
                             name="content"
                             rows="1"
                             maxlength="10000"
-                            placeholder="Break in: every agent will hear you"
+                            placeholder="Break in: all agents hear it"
                             aria-label="Interject"
                             required
                             prop:value=move || draft.get()

@@ -192,7 +192,7 @@ pub fn BackroomPage() -> impl IntoView {
                             let cast = b.participants.clone();
                             view! {
                                 <leptos_meta::Title text=title.clone() />
-                                <div class="thread-head">
+                                <div class="thread-head room-head">
                                     <h2 class="thread-title">{title}</h2>
                                     <div class="room-exports">
                                         <a class="btn btn-small" href=format!("/api/backrooms/{id}/export?format=md") download>"Markdown"</a>

@@ -1,0 +1,124 @@
+//! What the benches share: the release binary started on a free port with
+//! a fresh data dir, a signed-in admin client, a fake provider and model.
+
+use serde_json::{json, Value};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+#[path = "../../tests/common/fake_provider.rs"]
+#[allow(dead_code)]
+pub mod fake_provider;
+
+use fake_provider::{FakeProvider, GOOD_KEY};
+
+/// The server process; killed when dropped.
+pub struct Server {
+    child: Child,
+    pub pid: u32,
+    pub base: String,
+    pub http: reqwest::Client,
+    pub fake: FakeProvider,
+    _data: tempfile::TempDir,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+    }
+}
+
+impl Server {
+    /// Starts the release binary and signs in its first account (an admin).
+    pub async fn start() -> Server {
+        let bin =
+            std::env::var("BACKROOMS_BIN").unwrap_or_else(|_| "target/release/backrooms".into());
+        let fake = FakeProvider::start().await;
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let data = tempfile::tempdir().unwrap();
+        let child = Command::new(&bin)
+            .env("BACKROOMS_ADDR", format!("127.0.0.1:{port}"))
+            .env("BACKROOMS_DATA_DIR", data.path())
+            .env("RUST_LOG", "error")
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {bin}: {e} (run `make build` first)"));
+        let server = Server {
+            pid: child.id(),
+            child,
+            base: format!("http://127.0.0.1:{port}"),
+            http: reqwest::Client::builder()
+                .cookie_store(true)
+                .build()
+                .unwrap(),
+            fake,
+            _data: data,
+        };
+        while server
+            .http
+            .get(server.url("/healthz"))
+            .send()
+            .await
+            .is_err()
+        {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        server
+            .post(
+                "/api/auth/register",
+                json!({"username": "bench", "password": "bench password"}),
+            )
+            .await;
+        server
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// POSTs JSON and reads the JSON answer.
+    pub async fn post(&self, path: &str, body: Value) -> Value {
+        self.http
+            .post(self.url(path))
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap_or(Value::Null)
+    }
+
+    /// A fake provider with model `sdk`; answers the model's id.
+    pub async fn model(&self, sdk: &str) -> i64 {
+        let p = self
+            .post(
+                "/api/config/providers",
+                json!({"name": format!("Fake {sdk}"), "provider_sdk_id": format!("fake{}", sdk.len()),
+                       "api_format": "openai", "base_url": self.fake.openai_base(), "api_key": GOOD_KEY}),
+            )
+            .await;
+        let m = self
+            .post(
+                "/api/config/models",
+                json!({"provider_id": p["id"], "model_sdk_id": sdk}),
+            )
+            .await;
+        m["id"].as_i64().unwrap()
+    }
+
+    /// The server's peak resident memory so far, in kB.
+    pub fn peak_rss_kb(&self) -> String {
+        std::fs::read_to_string(format!("/proc/{}/status", self.pid))
+            .ok()
+            .and_then(|s| {
+                s.lines()
+                    .find(|l| l.starts_with("VmHWM"))
+                    .map(|l| l.split_whitespace().nth(1).unwrap_or("?").to_string())
+            })
+            .unwrap_or_else(|| "?".into())
+    }
+}
