@@ -25,7 +25,7 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// `POST /backrooms/new`: the New backroom form; participants are the
-/// ticked `participants` boxes, in the order they were ticked on the page.
+/// ticked `participants` boxes, speaking in the page's order.
 pub async fn new_backroom(
     State(state): State<AppState>,
     auth: AuthSession,
