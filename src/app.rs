@@ -10,9 +10,11 @@ use crate::ui::pages::{
     home::HomePage,
     login::LoginPage,
     not_found::NotFoundPage,
+    notes::{NotePage, NotesPage},
     profile::ProfilePage,
     providers::ProvidersPage,
     register::RegisterPage,
+    shared::SharedPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
@@ -76,6 +78,9 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/agents") view=AgentsPage />
                 <Route path=path!("/agents/new") view=AgentEditorPage />
                 <Route path=path!("/agents/:id") view=AgentEditorPage />
+                <Route path=path!("/s/:token") view=SharedPage />
+                <Route path=path!("/notes") view=NotesPage />
+                <Route path=path!("/notes/:id") view=NotePage />
                 <Route path=path!("/backrooms") view=BackroomsPage />
                 <Route path=path!("/backrooms/new") view=NewBackroomPage />
                 <Route path=path!("/backrooms/:id") view=BackroomPage />

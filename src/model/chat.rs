@@ -50,6 +50,9 @@ pub struct ConversationView {
     /// The agent the thread talks to (its prompt, model and settings apply).
     pub agent_id: Option<i64>,
     pub agent: Option<crate::model::agent::AgentBadge>,
+    /// The read-only link's token while the thread is shared.
+    #[serde(default)]
+    pub share_token: Option<String>,
     pub messages: Vec<MessageView>,
 }
 
@@ -80,6 +83,23 @@ pub struct ConversationPatch {
     pub max_tokens: Option<i32>,
     #[serde(default)]
     pub pinned: Option<bool>,
+}
+
+/// A thread as its read-only link shows it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SharedThread {
+    pub title: String,
+    pub created_at: i64,
+    pub messages: Vec<SharedMessage>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SharedMessage {
+    pub role: String,
+    pub content: String,
+    /// Replies rendered as safe HTML (filled for the page).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub html: Option<String>,
 }
 
 /// `POST /api/chat/stream` and `/api/chat/complete`.

@@ -4,6 +4,7 @@ pub mod agent;
 pub mod backroom;
 pub mod chat;
 pub mod flash;
+pub mod note;
 pub mod prefs;
 pub mod provider;
 pub mod user;

@@ -18,6 +18,9 @@ use leptos::prelude::provide_context;
 /// `/login?next=...`.
 const PUBLIC_PAGES: [&str; 2] = ["/login", "/register"];
 
+/// Read-only shared threads: signed in or not.
+const SHARED_PREFIX: &str = "/s/";
+
 /// Only local paths are followed after sign-in (no `//evil.example`).
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
@@ -33,10 +36,12 @@ pub async fn handler(
 ) -> Response {
     let path = req.uri().path().to_string();
     let public = PUBLIC_PAGES.contains(&path.as_str());
+    // A shared thread's read-only page is for anyone with the link.
+    let open_to_all = path.starts_with(SHARED_PREFIX);
     let user = auth.user.as_ref().map(|u| u.profile());
 
     match (&user, public) {
-        (None, false) => {
+        (None, false) if !open_to_all => {
             let target = req
                 .uri()
                 .path_and_query()

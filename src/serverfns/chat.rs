@@ -283,7 +283,8 @@ pub async fn edit_and_resend(message_id: i64, content: String) -> Result<Sent, S
     Ok(sent)
 }
 
-/// Rename, pin/unpin or delete a thread from its page (plain forms).
+/// Rename, pin/unpin, share/unshare or delete a thread from its page
+/// (plain forms).
 #[server(prefix = "/fn", endpoint = "chat/thread")]
 pub async fn manage_thread(
     id: i64,
@@ -323,6 +324,16 @@ pub async fn manage_thread(
             }
             r.map(|()| "/?new=1".to_string())
         }
+        "share" => state
+            .db
+            .run(move |c| crate::server::services::shares::share(c, uid, id))
+            .await
+            .map(|_| format!("/c/{id}")),
+        "unshare" => state
+            .db
+            .run(move |c| crate::server::services::shares::revoke(c, uid, id))
+            .await
+            .map(|()| format!("/c/{id}")),
         _ => Err(AppError::bad_request("Unknown action.")),
     };
     match result {
@@ -333,4 +344,22 @@ pub async fn manage_thread(
         ),
     }
     Ok(())
+}
+
+/// A shared thread, for anyone with its link (no account needed).
+#[server(prefix = "/fn", endpoint = "chat/shared")]
+pub async fn load_shared(token: String) -> Result<crate::model::chat::SharedThread, ServerFnError> {
+    use crate::server::services::shares;
+    let state = crate::serverfns::account::state()?;
+    let mut thread = state
+        .db
+        .run(move |c| shares::shared(c, &token))
+        .await
+        .map_err(support::fail)?;
+    for m in &mut thread.messages {
+        if m.role == "assistant" {
+            m.html = Some(crate::ui::markdown::to_html(&m.content));
+        }
+    }
+    Ok(thread)
 }

@@ -7,4 +7,5 @@ pub mod admin;
 pub mod agents;
 pub mod backrooms;
 pub mod chat;
+pub mod notes;
 pub mod providers;

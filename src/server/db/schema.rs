@@ -165,7 +165,28 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    shares (token) {
+        token -> Text,
+        conversation_id -> BigInt,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    notes (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        title -> Text,
+        body -> Text,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(notes -> users (user_id));
+diesel::joinable!(shares -> conversations (conversation_id));
 diesel::joinable!(conversations -> users (user_id));
 diesel::joinable!(conversations -> provider_models (model_id));
 diesel::joinable!(messages -> conversations (conversation_id));
@@ -188,5 +209,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     agents,
     avatars,
     backrooms,
-    backroom_participants
+    backroom_participants,
+    shares,
+    notes
 );

@@ -349,7 +349,12 @@ async fn pump(
         return Ok(());
     }
     loop {
-        match rx.recv().await {
+        let signal = tokio::select! {
+            s = rx.recv() => s,
+            // The viewer left while nothing happened.
+            _ = viewer.tx.closed() => return Ok(()),
+        };
+        match signal {
             Ok(Signal::Turn(turn_id)) => {
                 if event_id(turn_id, TURN_END) <= last {
                     continue;

@@ -14,9 +14,9 @@ use crate::server::services::{backroom_export, backrooms};
 use crate::server::state::AppState;
 use axum::body::Bytes;
 use axum::extract::{Query, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::sse::{Event, KeepAlive, Sse};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::Json;
 use futures::stream::{BoxStream, Stream, StreamExt};
 use serde::Deserialize;
@@ -218,21 +218,24 @@ pub async fn export(
 ) -> Result<Response, AppError> {
     let (uid, ..) = user(&auth)?;
     let view = state.db.run(move |c| backrooms::get(c, uid, id)).await?;
-    let stem = backroom_export::file_stem(&view.title);
-    let (body, mime, ext) = match p.format.as_deref().unwrap_or("md") {
-        "md" => (
+    let stem = super::download::file_stem(&view.title, "backroom");
+    Ok(match p.format.as_deref().unwrap_or("md") {
+        "md" => super::download::attachment(
             backroom_export::markdown(&view),
             "text/markdown; charset=utf-8",
+            &stem,
             "md",
         ),
-        "txt" => (
+        "txt" => super::download::attachment(
             backroom_export::text(&view),
             "text/plain; charset=utf-8",
+            &stem,
             "txt",
         ),
-        "json" => (
+        "json" => super::download::attachment(
             serde_json::to_string_pretty(&view).map_err(|_| AppError::Internal)?,
             "application/json",
+            &stem,
             "json",
         ),
         _ => {
@@ -241,12 +244,5 @@ pub async fn export(
                 "format must be md, json or txt.",
             ))
         }
-    };
-    let mut res = body.into_response();
-    let h = res.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(mime));
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{stem}.{ext}\"")) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    Ok(res)
+    })
 }

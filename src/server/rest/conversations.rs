@@ -6,12 +6,13 @@ use crate::error::AppError;
 use crate::model::chat::{ConversationPage, ConversationPatch, ConversationView, NewConversation};
 use crate::server::auth::{accounts, AuthSession};
 use crate::server::engine;
-use crate::server::services::conversations;
+use crate::server::services::{conversations, shares, thread_export};
 use crate::server::state::AppState;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
+use axum::response::Response;
 use axum::Json;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 #[derive(Deserialize)]
 pub struct ListParams {
@@ -89,5 +90,74 @@ pub async fn delete(
     if let Some(live) = state.hub.in_conversation(id) {
         engine::stop(&state, live.message_id);
     }
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize)]
+pub struct ExportParams {
+    format: Option<String>,
+}
+
+/// The thread as a Markdown or JSON download.
+pub async fn export(
+    State(state): State<AppState>,
+    auth: AuthSession,
+    Id(id): Id,
+    Query(p): Query<ExportParams>,
+) -> Result<Response, AppError> {
+    let uid = accounts::require_user(&auth)?.id;
+    let view = state
+        .db
+        .run(move |c| conversations::get(c, uid, id))
+        .await?;
+    let stem = super::download::file_stem(&view.title, "thread");
+    Ok(match p.format.as_deref().unwrap_or("md") {
+        "md" => super::download::attachment(
+            thread_export::markdown(&view),
+            "text/markdown; charset=utf-8",
+            &stem,
+            "md",
+        ),
+        "json" => super::download::attachment(
+            serde_json::to_string_pretty(&view).map_err(|_| AppError::Internal)?,
+            "application/json",
+            &stem,
+            "json",
+        ),
+        _ => return Err(AppError::invalid("format", "format must be md or json.")),
+    })
+}
+
+#[derive(Serialize)]
+pub struct ShareLink {
+    token: String,
+    url: String,
+}
+
+/// A read-only link to the thread (the same one if it is already shared).
+pub async fn share(
+    State(state): State<AppState>,
+    auth: AuthSession,
+    Id(id): Id,
+) -> Result<(StatusCode, Json<ShareLink>), AppError> {
+    let uid = accounts::require_user(&auth)?.id;
+    let token = state.db.run(move |c| shares::share(c, uid, id)).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(ShareLink {
+            url: format!("/s/{token}"),
+            token,
+        }),
+    ))
+}
+
+/// Revokes the link: it answers 404 from now on.
+pub async fn unshare(
+    State(state): State<AppState>,
+    auth: AuthSession,
+    Id(id): Id,
+) -> Result<StatusCode, AppError> {
+    let uid = accounts::require_user(&auth)?.id;
+    state.db.run(move |c| shares::revoke(c, uid, id)).await?;
     Ok(StatusCode::NO_CONTENT)
 }

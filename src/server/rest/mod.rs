@@ -6,9 +6,11 @@ pub mod auth;
 pub mod backrooms;
 pub mod chat;
 pub mod conversations;
+pub mod download;
 pub mod id;
 pub mod json;
 pub mod models;
+pub mod notes;
 pub mod providers;
 pub mod users;
 
@@ -107,6 +109,16 @@ pub fn routes() -> Router<AppState> {
         .route("/api/backrooms/{id}/fork", post(backrooms::fork))
         .route("/api/backrooms/{id}/events", get(backrooms::events))
         .route("/api/backrooms/{id}/export", get(backrooms::export))
+        .route("/api/conversations/{id}/export", get(conversations::export))
+        .route(
+            "/api/conversations/{id}/share",
+            post(conversations::share).delete(conversations::unshare),
+        )
+        .route("/api/notes", get(notes::list).post(notes::create))
+        .route(
+            "/api/notes/{id}",
+            get(notes::get).put(notes::update).delete(notes::delete),
+        )
         .route("/api/chat/stream", post(chat::stream))
         .route("/api/chat/complete", post(chat::complete))
         .route("/api/messages/{id}/events", get(chat::events))

@@ -4,7 +4,7 @@
 
 use crate::error::AppError;
 use crate::server::db::rows::NewAvatar;
-use crate::server::db::{now, schema::agents, schema::avatars};
+use crate::server::db::{now, schema::agents, schema::avatars, schema::backroom_participants};
 use diesel::prelude::*;
 
 pub const MAX_BYTES: usize = 512 * 1024;
@@ -66,12 +66,20 @@ pub fn get(conn: &mut SqliteConnection, id: &str) -> Result<(String, Vec<u8>), A
         .ok_or_else(|| AppError::not_found("No such image."))
 }
 
-/// Removes images no agent points at any more.
+/// Removes images no agent (nor a backroom's snapshot of one) points at.
 pub fn collect_garbage(conn: &mut SqliteConnection) -> Result<usize, AppError> {
-    let used = agents::table
+    let by_agents = agents::table
         .filter(agents::avatar_image.is_not_null())
         .select(agents::avatar_image.assume_not_null());
-    Ok(diesel::delete(avatars::table.filter(avatars::id.ne_all(used))).execute(conn)?)
+    let by_rooms = backroom_participants::table
+        .filter(backroom_participants::avatar_image.is_not_null())
+        .select(backroom_participants::avatar_image.assume_not_null());
+    Ok(diesel::delete(
+        avatars::table
+            .filter(avatars::id.ne_all(by_agents))
+            .filter(avatars::id.ne_all(by_rooms)),
+    )
+    .execute(conn)?)
 }
 
 #[cfg(test)]

@@ -98,30 +98,6 @@ pub fn text(b: &BackroomView) -> String {
     out
 }
 
-/// A file name from the title: letters, digits and dashes.
-pub fn file_stem(title: &str) -> String {
-    let stem: String = title
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    let stem = stem
-        .split('-')
-        .filter(|s| !s.is_empty())
-        .collect::<Vec<_>>()
-        .join("-");
-    if stem.is_empty() {
-        "backroom".into()
-    } else {
-        stem.chars().take(60).collect()
-    }
-}
-
 #[derive(Deserialize)]
 struct ContextMessage {
     #[serde(default)]
@@ -220,10 +196,6 @@ mod tests {
         assert_eq!(scenario, "simulator@host:~/$");
         assert!(read_template("{\"nope\": 1}\n{}").is_err());
         assert!(read_template(r#"{"system_prompt": "alone"}"#).is_err());
-        assert_eq!(
-            file_stem("The Infinite: Backrooms!"),
-            "the-infinite-backrooms"
-        );
         Ok(())
     }
 }

@@ -394,6 +394,7 @@ fn create_in(
 pub fn delete(conn: &mut SqliteConnection, user_id: i64, id: i64) -> Result<(), AppError> {
     let b = owned(conn, user_id, id)?;
     diesel::delete(conversations::table.find(b.conversation_id)).execute(conn)?;
+    super::avatars::collect_garbage(conn)?;
     Ok(())
 }
 

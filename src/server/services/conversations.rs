@@ -149,6 +149,7 @@ fn view(c: Conversation, messages: Vec<Message>, agent: Option<&Agent>) -> Conve
         created_at: c.created_at,
         updated_at: c.updated_at,
         agent_id: c.agent_id,
+        share_token: None,
         messages: messages.iter().map(Message::view).collect(),
     }
 }
@@ -204,12 +205,15 @@ pub fn get(
 ) -> Result<ConversationView, AppError> {
     let c = owned(conn, user_id, id)?;
     let agent = bound_agent(conn, user_id, &c)?;
+    let share = super::shares::token_of(conn, c.id)?;
     let msgs = messages::table
         .filter(messages::conversation_id.eq(id))
         .order(messages::id.asc())
         .select(Message::as_select())
         .load(conn)?;
-    Ok(view(c, msgs, agent.as_ref()))
+    let mut v = view(c, msgs, agent.as_ref());
+    v.share_token = share;
+    Ok(v)
 }
 
 pub fn update(

@@ -2,6 +2,10 @@ use super::sidebar_toggle::SidebarToggle;
 use super::thread_list::ThreadList;
 use super::user_menu::UserMenu;
 use crate::ui::page_context;
+use crate::ui::pages::notes::{label, NewNoteButton};
+
+/// How many of the newest notes the sidebar lists (all are on /notes).
+const SIDEBAR_NOTES: usize = 5;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_location;
@@ -15,6 +19,7 @@ pub fn AppShell(title: &'static str, children: Children) -> impl IntoView {
     let is_admin = ctx.user.as_ref().is_some_and(|u| u.is_admin());
     let current = path.clone();
     let threads = Resource::new(|| (), |_| crate::serverfns::chat::list_threads(None));
+    let notes = Resource::new(|| (), |_| crate::serverfns::notes::load_notes());
     let link = move |href: &'static str, label: &'static str| {
         let current = (path == href).then_some("page");
         view! {
@@ -46,6 +51,38 @@ pub fn AppShell(title: &'static str, children: Children) -> impl IntoView {
                 <a class="btn btn-primary new-chat-link" href="/?new=1">
                     "+ New chat"
                 </a>
+                <section class="sidebar-section sidebar-notes">
+                    <div class="sidebar-section-head">
+                        <h2>
+                            <a href="/notes">"Notes"</a>
+                        </h2>
+                        <NewNoteButton />
+                    </div>
+                    <Suspense fallback=|| ()>
+                        {move || Suspend::new(async move {
+                            notes
+                                .await
+                                .ok()
+                                .map(|list| {
+                                    view! {
+                                        <ul class="note-links">
+                                            {list
+                                                .into_iter()
+                                                .take(SIDEBAR_NOTES)
+                                                .map(|n| {
+                                                    view! {
+                                                        <li>
+                                                            <a href=format!("/notes/{}", n.id)>{label(&n.title, &n.body)}</a>
+                                                        </li>
+                                                    }
+                                                })
+                                                .collect_view()}
+                                        </ul>
+                                    }
+                                })
+                        })}
+                    </Suspense>
+                </section>
                 <section class="sidebar-section">
                     <h2>"Threads"</h2>
                     <Suspense fallback=|| ()>

@@ -9,6 +9,7 @@ pub mod connection_test;
 pub mod flash;
 pub mod model_import;
 pub mod model_picker;
+pub mod note_editor;
 pub mod notice;
 pub mod provider_card;
 pub mod room_view;

@@ -49,7 +49,7 @@ pub fn ChatPage() -> impl IntoView {
                                 <div class="thread-head">
                                     {c.agent.clone().map(|a| view! { <AgentHeader agent=a /> })}
                                     <h2 class="thread-title">{title.clone()}</h2>
-                                    <ThreadMenu id=c.id title=title pinned=c.pinned />
+                                    <ThreadMenu id=c.id title=title pinned=c.pinned share=c.share_token.clone() />
                                 </div>
                                 {form_error("thread", &[])}
                                 <ChatView
@@ -98,7 +98,7 @@ fn remember_thread(id: i64) {
 
 /// Rename, pin and delete, as plain forms.
 #[component]
-fn ThreadMenu(id: i64, title: String, pinned: bool) -> impl IntoView {
+fn ThreadMenu(id: i64, title: String, pinned: bool, share: Option<String>) -> impl IntoView {
     let hidden = move |action: &'static str| {
         view! {
             <input type="hidden" name="id" value=id />
@@ -118,6 +118,36 @@ fn ThreadMenu(id: i64, title: String, pinned: bool) -> impl IntoView {
                     {hidden(if pinned { "unpin" } else { "pin" })}
                     <button type="submit" class="menu-logout plain-item">{if pinned { "Unpin" } else { "Pin" }}</button>
                 </form>
+                <a class="plain-item" href=format!("/api/conversations/{id}/export?format=md") download>
+                    "Export as Markdown"
+                </a>
+                <a class="plain-item" href=format!("/api/conversations/{id}/export?format=json") download>
+                    "Export as JSON"
+                </a>
+                {match share {
+                    None => {
+                        view! {
+                            <form method="post" action=ManageThread::url()>
+                                {hidden("share")}
+                                <button type="submit" class="menu-logout plain-item">"Share a read-only link"</button>
+                            </form>
+                        }
+                            .into_any()
+                    }
+                    Some(token) => {
+                        view! {
+                            <div class="share-box">
+                                <a class="share-link" href=format!("/s/{token}")>"Read-only link"</a>
+                                <input readonly aria-label="Share link" value=format!("/s/{token}") />
+                                <form method="post" action=ManageThread::url()>
+                                    {hidden("unshare")}
+                                    <button type="submit" class="btn btn-small">"Revoke link"</button>
+                                </form>
+                            </div>
+                        }
+                            .into_any()
+                    }
+                }}
                 <details class="confirm">
                     <summary class="menu-logout">"Delete…"</summary>
                     <form method="post" action=ManageThread::url() class="confirm-box">

@@ -7,6 +7,8 @@ pub mod chat;
 pub mod home;
 pub mod login;
 pub mod not_found;
+pub mod notes;
 pub mod profile;
 pub mod providers;
 pub mod register;
+pub mod shared;

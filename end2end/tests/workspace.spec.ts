@@ -1,0 +1,88 @@
+import { expect, Page, request, test, TestInfo } from "@playwright/test";
+import { readFile } from "node:fs/promises";
+import { FAKE_KEY, startFakeProvider } from "./fake-provider";
+import { ADMIN, PASSWORD, signUpViaApi, uniqueUser } from "./helpers";
+
+// A user with one finished thread (through the REST API), on a fake model.
+async function threadWithReply(page: Page, info: TestInfo, tag: string) {
+  const baseURL = info.project.use.baseURL!;
+  const fake = await startFakeProvider();
+  const admin = await request.newContext({ baseURL });
+  expect((await admin.post("/api/auth/login", { data: { username: ADMIN, password: PASSWORD } })).ok()).toBeTruthy();
+  const slug = tag.toLowerCase().replace(/[^a-z0-9]/g, "").slice(0, 24);
+  const p = await (await admin.post("/api/config/providers", {
+    data: { name: `Files ${slug}`, provider_sdk_id: slug, api_format: "openai", base_url: fake.base, api_key: FAKE_KEY },
+  })).json();
+  const model = (await (await admin.post("/api/config/models", { data: { provider_id: p.id, model_sdk_id: "chunks-4-0" } })).json()).id;
+  await admin.dispose();
+  await signUpViaApi(page, uniqueUser(info, "files"));
+  const conv = await (await page.request.post("/api/conversations", { data: { model_id: model, title: "Sea shanties" } })).json();
+  const done = await page.request.post("/api/chat/complete", {
+    data: { conversation_id: conv.id, content: "Sing:\n\n```\nyo ho\n```" },
+  });
+  expect(done.ok()).toBeTruthy();
+  return { fake, id: conv.id as number };
+}
+
+test("export a thread as Markdown from its menu", async ({ page }, info) => {
+  const { fake, id } = await threadWithReply(page, info, uniqueUser(info, "ex"));
+  await page.goto(`/c/${id}`);
+  await page.getByLabel("Thread actions").click();
+  const download = page.waitForEvent("download");
+  await page.getByRole("link", { name: "Export as Markdown" }).click();
+  const file = await download;
+  expect(file.suggestedFilename()).toBe("sea-shanties.md");
+  const text = await readFile((await file.path())!, "utf8");
+  expect(text).toContain("# Sea shanties");
+  expect(text).toContain("## You\n\nSing:\n\n```\nyo ho\n```");
+  expect(text).toContain("## Assistant\n\nw0 w1 w2 w3");
+  await fake.close();
+});
+
+test("a share link opens signed out, and stops working once revoked", async ({ page, browser }, info) => {
+  const { fake, id } = await threadWithReply(page, info, uniqueUser(info, "sh"));
+  await page.goto(`/c/${id}`);
+  await page.getByLabel("Thread actions").click();
+  await page.getByRole("button", { name: "Share a read-only link" }).click();
+  await page.getByLabel("Thread actions").click();
+  const link = await page.getByLabel("Share link").inputValue();
+  expect(link).toMatch(/^\/s\/[0-9a-f]{64}$/);
+
+  const stranger = await browser.newContext({ viewport: info.project.use.viewport ?? undefined });
+  const other = await stranger.newPage();
+  await other.goto(link);
+  await expect(other.locator(".shared-title")).toHaveText("Sea shanties");
+  await expect(other.locator(".bubble-user")).toContainText("yo ho");
+  await expect(other.locator(".bubble-assistant")).toContainText("w0 w1 w2 w3");
+  await expect(other.locator(".sidebar")).toHaveCount(0);
+
+  await page.getByRole("button", { name: "Revoke link" }).click();
+  const gone = await other.goto(link);
+  expect(gone?.status()).toBe(404);
+  await expect(other.getByText("This link does not exist or was revoked.")).toBeVisible();
+  await stranger.close();
+  await fake.close();
+});
+
+test("write a note, reload, and it is still there", async ({ page }, info) => {
+  await signUpViaApi(page, uniqueUser(info, "notes"));
+  await page.goto("/notes");
+  await page.getByRole("button", { name: "+ New note" }).first().click();
+  await expect(page).toHaveURL(/\/notes\/\d+$/);
+  const js = info.project.use.javaScriptEnabled !== false;
+  if (js) await expect(page.locator('.note-editor[data-hydrated="true"]')).toHaveCount(1);
+  await page.getByLabel("Title").fill("Shopping");
+  await page.getByLabel("Note").fill("- apples\n- **bread**");
+  if (js) {
+    // Autosave: no button pressed.
+    await expect(page.locator(".note-status")).toHaveText("Saved");
+    await page.getByRole("button", { name: "Preview" }).click();
+    await expect(page.locator(".note-preview strong")).toHaveText("bread");
+  } else {
+    await page.getByRole("button", { name: "Save" }).click();
+  }
+  await page.reload();
+  await expect(page.getByLabel("Title")).toHaveValue("Shopping");
+  await expect(page.getByLabel("Note")).toHaveValue("- apples\n- **bread**");
+  await expect(page.locator(".note-links a", { hasText: "Shopping" })).toHaveCount(1);
+});

@@ -1,0 +1,51 @@
+//! Answers that download as a file with a name made from a title.
+
+use axum::http::{header, HeaderValue};
+use axum::response::{IntoResponse, Response};
+
+/// A file name from a title: lowercase letters, digits and dashes.
+pub fn file_stem(title: &str, fallback: &str) -> String {
+    let stem: String = title
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let stem = stem
+        .split('-')
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    if stem.is_empty() {
+        fallback.into()
+    } else {
+        stem.chars().take(60).collect()
+    }
+}
+
+/// `body` as a download called `{stem}.{ext}`.
+pub fn attachment(body: String, mime: &'static str, stem: &str, ext: &str) -> Response {
+    let mut res = body.into_response();
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(mime));
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{stem}.{ext}\"")) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    res
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn stems() {
+        assert_eq!(
+            super::file_stem("The Infinite: Backrooms!", "x"),
+            "the-infinite-backrooms"
+        );
+        assert_eq!(super::file_stem("日本", "thread"), "thread");
+    }
+}

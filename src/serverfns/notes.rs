@@ -1,0 +1,123 @@
+//! Server functions behind the notes panel and editor. The editor island
+//! autosaves through `save_note`; with JavaScript off its Save button posts
+//! the same function as a form and gets the page back.
+
+use crate::model::note::NoteView;
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+mod support {
+    use crate::error::AppError;
+    use crate::server::state::AppState;
+    use leptos::prelude::ServerFnError;
+
+    pub async fn user() -> Result<(AppState, i64), ServerFnError> {
+        let state = crate::serverfns::account::state()?;
+        let session = crate::serverfns::account::auth().await?;
+        let id = crate::server::auth::accounts::require_user(&session)
+            .map_err(fail)?
+            .id;
+        Ok((state, id))
+    }
+
+    pub fn fail(e: AppError) -> ServerFnError {
+        ServerFnError::new(e.message().to_string())
+    }
+
+    pub async fn plain() -> bool {
+        leptos_axum::extract::<axum::http::HeaderMap>()
+            .await
+            .ok()
+            .and_then(|h| {
+                h.get(axum::http::header::ACCEPT)
+                    .and_then(|v| v.to_str().ok())
+                    .map(|v| v.contains("text/html"))
+            })
+            .unwrap_or(false)
+    }
+}
+
+#[server(prefix = "/fn", endpoint = "notes/list")]
+pub async fn load_notes() -> Result<Vec<NoteView>, ServerFnError> {
+    use crate::server::services::notes;
+    let (state, uid) = support::user().await?;
+    state
+        .db
+        .run(move |c| notes::list(c, uid))
+        .await
+        .map_err(support::fail)
+}
+
+#[server(prefix = "/fn", endpoint = "notes/get")]
+pub async fn load_note(id: i64) -> Result<NoteView, ServerFnError> {
+    use crate::server::services::notes;
+    let (state, uid) = support::user().await?;
+    state
+        .db
+        .run(move |c| notes::get(c, uid, id))
+        .await
+        .map_err(support::fail)
+}
+
+/// "New note": an empty note, opened in the editor.
+#[server(prefix = "/fn", endpoint = "notes/new")]
+pub async fn new_note() -> Result<(), ServerFnError> {
+    use crate::server::services::notes;
+    let (state, uid) = support::user().await?;
+    let note = state
+        .db
+        .run(move |c| notes::create(c, uid, &Default::default()))
+        .await
+        .map_err(support::fail)?;
+    leptos_axum::redirect(&format!("/notes/{}", note.id));
+    Ok(())
+}
+
+/// Saves title and body; answers when it was saved.
+#[server(prefix = "/fn", endpoint = "notes/save")]
+pub async fn save_note(id: i64, title: String, body: String) -> Result<i64, ServerFnError> {
+    use crate::model::note::NoteInput;
+    use crate::server::services::notes;
+    let (state, uid) = support::user().await?;
+    let input = NoteInput {
+        title: Some(title.clone()),
+        body: Some(body.clone()),
+    };
+    let result = state
+        .db
+        .run(move |c| notes::update(c, uid, id, &input))
+        .await;
+    if support::plain().await {
+        let flash = match &result {
+            Ok(_) => crate::model::Flash::notice("Saved."),
+            Err(e) => crate::model::Flash::error("note", e.field(), e.message())
+                .with_values(&[("title", &title), ("body", &body)]),
+        };
+        crate::server::flash::redirect(&format!("/notes/{id}"), flash);
+        return Ok(0);
+    }
+    result.map(|n| n.updated_at).map_err(support::fail)
+}
+
+#[server(prefix = "/fn", endpoint = "notes/delete")]
+pub async fn delete_note(id: i64) -> Result<(), ServerFnError> {
+    use crate::server::services::notes;
+    let (state, uid) = support::user().await?;
+    let result = state.db.run(move |c| notes::delete(c, uid, id)).await;
+    let flash = match &result {
+        Ok(()) => crate::model::Flash::notice("Note deleted."),
+        Err(e) => crate::model::Flash::error("note", None, e.message()),
+    };
+    crate::server::flash::redirect("/notes", flash);
+    Ok(())
+}
+
+/// The markdown preview: the note rendered as safe HTML.
+#[server(prefix = "/fn", endpoint = "notes/preview")]
+pub async fn preview_note(body: String) -> Result<String, ServerFnError> {
+    support::user().await?;
+    if body.len() > crate::server::services::notes::BODY_MAX {
+        return Err(ServerFnError::new("The note is too long to preview."));
+    }
+    Ok(crate::ui::markdown::to_html(&body))
+}

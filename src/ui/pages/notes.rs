@@ -1,0 +1,117 @@
+use crate::serverfns::notes::{load_note, load_notes, DeleteNote, NewNote};
+use crate::ui::components::app_shell::AppShell;
+use crate::ui::components::flash::{form_error, typed, FlashNotice};
+use crate::ui::components::note_editor::NoteEditor;
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+use leptos_router::hooks::use_params_map;
+
+/// A note's name in lists: its title, else its first line.
+pub fn label(title: &str, body: &str) -> String {
+    let t = title.trim();
+    if !t.is_empty() {
+        return t.to_string();
+    }
+    body.lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .map(|l| l.chars().take(60).collect())
+        .unwrap_or_else(|| "Untitled note".to_string())
+}
+
+/// The "New note" button: a plain form that opens the new note.
+#[component]
+pub fn NewNoteButton() -> impl IntoView {
+    view! {
+        <form method="post" action=NewNote::url() class="new-note">
+            <button type="submit" class="btn btn-small">"+ New note"</button>
+        </form>
+    }
+}
+
+/// `/notes`: every note, newest first.
+#[component]
+pub fn NotesPage() -> impl IntoView {
+    let data = Resource::new(|| (), |_| load_notes());
+    view! {
+        <AppShell title="Notes">
+            <FlashNotice />
+            <div class="page-actions">
+                <p class="muted">"Your notes, on every device you sign in from."</p>
+                <NewNoteButton />
+            </div>
+            <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(list) if list.is_empty() => view! { <p class="muted empty">"No notes yet."</p> }.into_any(),
+                        Ok(list) => {
+                            view! {
+                                <ul class="note-list">
+                                    {list
+                                        .into_iter()
+                                        .map(|n| {
+                                            view! {
+                                                <li>
+                                                    <a href=format!("/notes/{}", n.id)>{label(&n.title, &n.body)}</a>
+                                                    <span class="muted">{crate::ui::format::date(n.updated_at)}</span>
+                                                </li>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </ul>
+                            }
+                                .into_any()
+                        }
+                        Err(e) => view! { <p class="notice notice-error">{e.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </AppShell>
+    }
+}
+
+/// `/notes/{id}`: the editor.
+#[component]
+pub fn NotePage() -> impl IntoView {
+    let id = use_params_map()
+        .get_untracked()
+        .get("id")
+        .and_then(|s| s.parse::<i64>().ok())
+        .unwrap_or(-1);
+    let data = Resource::new(|| (), move |_| load_note(id));
+    view! {
+        <AppShell title="Note">
+            <FlashNotice />
+            <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(n) => {
+                            let title = typed("note", "title", &n.title);
+                            let body = typed("note", "body", &n.body);
+                            view! {
+                                {form_error("note", &[])}
+                                <NoteEditor id=n.id title=title body=body />
+                                <details class="confirm note-delete">
+                                    <summary class="btn btn-small">"Delete…"</summary>
+                                    <form method="post" action=DeleteNote::url() class="confirm-box">
+                                        <input type="hidden" name="id" value=id />
+                                        <p>"Delete this note for good?"</p>
+                                        <button type="submit" class="btn btn-danger">"Delete note"</button>
+                                    </form>
+                                </details>
+                            }
+                                .into_any()
+                        }
+                        Err(_) => {
+                            #[cfg(feature = "ssr")]
+                            if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+                                res.set_status(axum::http::StatusCode::NOT_FOUND);
+                            }
+                            view! { <p class="notice notice-error">"This note does not exist."</p> }.into_any()
+                        }
+                    }
+                })}
+            </Suspense>
+        </AppShell>
+    }
+}

@@ -1,0 +1,68 @@
+use crate::serverfns::chat::load_shared;
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+/// `/s/{token}`: a thread shared read-only, for anyone with the link. No
+/// account, no sidebar, nothing else of the owner's.
+#[component]
+pub fn SharedPage() -> impl IntoView {
+    let token = use_params_map()
+        .get_untracked()
+        .get("token")
+        .unwrap_or_default();
+    let data = Resource::new(|| (), move |_| load_shared(token.clone()));
+    view! {
+        <main class="shared-page">
+            <header class="shared-head">
+                <a class="brand" href="/">
+                    <img src="/icons/icon.svg" alt="" width="28" height="28" />
+                    <span>"Backrooms"</span>
+                </a>
+                <span class="muted">"Shared conversation (read-only)"</span>
+            </header>
+            <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(t) => {
+                            let title = if t.title.is_empty() { "Conversation".to_string() } else { t.title.clone() };
+                            view! {
+                                <leptos_meta::Title text=title.clone() />
+                                <h1 class="shared-title">{title}</h1>
+                                <p class="muted">{crate::ui::format::date(t.created_at)}</p>
+                                <div class="messages shared-messages">
+                                    {t
+                                        .messages
+                                        .into_iter()
+                                        .map(|m| {
+                                            let role = if m.role == "user" { "user" } else { "assistant" };
+                                            view! {
+                                                <div class=format!("bubble bubble-{role}")>
+                                                    {match m.html {
+                                                        Some(html) => view! { <div class="bubble-text markdown" inner_html=html></div> }.into_any(),
+                                                        None => view! { <div class="bubble-text plain">{m.content}</div> }.into_any(),
+                                                    }}
+                                                </div>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </div>
+                            }
+                                .into_any()
+                        }
+                        Err(_) => {
+                            #[cfg(feature = "ssr")]
+                            if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+                                res.set_status(axum::http::StatusCode::NOT_FOUND);
+                            }
+                            view! {
+                                <leptos_meta::Title text="Not found" />
+                                <p class="notice notice-error">"This link does not exist or was revoked."</p>
+                            }
+                                .into_any()
+                        }
+                    }
+                })}
+            </Suspense>
+        </main>
+    }
+}
