@@ -51,6 +51,14 @@ async fn a_plain_form_starts_a_thread_and_the_page_shows_safe_markdown() {
         home.contains(&format!(r#"value="{mid}" checked"#)),
         "default model preselected"
     );
+    // Without JavaScript the sliders post what they show: the model's own
+    // limit (0), not the range's midpoint.
+    let at = home.find(r#"name="max_tokens""#).unwrap();
+    assert!(
+        home[at..at + 160].contains(r#"value="0""#),
+        "{}",
+        &home[at..at + 160]
+    );
 
     let res = user
         .post_form(

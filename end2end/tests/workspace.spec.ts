@@ -67,7 +67,7 @@ test("a share link opens signed out, and stops working once revoked", async ({ p
 test("write a note, reload, and it is still there", async ({ page }, info) => {
   await signUpViaApi(page, uniqueUser(info, "notes"));
   await page.goto("/notes");
-  await page.getByRole("button", { name: "+ New note" }).first().click();
+  await page.locator("main").getByRole("button", { name: "+ New note" }).click();
   await expect(page).toHaveURL(/\/notes\/\d+$/);
   const js = info.project.use.javaScriptEnabled !== false;
   if (js) await expect(page.locator('.note-editor[data-hydrated="true"]')).toHaveCount(1);

@@ -444,6 +444,7 @@ pub fn ChatView(
                                 min="0"
                                 max="2"
                                 step="0.1"
+                                value=temp.get_untracked().to_string()
                                 prop:value=move || temp.get().to_string()
                                 on:input=move |ev| temp.set(event_target_value(&ev).parse().unwrap_or(1.0))
                                 on:change=move |_| save_settings()
@@ -462,6 +463,7 @@ pub fn ChatView(
                                 min="0"
                                 max="16384"
                                 step="256"
+                                value=tokens.get_untracked().to_string()
                                 prop:value=move || tokens.get().to_string()
                                 on:input=move |ev| tokens.set(event_target_value(&ev).parse().unwrap_or(0))
                                 on:change=move |_| save_settings()

@@ -84,6 +84,7 @@ pub fn NoteEditor(id: i64, title: String, body: String) -> impl IntoView {
                 aria-label="Title"
                 placeholder="Title"
                 maxlength="200"
+                value=title.get_untracked()
                 prop:value=move || title.get()
                 on:input=move |ev| {
                     title.set(event_target_value(&ev));
