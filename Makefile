@@ -47,6 +47,7 @@ bench: build
 	./bench/run.sh
 	cargo run --release --no-default-features --features ssr --example relay_bench
 	cargo run --release --no-default-features --features ssr --example rooms_bench
+	cargo run --release --no-default-features --features ssr --example search_bench
 
 lint:
 	cargo fmt --all -- --check

@@ -14,6 +14,7 @@ use crate::ui::pages::{
     profile::ProfilePage,
     providers::ProvidersPage,
     register::RegisterPage,
+    search::SearchPage,
     shared::SharedPage,
 };
 use leptos::prelude::*;
@@ -79,6 +80,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/agents/new") view=AgentEditorPage />
                 <Route path=path!("/agents/:id") view=AgentEditorPage />
                 <Route path=path!("/s/:token") view=SharedPage />
+                <Route path=path!("/search") view=SearchPage />
                 <Route path=path!("/notes") view=NotesPage />
                 <Route path=path!("/notes/:id") view=NotePage />
                 <Route path=path!("/backrooms") view=BackroomsPage />

@@ -1,5 +1,7 @@
 //! What the benches share: the release binary started on a free port with
 //! a fresh data dir, a signed-in admin client, a fake provider and model.
+// Each bench binary compiles this module and uses only part of it.
+#![allow(dead_code)]
 
 use serde_json::{json, Value};
 use std::process::{Child, Command, Stdio};
@@ -73,6 +75,11 @@ impl Server {
             )
             .await;
         server
+    }
+
+    /// The server's SQLite file (benches may fill it directly).
+    pub fn db_path(&self) -> std::path::PathBuf {
+        self._data.path().join("backrooms.db")
     }
 
     pub fn url(&self, path: &str) -> String {

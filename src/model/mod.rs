@@ -7,6 +7,7 @@ pub mod flash;
 pub mod note;
 pub mod prefs;
 pub mod provider;
+pub mod search;
 pub mod user;
 
 pub use flash::Flash;

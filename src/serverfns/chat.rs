@@ -363,3 +363,18 @@ pub async fn load_shared(token: String) -> Result<crate::model::chat::SharedThre
     }
     Ok(thread)
 }
+
+/// Full-text search over the user's own threads.
+#[server(prefix = "/fn", endpoint = "chat/search")]
+pub async fn search_threads(
+    q: String,
+    offset: i64,
+) -> Result<crate::model::search::SearchPage, ServerFnError> {
+    use crate::server::services::search;
+    let (state, uid) = support::user().await?;
+    state
+        .db
+        .run(move |c| search::search(c, uid, &q, offset))
+        .await
+        .map_err(support::fail)
+}

@@ -12,6 +12,7 @@ pub mod json;
 pub mod models;
 pub mod notes;
 pub mod providers;
+pub mod search;
 pub mod users;
 
 use crate::error::AppError;
@@ -114,6 +115,7 @@ pub fn routes() -> Router<AppState> {
             "/api/conversations/{id}/share",
             post(conversations::share).delete(conversations::unshare),
         )
+        .route("/api/search", get(search::search))
         .route("/api/notes", get(notes::list).post(notes::create))
         .route(
             "/api/notes/{id}",

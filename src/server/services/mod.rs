@@ -12,6 +12,7 @@ pub mod messages;
 pub mod models;
 pub mod notes;
 pub mod providers;
+pub mod search;
 pub mod settings;
 pub mod shares;
 pub mod thread_export;

@@ -48,6 +48,9 @@ pub fn AppShell(title: &'static str, children: Children) -> impl IntoView {
                     {is_admin.then(|| link("/settings/providers", "Providers"))}
                     {is_admin.then(|| link("/admin", "Admin"))}
                 </nav>
+                <form method="get" action="/search" class="sidebar-search" role="search">
+                    <input type="search" name="q" placeholder="Search your chats" aria-label="Search your chats" maxlength="200" />
+                </form>
                 <a class="btn btn-primary new-chat-link" href="/?new=1">
                     "+ New chat"
                 </a>

@@ -329,7 +329,7 @@ pub fn ChatView(
                     <p class="chat-empty muted">"Ask anything. Replies stream in as they are written."</p>
                 </Show>
                 <For each=move || bubbles.get() key=|b| b.id let:b>
-                    <div class=format!("bubble bubble-{}", b.role) data-status=move || b.status.get() data-message=b.id>
+                    <div class=format!("bubble bubble-{}", b.role) id=format!("m-{}", b.id) data-status=move || b.status.get() data-message=b.id>
                         {if b.role == "user" {
                             view! {
                                 <Show

@@ -11,4 +11,5 @@ pub mod notes;
 pub mod profile;
 pub mod providers;
 pub mod register;
+pub mod search;
 pub mod shared;

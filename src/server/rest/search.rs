@@ -1,0 +1,32 @@
+//! `GET /api/search?q=&offset=`: the caller's own messages and titles.
+
+use crate::error::AppError;
+use crate::model::search::SearchPage;
+use crate::server::auth::{accounts, AuthSession};
+use crate::server::services::search;
+use crate::server::state::AppState;
+use axum::extract::{Query, State};
+use axum::Json;
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+pub struct Params {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    offset: i64,
+}
+
+pub async fn search(
+    State(state): State<AppState>,
+    auth: AuthSession,
+    Query(p): Query<Params>,
+) -> Result<Json<SearchPage>, AppError> {
+    let uid = accounts::require_user(&auth)?.id;
+    Ok(Json(
+        state
+            .db
+            .run(move |c| search::search(c, uid, &p.q, p.offset))
+            .await?,
+    ))
+}

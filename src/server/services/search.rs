@@ -1,0 +1,141 @@
+//! Full-text search (SQLite FTS5, kept in step by triggers) over the
+//! caller's own chat messages and thread titles, best matches first.
+
+use crate::error::AppError;
+use crate::model::search::{SearchHit, SearchPage, HIT_END, HIT_START};
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Nullable, Text};
+
+pub const QUERY_MAX: usize = 200;
+pub const PAGE: i64 = 20;
+/// Title matches shown above the message matches on the first page.
+const TITLES: i64 = 5;
+
+#[derive(QueryableByName)]
+struct Row {
+    #[diesel(sql_type = BigInt)]
+    conversation_id: i64,
+    #[diesel(sql_type = Nullable<BigInt>)]
+    message_id: Option<i64>,
+    #[diesel(sql_type = Text)]
+    title: String,
+    #[diesel(sql_type = Nullable<Text>)]
+    role: Option<String>,
+    #[diesel(sql_type = Text)]
+    snippet: String,
+    #[diesel(sql_type = BigInt)]
+    created_at: i64,
+}
+
+/// The words of `q` as an FTS5 query: every word must appear, the last may
+/// be the start of a word. Operators and quotes typed by the user are
+/// treated as text, never as query syntax.
+pub fn fts_query(q: &str) -> Option<String> {
+    let words: Vec<String> = q
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| format!("\"{w}\""))
+        .collect();
+    let last = words.len().checked_sub(1)?;
+    Some(
+        words
+            .iter()
+            .enumerate()
+            .map(|(i, w)| {
+                if i == last {
+                    format!("{w}*")
+                } else {
+                    w.clone()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" "),
+    )
+}
+
+pub fn search(
+    conn: &mut SqliteConnection,
+    user_id: i64,
+    q: &str,
+    offset: i64,
+) -> Result<SearchPage, AppError> {
+    if q.chars().count() > QUERY_MAX {
+        return Err(AppError::invalid(
+            "q",
+            format!("The search is longer than {QUERY_MAX} characters."),
+        ));
+    }
+    if offset < 0 {
+        return Err(AppError::invalid("offset", "offset must not be negative."));
+    }
+    let Some(fts) = fts_query(q) else {
+        return Err(AppError::invalid("q", "Type something to search for."));
+    };
+    let (open, close) = (HIT_START.to_string(), HIT_END.to_string());
+    let mut items: Vec<SearchHit> = Vec::new();
+    if offset == 0 {
+        let titles: Vec<Row> = diesel::sql_query(
+            "SELECT c.id AS conversation_id, NULL AS message_id, c.title AS title, NULL AS role, \
+                    highlight(conversations_fts, 0, ?, ?) AS snippet, c.created_at AS created_at \
+             FROM conversations_fts JOIN conversations c ON c.id = conversations_fts.rowid \
+             WHERE conversations_fts MATCH ? AND c.user_id = ? AND c.kind = 'chat' \
+             ORDER BY bm25(conversations_fts) LIMIT ?",
+        )
+        .bind::<Text, _>(&open)
+        .bind::<Text, _>(&close)
+        .bind::<Text, _>(&fts)
+        .bind::<BigInt, _>(user_id)
+        .bind::<BigInt, _>(TITLES)
+        .load(conn)?;
+        items.extend(titles.into_iter().map(hit));
+    }
+    let rows: Vec<Row> = diesel::sql_query(
+        "SELECT m.conversation_id AS conversation_id, m.id AS message_id, c.title AS title, \
+                m.role AS role, snippet(messages_fts, 0, ?, ?, '…', 16) AS snippet, \
+                m.created_at AS created_at \
+         FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid \
+         JOIN conversations c ON c.id = m.conversation_id \
+         WHERE messages_fts MATCH ? AND c.user_id = ? AND c.kind = 'chat' \
+         ORDER BY bm25(messages_fts), m.id DESC LIMIT ? OFFSET ?",
+    )
+    .bind::<Text, _>(&open)
+    .bind::<Text, _>(&close)
+    .bind::<Text, _>(&fts)
+    .bind::<BigInt, _>(user_id)
+    .bind::<BigInt, _>(PAGE + 1)
+    .bind::<BigInt, _>(offset)
+    .load(conn)?;
+    let more = rows.len() as i64 > PAGE;
+    items.extend(rows.into_iter().take(PAGE as usize).map(hit));
+    Ok(SearchPage {
+        items,
+        next_offset: more.then_some(offset + PAGE),
+    })
+}
+
+fn hit(r: Row) -> SearchHit {
+    SearchHit {
+        conversation_id: r.conversation_id,
+        message_id: r.message_id,
+        title: r.title,
+        role: r.role,
+        snippet: r.snippet,
+        created_at: r.created_at,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn user_text_never_becomes_query_syntax() {
+        assert_eq!(
+            super::fts_query("rust borrow"),
+            Some("\"rust\" \"borrow\"*".into())
+        );
+        assert_eq!(
+            super::fts_query("a\" OR b*"),
+            Some("\"a\" \"OR\" \"b\"*".into())
+        );
+        assert_eq!(super::fts_query("  --  "), None);
+    }
+}

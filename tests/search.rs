@@ -1,0 +1,170 @@
+//! Full-text search: only the caller's own chats, ranked, highlighted,
+//! paginated, kept in step with edits and deletes, safe with odd input.
+
+mod common;
+
+use common::{json_of, Api, TestServer};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+/// A thread with user messages stored straight through the API (the reply
+/// to each fails for want of a model, which search ignores).
+async fn thread(api: &Api, title: &str) -> i64 {
+    json_of(
+        api.post_json("/api/conversations", json!({"title": title}))
+            .await,
+        StatusCode::CREATED,
+    )
+    .await["id"]
+        .as_i64()
+        .unwrap()
+}
+
+async fn search(api: &Api, q: &str) -> Value {
+    json_of(
+        api.http
+            .get(api.url("/api/search"))
+            .query(&[("q", q)])
+            .send()
+            .await
+            .unwrap(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// Stores a finished message in a thread directly (tests only).
+fn put(db: &std::path::Path, conv: i64, role: &str, text: &str) {
+    use diesel::prelude::*;
+    let mut c = diesel::SqliteConnection::establish(db.to_str().unwrap()).unwrap();
+    diesel::sql_query(
+        "INSERT INTO messages (conversation_id, role, content, status, created_at, updated_at) \
+         VALUES (?, ?, ?, 'complete', 1, 1)",
+    )
+    .bind::<diesel::sql_types::BigInt, _>(conv)
+    .bind::<diesel::sql_types::Text, _>(role)
+    .bind::<diesel::sql_types::Text, _>(text)
+    .execute(&mut c)
+    .unwrap();
+}
+
+#[tokio::test]
+async fn search_finds_only_my_messages_and_titles_ranked_and_highlighted() {
+    let server = TestServer::start().await;
+    let (admin, user) = server.admin_and_user().await;
+    let db = server.db_path();
+    let mine = thread(&user, "Borrow checker questions").await;
+    put(
+        &db,
+        mine,
+        "user",
+        "How does the borrow checker treat <script>alert(1)</script> lifetimes?",
+    );
+    put(
+        &db,
+        mine,
+        "assistant",
+        "Lifetimes tell the borrow checker how long references live.",
+    );
+    let other = thread(&user, "Cooking").await;
+    put(
+        &db,
+        other,
+        "user",
+        "A recipe for borrowed bread? Borrow borrow borrow.",
+    );
+    let theirs = thread(&admin, "Admin's borrow notes").await;
+    put(&db, theirs, "user", "secret borrow checker talk");
+
+    let r = search(&user, "borrow").await;
+    let items = r["items"].as_array().unwrap();
+    assert!(items.iter().all(|h| h["conversation_id"] != theirs), "{r}");
+    assert!(!r.to_string().contains("secret"));
+    // The title match comes first, then messages; "borrowed" matches as a prefix.
+    assert_eq!(items[0]["message_id"], Value::Null);
+    assert_eq!(items[0]["conversation_id"], mine);
+    assert_eq!(items.len(), 4, "{r}");
+    let snippet = items[1]["snippet"].as_str().unwrap();
+    assert!(snippet.contains("\u{e000}"), "hits are marked: {snippet}");
+    // Two words: both must appear.
+    let both = search(&user, "borrow lifetimes").await;
+    let ids: Vec<i64> = both["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|h| h["message_id"].as_i64())
+        .collect();
+    assert_eq!(ids.len(), 2, "{both}");
+    // Query syntax typed by a user is just text.
+    for odd in ["\"", "borrow OR", "NEAR(", "*", "a:b", "-borrow"] {
+        let res = user
+            .http
+            .get(user.url("/api/search"))
+            .query(&[("q", odd)])
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            res.status() == StatusCode::OK || res.status() == StatusCode::BAD_REQUEST,
+            "{odd}: {}",
+            res.status()
+        );
+    }
+    let res = user.get("/api/search?q=").await;
+    assert_eq!(json_of(res, StatusCode::BAD_REQUEST).await["field"], "q");
+
+    // Kept in step: renamed titles, deleted threads.
+    user.put_json(
+        &format!("/api/conversations/{other}"),
+        json!({"title": "Baking"}),
+    )
+    .await;
+    assert_eq!(search(&user, "cooking").await["items"], json!([]));
+    assert_eq!(
+        search(&user, "baking").await["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    user.delete(&format!("/api/conversations/{mine}")).await;
+    let after = search(&user, "lifetimes").await;
+    assert_eq!(after["items"], json!([]));
+
+    // The page shows snippets safely, with <mark>s.
+    let page = user.get("/search?q=borrow").await.text().await.unwrap();
+    assert!(page.contains("<mark>"), "highlighted");
+    assert!(!page.contains("\u{e000}"));
+    assert!(!page.contains("<script>alert"));
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn search_pages_through_many_results() {
+    let server = TestServer::start().await;
+    let (_admin, user) = server.admin_and_user().await;
+    let db = server.db_path();
+    let t = thread(&user, "Many").await;
+    for i in 0..45 {
+        put(&db, t, "user", &format!("needle number {i}"));
+    }
+    let mut seen = std::collections::HashSet::new();
+    let mut offset = 0;
+    loop {
+        let page = json_of(
+            user.get(&format!("/api/search?q=needle&offset={offset}"))
+                .await,
+            StatusCode::OK,
+        )
+        .await;
+        for h in page["items"].as_array().unwrap() {
+            assert!(seen.insert(h["message_id"].as_i64().unwrap()), "no repeats");
+        }
+        match page["next_offset"].as_i64() {
+            Some(n) => offset = n,
+            None => break,
+        }
+    }
+    assert_eq!(seen.len(), 45);
+    server.stop().await;
+}
