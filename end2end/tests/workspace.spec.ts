@@ -86,3 +86,26 @@ test("write a note, reload, and it is still there", async ({ page }, info) => {
   await expect(page.getByLabel("Note")).toHaveValue("- apples\n- **bread**");
   await expect(page.locator(".note-links a", { hasText: "Shopping" })).toHaveCount(1);
 });
+
+test("search finds a message and opens the thread at it", async ({ page }, info) => {
+  const { fake, id } = await threadWithReply(page, info, uniqueUser(info, "se"));
+  await page.goto("/agents");
+  const box = page.getByRole("searchbox", { name: "Search your chats" });
+  if ((info.project.use.viewport?.width ?? 1440) < 1024) {
+    // On a phone the sidebar is a drawer: search from the results page.
+    await page.goto("/search");
+    await page.getByRole("searchbox", { name: "Search", exact: true }).fill("yo ho");
+    await page.getByRole("button", { name: "Search" }).click();
+  } else {
+    await box.fill("yo ho");
+    await box.press("Enter");
+  }
+  await expect(page).toHaveURL(/\/search\?q=yo/);
+  const hit = page.locator(".search-hit").first();
+  await expect(hit.locator("mark").first()).toHaveText("yo");
+  await hit.click();
+  await expect(page).toHaveURL(new RegExp(`/c/${id}#m-\\d+$`));
+  const target = new URL(page.url()).hash;
+  await expect(page.locator(target)).toContainText("yo ho");
+  await fake.close();
+});
