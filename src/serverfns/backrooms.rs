@@ -32,22 +32,7 @@ mod support {
         })
     }
 
-    pub fn fail(e: AppError) -> ServerFnError {
-        ServerFnError::new(e.message().to_string())
-    }
-
-    /// A plain HTML form post (JavaScript off) expects a page back.
-    pub async fn plain() -> bool {
-        leptos_axum::extract::<axum::http::HeaderMap>()
-            .await
-            .ok()
-            .and_then(|h| {
-                h.get(axum::http::header::ACCEPT)
-                    .and_then(|v| v.to_str().ok())
-                    .map(|v| v.contains("text/html"))
-            })
-            .unwrap_or(false)
-    }
+    pub use crate::serverfns::support::{fail, plain_form as plain};
 
     /// From a plain form: back to `path` with the outcome.
     pub fn back<T>(path: &str, result: &Result<T, AppError>, notice: &str) {

@@ -18,35 +18,7 @@ pub struct Sent {
 
 #[cfg(feature = "ssr")]
 mod support {
-    use crate::error::AppError;
-    use crate::server::state::AppState;
-    use leptos::prelude::ServerFnError;
-
-    pub async fn user() -> Result<(AppState, i64), ServerFnError> {
-        let state = crate::serverfns::account::state()?;
-        let session = crate::serverfns::account::auth().await?;
-        let id = crate::server::auth::accounts::require_user(&session)
-            .map_err(fail)?
-            .id;
-        Ok((state, id))
-    }
-
-    /// A plain HTML form post (JavaScript off) expects a page back.
-    pub async fn from_plain_form() -> bool {
-        leptos_axum::extract::<axum::http::HeaderMap>()
-            .await
-            .ok()
-            .and_then(|h| {
-                h.get(axum::http::header::ACCEPT)
-                    .and_then(|v| v.to_str().ok())
-                    .map(|v| v.contains("text/html"))
-            })
-            .unwrap_or(false)
-    }
-
-    pub fn fail(e: AppError) -> ServerFnError {
-        ServerFnError::new(e.message().to_string())
-    }
+    pub use crate::serverfns::support::{fail, plain_form as from_plain_form, user};
 }
 
 /// The thread with each finished reply rendered as safe HTML.

@@ -9,3 +9,5 @@ pub mod backrooms;
 pub mod chat;
 pub mod notes;
 pub mod providers;
+#[cfg(feature = "ssr")]
+pub(crate) mod support;

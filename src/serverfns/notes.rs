@@ -7,34 +7,7 @@ use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 mod support {
-    use crate::error::AppError;
-    use crate::server::state::AppState;
-    use leptos::prelude::ServerFnError;
-
-    pub async fn user() -> Result<(AppState, i64), ServerFnError> {
-        let state = crate::serverfns::account::state()?;
-        let session = crate::serverfns::account::auth().await?;
-        let id = crate::server::auth::accounts::require_user(&session)
-            .map_err(fail)?
-            .id;
-        Ok((state, id))
-    }
-
-    pub fn fail(e: AppError) -> ServerFnError {
-        ServerFnError::new(e.message().to_string())
-    }
-
-    pub async fn plain() -> bool {
-        leptos_axum::extract::<axum::http::HeaderMap>()
-            .await
-            .ok()
-            .and_then(|h| {
-                h.get(axum::http::header::ACCEPT)
-                    .and_then(|v| v.to_str().ok())
-                    .map(|v| v.contains("text/html"))
-            })
-            .unwrap_or(false)
-    }
+    pub use crate::serverfns::support::{fail, plain_form as plain, user};
 }
 
 #[server(prefix = "/fn", endpoint = "notes/list")]

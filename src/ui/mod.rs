@@ -30,3 +30,17 @@ pub struct PageContext {
 pub fn page_context() -> PageContext {
     use_context::<PageContext>().unwrap_or_default()
 }
+
+/// Answers the page with HTTP status `code` (404 for a missing object, 403
+/// for a forbidden page); nothing in the browser.
+pub fn set_status(code: u16) {
+    #[cfg(feature = "ssr")]
+    if let (Some(res), Ok(status)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        axum::http::StatusCode::from_u16(code),
+    ) {
+        res.set_status(status);
+    }
+    #[cfg(not(feature = "ssr"))]
+    let _ = code;
+}

@@ -385,7 +385,7 @@ pub struct NewBackroomRow {
     pub updated_at: i64,
 }
 
-#[derive(Clone, Debug, Queryable, Selectable, Identifiable, Insertable)]
+#[derive(Clone, Debug, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = backroom_participants)]
 pub struct Participant {
     pub id: i64,

@@ -175,39 +175,65 @@ fn agent_turns(conn: &mut SqliteConnection, b: &Backroom) -> Result<i64, AppErro
         .get_result(conn)?)
 }
 
-/// Newest first.
+/// Newest first (at most 200), in three queries whatever their number.
 pub fn list(conn: &mut SqliteConnection, user_id: i64) -> Result<Vec<BackroomSummary>, AppError> {
+    use std::collections::HashMap;
     let rows: Vec<Backroom> = backrooms::table
         .filter(backrooms::user_id.eq(user_id))
         .order((backrooms::updated_at.desc(), backrooms::id.desc()))
         .limit(200)
         .select(Backroom::as_select())
         .load(conn)?;
-    let mut out = Vec::with_capacity(rows.len());
-    for b in rows {
-        let seats = participants(conn, b.id)?;
-        out.push(BackroomSummary {
-            id: b.id,
-            turns: agent_turns(conn, &b)?,
-            title: b.title.clone(),
-            state: b.state.clone(),
-            max_turns: b.max_turns,
-            participants: seats
-                .iter()
-                .map(|p| {
-                    let v = participant_view(p, None);
-                    crate::model::agent::AgentBadge {
-                        id: p.agent_id.unwrap_or_default(),
-                        name: v.name,
-                        avatar: v.avatar,
-                        color: v.color,
-                    }
-                })
-                .collect(),
-            updated_at: b.updated_at,
-        });
+    let ids: Vec<i64> = rows.iter().map(|b| b.id).collect();
+    let mut seats: HashMap<i64, Vec<Participant>> = HashMap::new();
+    for p in backroom_participants::table
+        .filter(backroom_participants::backroom_id.eq_any(&ids))
+        .order((
+            backroom_participants::backroom_id,
+            backroom_participants::position,
+        ))
+        .select(Participant::as_select())
+        .load(conn)?
+    {
+        seats.entry(p.backroom_id).or_default().push(p);
     }
-    Ok(out)
+    let convs: Vec<i64> = rows.iter().map(|b| b.conversation_id).collect();
+    let turns: HashMap<i64, i64> = messages::table
+        .filter(messages::conversation_id.eq_any(&convs))
+        .filter(messages::role.eq("assistant"))
+        .filter(messages::status.ne_all(["error", "interrupted"]))
+        .group_by(messages::conversation_id)
+        .select((messages::conversation_id, diesel::dsl::count_star()))
+        .load::<(i64, i64)>(conn)?
+        .into_iter()
+        .collect();
+    Ok(rows
+        .into_iter()
+        .map(|b| BackroomSummary {
+            id: b.id,
+            turns: turns.get(&b.conversation_id).copied().unwrap_or(0),
+            participants: seats
+                .get(&b.id)
+                .map(|ps| {
+                    ps.iter()
+                        .map(|p| {
+                            let v = participant_view(p, None);
+                            crate::model::agent::AgentBadge {
+                                id: p.agent_id.unwrap_or_default(),
+                                name: v.name,
+                                avatar: v.avatar,
+                                color: v.color,
+                            }
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+            title: b.title,
+            state: b.state,
+            max_turns: b.max_turns,
+            updated_at: b.updated_at,
+        })
+        .collect())
 }
 
 struct Rules {

@@ -10,10 +10,7 @@ pub fn AdminPage() -> impl IntoView {
     let ctx = page_context();
     let is_admin = ctx.user.as_ref().is_some_and(|u| u.is_admin());
     if !is_admin {
-        #[cfg(feature = "ssr")]
-        if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
-            res.set_status(axum::http::StatusCode::FORBIDDEN);
-        }
+        crate::ui::set_status(403);
     }
     let open = ctx.registration_open;
     view! {

@@ -131,10 +131,7 @@ pub fn AgentEditorPage() -> impl IntoView {
                                     .into_any()
                             }
                             _ => {
-                                #[cfg(feature = "ssr")]
-                                if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
-                                    res.set_status(axum::http::StatusCode::NOT_FOUND);
-                                }
+                                crate::ui::set_status(404);
                                 view! { <p class="notice notice-error">"This agent does not exist or is not yours to edit."</p> }
                                     .into_any()
                             }

@@ -65,10 +65,7 @@ pub fn ChatPage() -> impl IntoView {
                                 .into_any()
                         }
                         _ => {
-                            #[cfg(feature = "ssr")]
-                            if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
-                                res.set_status(axum::http::StatusCode::NOT_FOUND);
-                            }
+                            crate::ui::set_status(404);
                             view! {
                                 <p class="notice notice-error">"This conversation does not exist."</p>
                             }

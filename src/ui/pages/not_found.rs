@@ -5,10 +5,7 @@ use leptos::prelude::*;
 /// sign in first).
 #[component]
 pub fn NotFoundPage() -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
-        res.set_status(axum::http::StatusCode::NOT_FOUND);
-    }
+    crate::ui::set_status(404);
     view! {
         <AppShell title="Not found">
             <section class="welcome">

@@ -103,10 +103,7 @@ pub fn NotePage() -> impl IntoView {
                                 .into_any()
                         }
                         Err(_) => {
-                            #[cfg(feature = "ssr")]
-                            if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
-                                res.set_status(axum::http::StatusCode::NOT_FOUND);
-                            }
+                            crate::ui::set_status(404);
                             view! { <p class="notice notice-error">"This note does not exist."</p> }.into_any()
                         }
                     }

@@ -14,10 +14,7 @@ use leptos_router::hooks::use_query_map;
 pub fn ProvidersPage() -> impl IntoView {
     let is_admin = page_context().user.is_some_and(|u| u.is_admin());
     if !is_admin {
-        #[cfg(feature = "ssr")]
-        if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
-            res.set_status(axum::http::StatusCode::FORBIDDEN);
-        }
+        crate::ui::set_status(403);
         return view! {
             <AppShell title="Providers">
                 <p class="notice notice-error">"Only admins can see this page."</p>

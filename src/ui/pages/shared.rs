@@ -50,10 +50,7 @@ pub fn SharedPage() -> impl IntoView {
                                 .into_any()
                         }
                         Err(_) => {
-                            #[cfg(feature = "ssr")]
-                            if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
-                                res.set_status(axum::http::StatusCode::NOT_FOUND);
-                            }
+                            crate::ui::set_status(404);
                             view! {
                                 <leptos_meta::Title text="Not found" />
                                 <p class="notice notice-error">"This link does not exist or was revoked."</p>

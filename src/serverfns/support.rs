@@ -1,0 +1,34 @@
+//! What the server functions share: who is asking, how an error reads,
+//! and whether the post came from a plain HTML form (JavaScript off).
+
+use crate::error::AppError;
+use crate::server::state::AppState;
+use leptos::prelude::ServerFnError;
+
+/// The app state and the signed-in user's id (401 when signed out).
+pub async fn user() -> Result<(AppState, i64), ServerFnError> {
+    let state = crate::serverfns::account::state()?;
+    let session = crate::serverfns::account::auth().await?;
+    let id = crate::server::auth::accounts::require_user(&session)
+        .map_err(fail)?
+        .id;
+    Ok((state, id))
+}
+
+/// For data-returning calls: the error as the island shows it.
+pub fn fail(e: AppError) -> ServerFnError {
+    ServerFnError::new(e.message().to_string())
+}
+
+/// A plain HTML form post (JavaScript off) expects a page back.
+pub async fn plain_form() -> bool {
+    leptos_axum::extract::<axum::http::HeaderMap>()
+        .await
+        .ok()
+        .and_then(|h| {
+            h.get(axum::http::header::ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .map(|v| v.contains("text/html"))
+        })
+        .unwrap_or(false)
+}
