@@ -12,10 +12,12 @@ use crate::ui::pages::{
     not_found::NotFoundPage,
     notes::{NotePage, NotesPage},
     profile::ProfilePage,
+    prompts::PromptsPage,
     providers::ProvidersPage,
     register::RegisterPage,
     search::SearchPage,
     shared::SharedPage,
+    threads::ThreadsPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
@@ -81,6 +83,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/agents/:id") view=AgentEditorPage />
                 <Route path=path!("/s/:token") view=SharedPage />
                 <Route path=path!("/search") view=SearchPage />
+                <Route path=path!("/threads") view=ThreadsPage />
+                <Route path=path!("/prompts") view=PromptsPage />
                 <Route path=path!("/notes") view=NotesPage />
                 <Route path=path!("/notes/:id") view=NotePage />
                 <Route path=path!("/backrooms") view=BackroomsPage />

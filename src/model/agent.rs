@@ -1,6 +1,6 @@
 //! Agents: a personality with its own prompt, model and settings.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 
 /// Where an uploaded avatar image is served.
 pub fn avatar_url(id: &str) -> String {
@@ -96,25 +96,16 @@ pub struct AgentPatch {
     pub color: Option<String>,
     #[serde(default)]
     pub system_prompt: Option<String>,
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "super::present")]
     pub model_id: Option<Option<i64>>,
     #[serde(default)]
     pub temperature: Option<f32>,
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "super::present")]
     pub max_tokens: Option<Option<i32>>,
     #[serde(default)]
     pub talkativeness: Option<f32>,
     #[serde(default)]
     pub shared: Option<bool>,
-}
-
-/// A field that is present (even as `null`) is `Some`.
-fn present<'de, T, D>(d: D) -> Result<Option<T>, D::Error>
-where
-    T: Deserialize<'de>,
-    D: Deserializer<'de>,
-{
-    T::deserialize(d).map(Some)
 }
 
 /// A built-in starting point for a new agent.

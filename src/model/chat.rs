@@ -9,6 +9,9 @@ pub struct ConversationSummary {
     pub model_id: Option<i64>,
     pub updated_at: i64,
     pub pinned: bool,
+    pub folder_id: Option<i64>,
+    pub archived: bool,
+    pub tags: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -45,6 +48,10 @@ pub struct ConversationView {
     pub temperature: Option<f32>,
     pub max_tokens: Option<i32>,
     pub pinned: bool,
+    pub folder_id: Option<i64>,
+    pub archived: bool,
+    /// Sorted, each at most 40 characters.
+    pub tags: Vec<String>,
     pub created_at: i64,
     pub updated_at: i64,
     /// The agent the thread talks to (its prompt, model and settings apply).
@@ -83,6 +90,14 @@ pub struct ConversationPatch {
     pub max_tokens: Option<i32>,
     #[serde(default)]
     pub pinned: Option<bool>,
+    /// `null` takes the thread out of its folder.
+    #[serde(default, deserialize_with = "super::present")]
+    pub folder_id: Option<Option<i64>>,
+    #[serde(default)]
+    pub archived: Option<bool>,
+    /// Replaces the thread's tags.
+    #[serde(default)]
+    pub tags: Option<Vec<String>>,
 }
 
 /// A thread as its read-only link shows it.

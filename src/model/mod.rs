@@ -3,8 +3,10 @@
 pub mod agent;
 pub mod backroom;
 pub mod chat;
+pub mod folder;
 pub mod flash;
 pub mod note;
+pub mod prompt;
 pub mod prefs;
 pub mod provider;
 pub mod search;
@@ -13,3 +15,13 @@ pub mod user;
 pub use flash::Flash;
 pub use prefs::{Theme, UiPrefs};
 pub use user::{AdminSettings, Role, SessionUser, UserProfile};
+
+/// A field that is present (even as `null`) is `Some`: tells "set to none"
+/// from "leave as it is" in a patch.
+pub(crate) fn present<'de, T, D>(d: D) -> Result<Option<T>, D::Error>
+where
+    T: serde::Deserialize<'de>,
+    D: serde::Deserializer<'de>,
+{
+    T::deserialize(d).map(Some)
+}

@@ -58,7 +58,16 @@ pub async fn list_threads(before: Option<String>) -> Result<ConversationPage, Se
     let (state, uid) = support::user().await?;
     state
         .db
-        .run(move |c| conversations::list(c, uid, Some(30), before.as_deref()))
+        .run(move |c| conversations::list(
+                c,
+                uid,
+                Some(30),
+                before.as_deref(),
+                &conversations::Filter {
+                    folder: Some(None),
+                    ..Default::default()
+                },
+            ))
         .await
         .map_err(support::fail)
 }
@@ -255,25 +264,46 @@ pub async fn edit_and_resend(message_id: i64, content: String) -> Result<Sent, S
     Ok(sent)
 }
 
-/// Rename, pin/unpin, share/unshare or delete a thread from its page
-/// (plain forms).
+/// Rename, pin/unpin, move to a folder, tag, archive/restore,
+/// share/unshare or delete a thread from its page (plain forms).
 #[server(prefix = "/fn", endpoint = "chat/thread")]
 pub async fn manage_thread(
     id: i64,
     action: String,
     title: Option<String>,
+    folder_id: Option<String>,
+    tags: Option<String>,
 ) -> Result<(), ServerFnError> {
     use crate::error::AppError;
     use crate::model::chat::ConversationPatch;
     use crate::server::services::conversations;
     let (state, uid) = support::user().await?;
     let result = match action.as_str() {
-        "rename" | "pin" | "unpin" => {
+        "rename" | "pin" | "unpin" | "move" | "tags" | "archive" | "restore" => {
             let p = ConversationPatch {
                 title: (action == "rename").then(|| title.clone().unwrap_or_default()),
                 pinned: match action.as_str() {
                     "pin" => Some(true),
                     "unpin" => Some(false),
+                    _ => None,
+                },
+                // The select's "" is "no folder"; anything else must be an id.
+                folder_id: (action == "move").then(|| {
+                    folder_id
+                        .as_deref()
+                        .filter(|f| !f.is_empty())
+                        .map(|f| f.parse::<i64>().unwrap_or(-1))
+                }),
+                tags: (action == "tags").then(|| {
+                    tags.as_deref()
+                        .unwrap_or("")
+                        .split(',')
+                        .map(str::to_string)
+                        .collect()
+                }),
+                archived: match action.as_str() {
+                    "archive" => Some(true),
+                    "restore" => Some(false),
                     _ => None,
                 },
                 ..Default::default()

@@ -8,6 +8,8 @@ pub mod agents;
 pub mod backrooms;
 pub mod chat;
 pub mod notes;
+pub mod organise;
+pub mod prompts;
 pub mod providers;
 #[cfg(feature = "ssr")]
 pub(crate) mod support;

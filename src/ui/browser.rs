@@ -269,3 +269,41 @@ pub fn input_name(ev: &leptos::ev::Event) -> String {
         String::new()
     }
 }
+
+/// The caret in the composer, as a byte index into its text.
+pub fn caret(area: leptos::prelude::NodeRef<leptos::html::Textarea>) -> Option<usize> {
+    #[cfg(feature = "hydrate")]
+    {
+        let el = leptos::prelude::GetUntracked::get_untracked(&area)?;
+        let units = el.selection_start().ok()?? as usize;
+        let text = el.value();
+        // The DOM counts UTF-16 units.
+        let mut seen = 0;
+        for (i, c) in text.char_indices() {
+            if seen >= units {
+                return Some(i);
+            }
+            seen += c.len_utf16();
+        }
+        Some(text.len())
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = area;
+        None
+    }
+}
+
+/// Puts the caret at a byte index of the composer's text (after the value
+/// the signal set has reached the element).
+pub fn set_caret(area: leptos::prelude::NodeRef<leptos::html::Textarea>, at: usize) {
+    #[cfg(feature = "hydrate")]
+    if let Some(el) = leptos::prelude::GetUntracked::get_untracked(&area) {
+        let text = el.value();
+        let units = text.get(..at).map_or(0, |t| t.encode_utf16().count()) as u32;
+        let _ = el.focus();
+        let _ = el.set_selection_range(units, units);
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (area, at);
+}

@@ -182,6 +182,8 @@ pub struct Conversation {
     pub created_at: i64,
     pub updated_at: i64,
     pub agent_id: Option<i64>,
+    pub folder_id: Option<i64>,
+    pub archived: bool,
 }
 
 #[derive(Insertable)]
@@ -206,6 +208,8 @@ pub struct ConversationChanges {
     pub temperature: Option<Option<f32>>,
     pub max_tokens: Option<Option<i32>>,
     pub pinned: Option<bool>,
+    pub folder_id: Option<Option<i64>>,
+    pub archived: Option<bool>,
     pub updated_at: Option<i64>,
 }
 

@@ -70,6 +70,8 @@ diesel::table! {
         updated_at -> BigInt,
         agent_id -> Nullable<BigInt>,
         kind -> Text,
+        folder_id -> Nullable<BigInt>,
+        archived -> Bool,
     }
 }
 
@@ -184,8 +186,40 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    folders (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        name -> Text,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    conversation_tags (conversation_id, tag) {
+        conversation_id -> BigInt,
+        tag -> Text,
+    }
+}
+
+diesel::table! {
+    prompts (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        title -> Text,
+        body -> Text,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(notes -> users (user_id));
+diesel::joinable!(folders -> users (user_id));
+diesel::joinable!(prompts -> users (user_id));
+diesel::joinable!(conversations -> folders (folder_id));
+diesel::joinable!(conversation_tags -> conversations (conversation_id));
 diesel::joinable!(shares -> conversations (conversation_id));
 diesel::joinable!(conversations -> users (user_id));
 diesel::joinable!(conversations -> provider_models (model_id));
@@ -211,5 +245,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     backrooms,
     backroom_participants,
     shares,
-    notes
+    notes,
+    folders,
+    conversation_tags,
+    prompts
 );

@@ -18,6 +18,27 @@ use serde::{Deserialize, Serialize};
 pub struct ListParams {
     limit: Option<i64>,
     before: Option<String>,
+    /// A folder id, or `none` for threads outside every folder.
+    folder: Option<String>,
+    tag: Option<String>,
+    archived: Option<bool>,
+}
+
+impl ListParams {
+    fn filter(&self) -> Result<conversations::Filter, AppError> {
+        let folder = match self.folder.as_deref() {
+            None | Some("") => None,
+            Some("none") => Some(None),
+            Some(id) => Some(Some(id.parse::<i64>().map_err(|_| {
+                AppError::invalid("folder", "folder must be a folder id or none.")
+            })?)),
+        };
+        Ok(conversations::Filter {
+            folder,
+            tag: self.tag.clone().filter(|t| !t.trim().is_empty()),
+            archived: self.archived.unwrap_or(false),
+        })
+    }
 }
 
 pub async fn list(
@@ -26,10 +47,11 @@ pub async fn list(
     Query(p): Query<ListParams>,
 ) -> Result<Json<ConversationPage>, AppError> {
     let uid = accounts::require_user(&auth)?.id;
+    let filter = p.filter()?;
     Ok(Json(
         state
             .db
-            .run(move |c| conversations::list(c, uid, p.limit, p.before.as_deref()))
+            .run(move |c| conversations::list(c, uid, p.limit, p.before.as_deref(), &filter))
             .await?,
     ))
 }

@@ -7,12 +7,15 @@ pub mod backrooms;
 pub mod chat;
 pub mod conversations;
 pub mod download;
+pub mod folders;
 pub mod id;
 pub mod json;
 pub mod models;
 pub mod notes;
+pub mod prompts;
 pub mod providers;
 pub mod search;
+pub mod tags;
 pub mod users;
 
 use crate::error::AppError;
@@ -120,6 +123,17 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/api/notes/{id}",
             get(notes::get).put(notes::update).delete(notes::delete),
+        )
+        .route("/api/folders", get(folders::list).post(folders::create))
+        .route(
+            "/api/folders/{id}",
+            axum::routing::put(folders::rename).delete(folders::delete),
+        )
+        .route("/api/tags", get(tags::list))
+        .route("/api/prompts", get(prompts::list).post(prompts::create))
+        .route(
+            "/api/prompts/{id}",
+            get(prompts::get).put(prompts::update).delete(prompts::delete),
         )
         .route("/api/chat/stream", post(chat::stream))
         .route("/api/chat/complete", post(chat::complete))

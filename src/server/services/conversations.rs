@@ -75,13 +75,16 @@ pub fn usable_model(
     }
 }
 
-fn summary(c: &Conversation) -> ConversationSummary {
+fn summary(c: &Conversation, tags: Vec<String>) -> ConversationSummary {
     ConversationSummary {
         id: c.id,
         title: c.title.clone(),
         model_id: c.model_id,
         updated_at: c.updated_at,
         pinned: c.pinned,
+        folder_id: c.folder_id,
+        archived: c.archived,
+        tags,
     }
 }
 
@@ -146,6 +149,9 @@ fn view(c: Conversation, messages: Vec<Message>, agent: Option<&Agent>) -> Conve
         temperature: c.temperature,
         max_tokens: c.max_tokens,
         pinned: c.pinned,
+        folder_id: c.folder_id,
+        archived: c.archived,
+        tags: Vec::new(),
         created_at: c.created_at,
         updated_at: c.updated_at,
         agent_id: c.agent_id,
@@ -154,13 +160,39 @@ fn view(c: Conversation, messages: Vec<Message>, agent: Option<&Agent>) -> Conve
     }
 }
 
-/// Newest first; `before` is the `next_cursor` of the previous page.
+/// Which threads a list shows.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Filter {
+    /// `None`: any folder; `Some(None)`: outside every folder.
+    pub folder: Option<Option<i64>>,
+    pub tag: Option<String>,
+    /// Archived threads instead of the others.
+    pub archived: bool,
+}
+
+/// Where the next page starts: `{pinned}.{updated_at}.{id}` of the last row.
+fn parse_cursor(cursor: &str) -> Option<(bool, i64, i64)> {
+    let mut parts = cursor.split('.');
+    let pinned = match parts.next()? {
+        "1" => true,
+        "0" => false,
+        _ => return None,
+    };
+    let ts = parts.next()?.parse().ok()?;
+    let id = parts.next()?.parse().ok()?;
+    parts.next().is_none().then_some((pinned, ts, id))
+}
+
+/// Pinned first, then newest first; `before` is the `next_cursor` of the
+/// previous page.
 pub fn list(
     conn: &mut SqliteConnection,
     user_id: i64,
     limit: Option<i64>,
     before: Option<&str>,
+    filter: &Filter,
 ) -> Result<ConversationPage, AppError> {
+    use crate::server::db::schema::conversation_tags;
     let limit = limit.unwrap_or(PAGE_DEFAULT);
     if !(1..=PAGE_MAX).contains(&limit) {
         return Err(AppError::invalid(
@@ -171,29 +203,61 @@ pub fn list(
     let mut query = conversations::table
         .filter(conversations::user_id.eq(user_id))
         .filter(conversations::kind.eq("chat"))
+        .filter(conversations::archived.eq(filter.archived))
         .into_boxed();
-    if let Some(cursor) = before {
-        let (ts, id) = cursor
-            .split_once('.')
-            .and_then(|(a, b)| Some((a.parse::<i64>().ok()?, b.parse::<i64>().ok()?)))
-            .ok_or_else(|| AppError::invalid("before", "before must be a next_cursor value."))?;
+    match filter.folder {
+        None => {}
+        Some(None) => query = query.filter(conversations::folder_id.is_null()),
+        Some(Some(f)) => query = query.filter(conversations::folder_id.eq(f)),
+    }
+    if let Some(tag) = &filter.tag {
         query = query.filter(
-            conversations::updated_at
-                .lt(ts)
-                .or(conversations::updated_at
-                    .eq(ts)
-                    .and(conversations::id.lt(id))),
+            conversations::id.eq_any(
+                conversation_tags::table
+                    .filter(conversation_tags::tag.eq(tag.trim().to_lowercase()))
+                    .select(conversation_tags::conversation_id),
+            ),
         );
     }
+    if let Some(cursor) = before {
+        let (pinned, ts, id) = parse_cursor(cursor)
+            .ok_or_else(|| AppError::invalid("before", "before must be a next_cursor value."))?;
+        let same_group = conversations::updated_at.lt(ts).or(conversations::updated_at
+            .eq(ts)
+            .and(conversations::id.lt(id)));
+        query = if pinned {
+            query.filter(
+                conversations::pinned
+                    .eq(false)
+                    .or(conversations::pinned.eq(true).and(same_group)),
+            )
+        } else {
+            query.filter(conversations::pinned.eq(false).and(same_group))
+        };
+    }
     let rows: Vec<Conversation> = query
-        .order((conversations::updated_at.desc(), conversations::id.desc()))
+        .order((
+            conversations::pinned.desc(),
+            conversations::updated_at.desc(),
+            conversations::id.desc(),
+        ))
         .limit(limit + 1)
         .select(Conversation::as_select())
         .load(conn)?;
     let more = rows.len() as i64 > limit;
-    let items: Vec<ConversationSummary> = rows.iter().take(limit as usize).map(summary).collect();
+    let rows = &rows[..rows.len().min(limit as usize)];
+    let ids: Vec<i64> = rows.iter().map(|c| c.id).collect();
+    let mut tags = super::tags::of(conn, &ids)?;
+    let items: Vec<ConversationSummary> = rows
+        .iter()
+        .map(|c| summary(c, tags.remove(&c.id).unwrap_or_default()))
+        .collect();
     let next_cursor = more
-        .then(|| items.last().map(|c| format!("{}.{}", c.updated_at, c.id)))
+        .then(|| {
+            items
+                .last()
+                .map(|c| format!("{}.{}.{}", u8::from(c.pinned), c.updated_at, c.id))
+        })
         .flatten();
     Ok(ConversationPage { items, next_cursor })
 }
@@ -213,6 +277,7 @@ pub fn get(
         .load(conn)?;
     let mut v = view(c, msgs, agent.as_ref());
     v.share_token = share;
+    v.tags = super::tags::of(conn, &[id])?.remove(&id).unwrap_or_default();
     Ok(v)
 }
 
@@ -235,16 +300,38 @@ pub fn update(
     if let Some(m) = patch.model_id {
         usable_model(conn, m)?;
     }
-    diesel::update(conversations::table.find(id))
-        .set(ConversationChanges {
-            title,
-            model_id: patch.model_id.map(Some),
-            temperature: patch.temperature.map(Some),
-            max_tokens: patch.max_tokens.map(Some),
-            pinned: patch.pinned,
-            updated_at: Some(now()),
-        })
-        .execute(conn)?;
+    if let Some(Some(folder)) = patch.folder_id {
+        super::folders::owned(conn, user_id, folder)
+            .map_err(|_| AppError::invalid("folder_id", "folder_id is not one of your folders."))?;
+    }
+    let tags = patch
+        .tags
+        .as_deref()
+        .map(super::tags::normalise)
+        .transpose()?;
+    // Organising a thread (pin, folder, archive, tags) does not make it newer.
+    let edited = title.is_some()
+        || patch.model_id.is_some()
+        || patch.temperature.is_some()
+        || patch.max_tokens.is_some();
+    conn.immediate_transaction(|conn| {
+        diesel::update(conversations::table.find(id))
+            .set(ConversationChanges {
+                title,
+                model_id: patch.model_id.map(Some),
+                temperature: patch.temperature.map(Some),
+                max_tokens: patch.max_tokens.map(Some),
+                pinned: patch.pinned,
+                folder_id: patch.folder_id,
+                archived: patch.archived,
+                updated_at: edited.then(now),
+            })
+            .execute(conn)?;
+        if let Some(tags) = &tags {
+            super::tags::set(conn, id, tags)?;
+        }
+        Ok::<_, AppError>(())
+    })?;
     get(conn, user_id, id)
 }
 
@@ -497,8 +584,8 @@ fn begin_turn_replacing(
                 model_id: keep_model.map(Some),
                 temperature: send.temperature.map(Some),
                 max_tokens: send.max_tokens.map(Some),
-                pinned: None,
                 updated_at: Some(ts),
+                ..Default::default()
             })
             .execute(conn)?;
         Ok(Turn {

@@ -3,6 +3,7 @@ use super::thread_list::ThreadList;
 use super::user_menu::UserMenu;
 use crate::ui::page_context;
 use crate::ui::pages::notes::{label, NewNoteButton};
+use crate::ui::pages::threads::FolderLinks;
 
 /// How many of the newest notes the sidebar lists (all are on /notes).
 const SIDEBAR_NOTES: usize = 5;
@@ -20,6 +21,14 @@ pub fn AppShell(title: &'static str, children: Children) -> impl IntoView {
     let current = path.clone();
     let threads = Resource::new(|| (), |_| crate::serverfns::chat::list_threads(None));
     let notes = Resource::new(|| (), |_| crate::serverfns::notes::load_notes());
+    let folders = Resource::new(|| (), |_| crate::serverfns::organise::load_folders());
+    // The open folder, lit in the sidebar.
+    let here = leptos_router::hooks::use_query_map()
+        .get_untracked()
+        .get("folder")
+        .filter(|_| path == "/threads")
+        .map(|f| format!("/threads?folder={f}"))
+        .unwrap_or_default();
     let link = move |href: &'static str, label: &'static str| {
         let current = (path == href).then_some("page");
         view! {
@@ -44,6 +53,7 @@ pub fn AppShell(title: &'static str, children: Children) -> impl IntoView {
                 <nav class="sidebar-nav">
                     {link("/backrooms", "Backrooms")}
                     {link("/agents", "Agents")}
+                    {link("/prompts", "Prompts")}
                     {link("/profile", "Profile")}
                     {is_admin.then(|| link("/settings/providers", "Providers"))}
                     {is_admin.then(|| link("/admin", "Admin"))}
@@ -84,6 +94,25 @@ pub fn AppShell(title: &'static str, children: Children) -> impl IntoView {
                                     }
                                 })
                         })}
+                    </Suspense>
+                </section>
+                <section class="sidebar-section sidebar-folders">
+                    <div class="sidebar-section-head">
+                        <h2>
+                            <a href="/threads">"Folders"</a>
+                        </h2>
+                        <a class="btn btn-small" href="/threads?archived=1">"Archived"</a>
+                    </div>
+                    <Suspense fallback=|| ()>
+                        {move || {
+                            let here = here.clone();
+                            Suspend::new(async move {
+                                folders
+                                    .await
+                                    .ok()
+                                    .map(|list| view! { <FolderLinks folders=list current=here /> })
+                            })
+                        }}
                     </Suspense>
                 </section>
                 <section class="sidebar-section">

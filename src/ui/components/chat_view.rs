@@ -1,5 +1,6 @@
 use super::agent_card::AgentAvatar;
 use super::model_picker::ModelMenu;
+use super::prompt_picker::{Picker, PromptMenu};
 use crate::model::agent::AgentBadge;
 use crate::model::chat::{Frame, MessageView, StreamEvent};
 use crate::model::provider::ModelRegistry;
@@ -308,7 +309,11 @@ pub fn ChatView(
         });
     };
 
+    let picker = Picker::new(draft, textarea);
     let on_key = move |ev: leptos::ev::KeyboardEvent| {
+        if picker.on_key(&ev) {
+            return;
+        }
         if ev.key() == "Enter"
             && !ev.shift_key()
             && !ev.is_composing()
@@ -471,6 +476,7 @@ pub fn ChatView(
                         </label>
                     </div>
                 </details>
+                <PromptMenu picker=picker />
                 <div class="composer-row">
                     <textarea
                         name="content"
@@ -484,8 +490,10 @@ pub fn ChatView(
                         on:input=move |ev| {
                             draft.set(event_target_value(&ev));
                             browser::grow(textarea);
+                            picker.update();
                         }
                         on:keydown=on_key
+                        on:blur=move |_| picker.close()
                     ></textarea>
                     <Show
                         when=move || streaming.get().is_some()

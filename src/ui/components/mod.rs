@@ -11,6 +11,7 @@ pub mod model_import;
 pub mod model_picker;
 pub mod note_editor;
 pub mod notice;
+pub mod prompt_picker;
 pub mod provider_card;
 pub mod room_view;
 pub mod sidebar_toggle;

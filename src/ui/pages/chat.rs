@@ -1,4 +1,7 @@
 use crate::model::agent::AgentBadge;
+use crate::model::chat::ConversationView;
+use crate::model::folder::FolderView;
+use crate::ui::format::query_value;
 use crate::serverfns::agents::load_agent;
 use crate::serverfns::chat::{load_conversation, ManageThread};
 use crate::serverfns::providers::load_model_registry;
@@ -29,7 +32,8 @@ pub fn ChatPage() -> impl IntoView {
                 Some(a) => load_agent(a).await.ok(),
                 None => None,
             };
-            (conv, load_model_registry().await, agent)
+            let folders = crate::serverfns::organise::load_folders().await.unwrap_or_default();
+            (conv, load_model_registry().await, agent, folders)
         },
     );
     view! {
@@ -37,7 +41,7 @@ pub fn ChatPage() -> impl IntoView {
             <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
-                        (Ok(c), Ok(registry), agent) => {
+                        (Ok(c), Ok(registry), agent, folders) => {
                             let title = if c.title.is_empty() { "New chat".to_string() } else { c.title.clone() };
                             remember_thread(c.id);
                             let model_id = registry
@@ -49,8 +53,9 @@ pub fn ChatPage() -> impl IntoView {
                                 <div class="thread-head">
                                     {c.agent.clone().map(|a| view! { <AgentHeader agent=a /> })}
                                     <h2 class="thread-title">{title.clone()}</h2>
-                                    <ThreadMenu id=c.id title=title pinned=c.pinned share=c.share_token.clone() />
+                                    <ThreadMenu thread=ThreadFacts::of(&c) title=title folders=folders.clone() />
                                 </div>
+                                <ThreadChips c=&c folders=&folders />
                                 {form_error("thread", &[])}
                                 <ChatView
                                     conversation_id=Some(c.id)
@@ -93,9 +98,69 @@ fn remember_thread(id: i64) {
     let _ = id;
 }
 
-/// Rename, pin and delete, as plain forms.
+/// What the thread menu needs to know of the thread.
+#[derive(Clone)]
+struct ThreadFacts {
+    id: i64,
+    pinned: bool,
+    archived: bool,
+    folder_id: Option<i64>,
+    tags: Vec<String>,
+    share: Option<String>,
+}
+
+impl ThreadFacts {
+    fn of(c: &ConversationView) -> Self {
+        ThreadFacts {
+            id: c.id,
+            pinned: c.pinned,
+            archived: c.archived,
+            folder_id: c.folder_id,
+            tags: c.tags.clone(),
+            share: c.share_token.clone(),
+        }
+    }
+}
+
+/// The thread's folder, tags and archived state, each a link to its list.
 #[component]
-fn ThreadMenu(id: i64, title: String, pinned: bool, share: Option<String>) -> impl IntoView {
+fn ThreadChips<'a>(c: &'a ConversationView, folders: &'a [FolderView]) -> impl IntoView {
+    let folder = c
+        .folder_id
+        .and_then(|id| folders.iter().find(|f| f.id == id))
+        .map(|f| view! { <a class="chip" href=format!("/threads?folder={}", f.id)>{format!("▸ {}", f.name)}</a> });
+    let id = c.id;
+    let archived = c.archived.then(|| {
+        view! {
+            <form method="post" action=ManageThread::url() class="archived-note">
+                <input type="hidden" name="id" value=id />
+                <input type="hidden" name="action" value="restore" />
+                <span class="badge">"Archived"</span>
+                <button type="submit" class="btn btn-small">"Restore"</button>
+            </form>
+        }
+    });
+    let tags = c
+        .tags
+        .iter()
+        .map(|t| view! { <a class="chip" href=format!("/threads?tag={}", query_value(t))>{format!("#{t}")}</a> })
+        .collect_view();
+    (folder.is_some() || c.archived || !c.tags.is_empty())
+        .then(|| view! { <div class="thread-chips">{archived}{folder}{tags}</div> })
+}
+
+/// Rename, pin, folder, tags, archive, export, share and delete, as plain
+/// forms.
+#[component]
+fn ThreadMenu(thread: ThreadFacts, title: String, folders: Vec<FolderView>) -> impl IntoView {
+    let ThreadFacts {
+        id,
+        pinned,
+        archived,
+        folder_id,
+        tags,
+        share,
+    } = thread;
     let hidden = move |action: &'static str| {
         view! {
             <input type="hidden" name="id" value=id />
@@ -114,6 +179,26 @@ fn ThreadMenu(id: i64, title: String, pinned: bool, share: Option<String>) -> im
                 <form method="post" action=ManageThread::url()>
                     {hidden(if pinned { "unpin" } else { "pin" })}
                     <button type="submit" class="menu-logout plain-item">{if pinned { "Unpin" } else { "Pin" }}</button>
+                </form>
+                <form method="post" action=ManageThread::url() class="inline-form">
+                    {hidden("move")}
+                    <select name="folder_id" aria-label="Folder">
+                        <option value="" selected=folder_id.is_none()>"No folder"</option>
+                        {folders
+                            .into_iter()
+                            .map(|f| view! { <option value=f.id selected=folder_id == Some(f.id)>{f.name}</option> })
+                            .collect_view()}
+                    </select>
+                    <button type="submit" class="btn btn-small">"Move"</button>
+                </form>
+                <form method="post" action=ManageThread::url() class="inline-form">
+                    {hidden("tags")}
+                    <input name="tags" value=tags.join(", ") maxlength="900" aria-label="Tags" placeholder="tags, comma separated" />
+                    <button type="submit" class="btn btn-small">"Save tags"</button>
+                </form>
+                <form method="post" action=ManageThread::url()>
+                    {hidden(if archived { "restore" } else { "archive" })}
+                    <button type="submit" class="menu-logout plain-item">{if archived { "Restore from archive" } else { "Archive" }}</button>
                 </form>
                 <a class="plain-item" href=format!("/api/conversations/{id}/export?format=md") download>
                     "Export as Markdown"

@@ -1,0 +1,60 @@
+//! `/api/folders*`: the caller's folders (others' ids answer 404). Threads
+//! move in and out with `PUT /api/conversations/{id}` `{"folder_id": …}`.
+
+use super::id::Id;
+use super::json::ApiJson;
+use crate::error::AppError;
+use crate::model::folder::{FolderInput, FolderView};
+use crate::server::auth::{accounts, AuthSession};
+use crate::server::services::folders;
+use crate::server::state::AppState;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+
+pub async fn list(
+    State(state): State<AppState>,
+    auth: AuthSession,
+) -> Result<Json<Vec<FolderView>>, AppError> {
+    let uid = accounts::require_user(&auth)?.id;
+    Ok(Json(state.db.run(move |c| folders::list(c, uid)).await?))
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    auth: AuthSession,
+    ApiJson(input): ApiJson<FolderInput>,
+) -> Result<(StatusCode, Json<FolderView>), AppError> {
+    let uid = accounts::require_user(&auth)?.id;
+    let folder = state
+        .db
+        .run(move |c| folders::create(c, uid, &input))
+        .await?;
+    Ok((StatusCode::CREATED, Json(folder)))
+}
+
+pub async fn rename(
+    State(state): State<AppState>,
+    auth: AuthSession,
+    Id(id): Id,
+    ApiJson(input): ApiJson<FolderInput>,
+) -> Result<Json<FolderView>, AppError> {
+    let uid = accounts::require_user(&auth)?.id;
+    Ok(Json(
+        state
+            .db
+            .run(move |c| folders::rename(c, uid, id, &input))
+            .await?,
+    ))
+}
+
+/// Its threads move out of it; none is deleted.
+pub async fn delete(
+    State(state): State<AppState>,
+    auth: AuthSession,
+    Id(id): Id,
+) -> Result<StatusCode, AppError> {
+    let uid = accounts::require_user(&auth)?.id;
+    state.db.run(move |c| folders::delete(c, uid, id)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,94 @@
+//! Thread tags: short lowercase words, at most `PER_THREAD` a thread.
+
+use crate::error::AppError;
+use crate::server::db::schema::{conversation_tags, conversations};
+use diesel::prelude::*;
+use std::collections::HashMap;
+
+pub const TAG_MAX: usize = 40;
+pub const PER_THREAD: usize = 20;
+
+/// Trimmed and lowercased, one line without commas or `#`; sorted, no
+/// repeats. Empty entries are dropped.
+pub fn normalise(tags: &[String]) -> Result<Vec<String>, AppError> {
+    let mut out: Vec<String> = Vec::new();
+    for raw in tags {
+        let tag = raw.trim().trim_start_matches('#').trim().to_lowercase();
+        if tag.is_empty() {
+            continue;
+        }
+        if tag.chars().count() > TAG_MAX
+            || tag.chars().any(|c| c.is_control() || c == ',' || c == '#')
+        {
+            return Err(AppError::invalid(
+                "tags",
+                format!("A tag is one line of at most {TAG_MAX} characters, without commas or #."),
+            ));
+        }
+        if !out.contains(&tag) {
+            out.push(tag);
+        }
+    }
+    if out.len() > PER_THREAD {
+        return Err(AppError::invalid(
+            "tags",
+            format!("A thread can have at most {PER_THREAD} tags."),
+        ));
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// Replaces the thread's tags (already normalised).
+pub fn set(
+    conn: &mut SqliteConnection,
+    conversation_id: i64,
+    tags: &[String],
+) -> Result<(), AppError> {
+    diesel::delete(
+        conversation_tags::table.filter(conversation_tags::conversation_id.eq(conversation_id)),
+    )
+    .execute(conn)?;
+    let rows: Vec<_> = tags
+        .iter()
+        .map(|t| {
+            (
+                conversation_tags::conversation_id.eq(conversation_id),
+                conversation_tags::tag.eq(t),
+            )
+        })
+        .collect();
+    diesel::insert_into(conversation_tags::table)
+        .values(&rows)
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The tags of each of these threads, sorted.
+pub fn of(
+    conn: &mut SqliteConnection,
+    ids: &[i64],
+) -> Result<HashMap<i64, Vec<String>>, AppError> {
+    let rows: Vec<(i64, String)> = conversation_tags::table
+        .filter(conversation_tags::conversation_id.eq_any(ids))
+        .order((conversation_tags::conversation_id, conversation_tags::tag))
+        .select((conversation_tags::conversation_id, conversation_tags::tag))
+        .load(conn)?;
+    let mut map: HashMap<i64, Vec<String>> = HashMap::new();
+    for (id, tag) in rows {
+        map.entry(id).or_default().push(tag);
+    }
+    Ok(map)
+}
+
+/// Every tag the user has on a chat thread, with how many threads carry it.
+pub fn used(conn: &mut SqliteConnection, user_id: i64) -> Result<Vec<(String, i64)>, AppError> {
+    Ok(conversation_tags::table
+        .inner_join(conversations::table)
+        .filter(conversations::user_id.eq(user_id))
+        .filter(conversations::kind.eq("chat"))
+        .group_by(conversation_tags::tag)
+        .order(conversation_tags::tag)
+        .select((conversation_tags::tag, diesel::dsl::count_star()))
+        .load(conn)?)
+}

@@ -1,0 +1,111 @@
+//! Server functions for organising threads: folders, tags, archive, and
+//! the filtered thread list at `/threads`. Forms post here with JavaScript
+//! off and get a redirect back.
+
+use crate::model::chat::ConversationPage;
+use crate::model::folder::FolderView;
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+mod support {
+    pub use crate::serverfns::support::{fail, user};
+}
+
+/// The `/threads` page holds this many a page.
+pub const THREADS_PAGE: i64 = 50;
+
+#[server(prefix = "/fn", endpoint = "organise/folders")]
+pub async fn load_folders() -> Result<Vec<FolderView>, ServerFnError> {
+    use crate::server::services::folders;
+    let (state, uid) = support::user().await?;
+    state
+        .db
+        .run(move |c| folders::list(c, uid))
+        .await
+        .map_err(support::fail)
+}
+
+#[server(prefix = "/fn", endpoint = "organise/tags")]
+pub async fn load_tags() -> Result<Vec<(String, i64)>, ServerFnError> {
+    use crate::server::services::tags;
+    let (state, uid) = support::user().await?;
+    state
+        .db
+        .run(move |c| tags::used(c, uid))
+        .await
+        .map_err(support::fail)
+}
+
+/// Threads in a folder (`none`: outside every folder; absent: any), with a
+/// tag, archived or not.
+#[server(prefix = "/fn", endpoint = "organise/threads")]
+pub async fn load_threads(
+    folder: Option<i64>,
+    tag: Option<String>,
+    archived: bool,
+    before: Option<String>,
+) -> Result<ConversationPage, ServerFnError> {
+    use crate::server::services::conversations::{self, Filter};
+    let (state, uid) = support::user().await?;
+    let filter = Filter {
+        folder: folder.map(Some),
+        tag: tag.filter(|t| !t.trim().is_empty()),
+        archived,
+    };
+    state
+        .db
+        .run(move |c| conversations::list(c, uid, Some(THREADS_PAGE), before.as_deref(), &filter))
+        .await
+        .map_err(support::fail)
+}
+
+/// New folder, rename or delete (its threads move out), as plain forms.
+#[server(prefix = "/fn", endpoint = "organise/folder")]
+pub async fn manage_folder(
+    action: String,
+    id: Option<i64>,
+    name: Option<String>,
+) -> Result<(), ServerFnError> {
+    use crate::error::AppError;
+    use crate::model::folder::FolderInput;
+    use crate::model::Flash;
+    use crate::server::services::folders;
+    let (state, uid) = support::user().await?;
+    let input = FolderInput {
+        name: name.clone().unwrap_or_default(),
+    };
+    let back = id.map_or("/threads".to_string(), |id| format!("/threads?folder={id}"));
+    let result = match (action.as_str(), id) {
+        ("create", _) => state
+            .db
+            .run(move |c| folders::create(c, uid, &input))
+            .await
+            .map(|f| (format!("/threads?folder={}", f.id), "Folder created.")),
+        ("rename", Some(id)) => state
+            .db
+            .run(move |c| folders::rename(c, uid, id, &input))
+            .await
+            .map(|f| (format!("/threads?folder={}", f.id), "Folder renamed.")),
+        ("delete", Some(id)) => state
+            .db
+            .run(move |c| folders::delete(c, uid, id))
+            .await
+            .map(|()| {
+                (
+                    "/threads".to_string(),
+                    "Folder deleted; its threads are back in the main list.",
+                )
+            }),
+        _ => Err(AppError::bad_request("Unknown action.")),
+    };
+    let (to, flash) = match result {
+        Ok((to, notice)) => (to, Flash::notice(notice)),
+        Err(e) => (
+            back,
+            Flash::error("folder", e.field(), e.message())
+                .with_values(&[("name", name.as_deref().unwrap_or(""))]),
+        ),
+    };
+    crate::server::flash::redirect(&to, flash);
+    Ok(())
+}
