@@ -1,13 +1,14 @@
 //! Shared data shapes (serde only): what the server sends and the UI shows.
 
 pub mod agent;
+pub mod archive;
 pub mod backroom;
 pub mod chat;
-pub mod folder;
 pub mod flash;
+pub mod folder;
 pub mod note;
-pub mod prompt;
 pub mod prefs;
+pub mod prompt;
 pub mod provider;
 pub mod search;
 pub mod user;

@@ -7,6 +7,7 @@ use crate::model::backroom::NewBackroom;
 use crate::model::Flash;
 use crate::server::auth::{accounts, AuthSession};
 use crate::server::flash::redirect_response;
+use crate::server::rest::archive;
 use crate::server::rest::id::Id;
 use crate::server::services::{agents, backrooms};
 use crate::server::state::AppState;
@@ -21,6 +22,10 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/agents/{id}/avatar",
             post(avatar_form).layer(DefaultBodyLimit::max(crate::server::rest::UPLOAD_LIMIT)),
+        )
+        .route(
+            "/account/import",
+            post(import_form).layer(DefaultBodyLimit::max(archive::BODY_LIMIT)),
         )
 }
 
@@ -121,4 +126,30 @@ pub async fn avatar_form(
         Err(e) => Flash::error("avatar", Some("avatar"), e.message()),
     };
     redirect_response(&back, flash)
+}
+
+/// The profile page's import form: back to the profile with what was
+/// imported, or why nothing was.
+pub async fn import_form(
+    State(state): State<AppState>,
+    auth: AuthSession,
+    form: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Response {
+    let result = async {
+        let uid = accounts::require_user(&auth)?.id;
+        let form =
+            form.map_err(|_| AppError::invalid("file", "Choose an export file to import."))?;
+        let bytes = archive::read_file(form).await?;
+        archive::import_bytes(&state, uid, bytes).await
+    }
+    .await;
+    let flash = match result {
+        Ok(summary) => Flash::notice(summary.sentence()),
+        Err(e) => Flash::error(
+            "import",
+            Some("file"),
+            format!("Nothing was imported. {}", e.message()),
+        ),
+    };
+    redirect_response("/profile", flash)
 }

@@ -58,7 +58,8 @@ pub async fn list_threads(before: Option<String>) -> Result<ConversationPage, Se
     let (state, uid) = support::user().await?;
     state
         .db
-        .run(move |c| conversations::list(
+        .run(move |c| {
+            conversations::list(
                 c,
                 uid,
                 Some(30),
@@ -67,7 +68,8 @@ pub async fn list_threads(before: Option<String>) -> Result<ConversationPage, Se
                     folder: Some(None),
                     ..Default::default()
                 },
-            ))
+            )
+        })
         .await
         .map_err(support::fail)
 }

@@ -439,3 +439,25 @@ pub struct NewTurn<'a> {
     pub created_at: i64,
     pub updated_at: i64,
 }
+
+/// A message with every stored column, as an account import writes it.
+#[derive(Insertable)]
+#[diesel(table_name = messages)]
+pub struct FullMessage<'a> {
+    pub conversation_id: i64,
+    pub role: &'a str,
+    pub content: &'a str,
+    pub status: &'a str,
+    pub model_sdk_id: Option<&'a str>,
+    pub prompt_tokens: Option<i32>,
+    pub completion_tokens: Option<i32>,
+    pub ttft_ms: Option<i32>,
+    pub total_ms: Option<i32>,
+    pub finish_reason: Option<&'a str>,
+    pub error: Option<&'a str>,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub participant_id: Option<i64>,
+    pub speaker: Option<&'a str>,
+    pub kind: &'a str,
+}

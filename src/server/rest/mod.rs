@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod agents;
+pub mod archive;
 pub mod auth;
 pub mod backrooms;
 pub mod chat;
@@ -133,7 +134,14 @@ pub fn routes() -> Router<AppState> {
         .route("/api/prompts", get(prompts::list).post(prompts::create))
         .route(
             "/api/prompts/{id}",
-            get(prompts::get).put(prompts::update).delete(prompts::delete),
+            get(prompts::get)
+                .put(prompts::update)
+                .delete(prompts::delete),
+        )
+        .route("/api/export", get(archive::export))
+        .route(
+            "/api/import",
+            post(archive::import).layer(DefaultBodyLimit::max(archive::BODY_LIMIT)),
         )
         .route("/api/chat/stream", post(chat::stream))
         .route("/api/chat/complete", post(chat::complete))

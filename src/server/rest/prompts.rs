@@ -25,7 +25,10 @@ pub async fn create(
     ApiJson(input): ApiJson<PromptInput>,
 ) -> Result<(StatusCode, Json<PromptView>), AppError> {
     let uid = accounts::require_user(&auth)?.id;
-    let prompt = state.db.run(move |c| prompts::create(c, uid, &input)).await?;
+    let prompt = state
+        .db
+        .run(move |c| prompts::create(c, uid, &input))
+        .await?;
     Ok((StatusCode::CREATED, Json(prompt)))
 }
 

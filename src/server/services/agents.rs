@@ -130,7 +130,7 @@ fn in_range(field: &str, v: f32, lo: f32, hi: f32) -> Result<f32, AppError> {
 }
 
 /// `#rrggbb`, stored in lowercase.
-fn color(v: &str) -> Result<String, AppError> {
+pub fn color(v: &str) -> Result<String, AppError> {
     let v = v.trim();
     let ok = v.len() == 7 && v.starts_with('#') && v[1..].chars().all(|c| c.is_ascii_hexdigit());
     if !ok {
@@ -143,7 +143,7 @@ fn color(v: &str) -> Result<String, AppError> {
 }
 
 /// An emoji (or a few letters): short, one line, no spaces.
-fn emoji(v: &str) -> Result<String, AppError> {
+pub fn emoji(v: &str) -> Result<String, AppError> {
     let v = v.trim();
     if v.is_empty()
         || v.chars().count() > EMOJI_MAX

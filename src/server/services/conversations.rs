@@ -222,9 +222,11 @@ pub fn list(
     if let Some(cursor) = before {
         let (pinned, ts, id) = parse_cursor(cursor)
             .ok_or_else(|| AppError::invalid("before", "before must be a next_cursor value."))?;
-        let same_group = conversations::updated_at.lt(ts).or(conversations::updated_at
-            .eq(ts)
-            .and(conversations::id.lt(id)));
+        let same_group = conversations::updated_at
+            .lt(ts)
+            .or(conversations::updated_at
+                .eq(ts)
+                .and(conversations::id.lt(id)));
         query = if pinned {
             query.filter(
                 conversations::pinned
@@ -277,7 +279,9 @@ pub fn get(
         .load(conn)?;
     let mut v = view(c, msgs, agent.as_ref());
     v.share_token = share;
-    v.tags = super::tags::of(conn, &[id])?.remove(&id).unwrap_or_default();
+    v.tags = super::tags::of(conn, &[id])?
+        .remove(&id)
+        .unwrap_or_default();
     Ok(v)
 }
 
@@ -314,19 +318,24 @@ pub fn update(
         || patch.model_id.is_some()
         || patch.temperature.is_some()
         || patch.max_tokens.is_some();
+    let changes = ConversationChanges {
+        title,
+        model_id: patch.model_id.map(Some),
+        temperature: patch.temperature.map(Some),
+        max_tokens: patch.max_tokens.map(Some),
+        pinned: patch.pinned,
+        folder_id: patch.folder_id,
+        archived: patch.archived,
+        updated_at: edited.then(now),
+    };
+    let any_column =
+        edited || patch.pinned.is_some() || patch.folder_id.is_some() || patch.archived.is_some();
     conn.immediate_transaction(|conn| {
-        diesel::update(conversations::table.find(id))
-            .set(ConversationChanges {
-                title,
-                model_id: patch.model_id.map(Some),
-                temperature: patch.temperature.map(Some),
-                max_tokens: patch.max_tokens.map(Some),
-                pinned: patch.pinned,
-                folder_id: patch.folder_id,
-                archived: patch.archived,
-                updated_at: edited.then(now),
-            })
-            .execute(conn)?;
+        if any_column {
+            diesel::update(conversations::table.find(id))
+                .set(changes)
+                .execute(conn)?;
+        }
         if let Some(tags) = &tags {
             super::tags::set(conn, id, tags)?;
         }

@@ -49,7 +49,12 @@ pub fn list(conn: &mut SqliteConnection, user_id: i64) -> Result<Vec<FolderView>
         .collect())
 }
 
-fn name_taken(conn: &mut SqliteConnection, user_id: i64, name: &str, except: i64) -> QueryResult<bool> {
+fn name_taken(
+    conn: &mut SqliteConnection,
+    user_id: i64,
+    name: &str,
+    except: i64,
+) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(
         folders::table
             .filter(folders::user_id.eq(user_id))

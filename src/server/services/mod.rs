@@ -3,6 +3,8 @@
 
 pub mod agent_templates;
 pub mod agents;
+pub mod archive_export;
+pub mod archive_import;
 pub mod avatars;
 pub mod backroom_export;
 pub mod backroom_rules;

@@ -12,8 +12,17 @@ pub const BODY_MAX: usize = 20 * 1024;
 pub const COUNT_MAX: i64 = 500;
 
 type Row = (i64, String, String, i64);
-const COLUMNS: (prompts::id, prompts::title, prompts::body, prompts::updated_at) =
-    (prompts::id, prompts::title, prompts::body, prompts::updated_at);
+const COLUMNS: (
+    prompts::id,
+    prompts::title,
+    prompts::body,
+    prompts::updated_at,
+) = (
+    prompts::id,
+    prompts::title,
+    prompts::body,
+    prompts::updated_at,
+);
 
 fn view((id, title, body, updated_at): Row) -> PromptView {
     PromptView {

@@ -65,10 +65,7 @@ pub fn set(
 }
 
 /// The tags of each of these threads, sorted.
-pub fn of(
-    conn: &mut SqliteConnection,
-    ids: &[i64],
-) -> Result<HashMap<i64, Vec<String>>, AppError> {
+pub fn of(conn: &mut SqliteConnection, ids: &[i64]) -> Result<HashMap<i64, Vec<String>>, AppError> {
     let rows: Vec<(i64, String)> = conversation_tags::table
         .filter(conversation_tags::conversation_id.eq_any(ids))
         .order((conversation_tags::conversation_id, conversation_tags::tag))

@@ -15,9 +15,9 @@ const SHOWN: usize = 8;
 /// byte index) and the word. The slash starts the text or follows a space.
 pub fn slash_query(text: &str, caret: usize) -> Option<(usize, &str)> {
     let before = text.get(..caret)?;
-    let start = before
-        .rfind(char::is_whitespace)
-        .map_or(0, |i| i + before[i..].chars().next().map_or(1, char::len_utf8));
+    let start = before.rfind(char::is_whitespace).map_or(0, |i| {
+        i + before[i..].chars().next().map_or(1, char::len_utf8)
+    });
     let token = &before[start..];
     let word = token.strip_prefix('/')?;
     (!word.contains('/')).then_some((start, word))
@@ -72,7 +72,8 @@ impl Picker {
 
     /// After each input: is a `/word` being typed? Loads the prompts once.
     pub fn update(&self) {
-        let caret = browser::caret(self.area).unwrap_or_else(|| self.draft.with_untracked(String::len));
+        let caret =
+            browser::caret(self.area).unwrap_or_else(|| self.draft.with_untracked(String::len));
         let found = self
             .draft
             .with_untracked(|d| slash_query(d, caret).map(|(start, _)| (start, caret)));
@@ -145,7 +146,11 @@ impl Picker {
 /// The suggestions above the composer.
 #[component]
 pub fn PromptMenu(picker: Picker) -> impl IntoView {
-    let loaded = move || picker.prompts.with(|p| p.as_ref().is_some_and(|l| !l.is_empty()));
+    let loaded = move || {
+        picker
+            .prompts
+            .with(|p| p.as_ref().is_some_and(|l| !l.is_empty()))
+    };
     view! {
         <Show when=move || picker.typing.with(Option::is_some)>
             <div class="prompt-menu" role="listbox" aria-label="Saved prompts">
@@ -221,9 +226,15 @@ mod tests {
     #[test]
     fn titles_starting_with_the_word_come_first() {
         let list = [prompt("Translate"), prompt("Summarise"), prompt("Sum up")];
-        let titles: Vec<_> = matching(&list, "su").iter().map(|p| p.title.as_str()).collect();
+        let titles: Vec<_> = matching(&list, "su")
+            .iter()
+            .map(|p| p.title.as_str())
+            .collect();
         assert_eq!(titles, ["Summarise", "Sum up"]);
-        let titles: Vec<_> = matching(&list, "ARIS").iter().map(|p| p.title.as_str()).collect();
+        let titles: Vec<_> = matching(&list, "ARIS")
+            .iter()
+            .map(|p| p.title.as_str())
+            .collect();
         assert_eq!(titles, ["Summarise"]);
         assert_eq!(matching(&list, "").len(), 3);
     }

@@ -1,7 +1,6 @@
 use crate::model::agent::AgentBadge;
 use crate::model::chat::ConversationView;
 use crate::model::folder::FolderView;
-use crate::ui::format::query_value;
 use crate::serverfns::agents::load_agent;
 use crate::serverfns::chat::{load_conversation, ManageThread};
 use crate::serverfns::providers::load_model_registry;
@@ -9,6 +8,7 @@ use crate::ui::components::agent_card::AgentAvatar;
 use crate::ui::components::app_shell::AppShell;
 use crate::ui::components::chat_view::ChatView;
 use crate::ui::components::flash::form_error;
+use crate::ui::format::query_value;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_router::hooks::use_params_map;
@@ -32,7 +32,9 @@ pub fn ChatPage() -> impl IntoView {
                 Some(a) => load_agent(a).await.ok(),
                 None => None,
             };
-            let folders = crate::serverfns::organise::load_folders().await.unwrap_or_default();
+            let folders = crate::serverfns::organise::load_folders()
+                .await
+                .unwrap_or_default();
             (conv, load_model_registry().await, agent, folders)
         },
     );

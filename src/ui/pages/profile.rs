@@ -1,4 +1,5 @@
 use crate::serverfns::account::ChangePassword;
+use crate::ui::components::flash::{form_error, FlashNotice};
 use crate::ui::components::{app_shell::AppShell, notice::FormNotice, theme_picker::ThemeForm};
 use crate::ui::{format, page_context};
 use leptos::prelude::*;
@@ -12,6 +13,7 @@ pub fn ProfilePage() -> impl IntoView {
     view! {
         <AppShell title="Profile">
             <FormNotice />
+            <FlashNotice />
             {user
                 .map(|u| {
                     view! {
@@ -54,6 +56,21 @@ pub fn ProfilePage() -> impl IntoView {
                         />
                     </label>
                     <button type="submit" class="btn btn-primary">"Change password"</button>
+                </form>
+            </section>
+            <section class="panel" id="data">
+                <h2>"Your data"</h2>
+                <p class="muted">
+                    "One JSON file with your threads, agents, backrooms, notes, prompts and folders. Importing one adds everything in it to this account as new items; nothing you have is changed."
+                </p>
+                <a class="btn" href="/api/export" download>"Export everything"</a>
+                {form_error("import", &[])}
+                <form class="stack import-form" method="post" action="/account/import" enctype="multipart/form-data">
+                    <label class="field">
+                        <span>"Import an export (at most 25 MB)"</span>
+                        <input type="file" name="file" accept="application/json,.json" required />
+                    </label>
+                    <button type="submit" class="btn btn-primary">"Import"</button>
                 </form>
             </section>
             <section class="panel">

@@ -63,8 +63,16 @@ fn page_has_error(form: &str) -> bool {
 #[component]
 fn PromptForm(form: String, prompt: Option<PromptView>) -> impl IntoView {
     let id = prompt.as_ref().map(|p| p.id);
-    let title = typed(&form, "title", prompt.as_ref().map_or("", |p| p.title.as_str()));
-    let body = typed(&form, "body", prompt.as_ref().map_or("", |p| p.body.as_str()));
+    let title = typed(
+        &form,
+        "title",
+        prompt.as_ref().map_or("", |p| p.title.as_str()),
+    );
+    let body = typed(
+        &form,
+        "body",
+        prompt.as_ref().map_or("", |p| p.body.as_str()),
+    );
     view! {
         {form_error(&form, &["title", "body"])}
         <form method="post" action=ManagePrompt::url() class="stack prompt-form">

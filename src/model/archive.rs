@@ -1,0 +1,212 @@
+//! The account archive: everything of one user (folders, agents, threads,
+//! notes, prompts, backrooms) as one JSON document. It holds no database
+//! ids: things refer to each other by their index in the archive's lists,
+//! so an archive imports into any account and exporting that account again
+//! gives the same document. Models are named by provider and model id.
+
+use serde::{Deserialize, Serialize};
+
+pub const FORMAT: &str = "backrooms-account";
+pub const VERSION: u32 = 1;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Archive {
+    pub format: String,
+    pub version: u32,
+    pub exported_at: i64,
+    #[serde(default)]
+    pub images: Vec<Image>,
+    #[serde(default)]
+    pub folders: Vec<Folder>,
+    #[serde(default)]
+    pub agents: Vec<Agent>,
+    #[serde(default)]
+    pub threads: Vec<Thread>,
+    #[serde(default)]
+    pub notes: Vec<Text>,
+    #[serde(default)]
+    pub prompts: Vec<Text>,
+    #[serde(default)]
+    pub backrooms: Vec<Backroom>,
+}
+
+/// An uploaded avatar image, base64.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Image {
+    pub data: String,
+}
+
+/// A model by its provider's name and the model's id at that provider.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModelRef {
+    pub provider: String,
+    pub model: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Folder {
+    pub name: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Agent {
+    pub name: String,
+    pub description: String,
+    pub avatar: String,
+    /// Index into `images`.
+    pub image: Option<usize>,
+    pub color: String,
+    pub system_prompt: String,
+    pub model: Option<ModelRef>,
+    pub model_lost: bool,
+    pub temperature: f32,
+    pub max_tokens: Option<i32>,
+    pub talkativeness: f32,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Thread {
+    pub title: String,
+    pub model: Option<ModelRef>,
+    pub temperature: Option<f32>,
+    pub max_tokens: Option<i32>,
+    pub pinned: bool,
+    pub archived: bool,
+    /// Index into `folders`.
+    pub folder: Option<usize>,
+    /// Index into `agents` (only the user's own agents are in an archive).
+    pub agent: Option<usize>,
+    pub tags: Vec<String>,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub messages: Vec<Message>,
+}
+
+/// A message of a thread or a turn of a backroom, with all that is stored.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Message {
+    pub role: String,
+    pub content: String,
+    pub status: String,
+    pub model_sdk_id: Option<String>,
+    pub prompt_tokens: Option<i32>,
+    pub completion_tokens: Option<i32>,
+    pub ttft_ms: Option<i32>,
+    pub total_ms: Option<i32>,
+    pub finish_reason: Option<String>,
+    pub error: Option<String>,
+    pub created_at: i64,
+    pub updated_at: i64,
+    /// Backroom turns: the speaking seat (its position), name and kind.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seat: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub speaker: Option<String>,
+    pub kind: String,
+}
+
+/// A note or a prompt template.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Text {
+    pub title: String,
+    pub body: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Backroom {
+    pub title: String,
+    pub scenario: String,
+    pub turn_order: String,
+    pub max_turns: i32,
+    pub min_turns: i32,
+    pub stop_patterns: Vec<String>,
+    pub token_budget: Option<i64>,
+    pub state: String,
+    pub state_reason: Option<String>,
+    pub tokens_used: i64,
+    /// Manual order: the seat (position) picked to speak next.
+    pub next_seat: Option<i32>,
+    /// Index into `backrooms`, when forked from one in the archive.
+    pub forked_from: Option<usize>,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub participants: Vec<Participant>,
+    pub turns: Vec<Message>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Participant {
+    pub position: i32,
+    /// Index into `agents`, while the agent it was taken from exists.
+    pub agent: Option<usize>,
+    pub name: String,
+    pub avatar: String,
+    pub image: Option<usize>,
+    pub color: String,
+    pub system_prompt: String,
+    pub model: Option<ModelRef>,
+    pub temperature: f32,
+    pub max_tokens: Option<i32>,
+    pub talkativeness: f32,
+}
+
+/// What an import added.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ImportSummary {
+    pub folders: usize,
+    pub agents: usize,
+    pub threads: usize,
+    pub messages: usize,
+    pub notes: usize,
+    pub prompts: usize,
+    pub backrooms: usize,
+    pub images: usize,
+    /// Models named in the archive that this server does not have; those
+    /// threads and agents use the default model.
+    pub unknown_models: Vec<String>,
+    /// Folders renamed because the account already had one of that name.
+    pub renamed_folders: usize,
+}
+
+impl ImportSummary {
+    /// "Imported 3 threads (41 messages), 2 agents, …".
+    pub fn sentence(&self) -> String {
+        let mut parts = vec![format!(
+            "{} thread(s) ({} message(s))",
+            self.threads, self.messages
+        )];
+        for (n, what) in [
+            (self.agents, "agent(s)"),
+            (self.backrooms, "backroom(s)"),
+            (self.notes, "note(s)"),
+            (self.prompts, "prompt(s)"),
+            (self.folders, "folder(s)"),
+        ] {
+            parts.push(format!("{n} {what}"));
+        }
+        let mut s = format!("Imported {}.", parts.join(", "));
+        if !self.unknown_models.is_empty() {
+            s.push_str(&format!(
+                " Not on this server, so the default model is used instead: {}.",
+                self.unknown_models.join(", ")
+            ));
+        }
+        s
+    }
+}

@@ -1,0 +1,105 @@
+//! `GET /api/export` (the caller's whole account as one JSON file) and
+//! `POST /api/import` (such a file, added to the caller's account).
+
+use crate::error::AppError;
+use crate::model::archive::ImportSummary;
+use crate::server::auth::{accounts, AuthSession};
+use crate::server::services::{archive_export, archive_import};
+use crate::server::state::AppState;
+use axum::body::Bytes;
+use axum::extract::{Multipart, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::Json;
+
+/// The body limit of the import routes: the archive plus multipart framing.
+pub const BODY_LIMIT: usize = archive_import::MAX_BYTES + 64 * 1024;
+
+pub async fn export(
+    State(state): State<AppState>,
+    auth: AuthSession,
+) -> Result<Response, AppError> {
+    let user = accounts::require_user(&auth)?;
+    let (uid, name) = (user.id, user.username.clone());
+    let archive = state
+        .db
+        .run(move |c| archive_export::export(c, uid))
+        .await?;
+    let body = serde_json::to_string_pretty(&archive).map_err(|e| {
+        tracing::error!("serialising an export: {e}");
+        AppError::Internal
+    })?;
+    let stem = format!(
+        "backrooms-{}-{}",
+        super::download::file_stem(&name, "account"),
+        crate::ui::format::date(archive.exported_at)
+    );
+    Ok(super::download::attachment(
+        body,
+        "application/json",
+        &stem,
+        "json",
+    ))
+}
+
+/// The archive is the request body (JSON).
+pub async fn import(
+    State(state): State<AppState>,
+    auth: AuthSession,
+    body: Bytes,
+) -> Result<(StatusCode, Json<ImportSummary>), AppError> {
+    let uid = accounts::require_user(&auth)?.id;
+    let summary = import_bytes(&state, uid, body.to_vec()).await?;
+    Ok((StatusCode::CREATED, Json(summary)))
+}
+
+pub async fn import_bytes(
+    state: &AppState,
+    user_id: i64,
+    bytes: Vec<u8>,
+) -> Result<ImportSummary, AppError> {
+    let archive = archive_import::parse(&bytes)?;
+    drop(bytes);
+    state
+        .db
+        .run(move |c| archive_import::import(c, user_id, &archive))
+        .await
+}
+
+/// The uploaded file of a multipart form (field `file`), refused past the
+/// import limit while it is still arriving.
+pub async fn read_file(mut form: Multipart) -> Result<Vec<u8>, AppError> {
+    let too_big = || AppError::PayloadTooLarge {
+        message: format!(
+            "An account export can be at most {} MB.",
+            archive_import::MAX_BYTES / 1024 / 1024
+        ),
+    };
+    let unreadable = |e: axum::extract::multipart::MultipartError| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            too_big()
+        } else {
+            AppError::bad_request("The upload could not be read as multipart/form-data.")
+        }
+    };
+    while let Some(mut field) = form.next_field().await.map_err(unreadable)? {
+        if field.name() != Some("file") {
+            continue;
+        }
+        let mut bytes = Vec::new();
+        while let Some(chunk) = field.chunk().await.map_err(unreadable)? {
+            if bytes.len() + chunk.len() > archive_import::MAX_BYTES {
+                return Err(too_big());
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        if bytes.is_empty() {
+            break;
+        }
+        return Ok(bytes);
+    }
+    Err(AppError::invalid(
+        "file",
+        "Choose an export file to import.",
+    ))
+}

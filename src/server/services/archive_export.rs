@@ -1,0 +1,268 @@
+//! Exports one user's whole account as an `Archive` (see `model::archive`):
+//! folders, own agents, chat threads with every message, notes, prompts,
+//! backrooms with participants and turns, and the avatar images they use.
+//! Shared links and other users' agents are not part of it.
+
+use crate::error::AppError;
+use crate::model::archive::{self, Archive, ModelRef};
+use crate::server::db::now;
+use crate::server::db::rows::{Agent, Backroom, Conversation, Message, Participant};
+use crate::server::db::schema::{
+    agents, avatars, backrooms, conversations, folders, messages, notes, prompts, provider_models,
+    providers,
+};
+use base64::Engine;
+use diesel::prelude::*;
+use std::collections::HashMap;
+
+/// Turns database ids into archive indexes as things are added.
+struct Index {
+    images: Vec<String>,
+    models: HashMap<i64, ModelRef>,
+}
+
+impl Index {
+    fn image(&mut self, id: Option<&String>) -> Option<usize> {
+        let id = id?;
+        Some(match self.images.iter().position(|i| i == id) {
+            Some(i) => i,
+            None => {
+                self.images.push(id.clone());
+                self.images.len() - 1
+            }
+        })
+    }
+
+    fn model(&self, id: Option<i64>) -> Option<ModelRef> {
+        id.and_then(|id| self.models.get(&id).cloned())
+    }
+}
+
+fn position_of(ids: &[i64], id: Option<i64>) -> Option<usize> {
+    id.and_then(|id| ids.iter().position(|i| *i == id))
+}
+
+fn message(m: &Message, seats: &[Participant]) -> archive::Message {
+    archive::Message {
+        role: m.role.clone(),
+        content: m.content.clone(),
+        status: m.status.clone(),
+        model_sdk_id: m.model_sdk_id.clone(),
+        prompt_tokens: m.prompt_tokens,
+        completion_tokens: m.completion_tokens,
+        ttft_ms: m.ttft_ms,
+        total_ms: m.total_ms,
+        finish_reason: m.finish_reason.clone(),
+        error: m.error.clone(),
+        created_at: m.created_at,
+        updated_at: m.updated_at,
+        seat: m
+            .participant_id
+            .and_then(|p| seats.iter().find(|s| s.id == p))
+            .map(|s| s.position),
+        speaker: m.speaker.clone(),
+        kind: m.kind.clone(),
+    }
+}
+
+fn messages_of(conn: &mut SqliteConnection, conversation: i64) -> QueryResult<Vec<Message>> {
+    messages::table
+        .filter(messages::conversation_id.eq(conversation))
+        .order(messages::id.asc())
+        .select(Message::as_select())
+        .load(conn)
+}
+
+pub fn export(conn: &mut SqliteConnection, user_id: i64) -> Result<Archive, AppError> {
+    let models = provider_models::table
+        .inner_join(providers::table)
+        .select((
+            provider_models::id,
+            providers::name,
+            provider_models::model_sdk_id,
+        ))
+        .load::<(i64, String, String)>(conn)?
+        .into_iter()
+        .map(|(id, provider, model)| (id, ModelRef { provider, model }))
+        .collect();
+    let mut ix = Index {
+        images: Vec::new(),
+        models,
+    };
+
+    let folder_rows: Vec<(i64, String, i64, i64)> = folders::table
+        .filter(folders::user_id.eq(user_id))
+        .order(folders::id.asc())
+        .select((
+            folders::id,
+            folders::name,
+            folders::created_at,
+            folders::updated_at,
+        ))
+        .load(conn)?;
+    let folder_ids: Vec<i64> = folder_rows.iter().map(|f| f.0).collect();
+
+    let agent_rows: Vec<Agent> = agents::table
+        .filter(agents::user_id.eq(user_id))
+        .order(agents::id.asc())
+        .select(Agent::as_select())
+        .load(conn)?;
+    let agent_ids: Vec<i64> = agent_rows.iter().map(|a| a.id).collect();
+    let agents_out = agent_rows
+        .iter()
+        .map(|a| archive::Agent {
+            name: a.name.clone(),
+            description: a.description.clone(),
+            avatar: a.avatar.clone(),
+            image: ix.image(a.avatar_image.as_ref()),
+            color: a.color.clone(),
+            system_prompt: a.system_prompt.clone(),
+            model: ix.model(a.model_id),
+            model_lost: a.model_lost,
+            temperature: a.temperature,
+            max_tokens: a.max_tokens,
+            talkativeness: a.talkativeness,
+            created_at: a.created_at,
+            updated_at: a.updated_at,
+        })
+        .collect();
+
+    let threads: Vec<Conversation> = conversations::table
+        .filter(conversations::user_id.eq(user_id))
+        .filter(conversations::kind.eq("chat"))
+        .order(conversations::id.asc())
+        .select(Conversation::as_select())
+        .load(conn)?;
+    let mut tags = super::tags::of(conn, &threads.iter().map(|c| c.id).collect::<Vec<_>>())?;
+    let mut threads_out = Vec::with_capacity(threads.len());
+    for c in &threads {
+        threads_out.push(archive::Thread {
+            title: c.title.clone(),
+            model: ix.model(c.model_id),
+            temperature: c.temperature,
+            max_tokens: c.max_tokens,
+            pinned: c.pinned,
+            archived: c.archived,
+            folder: position_of(&folder_ids, c.folder_id),
+            agent: position_of(&agent_ids, c.agent_id),
+            tags: tags.remove(&c.id).unwrap_or_default(),
+            created_at: c.created_at,
+            updated_at: c.updated_at,
+            messages: messages_of(conn, c.id)?
+                .iter()
+                .map(|m| message(m, &[]))
+                .collect(),
+        });
+    }
+
+    let rooms: Vec<Backroom> = backrooms::table
+        .filter(backrooms::user_id.eq(user_id))
+        .order(backrooms::id.asc())
+        .select(Backroom::as_select())
+        .load(conn)?;
+    let room_ids: Vec<i64> = rooms.iter().map(|b| b.id).collect();
+    let mut rooms_out = Vec::with_capacity(rooms.len());
+    for b in &rooms {
+        let seats = super::backrooms::participants(conn, b.id)?;
+        rooms_out.push(archive::Backroom {
+            title: b.title.clone(),
+            scenario: b.scenario.clone(),
+            turn_order: b.turn_order.clone(),
+            max_turns: b.max_turns,
+            min_turns: b.min_turns,
+            stop_patterns: serde_json::from_str(&b.stop_patterns).unwrap_or_default(),
+            token_budget: b.token_budget,
+            state: b.state.clone(),
+            state_reason: b.state_reason.clone(),
+            tokens_used: b.tokens_used,
+            next_seat: b
+                .next_participant
+                .and_then(|p| seats.iter().find(|s| s.id == p))
+                .map(|s| s.position),
+            forked_from: position_of(&room_ids, b.forked_from),
+            created_at: b.created_at,
+            updated_at: b.updated_at,
+            participants: seats
+                .iter()
+                .map(|p| archive::Participant {
+                    position: p.position,
+                    agent: position_of(&agent_ids, p.agent_id),
+                    name: p.name.clone(),
+                    avatar: p.avatar.clone(),
+                    image: ix.image(p.avatar_image.as_ref()),
+                    color: p.color.clone(),
+                    system_prompt: p.system_prompt.clone(),
+                    model: ix.model(p.model_id),
+                    temperature: p.temperature,
+                    max_tokens: p.max_tokens,
+                    talkativeness: p.talkativeness,
+                })
+                .collect(),
+            turns: messages_of(conn, b.conversation_id)?
+                .iter()
+                .map(|m| message(m, &seats))
+                .collect(),
+        });
+    }
+
+    let text = |(title, body, created_at, updated_at): (String, String, i64, i64)| archive::Text {
+        title,
+        body,
+        created_at,
+        updated_at,
+    };
+    let notes_out = notes::table
+        .filter(notes::user_id.eq(user_id))
+        .order(notes::id.asc())
+        .select((
+            notes::title,
+            notes::body,
+            notes::created_at,
+            notes::updated_at,
+        ))
+        .load(conn)?
+        .into_iter()
+        .map(text)
+        .collect();
+    let prompts_out = prompts::table
+        .filter(prompts::user_id.eq(user_id))
+        .order(prompts::id.asc())
+        .select((
+            prompts::title,
+            prompts::body,
+            prompts::created_at,
+            prompts::updated_at,
+        ))
+        .load(conn)?
+        .into_iter()
+        .map(text)
+        .collect();
+
+    let mut images = Vec::with_capacity(ix.images.len());
+    for id in &ix.images {
+        let data: Vec<u8> = avatars::table.find(id).select(avatars::data).first(conn)?;
+        images.push(archive::Image {
+            data: base64::engine::general_purpose::STANDARD.encode(data),
+        });
+    }
+
+    Ok(Archive {
+        format: archive::FORMAT.to_string(),
+        version: archive::VERSION,
+        exported_at: now(),
+        images,
+        folders: folder_rows
+            .into_iter()
+            .map(|(_, name, created_at, updated_at)| archive::Folder {
+                name,
+                created_at,
+                updated_at,
+            })
+            .collect(),
+        agents: agents_out,
+        threads: threads_out,
+        notes: notes_out,
+        prompts: prompts_out,
+        backrooms: rooms_out,
+    })
+}
