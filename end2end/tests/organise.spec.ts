@@ -143,3 +143,21 @@ test("export the whole account and import it into another one", async ({ page },
   await page.goto("/notes");
   await expect(page.locator(".note-list")).toContainText("Keeper duties");
 });
+
+test("drag a thread from the sidebar onto a folder", async ({ page }, info) => {
+  test.skip(isPhone(info) || !jsOn(info), "dragging is for desktops with JavaScript; phones use Move");
+  await signUpViaApi(page, uniqueUser(info, "drag"));
+  const id = await newThread(page, "Gamma rays");
+  const folder = await (await page.request.post("/api/folders", { data: { name: "Physics" } })).json();
+  await page.goto("/notes");
+  await waitHydrated(page, ".folder-drop");
+  await waitHydrated(page, ".older-threads");
+  const target = page.locator(".folder-links a", { hasText: "Physics" });
+  await expect(target).toContainText("0");
+  await page.locator(".thread-list a", { hasText: "Gamma rays" }).dragTo(target);
+  // The page reloads with the thread filed.
+  await expect(page.locator(".thread-list")).not.toContainText("Gamma rays");
+  await expect(target).toContainText("1");
+  const thread = await (await page.request.get(`/api/conversations/${id}`)).json();
+  expect(thread.folder_id).toBe(folder.id);
+});

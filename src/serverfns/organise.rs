@@ -109,3 +109,21 @@ pub async fn manage_folder(
     crate::server::flash::redirect(&to, flash);
     Ok(())
 }
+
+/// Drag and drop in the sidebar: files a thread in a folder.
+#[server(prefix = "/fn", endpoint = "organise/move")]
+pub async fn move_thread(id: i64, folder_id: i64) -> Result<(), ServerFnError> {
+    use crate::model::chat::ConversationPatch;
+    use crate::server::services::conversations;
+    let (state, uid) = support::user().await?;
+    let patch = ConversationPatch {
+        folder_id: Some(Some(folder_id)),
+        ..Default::default()
+    };
+    state
+        .db
+        .run(move |c| conversations::update(c, uid, id, &patch))
+        .await
+        .map(|_| ())
+        .map_err(support::fail)
+}

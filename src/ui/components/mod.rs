@@ -7,6 +7,7 @@ pub mod auth_card;
 pub mod chat_view;
 pub mod connection_test;
 pub mod flash;
+pub mod folder_drop;
 pub mod model_import;
 pub mod model_picker;
 pub mod note_editor;

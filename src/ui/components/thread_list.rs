@@ -55,9 +55,16 @@ pub fn ThreadList(page: ConversationPage, current: String) -> impl IntoView {
                         let href = format!("/c/{}", t.id);
                         let here = current.with_value(|c| *c == href).then_some("page");
                         let title = if t.title.is_empty() { "New chat".to_string() } else { t.title.clone() };
+                        let id = t.id;
                         view! {
                             <li>
-                                <a href=href aria-current=here class:pinned=t.pinned>
+                                <a
+                                    href=href
+                                    aria-current=here
+                                    class:pinned=t.pinned
+                                    draggable="true"
+                                    on:dragstart=move |ev| super::folder_drop::start_drag(&ev, id)
+                                >
                                     {title}
                                 </a>
                             </li>

@@ -3,6 +3,7 @@ use crate::model::folder::FolderView;
 use crate::serverfns::organise::{load_folders, load_tags, load_threads, ManageFolder};
 use crate::ui::components::app_shell::AppShell;
 use crate::ui::components::flash::{field_error, typed, FlashNotice};
+use crate::ui::components::folder_drop::FolderDrop;
 use crate::ui::format::query_value;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -169,6 +170,7 @@ fn FolderForms(folder: FolderView) -> impl IntoView {
 #[component]
 pub fn FolderLinks(folders: Vec<FolderView>, current: String) -> impl IntoView {
     view! {
+        <FolderDrop>
         <ul class="folder-links">
             {folders
                 .into_iter()
@@ -177,7 +179,7 @@ pub fn FolderLinks(folders: Vec<FolderView>, current: String) -> impl IntoView {
                     let here = (current == href).then_some("page");
                     view! {
                         <li>
-                            <a href=href aria-current=here>
+                            <a href=href aria-current=here data-folder=f.id>
                                 <span class="folder-name">{format!("▸ {}", f.name)}</span>
                                 <span class="muted">{f.threads}</span>
                             </a>
@@ -186,6 +188,7 @@ pub fn FolderLinks(folders: Vec<FolderView>, current: String) -> impl IntoView {
                 })
                 .collect_view()}
         </ul>
+        </FolderDrop>
         <details class="new-folder">
             <summary class="btn btn-small">"+ New folder"</summary>
             <form method="post" action=ManageFolder::url() class="inline-form">
