@@ -156,7 +156,7 @@ test("drag a thread from the sidebar onto a folder", async ({ page }, info) => {
   await expect(target).toContainText("0");
   await page.locator(".thread-list a", { hasText: "Gamma rays" }).dragTo(target);
   // The page reloads with the thread filed.
-  await expect(page.locator(".thread-list")).not.toContainText("Gamma rays");
+  await expect(page.locator("#sidebar")).not.toContainText("Gamma rays");
   await expect(target).toContainText("1");
   const thread = await (await page.request.get(`/api/conversations/${id}`)).json();
   expect(thread.folder_id).toBe(folder.id);
