@@ -6,8 +6,24 @@ async fn main() -> std::process::ExitCode {
     match std::env::args().nth(1).as_deref() {
         None => backrooms::server::run().await,
         Some("healthcheck") => backrooms::server::health::probe().await,
+        Some("precompress") => {
+            // Brotli 11 for the site's pkg/ (or the directory given) now; the
+            // server starts this itself when a file needs it.
+            let dir = match std::env::args().nth(2) {
+                Some(d) => std::path::PathBuf::from(d),
+                None => {
+                    let options = backrooms::server::leptos_options();
+                    std::path::Path::new(&*options.site_root).join(&*options.site_pkg_dir)
+                }
+            };
+            let n = backrooms::server::precompress::run(&dir);
+            println!("precompressed {n} file(s) in {}", dir.display());
+            std::process::ExitCode::SUCCESS
+        }
         Some(other) => {
-            eprintln!("usage: backrooms [healthcheck]   (unknown argument {other:?})");
+            eprintln!(
+                "usage: backrooms [healthcheck | precompress [DIR]]   (unknown argument {other:?})"
+            );
             std::process::ExitCode::from(2)
         }
     }

@@ -144,6 +144,62 @@ pub struct RoomFrame {
     pub event: RoomEvent,
 }
 
+/// One line of the backroom page's own stream (`follow_room`): a
+/// `RoomFrame` externally tagged with positional fields, so the browser's
+/// code to read it stays small. The first field is the event id.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum RoomLine {
+    /// State, reason, tokens used, next participant.
+    State(u64, String, Option<String>, i64, Option<i64>),
+    /// Turn, participant, speaker, human.
+    TurnStart(u64, i64, Option<i64>, String, bool),
+    /// Turn, text.
+    Delta(u64, i64, String),
+    /// Turn, status, kind.
+    TurnEnd(u64, i64, String, String),
+    /// Turn, message.
+    Error(u64, i64, String),
+}
+
+impl RoomLine {
+    pub fn of(f: &RoomFrame) -> RoomLine {
+        let id = f.id;
+        match f.event.clone() {
+            RoomEvent::State {
+                state,
+                reason,
+                tokens_used,
+                next_participant,
+            } => RoomLine::State(id, state, reason, tokens_used, next_participant),
+            RoomEvent::TurnStart {
+                turn_id,
+                participant_id,
+                speaker,
+                human,
+                ..
+            } => RoomLine::TurnStart(id, turn_id, participant_id, speaker, human),
+            RoomEvent::Delta { turn_id, text } => RoomLine::Delta(id, turn_id, text),
+            RoomEvent::TurnEnd {
+                turn_id,
+                status,
+                kind,
+                ..
+            } => RoomLine::TurnEnd(id, turn_id, status, kind),
+            RoomEvent::Error { turn_id, message } => RoomLine::Error(id, turn_id, message),
+        }
+    }
+
+    pub fn id(&self) -> u64 {
+        match self {
+            RoomLine::State(id, ..)
+            | RoomLine::TurnStart(id, ..)
+            | RoomLine::Delta(id, ..)
+            | RoomLine::TurnEnd(id, ..)
+            | RoomLine::Error(id, ..) => *id,
+        }
+    }
+}
+
 pub const TURN_SPAN: u64 = 1_000_000_000;
 pub const TURN_END: u64 = TURN_SPAN - 1;
 

@@ -170,6 +170,32 @@ pub struct Frame {
     pub event: StreamEvent,
 }
 
+/// One line of the chat page's own stream (`follow_reply`): what the page
+/// needs of a `Frame`, externally tagged with positional fields, which keeps
+/// the browser's code to read it small (the tagged, flattened `Frame` is for
+/// the public SSE API).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum ReplyLine {
+    /// Sequence number reached, text.
+    Delta(u64, String),
+    /// Status.
+    Done(String),
+    /// Message.
+    Error(String),
+}
+
+impl ReplyLine {
+    /// `start` and `usage` mean nothing to the page.
+    pub fn of(frame: &Frame) -> Option<ReplyLine> {
+        match &frame.event {
+            StreamEvent::Delta { text } => Some(ReplyLine::Delta(frame.seq, text.clone())),
+            StreamEvent::Done { status, .. } => Some(ReplyLine::Done(status.clone())),
+            StreamEvent::Error { message } => Some(ReplyLine::Error(message.clone())),
+            StreamEvent::Start { .. } | StreamEvent::Usage { .. } => None,
+        }
+    }
+}
+
 /// `POST /api/chat/complete`: both messages once the reply ended.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CompleteReply {

@@ -11,6 +11,7 @@ pub mod forms;
 pub mod health;
 pub mod llm;
 pub mod pages;
+pub mod precompress;
 pub mod rest;
 pub mod router;
 pub mod services;
@@ -152,6 +153,7 @@ pub async fn run() -> ExitCode {
         }
     };
     let db_path = config.db_path();
+    precompress::enable();
     let running = match start(config, leptos_options(), shutdown_signal()).await {
         Ok(r) => r,
         Err(e) => {

@@ -63,8 +63,27 @@ fn static_files(site_root: &Path) -> Router<AppState> {
         let name = entry.file_name().to_string_lossy().to_string();
         let path = entry.path();
         if path.is_dir() {
-            router =
-                router.nest_service(&format!("/{name}"), ServeDir::new(path).precompressed_br());
+            crate::server::precompress::start(&path);
+            let dir = path.clone();
+            let service = ServeDir::new(path).precompressed_br();
+            router = router.nest_service(
+                &format!("/{name}"),
+                tower::ServiceBuilder::new()
+                    .map_request(move |req: Request<Body>| {
+                        // A plain file name only (never `..` or a subpath).
+                        let file = req.uri().path().trim_start_matches('/');
+                        if !file.is_empty()
+                            && !file.starts_with('.')
+                            && file
+                                .chars()
+                                .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
+                        {
+                            crate::server::precompress::check(&dir.join(file));
+                        }
+                        req
+                    })
+                    .service(service),
+            );
         } else {
             router = router.route_service(&format!("/{name}"), ServeFile::new(path));
         }

@@ -173,7 +173,7 @@ pub async fn import_template(title: String, template: String) -> Result<(), Serv
     Ok(())
 }
 
-/// The room's events after event id `after`, one JSON `RoomFrame` per line.
+/// The room's events after event id `after`, one JSON `RoomLine` per line.
 #[server(prefix = "/fn", endpoint = "backrooms/follow", output = StreamingText)]
 pub async fn follow_room(id: i64, after: u64) -> Result<TextStream, ServerFnError> {
     use crate::server::services::backrooms;
@@ -189,7 +189,8 @@ pub async fn follow_room(id: i64, after: u64) -> Result<TextStream, ServerFnErro
         .await
         .map_err(support::fail)?;
     let lines = frames.map(|f| {
-        let mut line = serde_json::to_string(&f).unwrap_or_default();
+        let line = crate::model::backroom::RoomLine::of(&f);
+        let mut line = serde_json::to_string(&line).unwrap_or_default();
         line.push('\n');
         Ok::<String, ServerFnError>(line)
     });

@@ -168,7 +168,7 @@ pub async fn send_message(
     result
 }
 
-/// The reply's events after byte `after`, one JSON `Frame` per line.
+/// The reply's events after byte `after`, one JSON `ReplyLine` per line.
 #[server(prefix = "/fn", endpoint = "chat/follow", output = StreamingText)]
 pub async fn follow_reply(message_id: i64, after: u64) -> Result<TextStream, ServerFnError> {
     use crate::server::services::messages;
@@ -182,10 +182,10 @@ pub async fn follow_reply(message_id: i64, after: u64) -> Result<TextStream, Ser
     let frames = crate::server::engine::follow(&state, message_id, after as usize)
         .await
         .map_err(support::fail)?;
-    let lines = frames.map(|f| {
-        let mut line = serde_json::to_string(&f).unwrap_or_default();
+    let lines = frames.filter_map(|f| async move {
+        let mut line = serde_json::to_string(&crate::model::chat::ReplyLine::of(&f)?).ok()?;
         line.push('\n');
-        Ok::<String, ServerFnError>(line)
+        Some(Ok::<String, ServerFnError>(line))
     });
     Ok(TextStream::new(lines))
 }

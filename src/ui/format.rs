@@ -35,6 +35,32 @@ pub fn server_error(e: leptos::prelude::ServerFnError) -> String {
     }
 }
 
+/// `x` with one decimal (`1.3`), without the float formatting machinery
+/// (which would grow the browser's WASM).
+pub fn tenths(x: f32) -> String {
+    let t = (x * 10.0 + if x < 0.0 { -0.5 } else { 0.5 }) as i32;
+    let sign = if t < 0 { "-" } else { "" };
+    format!("{sign}{}.{}", t.abs() / 10, t.abs() % 10)
+}
+
+/// A slider's value such as `1`, `0.7` or `0.05`, without the float parser
+/// (which would grow the browser's WASM).
+pub fn decimal(s: &str) -> Option<f32> {
+    let s = s.trim();
+    let (int, frac) = s.split_once('.').unwrap_or((s, ""));
+    if int.is_empty() && frac.is_empty() {
+        return None;
+    }
+    let whole: u32 = if int.is_empty() { 0 } else { int.parse().ok()? };
+    let frac = &frac[..frac.len().min(4)];
+    let mut value = whole as f32;
+    if !frac.is_empty() {
+        let digits: u32 = frac.parse().ok()?;
+        value += digits as f32 / 10u32.pow(frac.len() as u32) as f32;
+    }
+    Some(value)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -45,5 +71,31 @@ mod tests {
         assert_eq!(date(1_795_305_600), "2026-11-22");
         assert_eq!(date(951_782_400), "2000-02-29");
         assert_eq!(query_value("/a b?c=d&e"), "/a%20b%3Fc%3Dd%26e");
+    }
+
+    #[test]
+    fn slider_numbers_without_floats_machinery() {
+        for (x, want) in [
+            (1.0, "1.0"),
+            (0.7, "0.7"),
+            (1.25, "1.3"),
+            (0.04, "0.0"),
+            (2.0, "2.0"),
+            (-0.3, "-0.3"),
+        ] {
+            assert_eq!(tenths(x), want);
+        }
+        for (s, want) in [
+            ("1", Some(1.0)),
+            ("0.7", Some(0.7)),
+            ("0.05", Some(0.05)),
+            (".5", Some(0.5)),
+            ("1.", Some(1.0)),
+        ] {
+            assert_eq!(decimal(s), want, "{s}");
+        }
+        for s in ["", ".", "x", "1.x", "-1"] {
+            assert_eq!(decimal(s), None, "{s}");
+        }
     }
 }

@@ -1,4 +1,5 @@
 use super::agent_card::AgentAvatar;
+use crate::ui::format::{decimal, tenths};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -54,9 +55,9 @@ pub fn AgentEditor(preview: Preview, children: Children) -> impl IntoView {
             "avatar_custom" => custom.set(value),
             "color" => color.set(value),
             "model_id" => model.set(value.parse().ok()),
-            "temperature" => temperature.set(value.parse().unwrap_or(1.0)),
+            "temperature" => temperature.set(decimal(&value).unwrap_or(1.0)),
             "max_tokens" => max_tokens.set(value.parse().unwrap_or(0)),
-            "talkativeness" => talk.set(value.parse().unwrap_or(0.5)),
+            "talkativeness" => talk.set(decimal(&value).unwrap_or(0.5)),
             _ => {}
         }
     };
@@ -97,7 +98,7 @@ pub fn AgentEditor(preview: Preview, children: Children) -> impl IntoView {
                     <p class="agent-description">{move || description.get()}</p>
                     <dl class="agent-settings">
                         <dt>"Temperature"</dt>
-                        <dd data-setting="temperature">{move || format!("{:.1}", temperature.get())}</dd>
+                        <dd data-setting="temperature">{move || tenths(temperature.get())}</dd>
                         <dt>"Max tokens"</dt>
                         <dd data-setting="max_tokens">
                             {move || match max_tokens.get() {
@@ -106,7 +107,7 @@ pub fn AgentEditor(preview: Preview, children: Children) -> impl IntoView {
                             }}
                         </dd>
                         <dt>"Talkativeness"</dt>
-                        <dd data-setting="talkativeness">{move || format!("{:.0}%", talk.get() * 100.0)}</dd>
+                        <dd data-setting="talkativeness">{move || format!("{}%", (talk.get() * 100.0 + 0.5) as i32)}</dd>
                     </dl>
                 </div>
             </aside>

@@ -2,13 +2,14 @@ use super::agent_card::AgentAvatar;
 use super::model_picker::ModelMenu;
 use super::prompt_picker::{Picker, PromptMenu};
 use crate::model::agent::AgentBadge;
-use crate::model::chat::{Frame, MessageView, StreamEvent};
+use crate::model::chat::{MessageView, ReplyLine};
 use crate::model::provider::ModelRegistry;
 use crate::serverfns::chat::{
     edit_and_resend, follow_reply, regenerate_reply, rendered_reply, save_thread_settings,
     send_message, stop_reply, SendMessage,
 };
 use crate::ui::browser;
+use crate::ui::format::{decimal, tenths};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos::task::spawn_local;
@@ -104,29 +105,28 @@ async fn follow(bubble: Bubble, streaming: RwSignal<Option<i64>>, wake: RwSignal
                 buf.push_str(&chunk);
                 while let Some(end) = buf.find('\n') {
                     let line: String = buf.drain(..=end).collect();
-                    let Ok(frame) = serde_json::from_str::<Frame>(line.trim()) else {
+                    let Ok(event) = serde_json::from_str::<ReplyLine>(line.trim()) else {
                         continue;
                     };
-                    match frame.event {
-                        StreamEvent::Delta { text } => {
+                    match event {
+                        ReplyLine::Delta(seq, text) => {
                             bubble.content.update(|c| c.push_str(&text));
-                            seen = frame.seq;
+                            seen = seq;
                             browser::follow_bottom();
                         }
-                        StreamEvent::Done { status, .. } => {
+                        ReplyLine::Done(status) => {
                             bubble.status.set(status);
                             streaming.set(None);
                             bubble.render().await;
                             return;
                         }
-                        StreamEvent::Error { message } => {
+                        ReplyLine::Error(message) => {
                             bubble.status.set("error".into());
                             bubble.error.set(Some(message));
                             streaming.set(None);
                             bubble.render().await;
                             return;
                         }
-                        _ => {}
                     }
                 }
             }
@@ -442,16 +442,16 @@ pub fn ChatView(
                     <div class="chat-options-body">
                         <ModelMenu registry=registry.clone() selected=model name="model_id".to_string() />
                         <label class="field">
-                            <span>{move || format!("Temperature {:.1}", temp.get())}</span>
+                            <span>{move || format!("Temperature {}", tenths(temp.get()))}</span>
                             <input
                                 type="range"
                                 name="temperature"
                                 min="0"
                                 max="2"
                                 step="0.1"
-                                value=temp.get_untracked().to_string()
-                                prop:value=move || temp.get().to_string()
-                                on:input=move |ev| temp.set(event_target_value(&ev).parse().unwrap_or(1.0))
+                                value=tenths(temp.get_untracked())
+                                prop:value=move || tenths(temp.get())
+                                on:input=move |ev| temp.set(decimal(&event_target_value(&ev)).unwrap_or(1.0))
                                 on:change=move |_| save_settings()
                             />
                         </label>

@@ -1,6 +1,6 @@
 use super::agent_card::AgentAvatar;
 use crate::model::backroom::{
-    event_id, BackroomView, ParticipantView, RoomEvent, RoomFrame, TurnView, TURN_END,
+    event_id, BackroomView, ParticipantView, RoomLine, TurnView, TURN_END,
 };
 use crate::serverfns::backrooms::{
     follow_room, room_control, room_interject, room_pick, ForkRoom, RoomControl, RoomInterject,
@@ -61,26 +61,15 @@ struct Live {
 }
 
 impl Live {
-    fn apply(self, frame: RoomFrame) {
-        match frame.event {
-            RoomEvent::State {
-                state,
-                reason,
-                tokens_used,
-                next_participant,
-            } => {
+    fn apply(self, event: RoomLine) {
+        match event {
+            RoomLine::State(_, state, reason, tokens_used, next_participant) => {
                 self.state.set(state);
                 self.reason.set(reason);
                 self.tokens.set(tokens_used);
                 self.next.set(next_participant);
             }
-            RoomEvent::TurnStart {
-                turn_id,
-                participant_id,
-                speaker,
-                human,
-                ..
-            } => {
+            RoomLine::TurnStart(_, turn_id, participant_id, speaker, human) => {
                 if self.line(turn_id).is_none() {
                     self.lines.update(|ls| {
                         ls.push(Line {
@@ -96,24 +85,19 @@ impl Live {
                     });
                 }
             }
-            RoomEvent::Delta { turn_id, text } => {
+            RoomLine::Delta(_, turn_id, text) => {
                 if let Some(l) = self.line(turn_id) {
                     l.content.update(|c| c.push_str(&text));
                     browser::follow_bottom();
                 }
             }
-            RoomEvent::TurnEnd {
-                turn_id,
-                status,
-                kind,
-                ..
-            } => {
+            RoomLine::TurnEnd(_, turn_id, status, kind) => {
                 if let Some(l) = self.line(turn_id) {
                     l.status.set(status);
                     l.kind.set(kind);
                 }
             }
-            RoomEvent::Error { turn_id, message } => {
+            RoomLine::Error(_, turn_id, message) => {
                 if let Some(l) = self.line(turn_id) {
                     l.error.set(Some(message));
                 }
@@ -140,9 +124,9 @@ async fn follow(id: i64, mut after: u64, live: Live) {
                 buf.push_str(&chunk);
                 while let Some(end) = buf.find('\n') {
                     let line: String = buf.drain(..=end).collect();
-                    if let Ok(frame) = serde_json::from_str::<RoomFrame>(line.trim()) {
-                        after = after.max(frame.id);
-                        live.apply(frame);
+                    if let Ok(event) = serde_json::from_str::<RoomLine>(line.trim()) {
+                        after = after.max(event.id());
+                        live.apply(event);
                     }
                 }
             }
@@ -161,14 +145,52 @@ async fn follow(id: i64, mut after: u64, live: Live) {
     }
 }
 
-/// Seat `i` of `n` around the room, as `left`/`top` percentages.
+/// Seat `i` of `n` (up to 8) around the room, in tenths of a percent:
+/// `50 + 37·cos`, `50 + 37·sin` of `i/n` of a turn from the top, worked out
+/// beforehand so the browser needs no trigonometry.
+const SEATS: [&[(u16, u16)]; 8] = [
+    &[(500, 130)],
+    &[(500, 130), (500, 870)],
+    &[(500, 130), (820, 685), (180, 685)],
+    &[(500, 130), (870, 500), (500, 870), (130, 500)],
+    &[(500, 130), (852, 386), (717, 799), (283, 799), (148, 386)],
+    &[
+        (500, 130),
+        (820, 315),
+        (820, 685),
+        (500, 870),
+        (180, 685),
+        (180, 315),
+    ],
+    &[
+        (500, 130),
+        (789, 269),
+        (861, 582),
+        (661, 833),
+        (339, 833),
+        (139, 582),
+        (211, 269),
+    ],
+    &[
+        (500, 130),
+        (762, 238),
+        (870, 500),
+        (762, 762),
+        (500, 870),
+        (238, 762),
+        (130, 500),
+        (238, 238),
+    ],
+];
+
+/// Seat `i` of `n` as `left`/`top` percentages (the middle past 8 seats).
 fn seat_position(i: usize, n: usize) -> String {
-    let angle = std::f64::consts::TAU * i as f64 / n.max(1) as f64 - std::f64::consts::FRAC_PI_2;
-    format!(
-        "left:{:.1}%;top:{:.1}%",
-        50.0 + 37.0 * angle.cos(),
-        50.0 + 37.0 * angle.sin()
-    )
+    let (x, y) = SEATS
+        .get(n.wrapping_sub(1))
+        .and_then(|row| row.get(i))
+        .copied()
+        .unwrap_or((500, 500));
+    format!("left:{}.{}%;top:{}.{}%", x / 10, x % 10, y / 10, y % 10)
 }
 
 /// A backroom, live: the room (avatars around a space, the speaker lit, its
@@ -446,5 +468,24 @@ pub fn Cast(participants: Vec<ParticipantView>) -> impl IntoView {
                 })
                 .collect_view()}
         </ul>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn seats_sit_on_the_circle() {
+        for n in 1..=8usize {
+            for i in 0..n {
+                let a = std::f64::consts::TAU * i as f64 / n as f64 - std::f64::consts::FRAC_PI_2;
+                let want = format!(
+                    "left:{:.1}%;top:{:.1}%",
+                    50.0 + 37.0 * a.cos(),
+                    50.0 + 37.0 * a.sin()
+                );
+                assert_eq!(super::seat_position(i, n), want, "seat {i} of {n}");
+            }
+        }
+        assert_eq!(super::seat_position(0, 9), "left:50.0%;top:50.0%");
     }
 }
