@@ -13,7 +13,8 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
-RUN cargo leptos build --release
+RUN cargo leptos build --release \
+    && target/release/backrooms precompress target/site/pkg
 
 # Runtime stage: the binary, the site files, nothing else. SQLite is
 # compiled into the binary; TLS roots are needed to reach LLM providers.

@@ -41,6 +41,7 @@ test-e2e:
 
 build: tools
 	cargo leptos build --release
+	target/release/backrooms precompress target/site/pkg
 
 ## make bench: binary size, start-up time, idle memory, first-load bytes, relay overhead, 200 concurrent streams
 bench: build
