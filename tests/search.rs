@@ -168,3 +168,44 @@ async fn search_pages_through_many_results() {
     assert_eq!(seen.len(), 45);
     server.stop().await;
 }
+
+#[tokio::test]
+async fn a_very_common_word_ranks_among_its_newest_matches() {
+    let server = TestServer::start().await;
+    let (_admin, user) = server.admin_and_user().await;
+    let conv = thread(&user, "Zoo log").await;
+    // 100 old messages full of the word (the best matches by relevance),
+    // then 2 000 newer ones that mention it once.
+    let mut sql = String::from(
+        "INSERT INTO messages (conversation_id, role, content, status, created_at, updated_at) VALUES ",
+    );
+    let rows: Vec<String> = (0..2_100)
+        .map(|i| {
+            let text = if i < 100 {
+                "zebra zebra zebra zebra".to_string()
+            } else {
+                format!("entry {i} saw a zebra among many other animals at the water hole")
+            };
+            format!("({conv}, 'user', '{text}', 'complete', {i}, {i})")
+        })
+        .collect();
+    sql.push_str(&rows.join(", "));
+    {
+        use diesel::prelude::*;
+        let mut c =
+            diesel::SqliteConnection::establish(server.db_path().to_str().unwrap()).unwrap();
+        diesel::sql_query(sql).execute(&mut c).unwrap();
+    }
+    let page = search(&user, "zebra").await;
+    let items = page["items"].as_array().unwrap();
+    assert_eq!(items.len(), 20);
+    assert!(page["next_offset"].is_number());
+    for hit in items {
+        let snippet = hit["snippet"].as_str().unwrap();
+        assert!(
+            snippet.contains("entry"),
+            "only the newest 2 000 are ranked: {snippet}"
+        );
+    }
+    server.stop().await;
+}

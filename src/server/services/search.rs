@@ -10,6 +10,17 @@ pub const QUERY_MAX: usize = 200;
 pub const PAGE: i64 = 20;
 /// Title matches shown above the message matches on the first page.
 const TITLES: i64 = 5;
+/// A word in more of the user's messages than this is ranked among its
+/// newest this many matches only: ranking scores every match, and for a
+/// word in most of a million messages that takes most of a second (the
+/// newest of so many are what a person is after anyway).
+pub const WINDOW: i64 = 2_000;
+
+#[derive(QueryableByName)]
+struct Id {
+    #[diesel(sql_type = BigInt)]
+    id: i64,
+}
 
 #[derive(QueryableByName)]
 struct Row {
@@ -89,18 +100,35 @@ pub fn search(
         .load(conn)?;
         items.extend(titles.into_iter().map(hit));
     }
+    // The oldest of the newest WINDOW matches, when there are more: walking
+    // the index newest first stops there, without scoring anything.
+    let floor = diesel::sql_query(
+        "SELECT messages_fts.rowid AS id \
+         FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid \
+         JOIN conversations c ON c.id = m.conversation_id \
+         WHERE messages_fts MATCH ? AND c.user_id = ? AND c.kind = 'chat' \
+         ORDER BY messages_fts.rowid DESC LIMIT 1 OFFSET ?",
+    )
+    .bind::<Text, _>(&fts)
+    .bind::<BigInt, _>(user_id)
+    .bind::<BigInt, _>(WINDOW - 1)
+    .get_result::<Id>(conn)
+    .optional()?
+    .map_or(0, |r| r.id);
     let rows: Vec<Row> = diesel::sql_query(
         "SELECT m.conversation_id AS conversation_id, m.id AS message_id, c.title AS title, \
                 m.role AS role, snippet(messages_fts, 0, ?, ?, '…', 16) AS snippet, \
                 m.created_at AS created_at \
          FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid \
          JOIN conversations c ON c.id = m.conversation_id \
-         WHERE messages_fts MATCH ? AND c.user_id = ? AND c.kind = 'chat' \
+         WHERE messages_fts MATCH ? AND messages_fts.rowid >= ? \
+               AND c.user_id = ? AND c.kind = 'chat' \
          ORDER BY bm25(messages_fts), m.id DESC LIMIT ? OFFSET ?",
     )
     .bind::<Text, _>(&open)
     .bind::<Text, _>(&close)
     .bind::<Text, _>(&fts)
+    .bind::<BigInt, _>(floor)
     .bind::<BigInt, _>(user_id)
     .bind::<BigInt, _>(PAGE + 1)
     .bind::<BigInt, _>(offset)
