@@ -4,6 +4,8 @@
 
 mod common;
 
+use backrooms::model::chat::ReplyLine;
+
 use common::fake_provider::FakeProvider;
 use common::{add_model, add_provider, location, TestServer};
 use reqwest::StatusCode;
@@ -136,29 +138,34 @@ async fn the_follow_server_function_streams_framed_events_and_resumes() {
             .body(format!("message_id={reply}&after={after}"))
             .send()
     };
-    let text = follow(0).await.unwrap().text().await.unwrap();
-    let frames: Vec<Value> = text
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
-    let joined: String = frames
-        .iter()
-        .filter(|f| f["type"] == "delta")
-        .map(|f| f["text"].as_str().unwrap())
-        .collect();
+    // One `ReplyLine` per line: deltas with the byte length reached, then done.
+    let lines = |text: String| -> Vec<ReplyLine> {
+        text.lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    };
+    let deltas = |lines: &[ReplyLine]| -> String {
+        lines
+            .iter()
+            .filter_map(|l| match l {
+                ReplyLine::Delta(_, text) => Some(text.as_str()),
+                _ => None,
+            })
+            .collect()
+    };
+    let all = lines(follow(0).await.unwrap().text().await.unwrap());
+    let joined = deltas(&all);
     assert_eq!(joined, "w0 w1 w2 w3 w4 w5 ");
-    assert_eq!(frames.last().unwrap()["type"], "done");
-    assert_eq!(frames.last().unwrap()["seq"], joined.len());
+    assert_eq!(all.last(), Some(&ReplyLine::Done("complete".into())));
+    let last_seq = all.iter().rev().find_map(|l| match l {
+        ReplyLine::Delta(seq, _) => Some(*seq),
+        _ => None,
+    });
+    assert_eq!(last_seq, Some(joined.len() as u64));
 
     // Resume from the middle: exactly the rest.
-    let text = follow(9).await.unwrap().text().await.unwrap();
-    let rest: String = text
-        .lines()
-        .map(|l| serde_json::from_str::<Value>(l).unwrap())
-        .filter(|f| f["type"] == "delta")
-        .map(|f| f["text"].as_str().unwrap().to_string())
-        .collect();
-    assert_eq!(rest, &joined[9..]);
+    let rest = lines(follow(9).await.unwrap().text().await.unwrap());
+    assert_eq!(deltas(&rest), &joined[9..]);
     wait_complete(&user, conv).await;
 
     // Not yours: refused.

@@ -201,6 +201,12 @@ impl ImportSummary {
             parts.push(format!("{n} {what}"));
         }
         let mut s = format!("Imported {}.", parts.join(", "));
+        if self.renamed_folders > 0 {
+            s.push_str(&format!(
+                " {} folder(s) got a number after the name: you already had one so named.",
+                self.renamed_folders
+            ));
+        }
         if !self.unknown_models.is_empty() {
             s.push_str(&format!(
                 " Not on this server, so the default model is used instead: {}.",

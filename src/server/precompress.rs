@@ -3,9 +3,9 @@
 //! as they are. On-the-fly compression is kept fast, so its ratio is
 //! lower; quality 11 takes seconds and tens of MB, hence once per build and
 //! in a child process (`backrooms precompress DIR`), so the server's own
-//! memory stays small. A `.br` older than its file (a rebuild under
-//! `cargo leptos watch`) is removed before it could be served, and made
-//! again.
+//! memory stays small. Each `.br` carries its file's modification time; one
+//! that does not (a rebuild under `cargo leptos watch`) is removed before
+//! it could be served, and made again.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -32,13 +32,21 @@ fn modified(path: &Path) -> Option<SystemTime> {
     std::fs::metadata(path).and_then(|m| m.modified()).ok()
 }
 
-/// Whether `path.br` is missing or older than `path`; a stale one is
-/// removed at once so it is never sent.
+/// A file's modification time and size: a `.br` is current when it carries
+/// its file's time (set when it is written).
+fn stamp(path: &Path) -> Option<(SystemTime, u64)> {
+    std::fs::metadata(path)
+        .ok()
+        .and_then(|m| Some((m.modified().ok()?, m.len())))
+}
+
+/// Whether `path.br` is missing or was made from another version of
+/// `path`; a stale one is removed at once so it is never sent.
 fn needs_work(path: &Path) -> bool {
     let br = br_of(path);
-    match (modified(path), modified(&br)) {
+    match (stamp(path), modified(&br)) {
         (Some(_), None) => true,
-        (Some(src), Some(done)) if done < src => {
+        (Some((src, _)), Some(done)) if done != src => {
             let _ = std::fs::remove_file(&br);
             true
         }
@@ -47,16 +55,21 @@ fn needs_work(path: &Path) -> bool {
 }
 
 fn compress(path: &Path) -> std::io::Result<()> {
+    let before = stamp(path);
     let data = std::fs::read(path)?;
     let tmp = br_of(path).with_extension("br.tmp");
     {
         let file = std::fs::File::create(&tmp)?;
-        let mut w = brotli::CompressorWriter::new(file, 64 * 1024, QUALITY, WINDOW);
+        let mut w = brotli::CompressorWriter::new(&file, 64 * 1024, QUALITY, WINDOW);
         w.write_all(&data)?;
         w.flush()?;
+        drop(w);
+        if let Some((time, _)) = before {
+            file.set_modified(time)?;
+        }
     }
-    // The file may have been rebuilt meanwhile: then this result is stale.
-    if modified(path).is_some_and(|now| Some(now) > modified(&tmp)) {
+    // Rebuilt meanwhile: this result is of the old file.
+    if before.is_none() || stamp(path) != before {
         return std::fs::remove_file(&tmp);
     }
     std::fs::rename(&tmp, br_of(path))

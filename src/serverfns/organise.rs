@@ -36,8 +36,7 @@ pub async fn load_tags() -> Result<Vec<(String, i64)>, ServerFnError> {
         .map_err(support::fail)
 }
 
-/// Threads in a folder (`none`: outside every folder; absent: any), with a
-/// tag, archived or not.
+/// Threads in a folder (absent: any folder), with a tag, archived or not.
 #[server(prefix = "/fn", endpoint = "organise/threads")]
 pub async fn load_threads(
     folder: Option<i64>,

@@ -294,16 +294,15 @@ pub fn caret(area: leptos::prelude::NodeRef<leptos::html::Textarea>) -> Option<u
     }
 }
 
-/// Puts the caret at a byte index of the composer's text (after the value
-/// the signal set has reached the element).
-pub fn set_caret(area: leptos::prelude::NodeRef<leptos::html::Textarea>, at: usize) {
+/// Puts `text` into the composer and the caret at byte index `at` of it.
+pub fn set_text(area: leptos::prelude::NodeRef<leptos::html::Textarea>, text: &str, at: usize) {
     #[cfg(feature = "hydrate")]
     if let Some(el) = leptos::prelude::GetUntracked::get_untracked(&area) {
-        let text = el.value();
+        el.set_value(text);
         let units = text.get(..at).map_or(0, |t| t.encode_utf16().count()) as u32;
         let _ = el.focus();
         let _ = el.set_selection_range(units, units);
     }
     #[cfg(not(feature = "hydrate"))]
-    let _ = (area, at);
+    let _ = (area, text, at);
 }

@@ -52,6 +52,9 @@ pub fn decimal(s: &str) -> Option<f32> {
         return None;
     }
     let whole: u32 = if int.is_empty() { 0 } else { int.parse().ok()? };
+    if !frac.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
     let frac = &frac[..frac.len().min(4)];
     let mut value = whole as f32;
     if !frac.is_empty() {
@@ -94,7 +97,7 @@ mod tests {
         ] {
             assert_eq!(decimal(s), want, "{s}");
         }
-        for s in ["", ".", "x", "1.x", "-1"] {
+        for s in ["", ".", "x", "1.x", "-1", "1.éé"] {
             assert_eq!(decimal(s), None, "{s}");
         }
     }

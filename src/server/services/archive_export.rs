@@ -73,7 +73,12 @@ fn messages_of(conn: &mut SqliteConnection, conversation: i64) -> QueryResult<Ve
         .load(conn)
 }
 
+/// One consistent snapshot (a read transaction) of the account.
 pub fn export(conn: &mut SqliteConnection, user_id: i64) -> Result<Archive, AppError> {
+    conn.transaction(|conn| snapshot(conn, user_id))
+}
+
+fn snapshot(conn: &mut SqliteConnection, user_id: i64) -> Result<Archive, AppError> {
     let models = provider_models::table
         .inner_join(providers::table)
         .select((

@@ -15,7 +15,7 @@ use crate::server::db::schema::{
 };
 use base64::Engine;
 use diesel::prelude::*;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// The largest archive `POST /api/import` takes, in bytes.
 pub const MAX_BYTES: usize = 25 * 1024 * 1024;
@@ -31,18 +31,27 @@ fn bad(field: String, message: impl Into<String>) -> AppError {
     AppError::invalid(&field, format!("{field}: {message}"))
 }
 
-/// `validate::text`'s rule, reported under the archive path.
+/// A short text: at most `max` characters (control characters such as a
+/// tab are written as spaces, see `one_line`).
 fn line(field: &str, v: &str, max: usize, empty_ok: bool) -> Result<(), AppError> {
     if v.trim().is_empty() && !empty_ok {
         return Err(bad(field.into(), "must not be empty."));
     }
-    if v.chars().count() > max || v.chars().any(char::is_control) {
+    if v.chars().count() > max {
         return Err(bad(
             field.into(),
-            format!("must be one line of at most {max} characters."),
+            format!("must be at most {max} characters."),
         ));
     }
     Ok(())
+}
+
+/// Titles and names are one line here: control characters become spaces.
+fn one_line(v: &str) -> String {
+    v.trim()
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
 }
 
 fn size(field: &str, v: &str, max: usize) -> Result<(), AppError> {
@@ -390,27 +399,55 @@ impl Models {
     }
 }
 
-/// A folder name the account does not have yet.
-fn free_name(conn: &mut SqliteConnection, user_id: i64, name: &str) -> QueryResult<(String, bool)> {
-    let taken: Vec<String> = folders_t::table
-        .filter(folders_t::user_id.eq(user_id))
-        .select(folders_t::name)
-        .load(conn)?;
-    if !taken.iter().any(|t| t == name) {
-        return Ok((name.to_string(), false));
-    }
-    for n in 2.. {
+/// A folder name not in `taken` (which then holds it): the name, else
+/// the name with ` (2)`, ` (3)`… Answers whether it was renamed.
+fn free_name(taken: &mut HashSet<String>, name: &str) -> (String, bool) {
+    let mut candidate = name.to_string();
+    let mut n = 1;
+    while taken.contains(&candidate) {
+        n += 1;
         let suffix = format!(" ({n})");
         let stem: String = name
             .chars()
             .take(folders::NAME_MAX - suffix.chars().count())
             .collect();
-        let candidate = format!("{stem}{suffix}");
-        if !taken.contains(&candidate) {
-            return Ok((candidate, true));
-        }
+        candidate = format!("{stem}{suffix}");
     }
-    unreachable!("some numbered name is free")
+    taken.insert(candidate.clone());
+    (candidate, n > 1)
+}
+
+/// The account's own limits hold after the import.
+fn check_room(conn: &mut SqliteConnection, user_id: i64, a: &Archive) -> Result<(), AppError> {
+    let folders_now: i64 = folders_t::table
+        .filter(folders_t::user_id.eq(user_id))
+        .count()
+        .get_result(conn)?;
+    if folders_now + a.folders.len() as i64 > folders::COUNT_MAX {
+        return Err(bad(
+            "folders".into(),
+            format!(
+                "the account would have more than {} folders ({folders_now} now, {} in the file).",
+                folders::COUNT_MAX,
+                a.folders.len()
+            ),
+        ));
+    }
+    let prompts_now: i64 = prompts_t::table
+        .filter(prompts_t::user_id.eq(user_id))
+        .count()
+        .get_result(conn)?;
+    if prompts_now + a.prompts.len() as i64 > prompts::COUNT_MAX {
+        return Err(bad(
+            "prompts".into(),
+            format!(
+                "the account would have more than {} prompts ({prompts_now} now, {} in the file).",
+                prompts::COUNT_MAX,
+                a.prompts.len()
+            ),
+        ));
+    }
+    Ok(())
 }
 
 fn insert_messages(
@@ -467,6 +504,7 @@ pub fn import(
         })
         .collect::<Result<_, _>>()?;
     conn.immediate_transaction(|conn| {
+        check_room(conn, user_id, a)?;
         let mut sum = ImportSummary::default();
         let mut models = Models::load(conn)?;
         let mut image_ids = Vec::with_capacity(images.len());
@@ -479,9 +517,15 @@ pub fn import(
         sum.images = image_ids.len();
         let image = |i: Option<usize>| i.map(|i| image_ids[i].clone());
 
+        let mut taken: HashSet<String> = folders_t::table
+            .filter(folders_t::user_id.eq(user_id))
+            .select(folders_t::name)
+            .load::<String>(conn)?
+            .into_iter()
+            .collect();
         let mut folder_ids = Vec::with_capacity(a.folders.len());
         for f in &a.folders {
-            let (name, renamed) = free_name(conn, user_id, f.name.trim())?;
+            let (name, renamed) = free_name(&mut taken, &one_line(&f.name));
             sum.renamed_folders += usize::from(renamed);
             folder_ids.push(
                 diesel::insert_into(folders_t::table)
@@ -501,7 +545,7 @@ pub fn import(
         for ag in &a.agents {
             let model_id = models.id(&ag.model);
             let fields = AgentFields {
-                name: ag.name.trim().to_string(),
+                name: one_line(&ag.name),
                 description: ag.description.clone(),
                 avatar: ag.avatar.trim().to_string(),
                 avatar_image: image(ag.image),
@@ -532,7 +576,7 @@ pub fn import(
             let id: i64 = diesel::insert_into(conv_t::table)
                 .values((
                     conv_t::user_id.eq(user_id),
-                    conv_t::title.eq(t.title.trim()),
+                    conv_t::title.eq(one_line(&t.title)),
                     conv_t::model_id.eq(models.id(&t.model)),
                     conv_t::temperature.eq(t.temperature),
                     conv_t::max_tokens.eq(t.max_tokens),
@@ -554,7 +598,7 @@ pub fn import(
             diesel::insert_into(notes_t::table)
                 .values((
                     notes_t::user_id.eq(user_id),
-                    notes_t::title.eq(n.title.trim()),
+                    notes_t::title.eq(one_line(&n.title)),
                     notes_t::body.eq(&n.body),
                     notes_t::created_at.eq(n.created_at),
                     notes_t::updated_at.eq(n.updated_at),
@@ -566,7 +610,7 @@ pub fn import(
             diesel::insert_into(prompts_t::table)
                 .values((
                     prompts_t::user_id.eq(user_id),
-                    prompts_t::title.eq(p.title.trim()),
+                    prompts_t::title.eq(one_line(&p.title)),
                     prompts_t::body.eq(&p.body),
                     prompts_t::created_at.eq(p.created_at),
                     prompts_t::updated_at.eq(p.updated_at),
@@ -580,7 +624,7 @@ pub fn import(
             let conv: i64 = diesel::insert_into(conv_t::table)
                 .values((
                     conv_t::user_id.eq(user_id),
-                    conv_t::title.eq(b.title.trim()),
+                    conv_t::title.eq(one_line(&b.title)),
                     conv_t::kind.eq("backroom"),
                     conv_t::created_at.eq(b.created_at),
                     conv_t::updated_at.eq(b.updated_at),
@@ -599,7 +643,7 @@ pub fn import(
                 .values((
                     backrooms_t::user_id.eq(user_id),
                     backrooms_t::conversation_id.eq(conv),
-                    backrooms_t::title.eq(b.title.trim()),
+                    backrooms_t::title.eq(one_line(&b.title)),
                     backrooms_t::scenario.eq(&b.scenario),
                     backrooms_t::turn_order.eq(&b.turn_order),
                     backrooms_t::max_turns.eq(b.max_turns),
@@ -623,7 +667,7 @@ pub fn import(
                         backroom_id: room,
                         position: p.position,
                         agent_id: p.agent.map(|g| agent_ids[g]),
-                        name: p.name.trim().to_string(),
+                        name: one_line(&p.name),
                         avatar: p.avatar.trim().to_string(),
                         avatar_image: image(p.image),
                         color: p.color.to_ascii_lowercase(),

@@ -85,6 +85,14 @@ pub fn create(
     user_id: i64,
     input: &FolderInput,
 ) -> Result<FolderView, AppError> {
+    conn.immediate_transaction(|conn| insert(conn, user_id, input))
+}
+
+fn insert(
+    conn: &mut SqliteConnection,
+    user_id: i64,
+    input: &FolderInput,
+) -> Result<FolderView, AppError> {
     let name = checked_name(conn, user_id, input, 0)?;
     let count: i64 = folders::table
         .filter(folders::user_id.eq(user_id))

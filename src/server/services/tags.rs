@@ -78,12 +78,14 @@ pub fn of(conn: &mut SqliteConnection, ids: &[i64]) -> Result<HashMap<i64, Vec<S
     Ok(map)
 }
 
-/// Every tag the user has on a chat thread, with how many threads carry it.
+/// Every tag the user has on a chat thread that is not archived (as the
+/// tag's list shows them), with how many threads carry it.
 pub fn used(conn: &mut SqliteConnection, user_id: i64) -> Result<Vec<(String, i64)>, AppError> {
     Ok(conversation_tags::table
         .inner_join(conversations::table)
         .filter(conversations::user_id.eq(user_id))
         .filter(conversations::kind.eq("chat"))
+        .filter(conversations::archived.eq(false))
         .group_by(conversation_tags::tag)
         .order(conversation_tags::tag)
         .select((conversation_tags::tag, diesel::dsl::count_star()))

@@ -220,6 +220,7 @@ pub fn ChatView(
         }
     });
 
+    let picker = Picker::new(draft, textarea);
     let send = move || {
         let content = draft.get_untracked();
         if content.trim().is_empty() || streaming.get_untracked().is_some() {
@@ -245,6 +246,7 @@ pub fn ChatView(
                 }
                 Ok(sent) => {
                     draft.set(String::new());
+                    picker.close();
                     browser::reset_height(textarea);
                     let reply = show_turn(bubbles, None, sent, content);
                     streaming.set(Some(reply.id));
@@ -309,7 +311,6 @@ pub fn ChatView(
         });
     };
 
-    let picker = Picker::new(draft, textarea);
     let on_key = move |ev: leptos::ev::KeyboardEvent| {
         if picker.on_key(&ev) {
             return;

@@ -38,14 +38,18 @@ pub fn matching<'a>(prompts: &'a [PromptView], word: &str) -> Vec<&'a PromptView
 }
 
 /// The text with `/word` (from `start` to `caret`) replaced by `body`, and
-/// the caret after it.
-pub fn insert(text: &str, start: usize, caret: usize, body: &str) -> (String, usize) {
+/// the caret after it; `None` when the positions no longer fit the text.
+pub fn insert(text: &str, start: usize, caret: usize, body: &str) -> Option<(String, usize)> {
+    let (before, after) = (text.get(..start)?, text.get(caret..)?);
+    if start > caret {
+        return None;
+    }
     let mut out = String::with_capacity(text.len() + body.len());
-    out.push_str(&text[..start]);
+    out.push_str(before);
     out.push_str(body);
     let at = out.len();
-    out.push_str(&text[caret..]);
-    (out, at)
+    out.push_str(after);
+    Some((out, at))
 }
 
 /// The picker's state, shared by the composer's key handler and the menu.
@@ -113,16 +117,22 @@ impl Picker {
         let Some((start, caret)) = self.typing.get_untracked() else {
             return;
         };
-        let (text, at) = self.draft.with_untracked(|d| insert(d, start, caret, body));
-        self.draft.set(text);
         self.typing.set(None);
-        browser::set_caret(self.area, at);
+        let Some((text, at)) = self.draft.with_untracked(|d| insert(d, start, caret, body)) else {
+            return;
+        };
+        // The element first, so the caret lands in the new text at once.
+        browser::set_text(self.area, &text, at);
+        self.draft.set(text);
         browser::grow(self.area);
     }
 
     /// Arrow keys, Enter, Tab and Escape while the menu is open; `true`
     /// when the key was the picker's.
     pub fn on_key(&self, ev: &leptos::ev::KeyboardEvent) -> bool {
+        if ev.is_composing() {
+            return false;
+        }
         let shown = self.shown();
         if shown.is_empty() {
             return false;
@@ -241,8 +251,11 @@ mod tests {
 
     #[test]
     fn inserting_replaces_only_the_slash_word() {
-        let (text, at) = insert("Please /tr this", 7, 10, "Translate to French:");
+        let (text, at) = insert("Please /tr this", 7, 10, "Translate to French:").unwrap();
         assert_eq!(text, "Please Translate to French: this");
         assert_eq!(&text[..at], "Please Translate to French:");
+        // Positions from an older text (the draft was sent meanwhile).
+        assert_eq!(insert("", 0, 4, "x"), None);
+        assert_eq!(insert("é", 1, 1, "x"), None);
     }
 }

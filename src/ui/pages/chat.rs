@@ -32,9 +32,9 @@ pub fn ChatPage() -> impl IntoView {
                 Some(a) => load_agent(a).await.ok(),
                 None => None,
             };
-            let folders = crate::serverfns::organise::load_folders()
-                .await
-                .unwrap_or_default();
+            // Without the folder list the menu offers no Move (it would
+            // take the thread out of its folder).
+            let folders = crate::serverfns::organise::load_folders().await.ok();
             (conv, load_model_registry().await, agent, folders)
         },
     );
@@ -57,7 +57,7 @@ pub fn ChatPage() -> impl IntoView {
                                     <h2 class="thread-title">{title.clone()}</h2>
                                     <ThreadMenu thread=ThreadFacts::of(&c) title=title folders=folders.clone() />
                                 </div>
-                                <ThreadChips c=&c folders=&folders />
+                                <ThreadChips c=&c folders=folders.as_deref().unwrap_or(&[]) />
                                 {form_error("thread", &[])}
                                 <ChatView
                                     conversation_id=Some(c.id)
@@ -154,7 +154,11 @@ fn ThreadChips<'a>(c: &'a ConversationView, folders: &'a [FolderView]) -> impl I
 /// Rename, pin, folder, tags, archive, export, share and delete, as plain
 /// forms.
 #[component]
-fn ThreadMenu(thread: ThreadFacts, title: String, folders: Vec<FolderView>) -> impl IntoView {
+fn ThreadMenu(
+    thread: ThreadFacts,
+    title: String,
+    folders: Option<Vec<FolderView>>,
+) -> impl IntoView {
     let ThreadFacts {
         id,
         pinned,
@@ -182,17 +186,19 @@ fn ThreadMenu(thread: ThreadFacts, title: String, folders: Vec<FolderView>) -> i
                     {hidden(if pinned { "unpin" } else { "pin" })}
                     <button type="submit" class="menu-logout plain-item">{if pinned { "Unpin" } else { "Pin" }}</button>
                 </form>
-                <form method="post" action=ManageThread::url() class="inline-form">
-                    {hidden("move")}
-                    <select name="folder_id" aria-label="Folder">
-                        <option value="" selected=folder_id.is_none()>"No folder"</option>
-                        {folders
-                            .into_iter()
-                            .map(|f| view! { <option value=f.id selected=folder_id == Some(f.id)>{f.name}</option> })
-                            .collect_view()}
-                    </select>
-                    <button type="submit" class="btn btn-small">"Move"</button>
-                </form>
+                {folders.map(|folders| view! {
+                    <form method="post" action=ManageThread::url() class="inline-form">
+                        {hidden("move")}
+                        <select name="folder_id" aria-label="Folder">
+                            <option value="" selected=folder_id.is_none()>"No folder"</option>
+                            {folders
+                                .into_iter()
+                                .map(|f| view! { <option value=f.id selected=folder_id == Some(f.id)>{f.name}</option> })
+                                .collect_view()}
+                        </select>
+                        <button type="submit" class="btn btn-small">"Move"</button>
+                    </form>
+                })}
                 <form method="post" action=ManageThread::url() class="inline-form">
                     {hidden("tags")}
                     <input name="tags" value=tags.join(", ") maxlength="900" aria-label="Tags" placeholder="tags, comma separated" />
