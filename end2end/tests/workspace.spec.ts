@@ -80,6 +80,8 @@ test("write a note, reload, and it is still there", async ({ page }, info) => {
     await expect(page.locator(".note-preview strong")).toHaveText("bread");
   } else {
     await page.getByRole("button", { name: "Save" }).click();
+    // The post answers with a redirect back: reload only once it is here.
+    await expect(page.getByText("Saved.")).toBeVisible();
   }
   await page.reload();
   await expect(page.getByLabel("Title")).toHaveValue("Shopping");
