@@ -162,9 +162,10 @@ pub enum RoomLine {
 }
 
 impl RoomLine {
-    pub fn of(f: &RoomFrame) -> RoomLine {
+    /// Takes the frame, so a delta's text moves instead of being copied.
+    pub fn of(f: RoomFrame) -> RoomLine {
         let id = f.id;
-        match f.event.clone() {
+        match f.event {
             RoomEvent::State {
                 state,
                 reason,

@@ -185,12 +185,13 @@ pub enum ReplyLine {
 }
 
 impl ReplyLine {
-    /// `start` and `usage` mean nothing to the page.
-    pub fn of(frame: &Frame) -> Option<ReplyLine> {
-        match &frame.event {
-            StreamEvent::Delta { text } => Some(ReplyLine::Delta(frame.seq, text.clone())),
-            StreamEvent::Done { status, .. } => Some(ReplyLine::Done(status.clone())),
-            StreamEvent::Error { message } => Some(ReplyLine::Error(message.clone())),
+    /// `start` and `usage` mean nothing to the page. Takes the frame, so a
+    /// delta's text moves into the line instead of being copied.
+    pub fn of(frame: Frame) -> Option<ReplyLine> {
+        match frame.event {
+            StreamEvent::Delta { text } => Some(ReplyLine::Delta(frame.seq, text)),
+            StreamEvent::Done { status, .. } => Some(ReplyLine::Done(status)),
+            StreamEvent::Error { message } => Some(ReplyLine::Error(message)),
             StreamEvent::Start { .. } | StreamEvent::Usage { .. } => None,
         }
     }

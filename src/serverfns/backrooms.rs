@@ -189,7 +189,7 @@ pub async fn follow_room(id: i64, after: u64) -> Result<TextStream, ServerFnErro
         .await
         .map_err(support::fail)?;
     let lines = frames.map(|f| {
-        let line = crate::model::backroom::RoomLine::of(&f);
+        let line = crate::model::backroom::RoomLine::of(f);
         let mut line = serde_json::to_string(&line).unwrap_or_default();
         line.push('\n');
         Ok::<String, ServerFnError>(line)

@@ -183,7 +183,7 @@ pub async fn follow_reply(message_id: i64, after: u64) -> Result<TextStream, Ser
         .await
         .map_err(support::fail)?;
     let lines = frames.filter_map(|f| async move {
-        let mut line = serde_json::to_string(&crate::model::chat::ReplyLine::of(&f)?).ok()?;
+        let mut line = serde_json::to_string(&crate::model::chat::ReplyLine::of(f)?).ok()?;
         line.push('\n');
         Some(Ok::<String, ServerFnError>(line))
     });

@@ -139,6 +139,21 @@ fn snapshot(conn: &mut SqliteConnection, user_id: i64) -> Result<Archive, AppErr
         .select(Conversation::as_select())
         .load(conn)?;
     let mut tags = super::tags::of(conn, &threads.iter().map(|c| c.id).collect::<Vec<_>>())?;
+    // Every chat message of the user in one query, grouped by thread.
+    let mut by_thread: HashMap<i64, Vec<archive::Message>> = HashMap::new();
+    for m in messages::table
+        .inner_join(conversations::table)
+        .filter(conversations::user_id.eq(user_id))
+        .filter(conversations::kind.eq("chat"))
+        .order((messages::conversation_id.asc(), messages::id.asc()))
+        .select(Message::as_select())
+        .load::<Message>(conn)?
+    {
+        by_thread
+            .entry(m.conversation_id)
+            .or_default()
+            .push(message(&m, &[]));
+    }
     let mut threads_out = Vec::with_capacity(threads.len());
     for c in &threads {
         threads_out.push(archive::Thread {
@@ -153,10 +168,7 @@ fn snapshot(conn: &mut SqliteConnection, user_id: i64) -> Result<Archive, AppErr
             tags: tags.remove(&c.id).unwrap_or_default(),
             created_at: c.created_at,
             updated_at: c.updated_at,
-            messages: messages_of(conn, c.id)?
-                .iter()
-                .map(|m| message(m, &[]))
-                .collect(),
+            messages: by_thread.remove(&c.id).unwrap_or_default(),
         });
     }
 
