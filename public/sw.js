@@ -11,7 +11,7 @@
  */
 "use strict";
 
-const VERSION = "v1";
+const VERSION = "v2";
 const CACHE = "backrooms-" + VERSION;
 const OFFLINE_URL = "/offline.html";
 

@@ -5,8 +5,11 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+/// On the wire (REST bodies and server function errors alike) an error is
+/// `{"error": message, "field": name|null, "status": code}` (plus
+/// `retry_after` for 429), and the HTTP status is `status`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(into = "Wire", from = "Wire")]
 pub enum AppError {
     /// 400: bad input. `field` names the offending input when there is one.
     BadRequest {
@@ -112,6 +115,92 @@ impl AppError {
     }
 }
 
+/// The JSON shape of an [`AppError`].
+#[derive(Clone, Serialize, Deserialize)]
+struct Wire {
+    error: String,
+    #[serde(default)]
+    field: Option<String>,
+    #[serde(default = "internal_status")]
+    status: u16,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    retry_after: Option<u64>,
+}
+
+fn internal_status() -> u16 {
+    500
+}
+
+impl From<AppError> for Wire {
+    fn from(e: AppError) -> Wire {
+        Wire {
+            error: e.message().to_string(),
+            field: e.field().map(str::to_string),
+            status: e.status_code(),
+            retry_after: match e {
+                AppError::TooManyRequests { retry_after, .. } => Some(retry_after),
+                _ => None,
+            },
+        }
+    }
+}
+
+impl From<Wire> for AppError {
+    fn from(w: Wire) -> AppError {
+        let message = w.error;
+        match w.status {
+            400 => AppError::BadRequest {
+                field: w.field,
+                message,
+            },
+            401 => AppError::Unauthorized { message },
+            403 => AppError::Forbidden { message },
+            404 => AppError::NotFound { message },
+            409 => AppError::Conflict { message },
+            413 => AppError::PayloadTooLarge { message },
+            415 => AppError::UnsupportedMediaType { message },
+            429 => AppError::TooManyRequests {
+                message,
+                retry_after: w.retry_after.unwrap_or(1),
+            },
+            502 => AppError::Upstream { message },
+            _ => AppError::Internal,
+        }
+    }
+}
+
+/// Server functions return `Result<T, AppError>`: the island gets the same
+/// error (message and field) that the REST API answers, with its status.
+impl leptos::server_fn::error::FromServerFnError for AppError {
+    type Encoder = leptos::server_fn::codec::JsonEncoding;
+
+    fn from_server_fn_error(value: leptos::server_fn::error::ServerFnErrorErr) -> Self {
+        use leptos::server_fn::error::ServerFnErrorErr as E;
+        match value {
+            E::Args(m) | E::MissingArg(m) => {
+                AppError::bad_request(format!("The request is missing or has bad values: {m}"))
+            }
+            // In the browser: the call never reached us.
+            E::Request(_) => AppError::Upstream {
+                message: "Could not reach the server. Check your connection and try again.".into(),
+            },
+            other => {
+                #[cfg(feature = "ssr")]
+                tracing::error!("server function: {other}");
+                #[cfg(not(feature = "ssr"))]
+                let _ = other;
+                AppError::Internal
+            }
+        }
+    }
+
+    fn ser(&self) -> leptos::server_fn::Bytes {
+        #[cfg(feature = "ssr")]
+        server_impls::answer_with_status(self);
+        serde_json::to_vec(self).map(Into::into).unwrap_or_default()
+    }
+}
+
 impl fmt::Display for AppError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.message())
@@ -127,15 +216,36 @@ mod server_impls {
     use axum::response::{IntoResponse, Response};
     use axum::Json;
 
+    /// A server function's error answers its own status (404, 403, 400...)
+    /// instead of 500. A plain HTML form post (JavaScript off) keeps the
+    /// redirect back to its page.
+    pub(super) fn answer_with_status(e: &AppError) {
+        use leptos::prelude::use_context;
+        let plain_form = use_context::<axum::http::request::Parts>().is_some_and(|p| {
+            p.headers
+                .get(header::ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.contains("text/html"))
+        });
+        if plain_form {
+            return;
+        }
+        if let (Some(res), Ok(status)) = (
+            use_context::<leptos_axum::ResponseOptions>(),
+            StatusCode::from_u16(e.status_code()),
+        ) {
+            res.set_status(status);
+            if let AppError::TooManyRequests { retry_after, .. } = e {
+                res.insert_header(header::RETRY_AFTER, HeaderValue::from(*retry_after));
+            }
+        }
+    }
+
     impl IntoResponse for AppError {
         fn into_response(self) -> Response {
             let status = StatusCode::from_u16(self.status_code())
                 .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            let body = serde_json::json!({
-                "error": self.message(),
-                "field": self.field(),
-            });
-            let mut res = (status, Json(body)).into_response();
+            let mut res = (status, Json(&self)).into_response();
             if let AppError::TooManyRequests { retry_after, .. } = &self {
                 res.headers_mut()
                     .insert(header::RETRY_AFTER, HeaderValue::from(*retry_after));

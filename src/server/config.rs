@@ -21,6 +21,8 @@ pub enum ConfigError {
     SecretKeyFile(PathBuf),
     #[error("BACKROOMS_PUBLIC_URL must look like https://chat.example.com (scheme and host, no path), got {0:?}")]
     PublicUrl(String),
+    #[error("BACKROOMS_ALLOWED_HOSTS must be host names separated by commas, such as nas.local,chat.lan (got {0:?})")]
+    AllowedHosts(String),
     #[error("BACKROOMS_PROVIDER_TIMEOUT_SECS must be a whole number of seconds from 1 to 300")]
     ProviderTimeout,
     #[error(
@@ -70,6 +72,11 @@ pub struct Config {
     /// proxy. `https` turns on `Secure` cookies; its host is also an accepted
     /// `Origin` for writes.
     pub public_url: Option<String>,
+    /// More names this server answers to (`BACKROOMS_ALLOWED_HOSTS`, comma
+    /// separated, lower case, no port), besides the public URL's host, IP
+    /// addresses and `localhost`. A request for any other `Host` is refused:
+    /// that is what a DNS-rebinding page sends.
+    pub allowed_hosts: Vec<String>,
     /// Limit for admin calls to a provider such as "Test connection"
     /// (`BACKROOMS_PROVIDER_TIMEOUT_SECS`, 1-300, default 10).
     pub provider_timeout: Duration,
@@ -106,6 +113,11 @@ impl Config {
             .map(|u| parse_public_url(&u).ok_or(ConfigError::PublicUrl(u)))
             .transpose()?;
 
+        let allowed_hosts = match get("BACKROOMS_ALLOWED_HOSTS") {
+            None => Vec::new(),
+            Some(raw) => parse_host_list(&raw).ok_or(ConfigError::AllowedHosts(raw))?,
+        };
+
         let provider_timeout = match get("BACKROOMS_PROVIDER_TIMEOUT_SECS") {
             None => Duration::from_secs(10),
             Some(v) => match v.trim().parse::<u64>() {
@@ -128,6 +140,7 @@ impl Config {
             data_dir,
             secret_key,
             public_url,
+            allowed_hosts,
             provider_timeout,
         })
     }
@@ -149,6 +162,22 @@ impl Config {
             .as_deref()
             .and_then(|u| u.split_once("://").map(|(_, host)| host))
     }
+}
+
+/// `a.example, B.lan` as `["a.example", "b.lan"]`; `None` if any entry is
+/// not a bare host name.
+fn parse_host_list(raw: &str) -> Option<Vec<String>> {
+    raw.split(',')
+        .map(str::trim)
+        .filter(|h| !h.is_empty())
+        .map(|h| {
+            let valid = h.len() <= 253
+                && h.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-'))
+                && !h.starts_with(['.', '-']);
+            valid.then(|| h.to_ascii_lowercase())
+        })
+        .collect()
 }
 
 fn parse_public_url(raw: &str) -> Option<String> {
@@ -237,6 +266,17 @@ mod tests {
         ])
         .unwrap_err();
         assert!(err.to_string().contains("BACKROOMS_PUBLIC_URL"));
+        let err = config(&[
+            ("BACKROOMS_DATA_DIR", d),
+            ("BACKROOMS_ALLOWED_HOSTS", "nas.local, http://x/"),
+        ])
+        .unwrap_err();
+        assert!(err.to_string().contains("BACKROOMS_ALLOWED_HOSTS"));
+        let hosts = config(&[
+            ("BACKROOMS_DATA_DIR", d),
+            ("BACKROOMS_ALLOWED_HOSTS", "NAS.local, chat.lan,"),
+        ])?;
+        assert_eq!(hosts.allowed_hosts, ["nas.local", "chat.lan"]);
         let ok = config(&[
             ("BACKROOMS_DATA_DIR", d),
             ("BACKROOMS_SECRET_KEY", &"ab".repeat(32)),

@@ -8,6 +8,7 @@ pub mod db;
 pub mod engine;
 pub mod flash;
 pub mod forms;
+pub mod headers;
 pub mod health;
 pub mod llm;
 pub mod pages;

@@ -21,12 +21,34 @@ const PUBLIC_PAGES: [&str; 2] = ["/login", "/register"];
 /// Read-only shared threads: signed in or not.
 const SHARED_PREFIX: &str = "/s/";
 
-/// Only local paths are followed after sign-in (no `//evil.example`).
+/// Where to go after sign-in: a local path only, read the way a browser
+/// reads it. Browsers drop tab, CR and LF anywhere in a URL and trim C0
+/// controls and spaces at its ends, so `/\t/evil.example` is
+/// `//evil.example` to them: we normalise first, then check. Anything else
+/// odd (other control characters, backslashes) sends people home, and the
+/// result is percent-encoded so it is always a valid `Location` header.
 pub fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
-        _ => "/".to_string(),
+    let Some(raw) = next else {
+        return "/".to_string();
+    };
+    let seen: String = raw
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .collect();
+    let seen = seen.trim_matches(|c: char| c <= ' ');
+    let local = seen.starts_with('/') && !seen.starts_with("//");
+    if !local || seen.contains('\\') || seen.chars().any(char::is_control) {
+        return "/".to_string();
     }
+    let mut out = String::with_capacity(seen.len());
+    for b in seen.bytes() {
+        if b.is_ascii_graphic() {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 pub async fn handler(
@@ -83,16 +105,23 @@ pub async fn handler(
         flash: flash.unwrap_or_default(),
     };
     let options = state.leptos_options.clone();
+    // The page's one inline script (the island loader) runs by this nonce.
+    let nonce = leptos::nonce::Nonce::new();
+    let csp = crate::server::headers::content_security_policy(Some(nonce.as_inner()));
     // Rendered whole before the first byte: a page can still set its status
     // (404, 403) after loading its data, and it works without JavaScript.
     let render = leptos_axum::render_app_async_with_context(
         move || {
             provide_context(ctx.clone());
             provide_context(state.clone());
+            provide_context(nonce.clone());
         },
         move || shell(options.clone()),
     );
     let mut res = render(req).await;
+    if let Ok(v) = header::HeaderValue::from_str(&csp) {
+        res.headers_mut().insert(header::CONTENT_SECURITY_POLICY, v);
+    }
     res.headers_mut().insert(
         header::CACHE_CONTROL,
         header::HeaderValue::from_static("no-store"),
@@ -115,5 +144,20 @@ mod tests {
         assert_eq!(safe_next(Some("https://evil.example")), "/");
         assert_eq!(safe_next(Some("/\\evil.example")), "/");
         assert_eq!(safe_next(None), "/");
+        for evil in [
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "\t//evil.example",
+            " //evil.example",
+            "/\r\n/evil.example",
+            "/x\u{0}y",
+            "/x\u{b}y",
+            "/x\u{85}y",
+        ] {
+            assert_eq!(safe_next(Some(evil)), "/", "{evil:?}");
+        }
+        assert_eq!(safe_next(Some("/notes\t/1")), "/notes/1");
+        assert_eq!(safe_next(Some("/c/é x")), "/c/%C3%A9%20x");
+        assert!(axum::http::HeaderValue::from_str(&safe_next(Some("/c/é x"))).is_ok());
     }
 }

@@ -2,7 +2,7 @@
 
 use crate::app::App;
 use crate::server::state::AppState;
-use crate::server::{auth, csrf, forms, health, pages, rest};
+use crate::server::{auth, csrf, forms, headers, health, pages, rest};
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue};
@@ -38,6 +38,7 @@ pub fn build(state: AppState) -> Router {
             state.clone(),
             csrf::guard,
         ))
+        .layer(axum::middleware::from_fn(headers::layer))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)

@@ -1,21 +1,24 @@
 //! Sign in, register, sign out, change password, pick a theme.
 
+use crate::error::AppError;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 mod support {
+    use crate::error::AppError;
     use crate::server::auth::AuthSession;
     use crate::server::state::AppState;
     use leptos::prelude::*;
 
-    pub fn state() -> Result<AppState, ServerFnError> {
-        use_context::<AppState>().ok_or_else(|| ServerFnError::new("server state missing"))
+    pub fn state() -> Result<AppState, AppError> {
+        use_context::<AppState>().ok_or(AppError::Internal)
     }
 
-    pub async fn auth() -> Result<AuthSession, ServerFnError> {
-        leptos_axum::extract::<AuthSession>()
-            .await
-            .map_err(|e| ServerFnError::new(e.to_string()))
+    pub async fn auth() -> Result<AuthSession, AppError> {
+        leptos_axum::extract::<AuthSession>().await.map_err(|e| {
+            tracing::error!("session unavailable: {e:?}");
+            AppError::Internal
+        })
     }
 
     pub async fn client_ip() -> Option<std::net::IpAddr> {
@@ -33,7 +36,7 @@ pub async fn login(
     username: String,
     password: String,
     next: Option<String>,
-) -> Result<(), ServerFnError> {
+) -> Result<(), AppError> {
     use crate::server::{auth::accounts, pages::safe_next};
     use crate::ui::{format::query_value, notice};
     let state = state()?;
@@ -57,7 +60,7 @@ pub async fn register(
     username: String,
     password: String,
     next: Option<String>,
-) -> Result<(), ServerFnError> {
+) -> Result<(), AppError> {
     use crate::server::{auth::accounts, pages::safe_next};
     use crate::ui::{format::query_value, notice};
     let state = state()?;
@@ -76,11 +79,11 @@ pub async fn register(
 }
 
 #[server(prefix = "/fn", endpoint = "logout")]
-pub async fn logout() -> Result<(), ServerFnError> {
+pub async fn logout() -> Result<(), AppError> {
     use crate::server::auth::accounts;
     let mut session = auth().await?;
     if let Err(e) = accounts::logout(&mut session).await {
-        return Err(ServerFnError::new(e.to_string()));
+        return Err(e);
     }
     leptos_axum::redirect("/login");
     Ok(())
@@ -90,7 +93,7 @@ pub async fn logout() -> Result<(), ServerFnError> {
 pub async fn change_password(
     current_password: String,
     new_password: String,
-) -> Result<(), ServerFnError> {
+) -> Result<(), AppError> {
     use crate::server::auth::accounts;
     use crate::ui::notice;
     let state = state()?;
@@ -111,10 +114,10 @@ pub async fn change_password(
 /// The no-JavaScript path of the theme picker (the island sets the cookie
 /// itself). Answers by sending the browser back where it came from.
 #[server(prefix = "/fn", endpoint = "set_theme")]
-pub async fn set_theme(theme: String) -> Result<(), ServerFnError> {
+pub async fn set_theme(theme: String) -> Result<(), AppError> {
     use crate::model::Theme;
     use axum::http::{header, HeaderValue};
-    let theme = Theme::parse(&theme).ok_or_else(|| ServerFnError::new("unknown theme"))?;
+    let theme = Theme::parse(&theme).ok_or_else(|| AppError::invalid("theme", "Unknown theme."))?;
     let cookie = format!(
         "{}={}; Path=/; Max-Age=31536000; SameSite=Lax",
         Theme::COOKIE,

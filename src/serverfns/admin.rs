@@ -1,9 +1,10 @@
 //! Admin switches used by the admin page.
 
+use crate::error::AppError;
 use leptos::prelude::*;
 
 #[server(prefix = "/fn", endpoint = "set_registration")]
-pub async fn set_registration(open: bool) -> Result<(), ServerFnError> {
+pub async fn set_registration(open: bool) -> Result<(), AppError> {
     use super::account::{auth, state};
     use crate::model::AdminSettings;
     use crate::server::{auth::accounts, services::settings};

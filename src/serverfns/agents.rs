@@ -3,6 +3,7 @@
 
 #![expect(clippy::too_many_arguments, reason = "one argument per form field")]
 
+use crate::error::AppError;
 use crate::model::agent::{AgentTemplate, AgentView};
 use leptos::prelude::*;
 
@@ -14,7 +15,6 @@ mod support {
     use crate::model::{Flash, Role};
     use crate::server::services::agents::Caller;
     use crate::server::state::AppState;
-    use leptos::prelude::ServerFnError;
 
     pub async fn caller() -> Result<(AppState, Caller), AppError> {
         let state = crate::serverfns::account::state().map_err(|_| AppError::Internal)?;
@@ -31,10 +31,6 @@ mod support {
         ))
     }
 
-    pub fn fail(e: AppError) -> ServerFnError {
-        ServerFnError::new(e.message().to_string())
-    }
-
     /// Ends a form post at `path` with the outcome.
     pub fn done(path: &str, result: Result<String, AppError>, values: &[(&str, &str)]) {
         let flash = match result {
@@ -47,30 +43,22 @@ mod support {
 
 /// The caller's agents, then those shared with everyone.
 #[server(prefix = "/fn", endpoint = "agents/list")]
-pub async fn load_agents() -> Result<Vec<AgentView>, ServerFnError> {
+pub async fn load_agents() -> Result<Vec<AgentView>, AppError> {
     use crate::server::services::agents;
-    let (state, who) = support::caller().await.map_err(support::fail)?;
-    state
-        .db
-        .run(move |c| agents::list(c, who.id))
-        .await
-        .map_err(support::fail)
+    let (state, who) = support::caller().await?;
+    state.db.run(move |c| agents::list(c, who.id)).await
 }
 
 #[server(prefix = "/fn", endpoint = "agents/get")]
-pub async fn load_agent(id: i64) -> Result<AgentView, ServerFnError> {
+pub async fn load_agent(id: i64) -> Result<AgentView, AppError> {
     use crate::server::services::agents;
-    let (state, who) = support::caller().await.map_err(support::fail)?;
-    state
-        .db
-        .run(move |c| agents::get(c, who.id, id))
-        .await
-        .map_err(support::fail)
+    let (state, who) = support::caller().await?;
+    state.db.run(move |c| agents::get(c, who.id, id)).await
 }
 
 #[server(prefix = "/fn", endpoint = "agents/templates")]
-pub async fn load_agent_templates() -> Result<Vec<AgentTemplate>, ServerFnError> {
-    support::caller().await.map_err(support::fail)?;
+pub async fn load_agent_templates() -> Result<Vec<AgentTemplate>, AppError> {
+    support::caller().await?;
     Ok(crate::server::services::agent_templates::all())
 }
 
@@ -91,7 +79,7 @@ pub async fn save_agent(
     max_tokens: Option<i32>,
     talkativeness: Option<f32>,
     shared: Option<String>,
-) -> Result<(), ServerFnError> {
+) -> Result<(), AppError> {
     use crate::model::agent::{AgentInput, AgentPatch};
     use crate::server::services::agents;
     let back = id.map_or_else(|| format!("{PAGE}/new"), |id| format!("{PAGE}/{id}"));
@@ -172,7 +160,7 @@ pub async fn save_agent(
 
 /// The cards' buttons: `duplicate` or `delete`.
 #[server(prefix = "/fn", endpoint = "agents/manage")]
-pub async fn manage_agent(id: i64, action: String) -> Result<(), ServerFnError> {
+pub async fn manage_agent(id: i64, action: String) -> Result<(), AppError> {
     use crate::server::services::agents;
     let result = async {
         let (state, who) = support::caller().await?;

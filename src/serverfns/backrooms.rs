@@ -2,6 +2,7 @@
 //! data to the island and, from a plain form (JavaScript off), a redirect
 //! back to the room with the outcome.
 
+use crate::error::AppError;
 use crate::model::backroom::{BackroomSummary, BackroomView};
 use leptos::prelude::*;
 use leptos::server_fn::codec::{StreamingText, TextStream};
@@ -11,7 +12,6 @@ mod support {
     use crate::error::AppError;
     use crate::model::{Flash, Role};
     use crate::server::state::AppState;
-    use leptos::prelude::ServerFnError;
 
     pub struct Who {
         pub state: AppState,
@@ -20,10 +20,10 @@ mod support {
         pub admin: bool,
     }
 
-    pub async fn who() -> Result<Who, ServerFnError> {
+    pub async fn who() -> Result<Who, AppError> {
         let state = crate::serverfns::account::state()?;
         let session = crate::serverfns::account::auth().await?;
-        let u = crate::server::auth::accounts::require_user(&session).map_err(fail)?;
+        let u = crate::server::auth::accounts::require_user(&session)?;
         Ok(Who {
             state,
             id: u.id,
@@ -32,7 +32,7 @@ mod support {
         })
     }
 
-    pub use crate::serverfns::support::{fail, plain_form as plain};
+    pub use crate::serverfns::support::plain_form as plain;
 
     /// From a plain form: back to `path` with the outcome.
     pub fn back<T>(path: &str, result: &Result<T, AppError>, notice: &str) {
@@ -45,44 +45,36 @@ mod support {
 }
 
 #[server(prefix = "/fn", endpoint = "backrooms/list")]
-pub async fn load_backrooms() -> Result<Vec<BackroomSummary>, ServerFnError> {
+pub async fn load_backrooms() -> Result<Vec<BackroomSummary>, AppError> {
     use crate::server::services::backrooms;
     let w = support::who().await?;
     let uid = w.id;
-    w.state
-        .db
-        .run(move |c| backrooms::list(c, uid))
-        .await
-        .map_err(support::fail)
+    w.state.db.run(move |c| backrooms::list(c, uid)).await
 }
 
 #[server(prefix = "/fn", endpoint = "backrooms/get")]
-pub async fn load_backroom(id: i64) -> Result<BackroomView, ServerFnError> {
+pub async fn load_backroom(id: i64) -> Result<BackroomView, AppError> {
     use crate::server::services::backrooms;
     let w = support::who().await?;
     let uid = w.id;
-    w.state
-        .db
-        .run(move |c| backrooms::get(c, uid, id))
-        .await
-        .map_err(support::fail)
+    w.state.db.run(move |c| backrooms::get(c, uid, id)).await
 }
 
 /// Start, pause, resume or stop. Answers the new state.
 #[server(prefix = "/fn", endpoint = "backrooms/control")]
-pub async fn room_control(id: i64, action: String) -> Result<String, ServerFnError> {
+pub async fn room_control(id: i64, action: String) -> Result<String, AppError> {
     let w = support::who().await?;
     let result = crate::server::engine::rooms::control(&w.state, w.id, id, &action).await;
     if support::plain().await {
         support::back(&format!("/backrooms/{id}"), &result, "Done.");
         return Ok(String::new());
     }
-    result.map(|b| b.state).map_err(support::fail)
+    result.map(|b| b.state)
 }
 
 /// A viewer's message into the run, as a named human turn.
 #[server(prefix = "/fn", endpoint = "backrooms/interject")]
-pub async fn room_interject(id: i64, content: String) -> Result<(), ServerFnError> {
+pub async fn room_interject(id: i64, content: String) -> Result<(), AppError> {
     let w = support::who().await?;
     let result =
         crate::server::engine::rooms::interject(&w.state, w.id, w.name.clone(), id, content).await;
@@ -90,24 +82,24 @@ pub async fn room_interject(id: i64, content: String) -> Result<(), ServerFnErro
         support::back(&format!("/backrooms/{id}"), &result, "Your message is in.");
         return Ok(());
     }
-    result.map(|_| ()).map_err(support::fail)
+    result.map(|_| ())
 }
 
 /// Manual order: who speaks next.
 #[server(prefix = "/fn", endpoint = "backrooms/next")]
-pub async fn room_pick(id: i64, agent_id: i64) -> Result<(), ServerFnError> {
+pub async fn room_pick(id: i64, agent_id: i64) -> Result<(), AppError> {
     let w = support::who().await?;
     let result = crate::server::engine::rooms::pick(&w.state, w.id, id, agent_id).await;
     if support::plain().await {
         support::back(&format!("/backrooms/{id}"), &result, "Picked.");
         return Ok(());
     }
-    result.map(|_| ()).map_err(support::fail)
+    result.map(|_| ())
 }
 
 /// A new draft from the transcript up to `turn`; opens it.
 #[server(prefix = "/fn", endpoint = "backrooms/fork")]
-pub async fn fork_room(id: i64, turn: Option<i64>) -> Result<(), ServerFnError> {
+pub async fn fork_room(id: i64, turn: Option<i64>) -> Result<(), AppError> {
     use crate::server::services::backrooms;
     let w = support::who().await?;
     let uid = w.id;
@@ -128,7 +120,7 @@ pub async fn fork_room(id: i64, turn: Option<i64>) -> Result<(), ServerFnError> 
 }
 
 #[server(prefix = "/fn", endpoint = "backrooms/delete")]
-pub async fn delete_room(id: i64) -> Result<(), ServerFnError> {
+pub async fn delete_room(id: i64) -> Result<(), AppError> {
     use crate::server::engine::rooms;
     use crate::server::services::backrooms;
     let w = support::who().await?;
@@ -149,7 +141,7 @@ pub async fn delete_room(id: i64) -> Result<(), ServerFnError> {
 
 /// A UniversalBackrooms template (JSONL) into a new draft backroom.
 #[server(prefix = "/fn", endpoint = "backrooms/import")]
-pub async fn import_template(title: String, template: String) -> Result<(), ServerFnError> {
+pub async fn import_template(title: String, template: String) -> Result<(), AppError> {
     use crate::server::services::agents::Caller;
     use crate::server::services::backrooms;
     let w = support::who().await?;
@@ -175,7 +167,7 @@ pub async fn import_template(title: String, template: String) -> Result<(), Serv
 
 /// The room's events after event id `after`, one JSON `RoomLine` per line.
 #[server(prefix = "/fn", endpoint = "backrooms/follow", output = StreamingText)]
-pub async fn follow_room(id: i64, after: u64) -> Result<TextStream, ServerFnError> {
+pub async fn follow_room(id: i64, after: u64) -> Result<TextStream<AppError>, AppError> {
     use crate::server::services::backrooms;
     use futures::StreamExt;
     let w = support::who().await?;
@@ -183,16 +175,13 @@ pub async fn follow_room(id: i64, after: u64) -> Result<TextStream, ServerFnErro
     w.state
         .db
         .run(move |c| backrooms::owned(c, uid, id))
-        .await
-        .map_err(support::fail)?;
-    let frames = crate::server::engine::rooms::follow(&w.state, id, after)
-        .await
-        .map_err(support::fail)?;
+        .await?;
+    let frames = crate::server::engine::rooms::follow(&w.state, id, after).await?;
     let lines = frames.map(|f| {
         let line = crate::model::backroom::RoomLine::of(f);
         let mut line = serde_json::to_string(&line).unwrap_or_default();
         line.push('\n');
-        Ok::<String, ServerFnError>(line)
+        Ok::<String, AppError>(line)
     });
     Ok(TextStream::new(lines))
 }

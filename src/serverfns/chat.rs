@@ -3,6 +3,7 @@
 //! newline-framed JSON (`Frame`s, each with its sequence number) so the
 //! page can resume exactly where a dropped connection left off.
 
+use crate::error::AppError;
 use crate::model::chat::{ConversationPage, ConversationView};
 use leptos::prelude::*;
 use leptos::server_fn::codec::{StreamingText, TextStream};
@@ -18,19 +19,18 @@ pub struct Sent {
 
 #[cfg(feature = "ssr")]
 mod support {
-    pub use crate::serverfns::support::{fail, plain_form as from_plain_form, user};
+    pub use crate::serverfns::support::{plain_form as from_plain_form, user};
 }
 
 /// The thread with each finished reply rendered as safe HTML.
 #[server(prefix = "/fn", endpoint = "chat/conversation")]
-pub async fn load_conversation(id: i64) -> Result<ConversationView, ServerFnError> {
+pub async fn load_conversation(id: i64) -> Result<ConversationView, AppError> {
     use crate::server::services::conversations;
     let (state, uid) = support::user().await?;
     let mut view = state
         .db
         .run(move |c| conversations::get(c, uid, id))
-        .await
-        .map_err(support::fail)?;
+        .await?;
     for m in &mut view.messages {
         if m.role == "assistant" && m.status != "streaming" {
             m.html = Some(crate::ui::markdown::to_html(&m.content));
@@ -41,19 +41,18 @@ pub async fn load_conversation(id: i64) -> Result<ConversationView, ServerFnErro
 
 /// A finished reply as safe HTML (the island asks once a stream ends).
 #[server(prefix = "/fn", endpoint = "chat/rendered")]
-pub async fn rendered_reply(message_id: i64) -> Result<String, ServerFnError> {
+pub async fn rendered_reply(message_id: i64) -> Result<String, AppError> {
     use crate::server::services::messages;
     let (state, uid) = support::user().await?;
     let msg = state
         .db
         .run(move |c| messages::owned(c, uid, message_id))
-        .await
-        .map_err(support::fail)?;
+        .await?;
     Ok(crate::ui::markdown::to_html(&msg.content))
 }
 
 #[server(prefix = "/fn", endpoint = "chat/threads")]
-pub async fn list_threads(before: Option<String>) -> Result<ConversationPage, ServerFnError> {
+pub async fn list_threads(before: Option<String>) -> Result<ConversationPage, AppError> {
     use crate::server::services::conversations;
     let (state, uid) = support::user().await?;
     state
@@ -71,7 +70,6 @@ pub async fn list_threads(before: Option<String>) -> Result<ConversationPage, Se
             )
         })
         .await
-        .map_err(support::fail)
 }
 
 /// Sends a message. `conversation_id` absent starts a new thread. From a
@@ -84,7 +82,7 @@ pub async fn send_message(
     temperature: Option<f32>,
     max_tokens: Option<i32>,
     agent_id: Option<i64>,
-) -> Result<Sent, ServerFnError> {
+) -> Result<Sent, AppError> {
     use crate::model::chat::{ChatSend, NewConversation};
     use crate::server::services::conversations;
     // The slider's 0 means "the model's default".
@@ -114,8 +112,7 @@ pub async fn send_message(
                             },
                         )
                     })
-                    .await
-                    .map_err(support::fail)?
+                    .await?
                     .id
             }
         };
@@ -129,17 +126,14 @@ pub async fn send_message(
         let turn = state
             .db
             .run(move |c| conversations::begin_turn(c, uid, &send))
-            .await
-            .map_err(support::fail)?;
+            .await?;
         let sent = Sent {
             conversation_id,
             user_message_id: turn.user_message_id,
             assistant_message_id: turn.assistant_message_id,
         };
-        crate::server::engine::start_or_fail(&state, turn)
-            .await
-            .map_err(support::fail)?;
-        Ok::<Sent, ServerFnError>(sent)
+        crate::server::engine::start_or_fail(&state, turn).await?;
+        Ok::<Sent, AppError>(sent)
     }
     .await;
     if plain {
@@ -148,10 +142,7 @@ pub async fn send_message(
         match &result {
             Ok(sent) => leptos_axum::redirect(&format!("/c/{}", sent.conversation_id)),
             Err(e) => {
-                let message = match e {
-                    ServerFnError::ServerError(m) => m.clone(),
-                    other => other.to_string(),
-                };
+                let message = e.message().to_string();
                 crate::server::flash::redirect(
                     &back,
                     crate::model::Flash::error("composer", None, message)
@@ -170,53 +161,46 @@ pub async fn send_message(
 
 /// The reply's events after byte `after`, one JSON `ReplyLine` per line.
 #[server(prefix = "/fn", endpoint = "chat/follow", output = StreamingText)]
-pub async fn follow_reply(message_id: i64, after: u64) -> Result<TextStream, ServerFnError> {
+pub async fn follow_reply(message_id: i64, after: u64) -> Result<TextStream<AppError>, AppError> {
     use crate::server::services::messages;
     use futures::StreamExt;
     let (state, uid) = support::user().await?;
     state
         .db
         .run(move |c| messages::owned(c, uid, message_id))
-        .await
-        .map_err(support::fail)?;
-    let frames = crate::server::engine::follow(&state, message_id, after as usize)
-        .await
-        .map_err(support::fail)?;
+        .await?;
+    let frames = crate::server::engine::follow(&state, message_id, after as usize).await?;
     let lines = frames.filter_map(|f| async move {
         let mut line = serde_json::to_string(&crate::model::chat::ReplyLine::of(f)?).ok()?;
         line.push('\n');
-        Some(Ok::<String, ServerFnError>(line))
+        Some(Ok::<String, AppError>(line))
     });
     Ok(TextStream::new(lines))
 }
 
 #[server(prefix = "/fn", endpoint = "chat/stop")]
-pub async fn stop_reply(message_id: i64) -> Result<(), ServerFnError> {
+pub async fn stop_reply(message_id: i64) -> Result<(), AppError> {
     use crate::server::services::messages;
     let (state, uid) = support::user().await?;
     state
         .db
         .run(move |c| messages::owned(c, uid, message_id))
-        .await
-        .map_err(support::fail)?;
+        .await?;
     crate::server::engine::stop(&state, message_id);
     Ok(())
 }
 
 /// Replaces a reply with a fresh one; returns the new reply's id.
 #[server(prefix = "/fn", endpoint = "chat/regenerate")]
-pub async fn regenerate_reply(message_id: i64) -> Result<i64, ServerFnError> {
+pub async fn regenerate_reply(message_id: i64) -> Result<i64, AppError> {
     use crate::server::services::conversations;
     let (state, uid) = support::user().await?;
     let turn = state
         .db
         .run(move |c| conversations::begin_regenerate(c, uid, message_id))
-        .await
-        .map_err(support::fail)?;
+        .await?;
     let id = turn.assistant_message_id;
-    crate::server::engine::start_or_fail(&state, turn)
-        .await
-        .map_err(support::fail)?;
+    crate::server::engine::start_or_fail(&state, turn).await?;
     Ok(id)
 }
 
@@ -227,7 +211,7 @@ pub async fn save_thread_settings(
     model_id: Option<i64>,
     temperature: Option<f32>,
     max_tokens: Option<i32>,
-) -> Result<(), ServerFnError> {
+) -> Result<(), AppError> {
     use crate::model::chat::ConversationPatch;
     use crate::server::services::conversations;
     let (state, uid) = support::user().await?;
@@ -242,27 +226,23 @@ pub async fn save_thread_settings(
         .run(move |c| conversations::update(c, uid, id, &patch))
         .await
         .map(|_| ())
-        .map_err(support::fail)
 }
 
 /// "Edit & resend": replaces the message and what followed it.
 #[server(prefix = "/fn", endpoint = "chat/edit")]
-pub async fn edit_and_resend(message_id: i64, content: String) -> Result<Sent, ServerFnError> {
+pub async fn edit_and_resend(message_id: i64, content: String) -> Result<Sent, AppError> {
     use crate::server::services::conversations;
     let (state, uid) = support::user().await?;
     let turn = state
         .db
         .run(move |c| conversations::begin_edit(c, uid, message_id, &content))
-        .await
-        .map_err(support::fail)?;
+        .await?;
     let sent = Sent {
         conversation_id: turn.conversation_id,
         user_message_id: turn.user_message_id,
         assistant_message_id: turn.assistant_message_id,
     };
-    crate::server::engine::start_or_fail(&state, turn)
-        .await
-        .map_err(support::fail)?;
+    crate::server::engine::start_or_fail(&state, turn).await?;
     Ok(sent)
 }
 
@@ -275,7 +255,7 @@ pub async fn manage_thread(
     title: Option<String>,
     folder_id: Option<String>,
     tags: Option<String>,
-) -> Result<(), ServerFnError> {
+) -> Result<(), AppError> {
     use crate::error::AppError;
     use crate::model::chat::ConversationPatch;
     use crate::server::services::conversations;
@@ -352,14 +332,10 @@ pub async fn manage_thread(
 
 /// A shared thread, for anyone with its link (no account needed).
 #[server(prefix = "/fn", endpoint = "chat/shared")]
-pub async fn load_shared(token: String) -> Result<crate::model::chat::SharedThread, ServerFnError> {
+pub async fn load_shared(token: String) -> Result<crate::model::chat::SharedThread, AppError> {
     use crate::server::services::shares;
     let state = crate::serverfns::account::state()?;
-    let mut thread = state
-        .db
-        .run(move |c| shares::shared(c, &token))
-        .await
-        .map_err(support::fail)?;
+    let mut thread = state.db.run(move |c| shares::shared(c, &token)).await?;
     for m in &mut thread.messages {
         if m.role == "assistant" {
             m.html = Some(crate::ui::markdown::to_html(&m.content));
@@ -373,12 +349,11 @@ pub async fn load_shared(token: String) -> Result<crate::model::chat::SharedThre
 pub async fn search_threads(
     q: String,
     offset: i64,
-) -> Result<crate::model::search::SearchPage, ServerFnError> {
+) -> Result<crate::model::search::SearchPage, AppError> {
     use crate::server::services::search;
     let (state, uid) = support::user().await?;
     state
         .db
         .run(move |c| search::search(c, uid, &q, offset))
         .await
-        .map_err(support::fail)
 }

@@ -2,53 +2,45 @@
 //! autosaves through `save_note`; with JavaScript off its Save button posts
 //! the same function as a form and gets the page back.
 
+use crate::error::AppError;
 use crate::model::note::NoteView;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 mod support {
-    pub use crate::serverfns::support::{fail, plain_form as plain, user};
+    pub use crate::serverfns::support::{plain_form as plain, user};
 }
 
 #[server(prefix = "/fn", endpoint = "notes/list")]
-pub async fn load_notes() -> Result<Vec<NoteView>, ServerFnError> {
+pub async fn load_notes() -> Result<Vec<NoteView>, AppError> {
     use crate::server::services::notes;
     let (state, uid) = support::user().await?;
-    state
-        .db
-        .run(move |c| notes::list(c, uid))
-        .await
-        .map_err(support::fail)
+    state.db.run(move |c| notes::list(c, uid)).await
 }
 
 #[server(prefix = "/fn", endpoint = "notes/get")]
-pub async fn load_note(id: i64) -> Result<NoteView, ServerFnError> {
+pub async fn load_note(id: i64) -> Result<NoteView, AppError> {
     use crate::server::services::notes;
     let (state, uid) = support::user().await?;
-    state
-        .db
-        .run(move |c| notes::get(c, uid, id))
-        .await
-        .map_err(support::fail)
+    state.db.run(move |c| notes::get(c, uid, id)).await
 }
 
 /// "New note": an empty note, opened in the editor.
 #[server(prefix = "/fn", endpoint = "notes/new")]
-pub async fn new_note() -> Result<(), ServerFnError> {
+pub async fn new_note() -> Result<(), AppError> {
     use crate::server::services::notes;
     let (state, uid) = support::user().await?;
     let note = state
         .db
         .run(move |c| notes::create(c, uid, &Default::default()))
-        .await
-        .map_err(support::fail)?;
+        .await?;
     leptos_axum::redirect(&format!("/notes/{}", note.id));
     Ok(())
 }
 
 /// Saves title and body; answers when it was saved.
 #[server(prefix = "/fn", endpoint = "notes/save")]
-pub async fn save_note(id: i64, title: String, body: String) -> Result<i64, ServerFnError> {
+pub async fn save_note(id: i64, title: String, body: String) -> Result<i64, AppError> {
     use crate::model::note::NoteInput;
     use crate::server::services::notes;
     let (state, uid) = support::user().await?;
@@ -69,11 +61,11 @@ pub async fn save_note(id: i64, title: String, body: String) -> Result<i64, Serv
         crate::server::flash::redirect(&format!("/notes/{id}"), flash);
         return Ok(0);
     }
-    result.map(|n| n.updated_at).map_err(support::fail)
+    result.map(|n| n.updated_at)
 }
 
 #[server(prefix = "/fn", endpoint = "notes/delete")]
-pub async fn delete_note(id: i64) -> Result<(), ServerFnError> {
+pub async fn delete_note(id: i64) -> Result<(), AppError> {
     use crate::server::services::notes;
     let (state, uid) = support::user().await?;
     let result = state.db.run(move |c| notes::delete(c, uid, id)).await;
@@ -87,10 +79,13 @@ pub async fn delete_note(id: i64) -> Result<(), ServerFnError> {
 
 /// The markdown preview: the note rendered as safe HTML.
 #[server(prefix = "/fn", endpoint = "notes/preview")]
-pub async fn preview_note(body: String) -> Result<String, ServerFnError> {
+pub async fn preview_note(body: String) -> Result<String, AppError> {
     support::user().await?;
     if body.len() > crate::server::services::notes::BODY_MAX {
-        return Err(ServerFnError::new("The note is too long to preview."));
+        return Err(AppError::invalid(
+            "body",
+            "The note is too long to preview.",
+        ));
     }
     Ok(crate::ui::markdown::to_html(&body))
 }

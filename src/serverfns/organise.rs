@@ -2,38 +2,31 @@
 //! the filtered thread list at `/threads`. Forms post here with JavaScript
 //! off and get a redirect back.
 
+use crate::error::AppError;
 use crate::model::chat::ConversationPage;
 use crate::model::folder::FolderView;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 mod support {
-    pub use crate::serverfns::support::{fail, user};
+    pub use crate::serverfns::support::user;
 }
 
 /// The `/threads` page holds this many a page.
 pub const THREADS_PAGE: i64 = 50;
 
 #[server(prefix = "/fn", endpoint = "organise/folders")]
-pub async fn load_folders() -> Result<Vec<FolderView>, ServerFnError> {
+pub async fn load_folders() -> Result<Vec<FolderView>, AppError> {
     use crate::server::services::folders;
     let (state, uid) = support::user().await?;
-    state
-        .db
-        .run(move |c| folders::list(c, uid))
-        .await
-        .map_err(support::fail)
+    state.db.run(move |c| folders::list(c, uid)).await
 }
 
 #[server(prefix = "/fn", endpoint = "organise/tags")]
-pub async fn load_tags() -> Result<Vec<(String, i64)>, ServerFnError> {
+pub async fn load_tags() -> Result<Vec<(String, i64)>, AppError> {
     use crate::server::services::tags;
     let (state, uid) = support::user().await?;
-    state
-        .db
-        .run(move |c| tags::used(c, uid))
-        .await
-        .map_err(support::fail)
+    state.db.run(move |c| tags::used(c, uid)).await
 }
 
 /// Threads in a folder (absent: any folder), with a tag, archived or not.
@@ -43,7 +36,7 @@ pub async fn load_threads(
     tag: Option<String>,
     archived: bool,
     before: Option<String>,
-) -> Result<ConversationPage, ServerFnError> {
+) -> Result<ConversationPage, AppError> {
     use crate::server::services::conversations::{self, Filter};
     let (state, uid) = support::user().await?;
     let filter = Filter {
@@ -55,7 +48,6 @@ pub async fn load_threads(
         .db
         .run(move |c| conversations::list(c, uid, Some(THREADS_PAGE), before.as_deref(), &filter))
         .await
-        .map_err(support::fail)
 }
 
 /// New folder, rename or delete (its threads move out), as plain forms.
@@ -64,7 +56,7 @@ pub async fn manage_folder(
     action: String,
     id: Option<i64>,
     name: Option<String>,
-) -> Result<(), ServerFnError> {
+) -> Result<(), AppError> {
     use crate::error::AppError;
     use crate::model::folder::FolderInput;
     use crate::model::Flash;
@@ -111,7 +103,7 @@ pub async fn manage_folder(
 
 /// Drag and drop in the sidebar: files a thread in a folder.
 #[server(prefix = "/fn", endpoint = "organise/move")]
-pub async fn move_thread(id: i64, folder_id: i64) -> Result<(), ServerFnError> {
+pub async fn move_thread(id: i64, folder_id: i64) -> Result<(), AppError> {
     use crate::model::chat::ConversationPatch;
     use crate::server::services::conversations;
     let (state, uid) = support::user().await?;
@@ -124,5 +116,4 @@ pub async fn move_thread(id: i64, folder_id: i64) -> Result<(), ServerFnError> {
         .run(move |c| conversations::update(c, uid, id, &patch))
         .await
         .map(|_| ())
-        .map_err(support::fail)
 }

@@ -1,23 +1,20 @@
 //! Server functions for prompt templates: the composer loads them when `/`
 //! is typed; `/prompts` manages them with plain forms.
 
+use crate::error::AppError;
 use crate::model::prompt::PromptView;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 mod support {
-    pub use crate::serverfns::support::{fail, user};
+    pub use crate::serverfns::support::user;
 }
 
 #[server(prefix = "/fn", endpoint = "prompts/list")]
-pub async fn load_prompts() -> Result<Vec<PromptView>, ServerFnError> {
+pub async fn load_prompts() -> Result<Vec<PromptView>, AppError> {
     use crate::server::services::prompts;
     let (state, uid) = support::user().await?;
-    state
-        .db
-        .run(move |c| prompts::list(c, uid))
-        .await
-        .map_err(support::fail)
+    state.db.run(move |c| prompts::list(c, uid)).await
 }
 
 /// Create, save or delete a prompt; back to `/prompts` with the outcome.
@@ -27,7 +24,7 @@ pub async fn manage_prompt(
     id: Option<i64>,
     title: Option<String>,
     body: Option<String>,
-) -> Result<(), ServerFnError> {
+) -> Result<(), AppError> {
     use crate::error::AppError;
     use crate::model::prompt::PromptInput;
     use crate::model::Flash;

@@ -6,6 +6,7 @@
 // form simply has that many fields.
 #![expect(clippy::too_many_arguments, reason = "one argument per form field")]
 
+use crate::error::AppError;
 use crate::model::provider::{ConnectionTest, ModelRegistry, ModelView, ProviderView};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -24,7 +25,6 @@ mod support {
     use crate::error::AppError;
     use crate::model::Flash;
     use crate::server::state::AppState;
-    use leptos::prelude::ServerFnError;
 
     /// The app state when an admin is asking.
     pub async fn admin() -> Result<AppState, AppError> {
@@ -37,9 +37,6 @@ mod support {
     }
 
     /// For data-returning calls: the error as the island will show it.
-    pub fn fail(e: AppError) -> ServerFnError {
-        ServerFnError::new(e.message().to_string())
-    }
 
     /// Ends a form post: back to the page (at `anchor`) with the outcome.
     pub fn done(anchor: &str, result: Result<String, (String, AppError)>, values: &[(&str, &str)]) {
@@ -52,9 +49,9 @@ mod support {
 }
 
 #[server(prefix = "/fn", endpoint = "providers/settings")]
-pub async fn load_provider_settings() -> Result<ProviderSettings, ServerFnError> {
+pub async fn load_provider_settings() -> Result<ProviderSettings, AppError> {
     use crate::server::services::{models, providers};
-    let state = support::admin().await.map_err(support::fail)?;
+    let state = support::admin().await?;
     let cipher = state.cipher.clone();
     state
         .db
@@ -68,17 +65,16 @@ pub async fn load_provider_settings() -> Result<ProviderSettings, ServerFnError>
             Ok(ProviderSettings { providers: out })
         })
         .await
-        .map_err(support::fail)
 }
 
 /// Any signed-in user: what the model pickers offer.
 #[server(prefix = "/fn", endpoint = "models/registry")]
-pub async fn load_model_registry() -> Result<ModelRegistry, ServerFnError> {
+pub async fn load_model_registry() -> Result<ModelRegistry, AppError> {
     use crate::server::services::models;
     let state = crate::serverfns::account::state()?;
     let session = crate::serverfns::account::auth().await?;
-    crate::server::auth::accounts::require_user(&session).map_err(support::fail)?;
-    state.db.run(models::registry).await.map_err(support::fail)
+    crate::server::auth::accounts::require_user(&session)?;
+    state.db.run(models::registry).await
 }
 
 #[server(prefix = "/fn", endpoint = "providers/create")]
@@ -90,7 +86,7 @@ pub async fn create_provider(
     base_url: Option<String>,
     api_key: Option<String>,
     image_url: Option<String>,
-) -> Result<(), ServerFnError> {
+) -> Result<(), AppError> {
     use crate::model::provider::NewProviderInput;
     use crate::server::services::providers;
     let preset = preset.unwrap_or_else(|| "custom".into());
@@ -145,7 +141,7 @@ pub async fn update_provider(
     clear_key: Option<String>,
     image_url: Option<String>,
     is_enabled: Option<String>,
-) -> Result<(), ServerFnError> {
+) -> Result<(), AppError> {
     use crate::model::provider::ProviderPatch;
     use crate::server::services::providers;
     let form = format!("edit-{id}");
@@ -192,7 +188,7 @@ pub async fn update_provider(
 }
 
 #[server(prefix = "/fn", endpoint = "providers/delete")]
-pub async fn delete_provider(id: i64, cascade: Option<String>) -> Result<(), ServerFnError> {
+pub async fn delete_provider(id: i64, cascade: Option<String>) -> Result<(), AppError> {
     use crate::server::services::providers;
     let result = match support::admin().await {
         Ok(state) => {
@@ -220,7 +216,7 @@ pub async fn create_model(
     provider_id: i64,
     model_sdk_id: String,
     name: Option<String>,
-) -> Result<(), ServerFnError> {
+) -> Result<(), AppError> {
     use crate::model::provider::NewModelInput;
     use crate::server::services::models;
     let form = format!("model-add-{provider_id}");
@@ -254,7 +250,7 @@ pub async fn model_action(
     provider_id: i64,
     action: String,
     name: Option<String>,
-) -> Result<(), ServerFnError> {
+) -> Result<(), AppError> {
     use crate::error::AppError;
     use crate::model::provider::ModelPatch;
     use crate::server::services::models;
@@ -301,18 +297,16 @@ pub async fn model_action(
 
 /// For the "Test connection" island.
 #[server(prefix = "/fn", endpoint = "providers/test")]
-pub async fn test_provider(id: i64) -> Result<ConnectionTest, ServerFnError> {
-    let state = support::admin().await.map_err(support::fail)?;
-    crate::server::llm::upstream::test_connection(&state, id)
-        .await
-        .map_err(support::fail)
+pub async fn test_provider(id: i64) -> Result<ConnectionTest, AppError> {
+    let state = support::admin().await?;
+    crate::server::llm::upstream::test_connection(&state, id).await
 }
 
 /// For the "Import models" island: how many were added.
 #[server(prefix = "/fn", endpoint = "providers/import")]
-pub async fn import_models(id: i64, models: Vec<String>) -> Result<usize, ServerFnError> {
+pub async fn import_models(id: i64, models: Vec<String>) -> Result<usize, AppError> {
     use crate::model::provider::ImportRequest;
-    let state = support::admin().await.map_err(support::fail)?;
+    let state = support::admin().await?;
     crate::server::llm::upstream::import_models(
         &state,
         id,
@@ -322,5 +316,4 @@ pub async fn import_models(id: i64, models: Vec<String>) -> Result<usize, Server
     )
     .await
     .map(|r| r.imported.len())
-    .map_err(support::fail)
 }

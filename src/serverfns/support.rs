@@ -3,21 +3,13 @@
 
 use crate::error::AppError;
 use crate::server::state::AppState;
-use leptos::prelude::ServerFnError;
 
 /// The app state and the signed-in user's id (401 when signed out).
-pub async fn user() -> Result<(AppState, i64), ServerFnError> {
+pub async fn user() -> Result<(AppState, i64), AppError> {
     let state = crate::serverfns::account::state()?;
     let session = crate::serverfns::account::auth().await?;
-    let id = crate::server::auth::accounts::require_user(&session)
-        .map_err(fail)?
-        .id;
+    let id = crate::server::auth::accounts::require_user(&session)?.id;
     Ok((state, id))
-}
-
-/// For data-returning calls: the error as the island shows it.
-pub fn fail(e: AppError) -> ServerFnError {
-    ServerFnError::new(e.message().to_string())
 }
 
 /// A plain HTML form post (JavaScript off) expects a page back.

@@ -28,11 +28,8 @@ pub fn query_value(v: &str) -> String {
 }
 
 /// A server function's error as the person reads it.
-pub fn server_error(e: leptos::prelude::ServerFnError) -> String {
-    match e {
-        leptos::prelude::ServerFnError::ServerError(m) => m,
-        other => other.to_string(),
-    }
+pub fn server_error(e: crate::error::AppError) -> String {
+    e.message().to_string()
 }
 
 /// `x` with one decimal (`1.3`), without the float formatting machinery

@@ -10,6 +10,7 @@ pub mod highlight;
 pub mod markdown;
 pub mod notice;
 pub mod pages;
+pub mod raw_text;
 
 use crate::model::{Flash, UiPrefs, UserProfile};
 use leptos::prelude::use_context;

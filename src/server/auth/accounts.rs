@@ -17,6 +17,18 @@ fn auth_err(e: axum_login::Error<Backend>) -> AppError {
     }
 }
 
+/// Signs `user` in under a session id never seen before. axum-login only
+/// renews the id of a session that is not signed in yet, so a session an
+/// attacker planted (already signed in as them) would otherwise be shared
+/// with the victim after the victim signs in. The old id's row is deleted.
+async fn sign_in(
+    auth: &mut AuthSession,
+    user: &crate::server::db::rows::User,
+) -> Result<(), AppError> {
+    auth.session.cycle_id().await?;
+    auth.login(user).await.map_err(auth_err)
+}
+
 /// The signed-in user, or 401.
 pub fn require_user(auth: &AuthSession) -> Result<&crate::server::db::rows::User, AppError> {
     auth.user
@@ -53,7 +65,7 @@ pub async fn register(
         .db
         .run(move |conn| users::create(conn, &username, &hash))
         .await?;
-    auth.login(&user).await.map_err(auth_err)?;
+    sign_in(auth, &user).await?;
     tracing::info!(user.id = user.id, role = user.role, "account created");
     Ok(user.profile())
 }
@@ -95,7 +107,7 @@ pub async fn login(
         return Err(AppError::unauthorized("Wrong username or password."));
     };
     state.throttle.record_success(username);
-    auth.login(&user).await.map_err(auth_err)?;
+    sign_in(auth, &user).await?;
     Ok(user.profile())
 }
 

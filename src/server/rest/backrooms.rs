@@ -9,11 +9,12 @@ use crate::model::backroom::{BackroomSummary, BackroomView, NewBackroom, RoomFra
 use crate::model::Role;
 use crate::server::auth::{accounts, AuthSession};
 use crate::server::engine::rooms::{self, Signal};
+use crate::server::rest::query::ApiQuery;
 use crate::server::services::agents::Caller;
 use crate::server::services::{backroom_export, backrooms};
 use crate::server::state::AppState;
 use axum::body::Bytes;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::Response;
@@ -197,7 +198,7 @@ pub async fn events(
     auth: AuthSession,
     Id(id): Id,
     headers: HeaderMap,
-    Query(q): Query<ResumeParams>,
+    ApiQuery(q): ApiQuery<ResumeParams>,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, AppError> {
     let (uid, ..) = user(&auth)?;
     state.db.run(move |c| backrooms::owned(c, uid, id)).await?;
@@ -214,7 +215,7 @@ pub async fn export(
     State(state): State<AppState>,
     auth: AuthSession,
     Id(id): Id,
-    Query(p): Query<ExportParams>,
+    ApiQuery(p): ApiQuery<ExportParams>,
 ) -> Result<Response, AppError> {
     let (uid, ..) = user(&auth)?;
     let view = state.db.run(move |c| backrooms::get(c, uid, id)).await?;

@@ -8,10 +8,11 @@ use crate::error::AppError;
 use crate::model::chat::{ChatSend, CompleteReply, Frame, StreamEvent};
 use crate::server::auth::{accounts, AuthSession};
 use crate::server::engine;
+use crate::server::rest::query::ApiQuery;
 use crate::server::services::conversations::{self, Turn};
 use crate::server::services::messages;
 use crate::server::state::AppState;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::Json;
@@ -107,7 +108,7 @@ pub async fn events(
     auth: AuthSession,
     Id(id): Id,
     headers: HeaderMap,
-    Query(q): Query<ResumeParams>,
+    ApiQuery(q): ApiQuery<ResumeParams>,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, AppError> {
     let uid = accounts::require_user(&auth)?.id;
     state.db.run(move |c| messages::owned(c, uid, id)).await?;

@@ -6,9 +6,10 @@ use crate::error::AppError;
 use crate::model::chat::{ConversationPage, ConversationPatch, ConversationView, NewConversation};
 use crate::server::auth::{accounts, AuthSession};
 use crate::server::engine;
+use crate::server::rest::query::ApiQuery;
 use crate::server::services::{conversations, shares, thread_export};
 use crate::server::state::AppState;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
@@ -44,7 +45,7 @@ impl ListParams {
 pub async fn list(
     State(state): State<AppState>,
     auth: AuthSession,
-    Query(p): Query<ListParams>,
+    ApiQuery(p): ApiQuery<ListParams>,
 ) -> Result<Json<ConversationPage>, AppError> {
     let uid = accounts::require_user(&auth)?.id;
     let filter = p.filter()?;
@@ -125,7 +126,7 @@ pub async fn export(
     State(state): State<AppState>,
     auth: AuthSession,
     Id(id): Id,
-    Query(p): Query<ExportParams>,
+    ApiQuery(p): ApiQuery<ExportParams>,
 ) -> Result<Response, AppError> {
     let uid = accounts::require_user(&auth)?.id;
     let view = state

@@ -15,6 +15,7 @@ pub mod models;
 pub mod notes;
 pub mod prompts;
 pub mod providers;
+pub mod query;
 pub mod search;
 pub mod tags;
 pub mod users;

@@ -10,10 +10,11 @@ use crate::model::provider::{
 };
 use crate::server::auth::{accounts, AuthSession};
 use crate::server::llm::upstream;
+use crate::server::rest::query::ApiQuery;
 use crate::server::services::{models, providers};
 use crate::server::state::AppState;
 use axum::body::Bytes;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use serde::Deserialize;
@@ -86,7 +87,7 @@ pub async fn delete(
     State(state): State<AppState>,
     auth: AuthSession,
     Id(id): Id,
-    Query(params): Query<DeleteParams>,
+    ApiQuery(params): ApiQuery<DeleteParams>,
 ) -> Result<StatusCode, AppError> {
     accounts::require_admin(&auth)?;
     let cascade = matches!(params.cascade.as_deref(), Some("true" | "1"));

@@ -3,9 +3,10 @@
 use crate::error::AppError;
 use crate::model::search::SearchPage;
 use crate::server::auth::{accounts, AuthSession};
+use crate::server::rest::query::ApiQuery;
 use crate::server::services::search;
 use crate::server::state::AppState;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::Json;
 use serde::Deserialize;
 
@@ -20,7 +21,7 @@ pub struct Params {
 pub async fn search(
     State(state): State<AppState>,
     auth: AuthSession,
-    Query(p): Query<Params>,
+    ApiQuery(p): ApiQuery<Params>,
 ) -> Result<Json<SearchPage>, AppError> {
     let uid = accounts::require_user(&auth)?.id;
     Ok(Json(

@@ -7,8 +7,8 @@ use crate::ui::pages::threads::FolderLinks;
 
 /// How many of the newest notes the sidebar lists (all are on /notes).
 const SIDEBAR_NOTES: usize = 5;
+use crate::ui::raw_text::PageTitle;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_location;
 
 /// The signed-in frame: sidebar (docked on desktop, a drawer on phones),
@@ -38,7 +38,7 @@ pub fn AppShell(title: &'static str, children: Children) -> impl IntoView {
         }
     };
     view! {
-        <Title text=title />
+        <PageTitle text=title />
         <div class="app">
             <aside id="sidebar" class="sidebar" aria-label="Navigation">
                 <div class="sidebar-head">

@@ -1,11 +1,11 @@
+use crate::ui::raw_text::PageTitle;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 /// The centred card around the sign-in and sign-up forms.
 #[component]
 pub fn AuthCard(title: &'static str, children: Children) -> impl IntoView {
     view! {
-        <Title text=title />
+        <PageTitle text=title />
         <main class="auth-page">
             <div class="auth-card">
                 <a class="auth-brand" href="/">

@@ -19,10 +19,9 @@ pub fn ConnectionTester(provider_id: i64) -> impl IntoView {
         busy.set(true);
         result.set(None);
         spawn_local(async move {
-            let r = test_provider(provider_id).await.map_err(|e| match e {
-                ServerFnError::ServerError(m) => m,
-                other => other.to_string(),
-            });
+            let r = test_provider(provider_id)
+                .await
+                .map_err(|e| e.message().to_string());
             result.set(Some(r));
             busy.set(false);
         });

@@ -45,10 +45,7 @@ pub fn ModelImporter(provider_id: i64, existing: Vec<String>) -> impl IntoView {
                     let _ = window().location().reload();
                 }
                 Err(e) => {
-                    message.set(Some(match e {
-                        ServerFnError::ServerError(m) => m,
-                        other => other.to_string(),
-                    }));
+                    message.set(Some(e.message().to_string()));
                     busy.set(false);
                 }
             }

@@ -1,5 +1,6 @@
 use crate::serverfns::notes::{preview_note, save_note, SaveNote};
 use crate::ui::browser;
+use crate::ui::raw_text::raw_text;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos::task::spawn_local;
@@ -106,7 +107,7 @@ pub fn NoteEditor(id: i64, title: String, body: String) -> impl IntoView {
                                 changed();
                             }
                         >
-                            {body.get_untracked()}
+                            {raw_text(&body.get_untracked())}
                         </textarea>
                     }
                         .into_any()

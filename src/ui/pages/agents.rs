@@ -8,6 +8,7 @@ use crate::ui::components::app_shell::AppShell;
 use crate::ui::components::flash::{field_error, form_error, typed, FlashNotice};
 use crate::ui::components::model_picker::ModelPicker;
 use crate::ui::page_context;
+use crate::ui::raw_text::raw_text;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -91,10 +92,12 @@ pub fn AgentsPage() -> impl IntoView {
 /// `/agents/new` (from `?template=`) and `/agents/{id}`: the editor.
 #[component]
 pub fn AgentEditorPage() -> impl IntoView {
+    // `/agents/new` has no id; `/agents/x` has one that matches no agent
+    // (-1), so it answers 404 rather than a New agent form.
     let id = use_params_map()
         .get_untracked()
         .get("id")
-        .and_then(|s| s.parse::<i64>().ok());
+        .map(|s| s.parse::<i64>().unwrap_or(-1));
     let template = use_query_map().get_untracked().get("template");
     let data = Resource::new(
         || (),
@@ -276,7 +279,7 @@ fn Editor(
                 <label class="field">
                     <span>"System prompt"</span>
                     <textarea name="system_prompt" rows="10" maxlength="32768">
-                        {f("system_prompt", &v.system_prompt)}
+                        {raw_text(&f("system_prompt", &v.system_prompt))}
                     </textarea>
                     <small class="muted">"Up to 32 KB. The agent's personality and instructions."</small>
                     {field_error("agent", "system_prompt")}

@@ -5,6 +5,7 @@ use crate::ui::components::agent_card::AgentAvatar;
 use crate::ui::components::app_shell::AppShell;
 use crate::ui::components::flash::{field_error, form_error, typed, FlashNotice};
 use crate::ui::components::room_view::{Cast, RoomView};
+use crate::ui::raw_text::{raw_text, PageTitle};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_router::hooks::use_params_map;
@@ -94,7 +95,7 @@ pub fn NewBackroomPage() -> impl IntoView {
                 </label>
                 <label class="field">
                     <span>"Scenario (what every agent is told first)"</span>
-                    <textarea name="scenario" rows="4" maxlength="32768">{f("scenario", "")}</textarea>
+                    <textarea name="scenario" rows="4" maxlength="32768">{raw_text(&f("scenario", ""))}</textarea>
                     {field_error("backroom", "scenario")}
                 </label>
                 <fieldset class="field">
@@ -159,7 +160,7 @@ pub fn NewBackroomPage() -> impl IntoView {
                 </div>
                 <label class="field">
                     <span>"Stop patterns (one per line; a turn containing one ends the run)"</span>
-                    <textarea name="stop_patterns" rows="2">{f("stop_patterns", "^C^C")}</textarea>
+                    <textarea name="stop_patterns" rows="2">{raw_text(&f("stop_patterns", "^C^C"))}</textarea>
                     {field_error("backroom", "stop_patterns")}
                 </label>
                 <div class="form-actions">
@@ -191,7 +192,7 @@ pub fn BackroomPage() -> impl IntoView {
                             let scenario = b.scenario.clone();
                             let cast = b.participants.clone();
                             view! {
-                                <leptos_meta::Title text=title.clone() />
+                                <PageTitle text=title.clone() />
                                 <div class="thread-head room-head">
                                     <h2 class="thread-title">{title}</h2>
                                     <div class="room-exports">

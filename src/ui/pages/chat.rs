@@ -9,6 +9,7 @@ use crate::ui::components::app_shell::AppShell;
 use crate::ui::components::chat_view::ChatView;
 use crate::ui::components::flash::form_error;
 use crate::ui::format::query_value;
+use crate::ui::raw_text::PageTitle;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_router::hooks::use_params_map;
@@ -51,7 +52,7 @@ pub fn ChatPage() -> impl IntoView {
                             let temperature = c.temperature.or(agent.as_ref().map(|a| a.temperature));
                             let max_tokens = c.max_tokens.or(agent.as_ref().and_then(|a| a.max_tokens));
                             view! {
-                                <leptos_meta::Title text=title.clone() />
+                                <PageTitle text=title.clone() />
                                 <div class="thread-head">
                                     {c.agent.clone().map(|a| view! { <AgentHeader agent=a /> })}
                                     <h2 class="thread-title">{title.clone()}</h2>

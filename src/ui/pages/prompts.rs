@@ -2,6 +2,7 @@ use crate::model::prompt::PromptView;
 use crate::serverfns::prompts::{load_prompts, ManagePrompt};
 use crate::ui::components::app_shell::AppShell;
 use crate::ui::components::flash::{field_error, form_error, typed, FlashNotice};
+use crate::ui::raw_text::raw_text;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
@@ -85,7 +86,7 @@ fn PromptForm(form: String, prompt: Option<PromptView>) -> impl IntoView {
             {field_error(&form, "title")}
             <label>
                 "Prompt"
-                <textarea name="body" rows="5" maxlength="20480" required>{body}</textarea>
+                <textarea name="body" rows="5" maxlength="20480" required>{raw_text(&body)}</textarea>
             </label>
             {field_error(&form, "body")}
             <div class="row">

@@ -1,4 +1,5 @@
 use crate::serverfns::chat::load_shared;
+use crate::ui::raw_text::PageTitle;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
@@ -26,7 +27,7 @@ pub fn SharedPage() -> impl IntoView {
                         Ok(t) => {
                             let title = if t.title.is_empty() { "Conversation".to_string() } else { t.title.clone() };
                             view! {
-                                <leptos_meta::Title text=title.clone() />
+                                <PageTitle text=title.clone() />
                                 <h1 class="shared-title">{title}</h1>
                                 <p class="muted">{crate::ui::format::date(t.created_at)}</p>
                                 <div class="messages shared-messages">
@@ -52,7 +53,7 @@ pub fn SharedPage() -> impl IntoView {
                         Err(_) => {
                             crate::ui::set_status(404);
                             view! {
-                                <leptos_meta::Title text="Not found" />
+                                <PageTitle text="Not found" />
                                 <p class="notice notice-error">"This link does not exist or was revoked."</p>
                             }
                                 .into_any()

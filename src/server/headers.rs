@@ -1,0 +1,57 @@
+//! Security headers on every response: a Content-Security-Policy (pages add
+//! their own with the nonce of their hydration script), `nosniff`, a
+//! same-origin referrer and a Permissions-Policy that turns off what a chat
+//! server never uses.
+
+use axum::extract::Request;
+use axum::http::{header, HeaderName, HeaderValue};
+use axum::middleware::Next;
+use axum::response::Response;
+
+/// Browser features no page here uses; clipboard writes (copy buttons) and
+/// fullscreen stay ours only.
+pub const PERMISSIONS_POLICY: &str = "accelerometer=(), bluetooth=(), camera=(), \
+     display-capture=(), geolocation=(), gyroscope=(), hid=(), magnetometer=(), \
+     microphone=(), midi=(), payment=(), serial=(), usb=(), \
+     clipboard-write=(self), fullscreen=(self)";
+
+/// The policy: scripts only from this server (plus the page's inline
+/// hydration script by `nonce`, and WASM compilation), no plugins, no
+/// `<base>`, forms only to us, never inside a frame. Styles allow inline
+/// `style=""` attributes; images also `data:`/`blob:` previews and an admin's
+/// https provider logo.
+pub fn content_security_policy(nonce: Option<&str>) -> String {
+    let nonce = nonce.map(|n| format!(" 'nonce-{n}'")).unwrap_or_default();
+    format!(
+        "default-src 'self'; script-src 'self'{nonce} 'wasm-unsafe-eval'; \
+         style-src 'self' 'unsafe-inline'; img-src 'self' data: blob: https:; \
+         connect-src 'self'; font-src 'self'; manifest-src 'self'; worker-src 'self'; \
+         object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
+const PERMISSIONS_POLICY_HEADER: HeaderName = HeaderName::from_static("permissions-policy");
+
+/// Adds the headers a handler did not set itself.
+pub async fn layer(req: Request, next: Next) -> Response {
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
+        if let Ok(v) = HeaderValue::from_str(&content_security_policy(None)) {
+            h.insert(header::CONTENT_SECURITY_POLICY, v);
+        }
+    }
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
+    h.insert(
+        PERMISSIONS_POLICY_HEADER,
+        HeaderValue::from_static(PERMISSIONS_POLICY),
+    );
+    res
+}
