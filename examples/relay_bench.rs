@@ -1,6 +1,6 @@
 //! `make bench`, part 2: relay overhead and concurrency of the streaming
 //! engine, measured against the real release binary and a fake provider
-//! with zero delay (from `tests/common`).
+//! with zero delay (from `tests/it/common`).
 //!
 //! - time to first token (TTFT) direct from the fake provider vs through
 //!   Backrooms' `POST /api/chat/stream`, median and p99 of 200 runs each;

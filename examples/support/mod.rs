@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-#[path = "../../tests/common/fake_provider.rs"]
+#[path = "../../tests/it/common/fake_provider.rs"]
 #[allow(dead_code)]
 pub mod fake_provider;
 

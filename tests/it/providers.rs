@@ -2,7 +2,7 @@
 //! encrypted keys, the one global default, test connection and import
 //! against a fake provider.
 
-mod common;
+use crate::common;
 
 use common::fake_provider::{FakeProvider, GOOD_KEY};
 use common::{json_of, Api, TestServer};

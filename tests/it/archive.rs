@@ -2,7 +2,7 @@
 //! account exports again as the same document; importing never changes what
 //! an account has; a bad or oversized file imports nothing at all.
 
-mod common;
+use crate::common;
 
 use common::fake_provider::FakeProvider;
 use common::{add_model, add_provider, json_of, location, Api, TestServer};

@@ -2,7 +2,7 @@
 //! (errors come back naming the field), the avatar upload form, escaping,
 //! and other people's agents staying invisible.
 
-mod common;
+use crate::common;
 
 use common::{json_of, location, Api, TestServer};
 use reqwest::multipart::{Form, Part};

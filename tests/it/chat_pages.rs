@@ -2,7 +2,7 @@
 //! page rendering replies as safe markdown, the streaming server function,
 //! and other people's threads staying invisible.
 
-mod common;
+use crate::common;
 
 use backrooms::model::chat::ReplyLine;
 

@@ -1,7 +1,7 @@
 //! A thread as a file (Markdown, JSON) and as a read-only link: who can get
 //! them, what they hold, and a revoked link answering 404.
 
-mod common;
+use crate::common;
 
 use common::fake_provider::FakeProvider;
 use common::{add_model, add_provider, json_of, location, Api, TestServer};

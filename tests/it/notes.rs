@@ -1,7 +1,7 @@
 //! Notes over REST and as pages: CRUD, limits, ownership, the plain-form
 //! editor.
 
-mod common;
+use crate::common;
 
 use common::{json_of, location, TestServer};
 use reqwest::StatusCode;

@@ -2,7 +2,7 @@
 //! formats: SSE events, resume with Last-Event-ID, closing the client,
 //! Stop, every provider fault, restarts, ownership.
 
-mod common;
+use crate::common;
 
 use common::fake_provider::{FakeProvider, GOOD_KEY};
 use common::{add_model, add_provider, deltas, json_of, Api, SseReader, TestServer};

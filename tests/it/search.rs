@@ -1,7 +1,7 @@
 //! Full-text search: only the caller's own chats, ranked, highlighted,
 //! paginated, kept in step with edits and deletes, safe with odd input.
 
-mod common;
+use crate::common;
 
 use common::{json_of, Api, TestServer};
 use reqwest::StatusCode;

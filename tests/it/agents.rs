@@ -2,7 +2,7 @@
 //! templates and starters, and an agent's prompt and settings reaching the
 //! provider (asserted on what the fake provider received).
 
-mod common;
+use crate::common;
 
 use common::fake_provider::FakeProvider;
 use common::{add_model, add_provider, json_of, Api, TestServer};

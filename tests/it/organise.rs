@@ -1,7 +1,7 @@
 //! Organising threads (folders, tags, pin, archive) and prompt templates,
 //! over REST and as plain-form pages.
 
-mod common;
+use crate::common;
 
 use common::{json_of, location, Api, TestServer};
 use reqwest::StatusCode;

@@ -2,7 +2,7 @@
 //! next to the field with what was typed, never the API key; results show
 //! on the page; non-admins are kept out. And the islands' server functions.
 
-mod common;
+use crate::common;
 
 use common::fake_provider::{FakeProvider, GOOD_KEY};
 use common::{location, TestServer};

@@ -3,7 +3,7 @@
 //! of a run, the controls, interjections, errors, restarts, the event
 //! stream shared by viewers and resumed by id, exports, forks, ownership.
 
-mod common;
+use crate::common;
 
 use common::fake_provider::FakeProvider;
 use common::{add_model, add_provider, json_of, Api, Sse, SseReader, TestServer};

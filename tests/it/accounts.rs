@@ -1,7 +1,7 @@
 //! Accounts over real HTTP: registration rules, sign-in, sign-out, password
 //! changes and what a session cookie is worth after each.
 
-mod common;
+use crate::common;
 
 use common::{json_of, session_cookie, TestServer};
 use reqwest::StatusCode;

@@ -2,7 +2,7 @@
 //! JavaScript off (plain form posts to server functions, answered with
 //! redirects).
 
-mod common;
+use crate::common;
 
 use common::{location, TestServer};
 use reqwest::StatusCode;

@@ -1,6 +1,6 @@
 //! Cross-site writes, secrets in responses, unknown API paths, health.
 
-mod common;
+use crate::common;
 
 use common::{json_of, TestServer};
 use reqwest::StatusCode;

@@ -1,0 +1,20 @@
+//! The integration suite: one test binary (one link step), a module per area.
+//! Each test starts a real server on port 0 over a real SQLite file.
+
+mod accounts;
+mod agent_pages;
+mod agents;
+mod archive;
+mod backrooms;
+mod chat;
+mod chat_pages;
+mod common;
+mod hardening;
+mod notes;
+mod organise;
+mod pages;
+mod provider_pages;
+mod providers;
+mod search;
+mod security;
+mod thread_files;
