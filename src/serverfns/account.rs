@@ -82,9 +82,7 @@ pub async fn register(
 pub async fn logout() -> Result<(), AppError> {
     use crate::server::auth::accounts;
     let mut session = auth().await?;
-    if let Err(e) = accounts::logout(&mut session).await {
-        return Err(e);
-    }
+    accounts::logout(&mut session).await?;
     leptos_axum::redirect("/login");
     Ok(())
 }

@@ -36,8 +36,6 @@ mod support {
         Ok(state)
     }
 
-    /// For data-returning calls: the error as the island will show it.
-
     /// Ends a form post: back to the page (at `anchor`) with the outcome.
     pub fn done(anchor: &str, result: Result<String, (String, AppError)>, values: &[(&str, &str)]) {
         let flash = match result {

@@ -205,7 +205,7 @@ async fn hostile_text_in_every_field_is_inert_on_every_page() {
     // Forms refilled from the flash cookie after an error.
     let note_id = note.to_string();
     let long_title = "t".repeat(300);
-    let refills: [(&str, Vec<(&str, &str)>, &str); 4] = [
+    let refills = [
         (
             "/fn/agents/save",
             vec![
