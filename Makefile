@@ -50,8 +50,12 @@ bench: build
 	cargo run --release --no-default-features --features ssr --example rooms_bench
 	cargo run --release --no-default-features --features ssr --example search_bench
 
-lint:
+## make lint: formatting, clippy -D warnings (server and WASM), and the layer guard
+lint: tools
 	cargo fmt --all -- --check
+	@# Layers point down: only the page handler renders the app.
+	@if grep -rn 'crate::ui' src/server src/serverfns src/text src/model src/error.rs | grep -v '^src/server/pages.rs:'; then \
+	  echo "lint: server code imports ui/ (only src/server/pages.rs may)"; exit 1; fi
 	RUSTFLAGS="$(TEST_RUSTFLAGS)" cargo clippy --features ssr --all-targets -- -D warnings
 	cargo clippy --lib --features hydrate --target wasm32-unknown-unknown -- -D warnings
 

@@ -8,6 +8,7 @@ pub mod app;
 pub mod error;
 pub mod model;
 pub mod serverfns;
+pub mod text;
 pub mod ui;
 
 #[cfg(feature = "ssr")]

@@ -5,7 +5,7 @@
 use crate::error::AppError;
 use crate::model::backroom::NewBackroom;
 use crate::model::Flash;
-use crate::server::auth::{accounts, AuthSession};
+use crate::server::auth::{caller::Caller, AuthSession};
 use crate::server::flash::redirect_response;
 use crate::server::rest::archive;
 use crate::server::rest::id::Id;
@@ -52,7 +52,7 @@ pub async fn new_backroom(
             .transpose()
     };
     let result = async {
-        let uid = accounts::require_user(&auth)?.id;
+        let uid = Caller::signed_in(&auth)?.id;
         let participants = fields
             .iter()
             .filter(|(k, _)| k == "participants")
@@ -111,7 +111,7 @@ pub async fn avatar_form(
 ) -> Response {
     let back = format!("/agents/{id}");
     let result = async {
-        let uid = accounts::require_user(&auth)?.id;
+        let uid = Caller::signed_in(&auth)?.id;
         state.db.run(move |c| agents::get(c, uid, id)).await?;
         let form = form.map_err(|_| AppError::invalid("avatar", "Choose an image to upload."))?;
         let bytes = crate::server::rest::agents::read_image(form).await?;
@@ -136,7 +136,7 @@ pub async fn import_form(
     form: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Response {
     let result = async {
-        let uid = accounts::require_user(&auth)?.id;
+        let uid = Caller::signed_in(&auth)?.id;
         let form =
             form.map_err(|_| AppError::invalid("file", "Choose an export file to import."))?;
         let bytes = archive::read_file(form).await?;

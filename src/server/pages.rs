@@ -6,7 +6,7 @@ use crate::model::UiPrefs;
 use crate::server::auth::AuthSession;
 use crate::server::services::settings;
 use crate::server::state::AppState;
-use crate::ui::format::query_value;
+use crate::text::format::query_value;
 use crate::ui::PageContext;
 use axum::body::Body;
 use axum::extract::{Request, State};

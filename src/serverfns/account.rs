@@ -38,7 +38,7 @@ pub async fn login(
     next: Option<String>,
 ) -> Result<(), AppError> {
     use crate::server::{auth::accounts, pages::safe_next};
-    use crate::ui::{format::query_value, notice};
+    use crate::text::{format::query_value, notice};
     let state = state()?;
     let mut session = auth().await?;
     let next = safe_next(next.as_deref());
@@ -62,7 +62,7 @@ pub async fn register(
     next: Option<String>,
 ) -> Result<(), AppError> {
     use crate::server::{auth::accounts, pages::safe_next};
-    use crate::ui::{format::query_value, notice};
+    use crate::text::{format::query_value, notice};
     let state = state()?;
     let mut session = auth().await?;
     let next = safe_next(next.as_deref());
@@ -93,7 +93,7 @@ pub async fn change_password(
     new_password: String,
 ) -> Result<(), AppError> {
     use crate::server::auth::accounts;
-    use crate::ui::notice;
+    use crate::text::notice;
     let state = state()?;
     let mut session = auth().await?;
     if session.user.is_none() {

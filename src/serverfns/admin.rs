@@ -7,11 +7,11 @@ use leptos::prelude::*;
 pub async fn set_registration(open: bool) -> Result<(), AppError> {
     use super::account::{auth, state};
     use crate::model::AdminSettings;
-    use crate::server::{auth::accounts, services::settings};
-    use crate::ui::notice;
+    use crate::server::{auth::caller::Caller, services::settings};
+    use crate::text::notice;
     let state = state()?;
     let session = auth().await?;
-    if let Err(e) = accounts::require_admin(&session) {
+    if let Err(e) = Caller::signed_in(&session).and_then(Caller::admin) {
         leptos_axum::redirect(&format!("/admin?error={}", notice::code_for(&e)));
         return Ok(());
     }

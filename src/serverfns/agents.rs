@@ -12,24 +12,9 @@ pub const PAGE: &str = "/agents";
 #[cfg(feature = "ssr")]
 mod support {
     use crate::error::AppError;
-    use crate::model::{Flash, Role};
-    use crate::server::services::agents::Caller;
-    use crate::server::state::AppState;
+    use crate::model::Flash;
 
-    pub async fn caller() -> Result<(AppState, Caller), AppError> {
-        let state = crate::serverfns::account::state().map_err(|_| AppError::Internal)?;
-        let session = crate::serverfns::account::auth()
-            .await
-            .map_err(|_| AppError::Internal)?;
-        let user = crate::server::auth::accounts::require_user(&session)?;
-        Ok((
-            state,
-            Caller {
-                id: user.id,
-                admin: user.role() == Role::Admin,
-            },
-        ))
-    }
+    pub use crate::serverfns::support::caller;
 
     /// Ends a form post at `path` with the outcome.
     pub fn done(path: &str, result: Result<String, AppError>, values: &[(&str, &str)]) {
@@ -128,10 +113,10 @@ pub async fn save_agent(
     let result = state
         .db
         .run(move |c| match id {
-            Some(id) => agents::update(c, who, id, &patch),
+            Some(id) => agents::update(c, &who, id, &patch),
             None => agents::create(
                 c,
-                who,
+                &who,
                 &AgentInput {
                     name: patch.name.clone().unwrap_or_default(),
                     description: patch.description.clone(),

@@ -10,27 +10,9 @@ use leptos::server_fn::codec::{StreamingText, TextStream};
 #[cfg(feature = "ssr")]
 mod support {
     use crate::error::AppError;
-    use crate::model::{Flash, Role};
-    use crate::server::state::AppState;
+    use crate::model::Flash;
 
-    pub struct Who {
-        pub state: AppState,
-        pub id: i64,
-        pub name: String,
-        pub admin: bool,
-    }
-
-    pub async fn who() -> Result<Who, AppError> {
-        let state = crate::serverfns::account::state()?;
-        let session = crate::serverfns::account::auth().await?;
-        let u = crate::server::auth::accounts::require_user(&session)?;
-        Ok(Who {
-            state,
-            id: u.id,
-            name: u.username.clone(),
-            admin: u.role() == Role::Admin,
-        })
-    }
+    pub use crate::serverfns::support::caller;
 
     pub use crate::serverfns::support::plain_form as plain;
 
@@ -47,24 +29,24 @@ mod support {
 #[server(prefix = "/fn", endpoint = "backrooms/list")]
 pub async fn load_backrooms() -> Result<Vec<BackroomSummary>, AppError> {
     use crate::server::services::backrooms;
-    let w = support::who().await?;
-    let uid = w.id;
-    w.state.db.run(move |c| backrooms::list(c, uid)).await
+    let (state, caller) = support::caller().await?;
+    let uid = caller.id;
+    state.db.run(move |c| backrooms::list(c, uid)).await
 }
 
 #[server(prefix = "/fn", endpoint = "backrooms/get")]
 pub async fn load_backroom(id: i64) -> Result<BackroomView, AppError> {
     use crate::server::services::backrooms;
-    let w = support::who().await?;
-    let uid = w.id;
-    w.state.db.run(move |c| backrooms::get(c, uid, id)).await
+    let (state, caller) = support::caller().await?;
+    let uid = caller.id;
+    state.db.run(move |c| backrooms::get(c, uid, id)).await
 }
 
 /// Start, pause, resume or stop. Answers the new state.
 #[server(prefix = "/fn", endpoint = "backrooms/control")]
 pub async fn room_control(id: i64, action: String) -> Result<String, AppError> {
-    let w = support::who().await?;
-    let result = crate::server::engine::rooms::control(&w.state, w.id, id, &action).await;
+    let (state, caller) = support::caller().await?;
+    let result = crate::server::engine::rooms::control(&state, caller.id, id, &action).await;
     if support::plain().await {
         support::back(&format!("/backrooms/{id}"), &result, "Done.");
         return Ok(String::new());
@@ -75,9 +57,9 @@ pub async fn room_control(id: i64, action: String) -> Result<String, AppError> {
 /// A viewer's message into the run, as a named human turn.
 #[server(prefix = "/fn", endpoint = "backrooms/interject")]
 pub async fn room_interject(id: i64, content: String) -> Result<(), AppError> {
-    let w = support::who().await?;
+    let (state, caller) = support::caller().await?;
     let result =
-        crate::server::engine::rooms::interject(&w.state, w.id, w.name.clone(), id, content).await;
+        crate::server::engine::rooms::interject(&state, caller.id, caller.name, id, content).await;
     if support::plain().await {
         support::back(&format!("/backrooms/{id}"), &result, "Your message is in.");
         return Ok(());
@@ -88,8 +70,8 @@ pub async fn room_interject(id: i64, content: String) -> Result<(), AppError> {
 /// Manual order: who speaks next.
 #[server(prefix = "/fn", endpoint = "backrooms/next")]
 pub async fn room_pick(id: i64, agent_id: i64) -> Result<(), AppError> {
-    let w = support::who().await?;
-    let result = crate::server::engine::rooms::pick(&w.state, w.id, id, agent_id).await;
+    let (state, caller) = support::caller().await?;
+    let result = crate::server::engine::rooms::pick(&state, caller.id, id, agent_id).await;
     if support::plain().await {
         support::back(&format!("/backrooms/{id}"), &result, "Picked.");
         return Ok(());
@@ -101,10 +83,9 @@ pub async fn room_pick(id: i64, agent_id: i64) -> Result<(), AppError> {
 #[server(prefix = "/fn", endpoint = "backrooms/fork")]
 pub async fn fork_room(id: i64, turn: Option<i64>) -> Result<(), AppError> {
     use crate::server::services::backrooms;
-    let w = support::who().await?;
-    let uid = w.id;
-    let result = w
-        .state
+    let (state, caller) = support::caller().await?;
+    let uid = caller.id;
+    let result = state
         .db
         .run(move |c| backrooms::fork(c, uid, id, turn))
         .await;
@@ -123,9 +104,8 @@ pub async fn fork_room(id: i64, turn: Option<i64>) -> Result<(), AppError> {
 pub async fn delete_room(id: i64) -> Result<(), AppError> {
     use crate::server::engine::rooms;
     use crate::server::services::backrooms;
-    let w = support::who().await?;
-    let uid = w.id;
-    let state = w.state;
+    let (state, caller) = support::caller().await?;
+    let uid = caller.id;
     let result = async {
         state.db.run(move |c| backrooms::owned(c, uid, id)).await?;
         rooms::stop(&state, id);
@@ -142,17 +122,11 @@ pub async fn delete_room(id: i64) -> Result<(), AppError> {
 /// A UniversalBackrooms template (JSONL) into a new draft backroom.
 #[server(prefix = "/fn", endpoint = "backrooms/import")]
 pub async fn import_template(title: String, template: String) -> Result<(), AppError> {
-    use crate::server::services::agents::Caller;
     use crate::server::services::backrooms;
-    let w = support::who().await?;
-    let caller = Caller {
-        id: w.id,
-        admin: w.admin,
-    };
-    let result = w
-        .state
+    let (state, caller) = support::caller().await?;
+    let result = state
         .db
-        .run(move |c| backrooms::import_template(c, caller, &title, &template))
+        .run(move |c| backrooms::import_template(c, &caller, &title, &template))
         .await;
     match &result {
         Ok(b) => support::back(
@@ -170,13 +144,10 @@ pub async fn import_template(title: String, template: String) -> Result<(), AppE
 pub async fn follow_room(id: i64, after: u64) -> Result<TextStream<AppError>, AppError> {
     use crate::server::services::backrooms;
     use futures::StreamExt;
-    let w = support::who().await?;
-    let uid = w.id;
-    w.state
-        .db
-        .run(move |c| backrooms::owned(c, uid, id))
-        .await?;
-    let frames = crate::server::engine::rooms::follow(&w.state, id, after).await?;
+    let (state, caller) = support::caller().await?;
+    let uid = caller.id;
+    state.db.run(move |c| backrooms::owned(c, uid, id)).await?;
+    let frames = crate::server::engine::rooms::follow(&state, id, after).await?;
     let lines = frames.map(|f| {
         let line = crate::model::backroom::RoomLine::of(f);
         let mut line = serde_json::to_string(&line).unwrap_or_default();

@@ -19,21 +19,22 @@ pub struct Sent {
 
 #[cfg(feature = "ssr")]
 mod support {
-    pub use crate::serverfns::support::{plain_form as from_plain_form, user};
+    pub use crate::serverfns::support::{caller, plain_form as from_plain_form};
 }
 
 /// The thread with each finished reply rendered as safe HTML.
 #[server(prefix = "/fn", endpoint = "chat/conversation")]
 pub async fn load_conversation(id: i64) -> Result<ConversationView, AppError> {
     use crate::server::services::conversations;
-    let (state, uid) = support::user().await?;
+    let (state, caller) = support::caller().await?;
+    let uid = caller.id;
     let mut view = state
         .db
         .run(move |c| conversations::get(c, uid, id))
         .await?;
     for m in &mut view.messages {
         if m.role == "assistant" && m.status != "streaming" {
-            m.html = Some(crate::ui::markdown::to_html(&m.content));
+            m.html = Some(crate::text::markdown::to_html(&m.content));
         }
     }
     Ok(view)
@@ -43,18 +44,20 @@ pub async fn load_conversation(id: i64) -> Result<ConversationView, AppError> {
 #[server(prefix = "/fn", endpoint = "chat/rendered")]
 pub async fn rendered_reply(message_id: i64) -> Result<String, AppError> {
     use crate::server::services::messages;
-    let (state, uid) = support::user().await?;
+    let (state, caller) = support::caller().await?;
+    let uid = caller.id;
     let msg = state
         .db
         .run(move |c| messages::owned(c, uid, message_id))
         .await?;
-    Ok(crate::ui::markdown::to_html(&msg.content))
+    Ok(crate::text::markdown::to_html(&msg.content))
 }
 
 #[server(prefix = "/fn", endpoint = "chat/threads")]
 pub async fn list_threads(before: Option<String>) -> Result<ConversationPage, AppError> {
     use crate::server::services::conversations;
-    let (state, uid) = support::user().await?;
+    let (state, caller) = support::caller().await?;
+    let uid = caller.id;
     state
         .db
         .run(move |c| {
@@ -95,7 +98,8 @@ pub async fn send_message(
     let plain = support::from_plain_form().await;
     let typed = content.clone();
     let result = async move {
-        let (state, uid) = support::user().await?;
+        let (state, caller) = support::caller().await?;
+        let uid = caller.id;
         let conversation_id = match conversation_id {
             Some(id) => id,
             None => {
@@ -164,7 +168,8 @@ pub async fn send_message(
 pub async fn follow_reply(message_id: i64, after: u64) -> Result<TextStream<AppError>, AppError> {
     use crate::server::services::messages;
     use futures::StreamExt;
-    let (state, uid) = support::user().await?;
+    let (state, caller) = support::caller().await?;
+    let uid = caller.id;
     state
         .db
         .run(move |c| messages::owned(c, uid, message_id))
@@ -181,7 +186,8 @@ pub async fn follow_reply(message_id: i64, after: u64) -> Result<TextStream<AppE
 #[server(prefix = "/fn", endpoint = "chat/stop")]
 pub async fn stop_reply(message_id: i64) -> Result<(), AppError> {
     use crate::server::services::messages;
-    let (state, uid) = support::user().await?;
+    let (state, caller) = support::caller().await?;
+    let uid = caller.id;
     state
         .db
         .run(move |c| messages::owned(c, uid, message_id))
@@ -194,7 +200,8 @@ pub async fn stop_reply(message_id: i64) -> Result<(), AppError> {
 #[server(prefix = "/fn", endpoint = "chat/regenerate")]
 pub async fn regenerate_reply(message_id: i64) -> Result<i64, AppError> {
     use crate::server::services::conversations;
-    let (state, uid) = support::user().await?;
+    let (state, caller) = support::caller().await?;
+    let uid = caller.id;
     let turn = state
         .db
         .run(move |c| conversations::begin_regenerate(c, uid, message_id))
@@ -214,7 +221,8 @@ pub async fn save_thread_settings(
 ) -> Result<(), AppError> {
     use crate::model::chat::ConversationPatch;
     use crate::server::services::conversations;
-    let (state, uid) = support::user().await?;
+    let (state, caller) = support::caller().await?;
+    let uid = caller.id;
     let patch = ConversationPatch {
         model_id,
         temperature,
@@ -232,7 +240,8 @@ pub async fn save_thread_settings(
 #[server(prefix = "/fn", endpoint = "chat/edit")]
 pub async fn edit_and_resend(message_id: i64, content: String) -> Result<Sent, AppError> {
     use crate::server::services::conversations;
-    let (state, uid) = support::user().await?;
+    let (state, caller) = support::caller().await?;
+    let uid = caller.id;
     let turn = state
         .db
         .run(move |c| conversations::begin_edit(c, uid, message_id, &content))
@@ -259,7 +268,8 @@ pub async fn manage_thread(
     use crate::error::AppError;
     use crate::model::chat::ConversationPatch;
     use crate::server::services::conversations;
-    let (state, uid) = support::user().await?;
+    let (state, caller) = support::caller().await?;
+    let uid = caller.id;
     let result = match action.as_str() {
         "rename" | "pin" | "unpin" | "move" | "tags" | "archive" | "restore" => {
             let p = ConversationPatch {
@@ -338,7 +348,7 @@ pub async fn load_shared(token: String) -> Result<crate::model::chat::SharedThre
     let mut thread = state.db.run(move |c| shares::shared(c, &token)).await?;
     for m in &mut thread.messages {
         if m.role == "assistant" {
-            m.html = Some(crate::ui::markdown::to_html(&m.content));
+            m.html = Some(crate::text::markdown::to_html(&m.content));
         }
     }
     Ok(thread)
@@ -351,7 +361,8 @@ pub async fn search_threads(
     offset: i64,
 ) -> Result<crate::model::search::SearchPage, AppError> {
     use crate::server::services::search;
-    let (state, uid) = support::user().await?;
+    let (state, caller) = support::caller().await?;
+    let uid = caller.id;
     state
         .db
         .run(move |c| search::search(c, uid, &q, offset))

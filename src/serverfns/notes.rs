@@ -8,20 +8,22 @@ use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 mod support {
-    pub use crate::serverfns::support::{plain_form as plain, user};
+    pub use crate::serverfns::support::{caller, plain_form as plain};
 }
 
 #[server(prefix = "/fn", endpoint = "notes/list")]
 pub async fn load_notes() -> Result<Vec<NoteView>, AppError> {
     use crate::server::services::notes;
-    let (state, uid) = support::user().await?;
+    let (state, caller) = support::caller().await?;
+    let uid = caller.id;
     state.db.run(move |c| notes::list(c, uid)).await
 }
 
 #[server(prefix = "/fn", endpoint = "notes/get")]
 pub async fn load_note(id: i64) -> Result<NoteView, AppError> {
     use crate::server::services::notes;
-    let (state, uid) = support::user().await?;
+    let (state, caller) = support::caller().await?;
+    let uid = caller.id;
     state.db.run(move |c| notes::get(c, uid, id)).await
 }
 
@@ -29,7 +31,8 @@ pub async fn load_note(id: i64) -> Result<NoteView, AppError> {
 #[server(prefix = "/fn", endpoint = "notes/new")]
 pub async fn new_note() -> Result<(), AppError> {
     use crate::server::services::notes;
-    let (state, uid) = support::user().await?;
+    let (state, caller) = support::caller().await?;
+    let uid = caller.id;
     let note = state
         .db
         .run(move |c| notes::create(c, uid, &Default::default()))
@@ -43,7 +46,8 @@ pub async fn new_note() -> Result<(), AppError> {
 pub async fn save_note(id: i64, title: String, body: String) -> Result<i64, AppError> {
     use crate::model::note::NoteInput;
     use crate::server::services::notes;
-    let (state, uid) = support::user().await?;
+    let (state, caller) = support::caller().await?;
+    let uid = caller.id;
     let input = NoteInput {
         title: Some(title.clone()),
         body: Some(body.clone()),
@@ -67,7 +71,8 @@ pub async fn save_note(id: i64, title: String, body: String) -> Result<i64, AppE
 #[server(prefix = "/fn", endpoint = "notes/delete")]
 pub async fn delete_note(id: i64) -> Result<(), AppError> {
     use crate::server::services::notes;
-    let (state, uid) = support::user().await?;
+    let (state, caller) = support::caller().await?;
+    let uid = caller.id;
     let result = state.db.run(move |c| notes::delete(c, uid, id)).await;
     let flash = match &result {
         Ok(()) => crate::model::Flash::notice("Note deleted."),
@@ -80,12 +85,12 @@ pub async fn delete_note(id: i64) -> Result<(), AppError> {
 /// The markdown preview: the note rendered as safe HTML.
 #[server(prefix = "/fn", endpoint = "notes/preview")]
 pub async fn preview_note(body: String) -> Result<String, AppError> {
-    support::user().await?;
+    support::caller().await?;
     if body.len() > crate::server::services::notes::BODY_MAX {
         return Err(AppError::invalid(
             "body",
             "The note is too long to preview.",
         ));
     }
-    Ok(crate::ui::markdown::to_html(&body))
+    Ok(crate::text::markdown::to_html(&body))
 }

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 mod support {
-    pub use crate::serverfns::support::user;
+    pub use crate::serverfns::support::caller;
 }
 
 /// The `/threads` page holds this many a page.
@@ -18,14 +18,16 @@ pub const THREADS_PAGE: i64 = 50;
 #[server(prefix = "/fn", endpoint = "organise/folders")]
 pub async fn load_folders() -> Result<Vec<FolderView>, AppError> {
     use crate::server::services::folders;
-    let (state, uid) = support::user().await?;
+    let (state, caller) = support::caller().await?;
+    let uid = caller.id;
     state.db.run(move |c| folders::list(c, uid)).await
 }
 
 #[server(prefix = "/fn", endpoint = "organise/tags")]
 pub async fn load_tags() -> Result<Vec<(String, i64)>, AppError> {
     use crate::server::services::tags;
-    let (state, uid) = support::user().await?;
+    let (state, caller) = support::caller().await?;
+    let uid = caller.id;
     state.db.run(move |c| tags::used(c, uid)).await
 }
 
@@ -38,7 +40,8 @@ pub async fn load_threads(
     before: Option<String>,
 ) -> Result<ConversationPage, AppError> {
     use crate::server::services::conversations::{self, Filter};
-    let (state, uid) = support::user().await?;
+    let (state, caller) = support::caller().await?;
+    let uid = caller.id;
     let filter = Filter {
         folder: folder.map(Some),
         tag: tag.filter(|t| !t.trim().is_empty()),
@@ -61,7 +64,8 @@ pub async fn manage_folder(
     use crate::model::folder::FolderInput;
     use crate::model::Flash;
     use crate::server::services::folders;
-    let (state, uid) = support::user().await?;
+    let (state, caller) = support::caller().await?;
+    let uid = caller.id;
     let input = FolderInput {
         name: name.clone().unwrap_or_default(),
     };
@@ -106,7 +110,8 @@ pub async fn manage_folder(
 pub async fn move_thread(id: i64, folder_id: i64) -> Result<(), AppError> {
     use crate::model::chat::ConversationPatch;
     use crate::server::services::conversations;
-    let (state, uid) = support::user().await?;
+    let (state, caller) = support::caller().await?;
+    let uid = caller.id;
     let patch = ConversationPatch {
         folder_id: Some(Some(folder_id)),
         ..Default::default()

@@ -7,13 +7,14 @@ use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 mod support {
-    pub use crate::serverfns::support::user;
+    pub use crate::serverfns::support::caller;
 }
 
 #[server(prefix = "/fn", endpoint = "prompts/list")]
 pub async fn load_prompts() -> Result<Vec<PromptView>, AppError> {
     use crate::server::services::prompts;
-    let (state, uid) = support::user().await?;
+    let (state, caller) = support::caller().await?;
+    let uid = caller.id;
     state.db.run(move |c| prompts::list(c, uid)).await
 }
 
@@ -29,7 +30,8 @@ pub async fn manage_prompt(
     use crate::model::prompt::PromptInput;
     use crate::model::Flash;
     use crate::server::services::prompts;
-    let (state, uid) = support::user().await?;
+    let (state, caller) = support::caller().await?;
+    let uid = caller.id;
     let input = PromptInput {
         title: title.clone(),
         body: body.clone(),

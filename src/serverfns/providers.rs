@@ -24,16 +24,12 @@ mod support {
     use super::PAGE;
     use crate::error::AppError;
     use crate::model::Flash;
-    use crate::server::state::AppState;
 
     /// The app state when an admin is asking.
-    pub async fn admin() -> Result<AppState, AppError> {
-        let state = crate::serverfns::account::state().map_err(|_| AppError::Internal)?;
-        let session = crate::serverfns::account::auth()
+    pub async fn admin() -> Result<crate::server::state::AppState, AppError> {
+        crate::serverfns::support::admin()
             .await
-            .map_err(|_| AppError::Internal)?;
-        crate::server::auth::accounts::require_admin(&session)?;
-        Ok(state)
+            .map(|(state, _)| state)
     }
 
     /// Ends a form post: back to the page (at `anchor`) with the outcome.
@@ -71,7 +67,7 @@ pub async fn load_model_registry() -> Result<ModelRegistry, AppError> {
     use crate::server::services::models;
     let state = crate::serverfns::account::state()?;
     let session = crate::serverfns::account::auth().await?;
-    crate::server::auth::accounts::require_user(&session)?;
+    crate::server::auth::caller::Caller::signed_in(&session)?;
     state.db.run(models::registry).await
 }
 
@@ -95,7 +91,7 @@ pub async fn create_provider(
         ("base_url", base_url.as_deref().unwrap_or("")),
         ("image_url", image_url.as_deref().unwrap_or("")),
     ];
-    let anchor = format!("?add={}#add", crate::ui::format::query_value(&preset));
+    let anchor = format!("?add={}#add", crate::text::format::query_value(&preset));
     let state = match support::admin().await {
         Ok(s) => s,
         Err(e) => {

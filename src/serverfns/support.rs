@@ -1,15 +1,22 @@
-//! What the server functions share: who is asking, how an error reads,
-//! and whether the post came from a plain HTML form (JavaScript off).
+//! What the server functions share: who is asking (the same `Caller` the
+//! REST handlers extract) and whether the post came from a plain HTML form
+//! (JavaScript off).
 
 use crate::error::AppError;
+use crate::server::auth::caller::Caller;
 use crate::server::state::AppState;
 
-/// The app state and the signed-in user's id (401 when signed out).
-pub async fn user() -> Result<(AppState, i64), AppError> {
+/// The app state and who is asking (401 when signed out).
+pub async fn caller() -> Result<(AppState, Caller), AppError> {
     let state = crate::serverfns::account::state()?;
     let session = crate::serverfns::account::auth().await?;
-    let id = crate::server::auth::accounts::require_user(&session)?.id;
-    Ok((state, id))
+    Ok((state, Caller::signed_in(&session)?))
+}
+
+/// The same for an admin (401 signed out, 403 for other users).
+pub async fn admin() -> Result<(AppState, Caller), AppError> {
+    let (state, caller) = caller().await?;
+    Ok((state, caller.admin()?))
 }
 
 /// A plain HTML form post (JavaScript off) expects a page back.

@@ -3,12 +3,6 @@
 
 pub mod browser;
 pub mod components;
-pub mod format;
-#[cfg(feature = "ssr")]
-pub mod highlight;
-#[cfg(feature = "ssr")]
-pub mod markdown;
-pub mod notice;
 pub mod pages;
 pub mod raw_text;
 

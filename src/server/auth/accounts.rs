@@ -36,15 +36,6 @@ pub fn require_user(auth: &AuthSession) -> Result<&crate::server::db::rows::User
         .ok_or_else(|| AppError::unauthorized("Please sign in."))
 }
 
-/// The signed-in admin, 401 when signed out, 403 for other users.
-pub fn require_admin(auth: &AuthSession) -> Result<&crate::server::db::rows::User, AppError> {
-    let user = require_user(auth)?;
-    if user.role() != crate::model::Role::Admin {
-        return Err(AppError::forbidden("Only an admin can do that."));
-    }
-    Ok(user)
-}
-
 pub async fn register(
     state: &AppState,
     auth: &mut AuthSession,

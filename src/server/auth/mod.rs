@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod backend;
+pub mod caller;
 pub mod password;
 pub mod session_store;
 pub mod throttle;

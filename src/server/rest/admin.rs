@@ -3,7 +3,7 @@
 use super::json::ApiJson;
 use crate::error::AppError;
 use crate::model::AdminSettings;
-use crate::server::auth::{accounts, AuthSession};
+use crate::server::auth::caller::Admin;
 use crate::server::services::settings;
 use crate::server::state::AppState;
 use axum::extract::State;
@@ -11,18 +11,16 @@ use axum::Json;
 
 pub async fn get_settings(
     State(state): State<AppState>,
-    auth: AuthSession,
+    _: Admin,
 ) -> Result<Json<AdminSettings>, AppError> {
-    accounts::require_admin(&auth)?;
     Ok(Json(state.db.run(settings::admin_settings).await?))
 }
 
 pub async fn put_settings(
     State(state): State<AppState>,
-    auth: AuthSession,
+    _: Admin,
     ApiJson(body): ApiJson<AdminSettings>,
 ) -> Result<Json<AdminSettings>, AppError> {
-    accounts::require_admin(&auth)?;
     let updated = state
         .db
         .run(move |conn| settings::update_admin_settings(conn, &body))

@@ -4,9 +4,8 @@ use super::id::Id;
 use super::json::ApiJson;
 use crate::error::AppError;
 use crate::model::agent::{AgentInput, AgentPatch, AgentTemplate, AgentView};
-use crate::model::Role;
-use crate::server::auth::{accounts, AuthSession};
-use crate::server::services::agents::{self, Caller};
+use crate::server::auth::caller::Caller;
+use crate::server::services::agents;
 use crate::server::services::{agent_templates, avatars};
 use crate::server::state::AppState;
 use axum::extract::{Multipart, Path, State};
@@ -14,75 +13,67 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 
-fn caller(auth: &AuthSession) -> Result<Caller, AppError> {
-    let user = accounts::require_user(auth)?;
-    Ok(Caller {
-        id: user.id,
-        admin: user.role() == Role::Admin,
-    })
-}
-
 pub async fn list(
     State(state): State<AppState>,
-    auth: AuthSession,
+    caller: Caller,
 ) -> Result<Json<Vec<AgentView>>, AppError> {
-    let uid = caller(&auth)?.id;
+    let uid = caller.id;
     Ok(Json(state.db.run(move |c| agents::list(c, uid)).await?))
 }
 
 pub async fn create(
     State(state): State<AppState>,
-    auth: AuthSession,
+    caller: Caller,
     ApiJson(input): ApiJson<AgentInput>,
 ) -> Result<(StatusCode, Json<AgentView>), AppError> {
-    let who = caller(&auth)?;
+    let who = caller;
     let view = state
         .db
-        .run(move |c| agents::create(c, who, &input))
+        .run(move |c| agents::create(c, &who, &input))
         .await?;
     Ok((StatusCode::CREATED, Json(view)))
 }
 
 pub async fn get(
     State(state): State<AppState>,
-    auth: AuthSession,
+    caller: Caller,
     Id(id): Id,
 ) -> Result<Json<AgentView>, AppError> {
-    let uid = caller(&auth)?.id;
+    let uid = caller.id;
     Ok(Json(state.db.run(move |c| agents::get(c, uid, id)).await?))
 }
 
 pub async fn update(
     State(state): State<AppState>,
-    auth: AuthSession,
+    caller: Caller,
     Id(id): Id,
     ApiJson(patch): ApiJson<AgentPatch>,
 ) -> Result<Json<AgentView>, AppError> {
-    let who = caller(&auth)?;
+    let who = caller;
     Ok(Json(
         state
             .db
-            .run(move |c| agents::update(c, who, id, &patch))
+            .run(move |c| agents::update(c, &who, id, &patch))
             .await?,
     ))
 }
 
 pub async fn delete(
     State(state): State<AppState>,
-    auth: AuthSession,
+    caller: Caller,
     Id(id): Id,
 ) -> Result<StatusCode, AppError> {
-    let uid = caller(&auth)?.id;
+    let uid = caller.id;
     state.db.run(move |c| agents::delete(c, uid, id)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 pub async fn duplicate(
     State(state): State<AppState>,
-    auth: AuthSession,
+    caller: Caller,
     Id(id): Id,
 ) -> Result<(StatusCode, Json<AgentView>), AppError> {
-    let uid = caller(&auth)?.id;
+    let uid = caller.id;
     let view = state.db.run(move |c| agents::duplicate(c, uid, id)).await?;
     Ok((StatusCode::CREATED, Json(view)))
 }
@@ -118,11 +109,11 @@ pub async fn read_image(mut form: Multipart) -> Result<Vec<u8>, AppError> {
 /// `multipart/form-data` with the image in a file field (named `avatar`).
 pub async fn upload_avatar(
     State(state): State<AppState>,
-    auth: AuthSession,
+    caller: Caller,
     Id(id): Id,
     form: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Result<Json<AgentView>, AppError> {
-    let uid = caller(&auth)?.id;
+    let uid = caller.id;
     // Refuse someone else's id before reading their upload.
     state.db.run(move |c| agents::get(c, uid, id)).await?;
     let form = form.map_err(|_| AppError::UnsupportedMediaType {
@@ -137,8 +128,7 @@ pub async fn upload_avatar(
     ))
 }
 
-pub async fn templates(auth: AuthSession) -> Result<Json<Vec<AgentTemplate>>, AppError> {
-    caller(&auth)?;
+pub async fn templates(_caller: Caller) -> Result<Json<Vec<AgentTemplate>>, AppError> {
     Ok(Json(agent_templates::all()))
 }
 
@@ -146,10 +136,9 @@ pub async fn templates(auth: AuthSession) -> Result<Json<Vec<AgentTemplate>>, Ap
 /// upload, so it can be cached for good.
 pub async fn avatar_image(
     State(state): State<AppState>,
-    auth: AuthSession,
+    _caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    caller(&auth)?;
     if id.len() != 32 || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(AppError::not_found("No such image."));
     }

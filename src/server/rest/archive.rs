@@ -3,7 +3,7 @@
 
 use crate::error::AppError;
 use crate::model::archive::ImportSummary;
-use crate::server::auth::{accounts, AuthSession};
+use crate::server::auth::caller::Caller;
 use crate::server::services::{archive_export, archive_import};
 use crate::server::state::AppState;
 use axum::body::Bytes;
@@ -15,12 +15,8 @@ use axum::Json;
 /// The body limit of the import routes: the archive plus multipart framing.
 pub const BODY_LIMIT: usize = archive_import::MAX_BYTES + 64 * 1024;
 
-pub async fn export(
-    State(state): State<AppState>,
-    auth: AuthSession,
-) -> Result<Response, AppError> {
-    let user = accounts::require_user(&auth)?;
-    let (uid, name) = (user.id, user.username.clone());
+pub async fn export(State(state): State<AppState>, caller: Caller) -> Result<Response, AppError> {
+    let (uid, name) = (caller.id, caller.name);
     let archive = state
         .db
         .run(move |c| archive_export::export(c, uid))
@@ -32,7 +28,7 @@ pub async fn export(
     let stem = format!(
         "backrooms-{}-{}",
         super::download::file_stem(&name, "account"),
-        crate::ui::format::date(archive.exported_at)
+        crate::text::format::date(archive.exported_at)
     );
     Ok(super::download::attachment(
         body,
@@ -45,10 +41,10 @@ pub async fn export(
 /// The archive is the request body (JSON).
 pub async fn import(
     State(state): State<AppState>,
-    auth: AuthSession,
+    caller: Caller,
     body: Bytes,
 ) -> Result<(StatusCode, Json<ImportSummary>), AppError> {
-    let uid = accounts::require_user(&auth)?.id;
+    let uid = caller.id;
     let summary = import_bytes(&state, uid, body.to_vec()).await?;
     Ok((StatusCode::CREATED, Json(summary)))
 }

@@ -6,11 +6,9 @@ use super::id::Id;
 use super::json::{optional_body, ApiJson};
 use crate::error::AppError;
 use crate::model::backroom::{BackroomSummary, BackroomView, NewBackroom, RoomFrame, TurnView};
-use crate::model::Role;
-use crate::server::auth::{accounts, AuthSession};
+use crate::server::auth::caller::Caller;
 use crate::server::engine::rooms::{self, Signal};
 use crate::server::rest::query::ApiQuery;
-use crate::server::services::agents::Caller;
 use crate::server::services::{backroom_export, backrooms};
 use crate::server::state::AppState;
 use axum::body::Bytes;
@@ -24,25 +22,20 @@ use serde::Deserialize;
 use std::convert::Infallible;
 use std::time::Duration;
 
-fn user(auth: &AuthSession) -> Result<(i64, String, bool), AppError> {
-    let u = accounts::require_user(auth)?;
-    Ok((u.id, u.username.clone(), u.role() == Role::Admin))
-}
-
 pub async fn list(
     State(state): State<AppState>,
-    auth: AuthSession,
+    caller: Caller,
 ) -> Result<Json<Vec<BackroomSummary>>, AppError> {
-    let (uid, ..) = user(&auth)?;
+    let uid = caller.id;
     Ok(Json(state.db.run(move |c| backrooms::list(c, uid)).await?))
 }
 
 pub async fn create(
     State(state): State<AppState>,
-    auth: AuthSession,
+    caller: Caller,
     ApiJson(input): ApiJson<NewBackroom>,
 ) -> Result<(StatusCode, Json<BackroomView>), AppError> {
-    let (uid, ..) = user(&auth)?;
+    let uid = caller.id;
     let view = state
         .db
         .run(move |c| backrooms::create(c, uid, &input))
@@ -52,10 +45,10 @@ pub async fn create(
 
 pub async fn get(
     State(state): State<AppState>,
-    auth: AuthSession,
+    caller: Caller,
     Id(id): Id,
 ) -> Result<Json<BackroomView>, AppError> {
-    let (uid, ..) = user(&auth)?;
+    let uid = caller.id;
     Ok(Json(
         state.db.run(move |c| backrooms::get(c, uid, id)).await?,
     ))
@@ -64,10 +57,10 @@ pub async fn get(
 /// Deleting stops a run first.
 pub async fn delete(
     State(state): State<AppState>,
-    auth: AuthSession,
+    caller: Caller,
     Id(id): Id,
 ) -> Result<StatusCode, AppError> {
-    let (uid, ..) = user(&auth)?;
+    let uid = caller.id;
     state.db.run(move |c| backrooms::owned(c, uid, id)).await?;
     rooms::stop(&state, id);
     state.db.run(move |c| backrooms::delete(c, uid, id)).await?;
@@ -80,10 +73,10 @@ macro_rules! control_route {
     ($name:ident, $action:literal) => {
         pub async fn $name(
             State(state): State<AppState>,
-            auth: AuthSession,
+            caller: Caller,
             Id(id): Id,
         ) -> Result<Json<BackroomView>, AppError> {
-            let (uid, ..) = user(&auth)?;
+            let uid = caller.id;
             Ok(Json(rooms::control(&state, uid, id, $action).await?))
         }
     };
@@ -102,11 +95,11 @@ pub struct Interjection {
 
 pub async fn interject(
     State(state): State<AppState>,
-    auth: AuthSession,
+    caller: Caller,
     Id(id): Id,
     ApiJson(body): ApiJson<Interjection>,
 ) -> Result<(StatusCode, Json<TurnView>), AppError> {
-    let (uid, name, _) = user(&auth)?;
+    let (uid, name) = (caller.id, caller.name);
     let turn = rooms::interject(&state, uid, name, id, body.content).await?;
     Ok((StatusCode::CREATED, Json(turn)))
 }
@@ -121,11 +114,11 @@ pub struct Pick {
 /// Manual order: who speaks next.
 pub async fn next(
     State(state): State<AppState>,
-    auth: AuthSession,
+    caller: Caller,
     Id(id): Id,
     ApiJson(body): ApiJson<Pick>,
 ) -> Result<Json<BackroomView>, AppError> {
-    let (uid, ..) = user(&auth)?;
+    let uid = caller.id;
     Ok(Json(rooms::pick(&state, uid, id, body.agent_id).await?))
 }
 
@@ -139,12 +132,12 @@ pub struct ForkAt {
 
 pub async fn fork(
     State(state): State<AppState>,
-    auth: AuthSession,
+    caller: Caller,
     Id(id): Id,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<(StatusCode, Json<BackroomView>), AppError> {
-    let (uid, ..) = user(&auth)?;
+    let uid = caller.id;
     let at: ForkAt = optional_body(&headers, &body)?;
     let view = state
         .db
@@ -163,14 +156,12 @@ pub struct TemplateImport {
 
 pub async fn import(
     State(state): State<AppState>,
-    auth: AuthSession,
+    caller: Caller,
     ApiJson(body): ApiJson<TemplateImport>,
 ) -> Result<(StatusCode, Json<BackroomView>), AppError> {
-    let (uid, _, admin) = user(&auth)?;
-    let caller = Caller { id: uid, admin };
     let view = state
         .db
-        .run(move |c| backrooms::import_template(c, caller, &body.title, &body.template))
+        .run(move |c| backrooms::import_template(c, &caller, &body.title, &body.template))
         .await?;
     Ok((StatusCode::CREATED, Json(view)))
 }
@@ -195,12 +186,12 @@ fn sse(
 /// Live events, resumable with `Last-Event-ID` (or `?after=`).
 pub async fn events(
     State(state): State<AppState>,
-    auth: AuthSession,
+    caller: Caller,
     Id(id): Id,
     headers: HeaderMap,
     ApiQuery(q): ApiQuery<ResumeParams>,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, AppError> {
-    let (uid, ..) = user(&auth)?;
+    let uid = caller.id;
     state.db.run(move |c| backrooms::owned(c, uid, id)).await?;
     let after = last_event_id(&headers, q.after)?;
     Ok(sse(rooms::follow(&state, id, after).await?))
@@ -213,11 +204,11 @@ pub struct ExportParams {
 
 pub async fn export(
     State(state): State<AppState>,
-    auth: AuthSession,
+    caller: Caller,
     Id(id): Id,
     ApiQuery(p): ApiQuery<ExportParams>,
 ) -> Result<Response, AppError> {
-    let (uid, ..) = user(&auth)?;
+    let uid = caller.id;
     let view = state.db.run(move |c| backrooms::get(c, uid, id)).await?;
     let stem = super::download::file_stem(&view.title, "backroom");
     Ok(match p.format.as_deref().unwrap_or("md") {

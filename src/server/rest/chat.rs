@@ -6,7 +6,7 @@ use super::id::Id;
 use super::json::ApiJson;
 use crate::error::AppError;
 use crate::model::chat::{ChatSend, CompleteReply, Frame, StreamEvent};
-use crate::server::auth::{accounts, AuthSession};
+use crate::server::auth::caller::Caller;
 use crate::server::engine;
 use crate::server::rest::query::ApiQuery;
 use crate::server::services::conversations::{self, Turn};
@@ -51,10 +51,10 @@ async fn start_and_follow(
 
 pub async fn stream(
     State(state): State<AppState>,
-    auth: AuthSession,
+    caller: Caller,
     ApiJson(send): ApiJson<ChatSend>,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, AppError> {
-    let uid = accounts::require_user(&auth)?.id;
+    let uid = caller.id;
     let turn = state
         .db
         .run(move |c| conversations::begin_turn(c, uid, &send))
@@ -65,10 +65,10 @@ pub async fn stream(
 /// Same as `stream`, answered once the reply has ended.
 pub async fn complete(
     State(state): State<AppState>,
-    auth: AuthSession,
+    caller: Caller,
     ApiJson(send): ApiJson<ChatSend>,
 ) -> Result<Json<CompleteReply>, AppError> {
-    let uid = accounts::require_user(&auth)?.id;
+    let uid = caller.id;
     let turn = state
         .db
         .run(move |c| conversations::begin_turn(c, uid, &send))
@@ -105,12 +105,12 @@ pub struct ResumeParams {
 /// Resumes from `Last-Event-ID` (or `?after=`): exactly what follows it.
 pub async fn events(
     State(state): State<AppState>,
-    auth: AuthSession,
+    caller: Caller,
     Id(id): Id,
     headers: HeaderMap,
     ApiQuery(q): ApiQuery<ResumeParams>,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, AppError> {
-    let uid = accounts::require_user(&auth)?.id;
+    let uid = caller.id;
     state.db.run(move |c| messages::owned(c, uid, id)).await?;
     let after = last_event_id(&headers, q.after)?;
     Ok(sse(engine::follow(&state, id, after as usize).await?))
@@ -136,10 +136,10 @@ pub fn last_event_id(headers: &HeaderMap, after: Option<String>) -> Result<u64, 
 
 pub async fn stop(
     State(state): State<AppState>,
-    auth: AuthSession,
+    caller: Caller,
     Id(id): Id,
 ) -> Result<StatusCode, AppError> {
-    let uid = accounts::require_user(&auth)?.id;
+    let uid = caller.id;
     state.db.run(move |c| messages::owned(c, uid, id)).await?;
     engine::stop(&state, id);
     Ok(StatusCode::NO_CONTENT)
@@ -147,10 +147,10 @@ pub async fn stop(
 
 pub async fn regenerate(
     State(state): State<AppState>,
-    auth: AuthSession,
+    caller: Caller,
     Id(id): Id,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, AppError> {
-    let uid = accounts::require_user(&auth)?.id;
+    let uid = caller.id;
     let turn = state
         .db
         .run(move |c| conversations::begin_regenerate(c, uid, id))

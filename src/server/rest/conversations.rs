@@ -4,7 +4,7 @@ use super::id::Id;
 use super::json::ApiJson;
 use crate::error::AppError;
 use crate::model::chat::{ConversationPage, ConversationPatch, ConversationView, NewConversation};
-use crate::server::auth::{accounts, AuthSession};
+use crate::server::auth::caller::Caller;
 use crate::server::engine;
 use crate::server::rest::query::ApiQuery;
 use crate::server::services::{conversations, shares, thread_export};
@@ -44,10 +44,10 @@ impl ListParams {
 
 pub async fn list(
     State(state): State<AppState>,
-    auth: AuthSession,
+    caller: Caller,
     ApiQuery(p): ApiQuery<ListParams>,
 ) -> Result<Json<ConversationPage>, AppError> {
-    let uid = accounts::require_user(&auth)?.id;
+    let uid = caller.id;
     let filter = p.filter()?;
     Ok(Json(
         state
@@ -59,10 +59,10 @@ pub async fn list(
 
 pub async fn create(
     State(state): State<AppState>,
-    auth: AuthSession,
+    caller: Caller,
     ApiJson(input): ApiJson<NewConversation>,
 ) -> Result<(StatusCode, Json<ConversationView>), AppError> {
-    let uid = accounts::require_user(&auth)?.id;
+    let uid = caller.id;
     let view = state
         .db
         .run(move |c| conversations::create(c, uid, &input))
@@ -72,10 +72,10 @@ pub async fn create(
 
 pub async fn get(
     State(state): State<AppState>,
-    auth: AuthSession,
+    caller: Caller,
     Id(id): Id,
 ) -> Result<Json<ConversationView>, AppError> {
-    let uid = accounts::require_user(&auth)?.id;
+    let uid = caller.id;
     Ok(Json(
         state
             .db
@@ -86,11 +86,11 @@ pub async fn get(
 
 pub async fn update(
     State(state): State<AppState>,
-    auth: AuthSession,
+    caller: Caller,
     Id(id): Id,
     ApiJson(patch): ApiJson<ConversationPatch>,
 ) -> Result<Json<ConversationView>, AppError> {
-    let uid = accounts::require_user(&auth)?.id;
+    let uid = caller.id;
     Ok(Json(
         state
             .db
@@ -102,10 +102,10 @@ pub async fn update(
 /// Deleting a thread also stops a reply still being written in it.
 pub async fn delete(
     State(state): State<AppState>,
-    auth: AuthSession,
+    caller: Caller,
     Id(id): Id,
 ) -> Result<StatusCode, AppError> {
-    let uid = accounts::require_user(&auth)?.id;
+    let uid = caller.id;
     state
         .db
         .run(move |c| conversations::delete(c, uid, id))
@@ -124,11 +124,11 @@ pub struct ExportParams {
 /// The thread as a Markdown or JSON download.
 pub async fn export(
     State(state): State<AppState>,
-    auth: AuthSession,
+    caller: Caller,
     Id(id): Id,
     ApiQuery(p): ApiQuery<ExportParams>,
 ) -> Result<Response, AppError> {
-    let uid = accounts::require_user(&auth)?.id;
+    let uid = caller.id;
     let view = state
         .db
         .run(move |c| conversations::get(c, uid, id))
@@ -160,10 +160,10 @@ pub struct ShareLink {
 /// A read-only link to the thread (the same one if it is already shared).
 pub async fn share(
     State(state): State<AppState>,
-    auth: AuthSession,
+    caller: Caller,
     Id(id): Id,
 ) -> Result<(StatusCode, Json<ShareLink>), AppError> {
-    let uid = accounts::require_user(&auth)?.id;
+    let uid = caller.id;
     let token = state.db.run(move |c| shares::share(c, uid, id)).await?;
     Ok((
         StatusCode::CREATED,
@@ -177,10 +177,10 @@ pub async fn share(
 /// Revokes the link: it answers 404 from now on.
 pub async fn unshare(
     State(state): State<AppState>,
-    auth: AuthSession,
+    caller: Caller,
     Id(id): Id,
 ) -> Result<StatusCode, AppError> {
-    let uid = accounts::require_user(&auth)?.id;
+    let uid = caller.id;
     state.db.run(move |c| shares::revoke(c, uid, id)).await?;
     Ok(StatusCode::NO_CONTENT)
 }

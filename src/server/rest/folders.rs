@@ -5,7 +5,7 @@ use super::id::Id;
 use super::json::ApiJson;
 use crate::error::AppError;
 use crate::model::folder::{FolderInput, FolderView};
-use crate::server::auth::{accounts, AuthSession};
+use crate::server::auth::caller::Caller;
 use crate::server::services::folders;
 use crate::server::state::AppState;
 use axum::extract::State;
@@ -14,18 +14,18 @@ use axum::Json;
 
 pub async fn list(
     State(state): State<AppState>,
-    auth: AuthSession,
+    caller: Caller,
 ) -> Result<Json<Vec<FolderView>>, AppError> {
-    let uid = accounts::require_user(&auth)?.id;
+    let uid = caller.id;
     Ok(Json(state.db.run(move |c| folders::list(c, uid)).await?))
 }
 
 pub async fn create(
     State(state): State<AppState>,
-    auth: AuthSession,
+    caller: Caller,
     ApiJson(input): ApiJson<FolderInput>,
 ) -> Result<(StatusCode, Json<FolderView>), AppError> {
-    let uid = accounts::require_user(&auth)?.id;
+    let uid = caller.id;
     let folder = state
         .db
         .run(move |c| folders::create(c, uid, &input))
@@ -35,11 +35,11 @@ pub async fn create(
 
 pub async fn rename(
     State(state): State<AppState>,
-    auth: AuthSession,
+    caller: Caller,
     Id(id): Id,
     ApiJson(input): ApiJson<FolderInput>,
 ) -> Result<Json<FolderView>, AppError> {
-    let uid = accounts::require_user(&auth)?.id;
+    let uid = caller.id;
     Ok(Json(
         state
             .db
@@ -51,10 +51,10 @@ pub async fn rename(
 /// Its threads move out of it; none is deleted.
 pub async fn delete(
     State(state): State<AppState>,
-    auth: AuthSession,
+    caller: Caller,
     Id(id): Id,
 ) -> Result<StatusCode, AppError> {
-    let uid = accounts::require_user(&auth)?.id;
+    let uid = caller.id;
     state.db.run(move |c| folders::delete(c, uid, id)).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -4,7 +4,7 @@ use super::id::Id;
 use super::json::ApiJson;
 use crate::error::AppError;
 use crate::model::provider::{ModelPatch, ModelView, NewModelInput};
-use crate::server::auth::{accounts, AuthSession};
+use crate::server::auth::caller::Admin;
 use crate::server::services::models;
 use crate::server::state::AppState;
 use axum::extract::State;
@@ -13,10 +13,9 @@ use axum::Json;
 
 pub async fn create(
     State(state): State<AppState>,
-    auth: AuthSession,
+    _: Admin,
     ApiJson(input): ApiJson<NewModelInput>,
 ) -> Result<(StatusCode, Json<ModelView>), AppError> {
-    accounts::require_admin(&auth)?;
     let view = state
         .db
         .run(move |conn| models::create(conn, &input))
@@ -26,10 +25,9 @@ pub async fn create(
 
 pub async fn list_for_provider(
     State(state): State<AppState>,
-    auth: AuthSession,
+    _: Admin,
     Id(provider_id): Id,
 ) -> Result<Json<Vec<ModelView>>, AppError> {
-    accounts::require_admin(&auth)?;
     Ok(Json(
         state
             .db
@@ -40,20 +38,18 @@ pub async fn list_for_provider(
 
 pub async fn get(
     State(state): State<AppState>,
-    auth: AuthSession,
+    _: Admin,
     Id(id): Id,
 ) -> Result<Json<ModelView>, AppError> {
-    accounts::require_admin(&auth)?;
     Ok(Json(state.db.run(move |conn| models::get(conn, id)).await?))
 }
 
 pub async fn update(
     State(state): State<AppState>,
-    auth: AuthSession,
+    _: Admin,
     Id(id): Id,
     ApiJson(patch): ApiJson<ModelPatch>,
 ) -> Result<Json<ModelView>, AppError> {
-    accounts::require_admin(&auth)?;
     Ok(Json(
         state
             .db
@@ -64,20 +60,18 @@ pub async fn update(
 
 pub async fn delete(
     State(state): State<AppState>,
-    auth: AuthSession,
+    _: Admin,
     Id(id): Id,
 ) -> Result<StatusCode, AppError> {
-    accounts::require_admin(&auth)?;
     state.db.run(move |conn| models::delete(conn, id)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 pub async fn set_default(
     State(state): State<AppState>,
-    auth: AuthSession,
+    _: Admin,
     Id(id): Id,
 ) -> Result<Json<ModelView>, AppError> {
-    accounts::require_admin(&auth)?;
     Ok(Json(
         state
             .db

@@ -8,7 +8,7 @@ use crate::model::provider::{
     ConnectionTest, ImportRequest, ImportResult, ModelRegistry, NewProviderInput, ProviderPatch,
     ProviderView,
 };
-use crate::server::auth::{accounts, AuthSession};
+use crate::server::auth::caller::{Admin, Caller};
 use crate::server::llm::upstream;
 use crate::server::rest::query::ApiQuery;
 use crate::server::services::{models, providers};
@@ -21,10 +21,9 @@ use serde::Deserialize;
 
 pub async fn create(
     State(state): State<AppState>,
-    auth: AuthSession,
+    _: Admin,
     ApiJson(input): ApiJson<NewProviderInput>,
 ) -> Result<(StatusCode, Json<ProviderView>), AppError> {
-    accounts::require_admin(&auth)?;
     let cipher = state.cipher.clone();
     let view = state
         .db
@@ -35,9 +34,8 @@ pub async fn create(
 
 pub async fn list(
     State(state): State<AppState>,
-    auth: AuthSession,
+    _: Admin,
 ) -> Result<Json<Vec<ProviderView>>, AppError> {
-    accounts::require_admin(&auth)?;
     let cipher = state.cipher.clone();
     Ok(Json(
         state
@@ -49,10 +47,9 @@ pub async fn list(
 
 pub async fn get(
     State(state): State<AppState>,
-    auth: AuthSession,
+    _: Admin,
     Id(id): Id,
 ) -> Result<Json<ProviderView>, AppError> {
-    accounts::require_admin(&auth)?;
     let cipher = state.cipher.clone();
     Ok(Json(
         state
@@ -64,11 +61,10 @@ pub async fn get(
 
 pub async fn update(
     State(state): State<AppState>,
-    auth: AuthSession,
+    _: Admin,
     Id(id): Id,
     ApiJson(patch): ApiJson<ProviderPatch>,
 ) -> Result<Json<ProviderView>, AppError> {
-    accounts::require_admin(&auth)?;
     let cipher = state.cipher.clone();
     Ok(Json(
         state
@@ -85,11 +81,10 @@ pub struct DeleteParams {
 
 pub async fn delete(
     State(state): State<AppState>,
-    auth: AuthSession,
+    _: Admin,
     Id(id): Id,
     ApiQuery(params): ApiQuery<DeleteParams>,
 ) -> Result<StatusCode, AppError> {
-    accounts::require_admin(&auth)?;
     let cascade = matches!(params.cascade.as_deref(), Some("true" | "1"));
     state
         .db
@@ -100,30 +95,27 @@ pub async fn delete(
 
 pub async fn test(
     State(state): State<AppState>,
-    auth: AuthSession,
+    _: Admin,
     Id(id): Id,
 ) -> Result<Json<ConnectionTest>, AppError> {
-    accounts::require_admin(&auth)?;
     Ok(Json(upstream::test_connection(&state, id).await?))
 }
 
 /// The body is optional: no body (or `{}`) imports every upstream model.
 pub async fn import(
     State(state): State<AppState>,
-    auth: AuthSession,
+    _: Admin,
     Id(id): Id,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<ImportResult>, AppError> {
-    accounts::require_admin(&auth)?;
     let req: ImportRequest = optional_body(&headers, &body)?;
     Ok(Json(upstream::import_models(&state, id, req).await?))
 }
 
 pub async fn registry(
     State(state): State<AppState>,
-    auth: AuthSession,
+    _caller: Caller,
 ) -> Result<Json<ModelRegistry>, AppError> {
-    accounts::require_user(&auth)?;
     Ok(Json(state.db.run(models::registry).await?))
 }

@@ -2,7 +2,7 @@
 
 use crate::error::AppError;
 use crate::model::search::SearchPage;
-use crate::server::auth::{accounts, AuthSession};
+use crate::server::auth::caller::Caller;
 use crate::server::rest::query::ApiQuery;
 use crate::server::services::search;
 use crate::server::state::AppState;
@@ -20,10 +20,10 @@ pub struct Params {
 
 pub async fn search(
     State(state): State<AppState>,
-    auth: AuthSession,
+    caller: Caller,
     ApiQuery(p): ApiQuery<Params>,
 ) -> Result<Json<SearchPage>, AppError> {
-    let uid = accounts::require_user(&auth)?.id;
+    let uid = caller.id;
     Ok(Json(
         state
             .db

@@ -2,7 +2,7 @@
 //! A thread's tags are set with `PUT /api/conversations/{id}` `{"tags": […]}`.
 
 use crate::error::AppError;
-use crate::server::auth::{accounts, AuthSession};
+use crate::server::auth::caller::Caller;
 use crate::server::services::tags;
 use crate::server::state::AppState;
 use axum::extract::State;
@@ -10,8 +10,8 @@ use axum::Json;
 
 pub async fn list(
     State(state): State<AppState>,
-    auth: AuthSession,
+    caller: Caller,
 ) -> Result<Json<Vec<(String, i64)>>, AppError> {
-    let uid = accounts::require_user(&auth)?.id;
+    let uid = caller.id;
     Ok(Json(state.db.run(move |c| tags::used(c, uid)).await?))
 }

@@ -5,6 +5,7 @@
 use super::{agent_templates, avatars, conversations, validate};
 use crate::error::AppError;
 use crate::model::agent::{AgentInput, AgentPatch, AgentView};
+use crate::server::auth::caller::Caller;
 use crate::server::db::rows::{Agent, AgentFields};
 use crate::server::db::{now, schema::agents};
 use diesel::prelude::*;
@@ -17,13 +18,6 @@ pub const PROMPT_MAX: usize = 32 * 1024;
 pub const EMOJI_MAX: usize = 16;
 pub const DEFAULT_AVATAR: &str = "🤖";
 pub const DEFAULT_COLOR: &str = "#6366f1";
-
-/// Who is asking: agents can be shared by admins only.
-#[derive(Clone, Copy, Debug)]
-pub struct Caller {
-    pub id: i64,
-    pub admin: bool,
-}
 
 fn missing() -> AppError {
     AppError::not_found("No such agent.")
@@ -163,7 +157,7 @@ fn apply(
     conn: &mut SqliteConnection,
     mut f: AgentFields,
     patch: &AgentPatch,
-    caller: Caller,
+    caller: &Caller,
 ) -> Result<AgentFields, AppError> {
     if let Some(name) = &patch.name {
         f.name = validate::text("name", name, NAME_MAX)?;
@@ -231,7 +225,7 @@ fn apply(
         f.talkativeness = in_range("talkativeness", t, 0.0, 1.0)?;
     }
     if let Some(s) = patch.shared {
-        if s && !f.shared && !caller.admin {
+        if s && !f.shared && !caller.is_admin() {
             return Err(AppError::invalid(
                 "shared",
                 "Only an admin can share an agent with everyone.",
@@ -272,7 +266,7 @@ fn insert(conn: &mut SqliteConnection, user_id: i64, f: AgentFields) -> Result<A
 
 pub fn create(
     conn: &mut SqliteConnection,
-    caller: Caller,
+    caller: &Caller,
     input: &AgentInput,
 ) -> Result<AgentView, AppError> {
     let f = apply(conn, defaults(), &as_patch(input), caller)?;
@@ -281,7 +275,7 @@ pub fn create(
 
 pub fn update(
     conn: &mut SqliteConnection,
-    caller: Caller,
+    caller: &Caller,
     id: i64,
     patch: &AgentPatch,
 ) -> Result<AgentView, AppError> {

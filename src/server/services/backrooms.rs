@@ -10,6 +10,7 @@ use crate::model::backroom::{
     BackroomSummary, BackroomView, NewBackroom, ParticipantView, TurnView, TURN_ORDERS,
 };
 use crate::model::provider::upstream_id;
+use crate::server::auth::caller::Caller;
 use crate::server::db::now;
 use crate::server::db::rows::{
     Backroom, Message, NewBackroomRow, NewConversationRow, NewParticipant, NewTurn, Participant,
@@ -856,7 +857,7 @@ pub fn fork(
 /// line's system prompt) and a draft backroom with them.
 pub fn import_template(
     conn: &mut SqliteConnection,
-    caller: agents::Caller,
+    caller: &Caller,
     title: &str,
     jsonl: &str,
 ) -> Result<BackroomView, AppError> {

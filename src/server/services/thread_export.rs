@@ -8,7 +8,7 @@ fn when(secs: i64) -> String {
     let rem = secs.rem_euclid(86_400);
     format!(
         "{} {:02}:{:02} UTC",
-        crate::ui::format::date(secs),
+        crate::text::format::date(secs),
         rem / 3600,
         rem % 3600 / 60
     )

@@ -1,5 +1,5 @@
 use super::agent_card::AgentAvatar;
-use crate::ui::format::{decimal, tenths};
+use crate::text::format::{decimal, tenths};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 

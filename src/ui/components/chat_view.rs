@@ -8,8 +8,8 @@ use crate::serverfns::chat::{
     edit_and_resend, follow_reply, regenerate_reply, rendered_reply, save_thread_settings,
     send_message, stop_reply, SendMessage,
 };
+use crate::text::format::{decimal, tenths};
 use crate::ui::browser;
-use crate::ui::format::{decimal, tenths};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos::task::spawn_local;
@@ -61,7 +61,7 @@ impl Bubble {
     }
 }
 
-use crate::ui::format::server_error as error_text;
+use crate::text::format::server_error as error_text;
 
 /// Shows a sent message and its (empty) reply, replacing `from` and what
 /// followed it when the message was edited. Returns the reply.

@@ -32,7 +32,10 @@ pub fn NoteEditor(id: i64, title: String, body: String) -> impl IntoView {
             match save_note(id, title.get_untracked(), body.get_untracked()).await {
                 Ok(_) if edits.get_untracked() == seen => status.set("Saved".into()),
                 Ok(_) => {}
-                Err(e) => status.set(format!("Not saved: {}", crate::ui::format::server_error(e))),
+                Err(e) => status.set(format!(
+                    "Not saved: {}",
+                    crate::text::format::server_error(e)
+                )),
             }
         });
     };
@@ -55,7 +58,7 @@ pub fn NoteEditor(id: i64, title: String, body: String) -> impl IntoView {
         spawn_local(async move {
             match preview_note(body.get_untracked()).await {
                 Ok(html) => preview.set(Some(html)),
-                Err(e) => status.set(crate::ui::format::server_error(e)),
+                Err(e) => status.set(crate::text::format::server_error(e)),
             }
         });
     };

@@ -1,4 +1,4 @@
-use crate::ui::notice;
+use crate::text::notice;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 

@@ -232,14 +232,14 @@ pub fn RoomView(view: BackroomView) -> impl IntoView {
                     live.state.set(state);
                     live.wake.update(|w| *w += 1);
                 }
-                Err(e) => notice.set(Some(crate::ui::format::server_error(e))),
+                Err(e) => notice.set(Some(crate::text::format::server_error(e))),
             }
         });
     };
     let pick = move |who: i64| {
         spawn_local(async move {
             if let Err(e) = room_pick(id, who).await {
-                notice.set(Some(crate::ui::format::server_error(e)));
+                notice.set(Some(crate::text::format::server_error(e)));
             }
         });
     };
@@ -254,7 +254,7 @@ pub fn RoomView(view: BackroomView) -> impl IntoView {
                     draft.set(String::new());
                     notice.set(None);
                 }
-                Err(e) => notice.set(Some(crate::ui::format::server_error(e))),
+                Err(e) => notice.set(Some(crate::text::format::server_error(e))),
             }
         });
     };

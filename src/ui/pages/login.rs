@@ -14,7 +14,7 @@ pub fn LoginPage() -> impl IntoView {
     let register_href = if next.is_empty() {
         "/register".to_string()
     } else {
-        format!("/register?next={}", crate::ui::format::query_value(&next))
+        format!("/register?next={}", crate::text::format::query_value(&next))
     };
     let open = page_context().registration_open;
     view! {

@@ -53,7 +53,7 @@ pub fn NotesPage() -> impl IntoView {
                                             view! {
                                                 <li>
                                                     <a href=format!("/notes/{}", n.id)>{label(&n.title, &n.body)}</a>
-                                                    <span class="muted">{crate::ui::format::date(n.updated_at)}</span>
+                                                    <span class="muted">{crate::text::format::date(n.updated_at)}</span>
                                                 </li>
                                             }
                                         })

@@ -1,7 +1,8 @@
 use crate::serverfns::account::ChangePassword;
+use crate::text::format;
 use crate::ui::components::flash::{form_error, FlashNotice};
 use crate::ui::components::{app_shell::AppShell, notice::FormNotice, theme_picker::ThemeForm};
-use crate::ui::{format, page_context};
+use crate::ui::page_context;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 

@@ -48,7 +48,7 @@ pub fn PromptsPage() -> impl IntoView {
                             }
                                 .into_any()
                         }
-                        Err(e) => view! { <p class="notice notice-error">{crate::ui::format::server_error(e)}</p> }.into_any(),
+                        Err(e) => view! { <p class="notice notice-error">{crate::text::format::server_error(e)}</p> }.into_any(),
                     }
                 })}
             </Suspense>

@@ -36,7 +36,7 @@ pub fn SearchPage() -> impl IntoView {
                             }
                             Ok(page) => {
                                 let more = page.next_offset.map(|n| {
-                                    format!("/search?q={}&offset={n}", crate::ui::format::query_value(&q))
+                                    format!("/search?q={}&offset={n}", crate::text::format::query_value(&q))
                                 });
                                 view! {
                                     <ol class="search-results">
@@ -72,7 +72,7 @@ pub fn SearchPage() -> impl IntoView {
                                                                     })
                                                                     .collect_view()}
                                                             </span>
-                                                            <span class="muted search-date">{crate::ui::format::date(h.created_at)}</span>
+                                                            <span class="muted search-date">{crate::text::format::date(h.created_at)}</span>
                                                         </a>
                                                     </li>
                                                 }
@@ -83,7 +83,7 @@ pub fn SearchPage() -> impl IntoView {
                                 }
                                     .into_any()
                             }
-                            Err(e) => view! { <p class="notice notice-error">{crate::ui::format::server_error(e)}</p> }.into_any(),
+                            Err(e) => view! { <p class="notice notice-error">{crate::text::format::server_error(e)}</p> }.into_any(),
                         }
                     })
                 }}

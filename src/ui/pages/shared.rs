@@ -29,7 +29,7 @@ pub fn SharedPage() -> impl IntoView {
                             view! {
                                 <PageTitle text=title.clone() />
                                 <h1 class="shared-title">{title}</h1>
-                                <p class="muted">{crate::ui::format::date(t.created_at)}</p>
+                                <p class="muted">{crate::text::format::date(t.created_at)}</p>
                                 <div class="messages shared-messages">
                                     {t
                                         .messages

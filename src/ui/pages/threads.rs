@@ -1,10 +1,10 @@
 use crate::model::chat::ConversationSummary;
 use crate::model::folder::FolderView;
 use crate::serverfns::organise::{load_folders, load_tags, load_threads, ManageFolder};
+use crate::text::format::query_value;
 use crate::ui::components::app_shell::AppShell;
 use crate::ui::components::flash::{field_error, typed, FlashNotice};
 use crate::ui::components::folder_drop::FolderDrop;
-use crate::ui::format::query_value;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_router::hooks::use_query_map;
@@ -130,7 +130,7 @@ fn ThreadRows(items: Vec<ConversationSummary>, folders: Vec<FolderView>) -> impl
                                     .map(|tag| view! { <a class="chip" href=format!("/threads?tag={}", query_value(tag))>{format!("#{tag}")}</a> })
                                     .collect_view()}
                                 {t.archived.then(|| view! { <span class="badge">"Archived"</span> })}
-                                <span class="muted">{crate::ui::format::date(t.updated_at)}</span>
+                                <span class="muted">{crate::text::format::date(t.updated_at)}</span>
                             </span>
                         </li>
                     }

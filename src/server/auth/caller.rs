@@ -1,0 +1,80 @@
+//! `Caller`: who is asking, the one shape every action takes. REST handlers
+//! extract it (401 when signed out), admin-only handlers extract `Admin`
+//! (403 for everyone else), and server functions get the same through
+//! `leptos_axum::extract`.
+
+use super::AuthSession;
+use crate::error::AppError;
+use crate::model::Role;
+use crate::server::db::rows::User;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Caller {
+    pub id: i64,
+    pub name: String,
+    pub role: Role,
+}
+
+impl Caller {
+    pub fn of(user: &User) -> Caller {
+        Caller {
+            id: user.id,
+            name: user.username.clone(),
+            role: user.role(),
+        }
+    }
+
+    /// The signed-in user of `auth`, or 401.
+    pub fn signed_in(auth: &AuthSession) -> Result<Caller, AppError> {
+        auth.user
+            .as_ref()
+            .map(Caller::of)
+            .ok_or_else(|| AppError::unauthorized("Please sign in."))
+    }
+
+    pub fn is_admin(&self) -> bool {
+        self.role == Role::Admin
+    }
+
+    /// Itself if an admin, otherwise 403.
+    pub fn admin(self) -> Result<Caller, AppError> {
+        if self.is_admin() {
+            Ok(self)
+        } else {
+            Err(AppError::forbidden("Only an admin can do that."))
+        }
+    }
+}
+
+async fn session<S: Send + Sync>(parts: &mut Parts, state: &S) -> Result<AuthSession, AppError> {
+    AuthSession::from_request_parts(parts, state)
+        .await
+        .map_err(|(_, why)| {
+            tracing::error!("session unavailable: {why}");
+            AppError::Internal
+        })
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Caller {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
+        Caller::signed_in(&session(parts, state).await?)
+    }
+}
+
+/// A signed-in admin: 401 when signed out, 403 for other users.
+pub struct Admin(pub Caller);
+
+impl<S: Send + Sync> FromRequestParts<S> for Admin {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
+        Caller::from_request_parts(parts, state)
+            .await?
+            .admin()
+            .map(Admin)
+    }
+}
