@@ -4,6 +4,95 @@ use serde::{Deserialize, Serialize};
 
 pub const TURN_ORDERS: &[&str] = &["round_robin", "shuffled", "natural", "manual"];
 
+/// Where a run is. Stored as its `as_str` text (the schema's CHECK lists
+/// the same five).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BackroomState {
+    Draft,
+    Running,
+    Paused,
+    Finished,
+    Stopped,
+}
+
+impl BackroomState {
+    pub const ALL: [BackroomState; 5] = [
+        BackroomState::Draft,
+        BackroomState::Running,
+        BackroomState::Paused,
+        BackroomState::Finished,
+        BackroomState::Stopped,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BackroomState::Draft => "draft",
+            BackroomState::Running => "running",
+            BackroomState::Paused => "paused",
+            BackroomState::Finished => "finished",
+            BackroomState::Stopped => "stopped",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<BackroomState> {
+        BackroomState::ALL.into_iter().find(|v| v.as_str() == s)
+    }
+
+    /// The state `control` takes a run in this state to, or `None` when it
+    /// may not be pressed now. The one table of the state machine.
+    pub fn after(self, control: Control) -> Option<BackroomState> {
+        use BackroomState::*;
+        match (self, control) {
+            (Draft, Control::Start) => Some(Running),
+            (Running, Control::Pause) => Some(Paused),
+            (Paused, Control::Resume) => Some(Running),
+            (Draft | Running | Paused, Control::Stop) => Some(Stopped),
+            _ => None,
+        }
+    }
+}
+
+/// A viewer's control button.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Control {
+    Start,
+    Pause,
+    Resume,
+    Stop,
+}
+
+impl Control {
+    pub const ALL: [Control; 4] = [
+        Control::Start,
+        Control::Pause,
+        Control::Resume,
+        Control::Stop,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Control::Start => "start",
+            Control::Pause => "pause",
+            Control::Resume => "resume",
+            Control::Stop => "stop",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Control> {
+        Control::ALL.into_iter().find(|v| v.as_str() == s)
+    }
+
+    /// The states this control may be pressed in.
+    pub fn allowed_from(self) -> Vec<BackroomState> {
+        BackroomState::ALL
+            .into_iter()
+            .filter(|s| s.after(self).is_some())
+            .collect()
+    }
+}
+
 /// `POST /api/backrooms`.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

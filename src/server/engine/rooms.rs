@@ -4,7 +4,7 @@
 
 use crate::error::AppError;
 use crate::model::backroom::{
-    event_id, BackroomView, RoomEvent, RoomFrame, TurnView, TURN_END, TURN_SPAN,
+    event_id, BackroomView, Control, RoomEvent, RoomFrame, TurnView, TURN_END, TURN_SPAN,
 };
 use crate::model::chat::StreamEvent;
 use crate::server::db::rows::Message;
@@ -24,7 +24,7 @@ pub enum Signal {
 }
 
 #[derive(Default)]
-struct Control {
+struct RunFlags {
     running: bool,
     pause: bool,
     stop: bool,
@@ -34,12 +34,12 @@ struct Control {
 pub struct Room {
     pub id: i64,
     tx: broadcast::Sender<Signal>,
-    control: Mutex<Control>,
+    control: Mutex<RunFlags>,
     wake: Notify,
 }
 
 impl Room {
-    fn control(&self) -> std::sync::MutexGuard<'_, Control> {
+    fn control(&self) -> std::sync::MutexGuard<'_, RunFlags> {
         self.control.lock().unwrap_or_else(|e| e.into_inner())
     }
 
@@ -203,23 +203,17 @@ pub async fn control(
     id: i64,
     action: &str,
 ) -> Result<BackroomView, AppError> {
-    let (from, to): (&[&str], &str) = match action {
-        "start" => (&["draft"], "running"),
-        "pause" => (&["running"], "paused"),
-        "resume" => (&["paused"], "running"),
-        "stop" => (&["running", "paused", "draft"], "stopped"),
-        _ => return Err(AppError::not_found("No such action.")),
-    };
+    let control = Control::parse(action).ok_or_else(|| AppError::not_found("No such action."))?;
     state
         .db
-        .run(move |c| backrooms::transition(c, uid, id, from, to))
+        .run(move |c| backrooms::transition(c, uid, id, control))
         .await?;
     // Viewers hear of the new state before any turn it starts.
     announce(state, id, Signal::State);
-    match action {
-        "start" | "resume" => launch(state, id),
-        "pause" => pause(state, id),
-        _ => stop(state, id),
+    match control {
+        Control::Start | Control::Resume => launch(state, id),
+        Control::Pause => pause(state, id),
+        Control::Stop => stop(state, id),
     }
     state.db.run(move |c| backrooms::get(c, uid, id)).await
 }
