@@ -2,6 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
+/// How many agents a backroom seats.
+pub const PARTICIPANTS: std::ops::RangeInclusive<usize> = 2..=8;
+
 pub const TURN_ORDERS: &[&str] = &["round_robin", "shuffled", "natural", "manual"];
 
 /// Where a run is. Stored as its `as_str` text (the schema's CHECK lists

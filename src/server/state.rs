@@ -22,7 +22,7 @@ pub struct AppState {
     /// Replies being generated right now.
     pub hub: Arc<Hub>,
     /// Backrooms running or watched right now.
-    pub rooms: Arc<crate::server::engine::rooms::Rooms>,
+    pub rooms: Arc<crate::server::engine::room_registry::Rooms>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

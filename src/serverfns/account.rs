@@ -37,7 +37,7 @@ pub async fn login(
     password: String,
     next: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::server::{auth::accounts, pages::safe_next};
+    use crate::server::auth::{accounts, next::safe_next};
     use crate::text::{format::query_value, notice};
     let state = state()?;
     let mut session = auth().await?;
@@ -61,7 +61,7 @@ pub async fn register(
     password: String,
     next: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::server::{auth::accounts, pages::safe_next};
+    use crate::server::auth::{accounts, next::safe_next};
     use crate::text::{format::query_value, notice};
     let state = state()?;
     let mut session = auth().await?;

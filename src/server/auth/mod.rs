@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod backend;
 pub mod caller;
+pub mod next;
 pub mod password;
 pub mod session_store;
 pub mod throttle;

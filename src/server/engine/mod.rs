@@ -3,12 +3,14 @@
 //! may come and go; only Stop (or the end) ends it.
 
 pub mod hub;
+pub mod room_registry;
 pub mod rooms;
 pub mod runner;
 
 use crate::error::AppError;
 use crate::model::chat::{Frame, StreamEvent};
-use crate::server::llm::chat::{provider_for, ChatRequest, ProviderTarget};
+use crate::server::llm::chat::{ChatRequest, ProviderTarget};
+use crate::server::llm::provider_for;
 use crate::server::services::conversations::Turn;
 use crate::server::services::messages;
 use crate::server::state::AppState;

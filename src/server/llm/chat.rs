@@ -166,14 +166,6 @@ impl ProviderTarget {
     }
 }
 
-/// The adapter for a provider's wire format.
-pub fn provider_for(target: ProviderTarget, http: reqwest::Client) -> Box<dyn ChatProvider> {
-    match target.format {
-        ApiFormat::Openai => Box::new(super::openai::OpenAiCompatible::new(target, http)),
-        ApiFormat::Anthropic => Box::new(super::anthropic::Anthropic::new(target, http)),
-    }
-}
-
 /// Connect timeout for every provider call (the idle timeout between chunks
 /// is applied by whoever reads the stream).
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);

@@ -7,6 +7,18 @@ pub mod openai;
 pub mod sse;
 pub mod upstream;
 
+use crate::model::provider::ApiFormat;
+use chat::{ChatProvider, ProviderTarget};
+
+/// The adapter for a provider's wire format (the adapters use `chat`'s
+/// types; only this module knows them all).
+pub fn provider_for(target: ProviderTarget, http: reqwest::Client) -> Box<dyn ChatProvider> {
+    match target.format {
+        ApiFormat::Openai => Box::new(openai::OpenAiCompatible::new(target, http)),
+        ApiFormat::Anthropic => Box::new(anthropic::Anthropic::new(target, http)),
+    }
+}
+
 /// Removes an API key from text that may echo it (provider error messages
 /// sometimes quote the key they refused).
 pub fn redact(text: &str, key: Option<&str>) -> String {

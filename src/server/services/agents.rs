@@ -2,7 +2,7 @@
 //! everyone (usable and duplicable by all, editable by their owner only).
 //! Anyone else's private agent answers exactly like a missing one.
 
-use super::{agent_templates, avatars, conversations, validate};
+use super::{agent_templates, avatars, validate};
 use crate::error::AppError;
 use crate::model::agent::{AgentInput, AgentPatch, AgentView};
 use crate::server::auth::caller::Caller;
@@ -199,7 +199,7 @@ fn apply(
     }
     if let Some(m) = patch.model_id {
         if let Some(id) = m {
-            conversations::usable_model(conn, id)?;
+            super::models::usable_model(conn, id)?;
         }
         f.model_id = m;
         f.model_lost = false;
@@ -209,12 +209,12 @@ fn apply(
     }
     if let Some(n) = patch.max_tokens {
         if let Some(n) = n {
-            if !(1..=conversations::MAX_TOKENS_LIMIT).contains(&n) {
+            if !(1..=super::models::MAX_TOKENS_LIMIT).contains(&n) {
                 return Err(AppError::invalid(
                     "max_tokens",
                     format!(
                         "max_tokens must be between 1 and {}.",
-                        conversations::MAX_TOKENS_LIMIT
+                        super::models::MAX_TOKENS_LIMIT
                     ),
                 ));
             }

@@ -161,7 +161,7 @@ fn check_persona(field: &str, p: Persona) -> Result<(), AppError> {
             &format!("{field}.max_tokens"),
             n,
             1,
-            conversations::MAX_TOKENS_LIMIT,
+            super::models::MAX_TOKENS_LIMIT,
         )?;
     }
     Ok(())
@@ -236,7 +236,7 @@ pub fn check(a: &Archive) -> Result<(), AppError> {
                 &format!("{field}.max_tokens"),
                 n,
                 1,
-                conversations::MAX_TOKENS_LIMIT,
+                super::models::MAX_TOKENS_LIMIT,
             )?;
         }
         tags::normalise(&t.tags).map_err(|e| bad(format!("{field}.tags"), e.message()))?;
@@ -316,7 +316,7 @@ pub fn check(a: &Archive) -> Result<(), AppError> {
                 "must refer to an earlier backroom.",
             ));
         }
-        if !rooms::PARTICIPANTS.contains(&b.participants.len()) {
+        if !crate::model::backroom::PARTICIPANTS.contains(&b.participants.len()) {
             return Err(bad(
                 format!("{field}.participants"),
                 "a backroom has 2 to 8 participants.",

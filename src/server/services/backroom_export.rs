@@ -172,7 +172,7 @@ pub fn read_template(jsonl: &str) -> Result<(Vec<Imported>, String), AppError> {
             system_prompt: parsed.system_prompt,
         });
     }
-    if !super::backrooms::PARTICIPANTS.contains(&people.len()) {
+    if !crate::model::backroom::PARTICIPANTS.contains(&people.len()) {
         return Err(AppError::invalid(
             "template",
             "A template needs 2 to 8 lines, one per participant.",

@@ -26,7 +26,6 @@ use diesel::prelude::*;
 pub const TITLE_MAX: usize = 200;
 pub const SCENARIO_MAX: usize = 32 * 1024;
 pub const MAX_TURNS: i32 = 500;
-pub const PARTICIPANTS: std::ops::RangeInclusive<usize> = 2..=8;
 pub const PATTERNS_MAX: usize = 10;
 pub const PATTERN_MAX: usize = 100;
 pub const INTERJECTION_MAX: usize = 10_000;
@@ -362,7 +361,7 @@ pub fn create(
     input: &NewBackroom,
 ) -> Result<BackroomView, AppError> {
     let r = check(input)?;
-    if !PARTICIPANTS.contains(&input.participants.len()) {
+    if !crate::model::backroom::PARTICIPANTS.contains(&input.participants.len()) {
         return Err(AppError::invalid(
             "participants",
             "A backroom needs 2 to 8 participants.",

@@ -1,6 +1,7 @@
 //! Chat threads: owner-only CRUD with keyset pagination, and preparing a
 //! turn (the user's message, the reply placeholder, the model to call).
 
+use super::models::{usable_model, MAX_TOKENS_LIMIT};
 use super::{agents, validate};
 use crate::error::AppError;
 use crate::model::chat::{
@@ -12,7 +13,7 @@ use crate::server::db::rows::{
     ProviderModel,
 };
 use crate::server::db::{
-    now, schema::conversations, schema::messages, schema::provider_models, schema::providers,
+    now, schema::conversations, schema::messages, schema::provider_models, schema::shares,
 };
 use crate::server::llm::chat::{ChatMessage, Role};
 use diesel::prelude::*;
@@ -21,7 +22,6 @@ pub const TITLE_MAX: usize = 200;
 pub const CONTENT_MAX: usize = 100_000;
 pub const PAGE_DEFAULT: i64 = 30;
 pub const PAGE_MAX: i64 = 100;
-pub const MAX_TOKENS_LIMIT: i32 = 1_000_000;
 
 /// Someone else's thread answers exactly like a missing one.
 pub fn owned(conn: &mut SqliteConnection, user_id: i64, id: i64) -> Result<Conversation, AppError> {
@@ -55,24 +55,13 @@ fn check_max_tokens(n: Option<i32>) -> Result<(), AppError> {
     }
 }
 
-/// A usable model: it exists, it and its provider are enabled.
-pub fn usable_model(
-    conn: &mut SqliteConnection,
-    id: i64,
-) -> Result<(ProviderModel, Provider), AppError> {
-    let found = provider_models::table
-        .inner_join(providers::table)
-        .filter(provider_models::id.eq(id))
-        .select((ProviderModel::as_select(), Provider::as_select()))
-        .first::<(ProviderModel, Provider)>(conn)
-        .optional()?;
-    match found {
-        Some((m, p)) if m.is_enabled && p.is_enabled => Ok((m, p)),
-        _ => Err(AppError::invalid(
-            "model_id",
-            "model_id is not an available model.",
-        )),
-    }
+/// The thread's share-link token, if it has one.
+pub fn share_token(conn: &mut SqliteConnection, id: i64) -> Result<Option<String>, AppError> {
+    Ok(shares::table
+        .filter(shares::conversation_id.eq(id))
+        .select(shares::token)
+        .first(conn)
+        .optional()?)
 }
 
 fn summary(c: &Conversation, tags: Vec<String>) -> ConversationSummary {
@@ -271,7 +260,7 @@ pub fn get(
 ) -> Result<ConversationView, AppError> {
     let c = owned(conn, user_id, id)?;
     let agent = bound_agent(conn, user_id, &c)?;
-    let share = super::shares::token_of(conn, c.id)?;
+    let share = share_token(conn, c.id)?;
     let msgs = messages::table
         .filter(messages::conversation_id.eq(id))
         .order(messages::id.asc())

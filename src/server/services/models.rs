@@ -11,6 +11,29 @@ use crate::server::db::{now, schema::provider_models, schema::providers};
 use crate::server::services::providers as provider_service;
 use diesel::prelude::*;
 
+/// The largest `max_tokens` a thread or agent may ask for.
+pub const MAX_TOKENS_LIMIT: i32 = 1_000_000;
+
+/// A usable model: it exists, it and its provider are enabled.
+pub fn usable_model(
+    conn: &mut SqliteConnection,
+    id: i64,
+) -> Result<(ProviderModel, Provider), AppError> {
+    let found = provider_models::table
+        .inner_join(providers::table)
+        .filter(provider_models::id.eq(id))
+        .select((ProviderModel::as_select(), Provider::as_select()))
+        .first::<(ProviderModel, Provider)>(conn)
+        .optional()?;
+    match found {
+        Some((m, p)) if m.is_enabled && p.is_enabled => Ok((m, p)),
+        _ => Err(AppError::invalid(
+            "model_id",
+            "model_id is not an available model.",
+        )),
+    }
+}
+
 pub const NAME_MAX: usize = 128;
 pub const UPSTREAM_ID_MAX: usize = 256;
 

@@ -12,7 +12,7 @@ use diesel::prelude::*;
 pub fn share(conn: &mut SqliteConnection, user_id: i64, id: i64) -> Result<String, AppError> {
     conn.immediate_transaction(|conn| {
         conversations::owned(conn, user_id, id)?;
-        if let Some(token) = token_of(conn, id)? {
+        if let Some(token) = conversations::share_token(conn, id)? {
             return Ok(token);
         }
         let token = hex::encode(rand::random::<[u8; 32]>());
@@ -25,14 +25,6 @@ pub fn share(conn: &mut SqliteConnection, user_id: i64, id: i64) -> Result<Strin
             .execute(conn)?;
         Ok(token)
     })
-}
-
-pub fn token_of(conn: &mut SqliteConnection, id: i64) -> Result<Option<String>, AppError> {
-    Ok(shares::table
-        .filter(shares::conversation_id.eq(id))
-        .select(shares::token)
-        .first(conn)
-        .optional()?)
 }
 
 /// The link stops working at once.

@@ -1,9 +1,9 @@
+use super::folder_links::FolderLinks;
+use super::note_links::{label, NewNoteButton};
 use super::sidebar_toggle::SidebarToggle;
 use super::thread_list::ThreadList;
 use super::user_menu::UserMenu;
 use crate::ui::page_context;
-use crate::ui::pages::notes::{label, NewNoteButton};
-use crate::ui::pages::threads::FolderLinks;
 
 /// How many of the newest notes the sidebar lists (all are on /notes).
 const SIDEBAR_NOTES: usize = 5;

@@ -1,33 +1,11 @@
-use crate::serverfns::notes::{load_note, load_notes, DeleteNote, NewNote};
+use crate::serverfns::notes::{load_note, load_notes, DeleteNote};
 use crate::ui::components::app_shell::AppShell;
 use crate::ui::components::flash::{form_error, typed, FlashNotice};
 use crate::ui::components::note_editor::NoteEditor;
+use crate::ui::components::note_links::{label, NewNoteButton};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_router::hooks::use_params_map;
-
-/// A note's name in lists: its title, else its first line.
-pub fn label(title: &str, body: &str) -> String {
-    let t = title.trim();
-    if !t.is_empty() {
-        return t.to_string();
-    }
-    body.lines()
-        .map(str::trim)
-        .find(|l| !l.is_empty())
-        .map(|l| l.chars().take(60).collect())
-        .unwrap_or_else(|| "Untitled note".to_string())
-}
-
-/// The "New note" button: a plain form that opens the new note.
-#[component]
-pub fn NewNoteButton() -> impl IntoView {
-    view! {
-        <form method="post" action=NewNote::url() class="new-note">
-            <button type="submit" class="btn btn-small">"+ New note"</button>
-        </form>
-    }
-}
 
 /// `/notes`: every note, newest first.
 #[component]
