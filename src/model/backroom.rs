@@ -11,6 +11,11 @@ pub const TURN_ORDERS: &[&str] = &["round_robin", "shuffled", "natural", "manual
 /// the same five).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(
+    feature = "ssr",
+    derive(diesel::expression::AsExpression, diesel::deserialize::FromSqlRow),
+    diesel(sql_type = diesel::sql_types::Text)
+)]
 pub enum BackroomState {
     Draft,
     Running,

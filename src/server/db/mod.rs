@@ -2,6 +2,7 @@
 
 pub mod rows;
 pub mod schema;
+pub mod vocab;
 
 use crate::error::AppError;
 use diesel::connection::SimpleConnection;

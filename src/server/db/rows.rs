@@ -5,6 +5,8 @@ use super::schema::{
     agents, avatars, backroom_participants, backrooms, conversations, messages, provider_models,
     providers, sessions, users,
 };
+use crate::model::backroom::BackroomState;
+use crate::model::chat::MessageStatus;
 use crate::model::{Role, UserProfile};
 use diesel::prelude::*;
 
@@ -220,7 +222,7 @@ pub struct Message {
     pub conversation_id: i64,
     pub role: String,
     pub content: String,
-    pub status: String,
+    pub status: MessageStatus,
     pub model_sdk_id: Option<String>,
     pub prompt_tokens: Option<i32>,
     pub completion_tokens: Option<i32>,
@@ -241,7 +243,7 @@ impl Message {
             id: self.id,
             role: self.role.clone(),
             content: self.content.clone(),
-            status: self.status.clone(),
+            status: self.status.as_str().to_string(),
             model_sdk_id: self.model_sdk_id.clone(),
             prompt_tokens: self.prompt_tokens,
             completion_tokens: self.completion_tokens,
@@ -261,7 +263,7 @@ pub struct NewMessage<'a> {
     pub conversation_id: i64,
     pub role: &'a str,
     pub content: &'a str,
-    pub status: &'a str,
+    pub status: MessageStatus,
     pub model_sdk_id: Option<&'a str>,
     pub created_at: i64,
     pub updated_at: i64,
@@ -272,7 +274,7 @@ pub struct NewMessage<'a> {
 #[diesel(table_name = messages)]
 pub struct MessageEnd {
     pub content: Option<String>,
-    pub status: Option<String>,
+    pub status: Option<MessageStatus>,
     pub prompt_tokens: Option<Option<i32>>,
     pub completion_tokens: Option<Option<i32>>,
     pub ttft_ms: Option<Option<i32>>,
@@ -362,7 +364,7 @@ pub struct Backroom {
     pub min_turns: i32,
     pub stop_patterns: String,
     pub token_budget: Option<i64>,
-    pub state: String,
+    pub state: BackroomState,
     pub state_reason: Option<String>,
     pub tokens_used: i64,
     pub next_participant: Option<i64>,
@@ -383,7 +385,7 @@ pub struct NewBackroomRow {
     pub min_turns: i32,
     pub stop_patterns: String,
     pub token_budget: Option<i64>,
-    pub state: String,
+    pub state: BackroomState,
     pub forked_from: Option<i64>,
     pub created_at: i64,
     pub updated_at: i64,
@@ -431,7 +433,7 @@ pub struct NewTurn<'a> {
     pub conversation_id: i64,
     pub role: &'a str,
     pub content: &'a str,
-    pub status: &'a str,
+    pub status: MessageStatus,
     pub model_sdk_id: Option<&'a str>,
     pub participant_id: Option<i64>,
     pub speaker: &'a str,
@@ -447,7 +449,7 @@ pub struct FullMessage<'a> {
     pub conversation_id: i64,
     pub role: &'a str,
     pub content: &'a str,
-    pub status: &'a str,
+    pub status: MessageStatus,
     pub model_sdk_id: Option<&'a str>,
     pub prompt_tokens: Option<i32>,
     pub completion_tokens: Option<i32>,

@@ -88,7 +88,7 @@ pub async fn spawn_or_fail(
                         c,
                         id,
                         crate::server::db::rows::MessageEnd {
-                            status: Some("error".into()),
+                            status: Some(crate::model::chat::MessageStatus::Error),
                             error: Some(Some(message)),
                             updated_at: crate::server::db::now(),
                             ..Default::default()
@@ -119,7 +119,7 @@ pub async fn follow(
             return Ok(live_stream(live, frames, rx));
         }
         let m = state.db.run(move |c| messages::get(c, message_id)).await?;
-        if m.status != "streaming" {
+        if m.status != crate::model::chat::MessageStatus::Streaming {
             msg = Some(m);
             break;
         }

@@ -5,7 +5,8 @@
 pub use super::room_registry::{Room, Rooms, Signal};
 use crate::error::AppError;
 use crate::model::backroom::{
-    event_id, BackroomView, Control, RoomEvent, RoomFrame, TurnView, TURN_END, TURN_SPAN,
+    event_id, BackroomState, BackroomView, Control, RoomEvent, RoomFrame, TurnView, TURN_END,
+    TURN_SPAN,
 };
 use crate::model::chat::StreamEvent;
 use crate::server::db::rows::Message;
@@ -195,7 +196,7 @@ fn state_frame(b: &crate::server::db::rows::Backroom, id: u64) -> RoomFrame {
     RoomFrame {
         id,
         event: RoomEvent::State {
-            state: b.state.clone(),
+            state: b.state.as_str().to_string(),
             reason: b.state_reason.clone(),
             tokens_used: b.tokens_used,
             next_participant: b.next_participant,
@@ -203,8 +204,8 @@ fn state_frame(b: &crate::server::db::rows::Backroom, id: u64) -> RoomFrame {
     }
 }
 
-fn ended(state: &str) -> bool {
-    matches!(state, "finished" | "stopped")
+fn ended(state: BackroomState) -> bool {
+    matches!(state, BackroomState::Finished | BackroomState::Stopped)
 }
 
 /// The room's events after event id `after`: the state, every turn not yet
@@ -278,7 +279,7 @@ async fn pump(
     for t in &turns {
         emit_turn(&state, t, &mut last, &viewer).await?;
     }
-    if ended(&b.state) {
+    if ended(b.state) {
         return Ok(());
     }
     loop {
@@ -316,13 +317,13 @@ async fn pump(
                 };
                 // The state first (it came before any turn it started),
                 // except at the end, which comes after every turn.
-                if !ended(&b.state) {
+                if !ended(b.state) {
                     send(state_frame(&b, last)).await?;
                 }
                 for t in &turns {
                     emit_turn(&state, t, &mut last, &viewer).await?;
                 }
-                if ended(&b.state) {
+                if ended(b.state) {
                     send(state_frame(&b, last)).await?;
                     return Ok(());
                 }

@@ -121,14 +121,20 @@ impl Run {
         };
 
         let (status, finish_reason, error) = match outcome {
-            Outcome::Complete(reason) => ("complete", reason, None),
-            Outcome::Stopped => ("stopped", None, None),
-            Outcome::Failed(e) => ("error", None, Some(e.to_string())),
+            Outcome::Complete(reason) => {
+                (crate::model::chat::MessageStatus::Complete, reason, None)
+            }
+            Outcome::Stopped => (crate::model::chat::MessageStatus::Stopped, None, None),
+            Outcome::Failed(e) => (
+                crate::model::chat::MessageStatus::Error,
+                None,
+                Some(e.to_string()),
+            ),
         };
         let ms = |d: Duration| Some(d.as_millis().min(i32::MAX as u128) as i32);
         let end = MessageEnd {
             content: Some(live.content()),
-            status: Some(status.to_string()),
+            status: Some(status),
             prompt_tokens: Some(usage.map(|u| u.0 as i32)),
             completion_tokens: Some(usage.map(|u| u.1 as i32)),
             ttft_ms: Some(first_token.and_then(ms)),
@@ -147,7 +153,7 @@ impl Run {
         live.end(match error {
             Some(message) => StreamEvent::Error { message },
             None => StreamEvent::Done {
-                status: status.to_string(),
+                status: status.as_str().to_string(),
                 finish_reason,
             },
         });

@@ -46,7 +46,7 @@ fn message(m: &Message, seats: &[Participant]) -> archive::Message {
     archive::Message {
         role: m.role.clone(),
         content: m.content.clone(),
-        status: m.status.clone(),
+        status: m.status.as_str().to_string(),
         model_sdk_id: m.model_sdk_id.clone(),
         prompt_tokens: m.prompt_tokens,
         completion_tokens: m.completion_tokens,
@@ -189,7 +189,7 @@ fn snapshot(conn: &mut SqliteConnection, user_id: i64) -> Result<Archive, AppErr
             min_turns: b.min_turns,
             stop_patterns: serde_json::from_str(&b.stop_patterns).unwrap_or_default(),
             token_budget: b.token_budget,
-            state: b.state.clone(),
+            state: b.state.as_str().to_string(),
             state_reason: b.state_reason.clone(),
             tokens_used: b.tokens_used,
             next_seat: b

@@ -22,9 +22,7 @@ pub const MAX_BYTES: usize = 25 * 1024 * 1024;
 /// A stored reply may be longer than what a user can send.
 const MESSAGE_MAX: usize = 1024 * 1024;
 const ROLES: &[&str] = &["system", "user", "assistant"];
-const STATUSES: &[&str] = &["complete", "streaming", "stopped", "error", "interrupted"];
 const KINDS: &[&str] = &["message", "action", "thought"];
-const STATES: &[&str] = &["draft", "running", "paused", "finished", "stopped"];
 
 fn bad(field: String, message: impl Into<String>) -> AppError {
     let message = message.into();
@@ -90,7 +88,7 @@ fn check_message(field: &str, m: &archive::Message, seats: Option<&[i32]>) -> Re
             "must be system, user or assistant.",
         ));
     }
-    if !STATUSES.contains(&m.status.as_str()) {
+    if crate::model::chat::MessageStatus::parse(&m.status).is_none() {
         return Err(bad(format!("{field}.status"), "is not a message status."));
     }
     if !KINDS.contains(&m.kind.as_str()) {
@@ -279,10 +277,15 @@ pub fn check(a: &Archive) -> Result<(), AppError> {
                 format!("must be one of {}.", TURN_ORDERS.join(", ")),
             ));
         }
-        if !STATES.contains(&b.state.as_str()) {
+        if crate::model::backroom::BackroomState::parse(&b.state).is_none() {
             return Err(bad(
                 format!("{field}.state"),
-                format!("must be one of {}.", STATES.join(", ")),
+                format!(
+                    "must be one of {}.",
+                    crate::model::backroom::BackroomState::ALL
+                        .map(|s| s.as_str())
+                        .join(", ")
+                ),
             ));
         }
         range(
@@ -458,10 +461,11 @@ fn insert_messages(
 ) -> QueryResult<usize> {
     for m in list {
         // A reply cut off mid-stream in the source cannot resume here.
-        let status = if m.status == "streaming" {
-            "interrupted"
-        } else {
-            m.status.as_str()
+        let status = match crate::model::chat::MessageStatus::parse(&m.status) {
+            Some(crate::model::chat::MessageStatus::Streaming) | None => {
+                crate::model::chat::MessageStatus::Interrupted
+            }
+            Some(s) => s,
         };
         diesel::insert_into(messages::table)
             .values(FullMessage {

@@ -10,6 +10,7 @@ use crate::model::backroom::{
     BackroomState, BackroomSummary, BackroomView, Control, NewBackroom, ParticipantView, TurnView,
     TURN_ORDERS,
 };
+use crate::model::chat::MessageStatus;
 use crate::model::provider::upstream_id;
 use crate::server::auth::caller::Caller;
 use crate::server::db::now;
@@ -111,7 +112,7 @@ pub fn turn_view(m: &Message, number: i64, seats: &[Participant]) -> TurnView {
         human: m.role == "user",
         content: m.content.clone(),
         kind: m.kind.clone(),
-        status: m.status.clone(),
+        status: m.status.as_str().to_string(),
         model_sdk_id: m.model_sdk_id.clone(),
         prompt_tokens: m.prompt_tokens,
         completion_tokens: m.completion_tokens,
@@ -150,7 +151,7 @@ pub fn view(conn: &mut SqliteConnection, b: Backroom) -> Result<BackroomView, Ap
         max_turns: b.max_turns,
         min_turns: b.min_turns,
         token_budget: b.token_budget,
-        state: b.state,
+        state: b.state.as_str().to_string(),
         state_reason: b.state_reason,
         tokens_used: b.tokens_used,
         next_participant: b.next_participant,
@@ -171,7 +172,7 @@ fn agent_turns(conn: &mut SqliteConnection, b: &Backroom) -> Result<i64, AppErro
     Ok(messages::table
         .filter(messages::conversation_id.eq(b.conversation_id))
         .filter(messages::role.eq("assistant"))
-        .filter(messages::status.ne_all(["error", "interrupted"]))
+        .filter(messages::status.ne_all([MessageStatus::Error, MessageStatus::Interrupted]))
         .count()
         .get_result(conn)?)
 }
@@ -202,7 +203,7 @@ pub fn list(conn: &mut SqliteConnection, user_id: i64) -> Result<Vec<BackroomSum
     let turns: HashMap<i64, i64> = messages::table
         .filter(messages::conversation_id.eq_any(&convs))
         .filter(messages::role.eq("assistant"))
-        .filter(messages::status.ne_all(["error", "interrupted"]))
+        .filter(messages::status.ne_all([MessageStatus::Error, MessageStatus::Interrupted]))
         .group_by(messages::conversation_id)
         .select((messages::conversation_id, diesel::dsl::count_star()))
         .load::<(i64, i64)>(conn)?
@@ -230,7 +231,7 @@ pub fn list(conn: &mut SqliteConnection, user_id: i64) -> Result<Vec<BackroomSum
                 })
                 .unwrap_or_default(),
             title: b.title,
-            state: b.state,
+            state: b.state.as_str().to_string(),
             max_turns: b.max_turns,
             updated_at: b.updated_at,
         })
@@ -345,7 +346,7 @@ fn insert_room(
             min_turns: r.min_turns,
             stop_patterns: r.stop_patterns,
             token_budget: r.token_budget,
-            state: "draft".into(),
+            state: BackroomState::Draft,
             forked_from,
             created_at: ts,
             updated_at: ts,
@@ -451,12 +452,11 @@ pub fn transition(
 ) -> Result<Backroom, AppError> {
     conn.immediate_transaction(|conn| {
         let b = owned(conn, user_id, id)?;
-        let now = BackroomState::parse(&b.state).ok_or(AppError::Internal)?;
-        let Some(to) = now.after(control) else {
+        let Some(to) = b.state.after(control) else {
             let from: Vec<&str> = control.allowed_from().iter().map(|s| s.as_str()).collect();
             return Err(AppError::conflict(format!(
                 "The backroom is {}; that can only be done when it is {}.",
-                b.state,
+                b.state.as_str(),
                 from.join(" or ")
             )));
         };
@@ -502,7 +502,7 @@ pub fn interject(
         ));
     }
     let b = owned(conn, user_id, id)?;
-    if matches!(b.state.as_str(), "finished" | "stopped") {
+    if matches!(b.state, BackroomState::Finished | BackroomState::Stopped) {
         return Err(AppError::conflict("This run has ended; fork it to go on."));
     }
     let ts = now();
@@ -511,7 +511,7 @@ pub fn interject(
             conversation_id: b.conversation_id,
             role: "user",
             content: text,
-            status: "complete",
+            status: MessageStatus::Complete,
             model_sdk_id: None,
             participant_id: None,
             speaker,
@@ -526,7 +526,7 @@ pub fn interject(
 /// An agent turn that counts towards `max_turns` (failed and cut-off
 /// turns are retried instead).
 fn counts(m: &Message) -> bool {
-    m.role == "assistant" && !matches!(m.status.as_str(), "error" | "interrupted" | "streaming")
+    m.role == "assistant" && !m.status.failed() && m.status != MessageStatus::Streaming
 }
 
 /// A turn the agents hear: human turns and agents' turns that got through.
@@ -629,7 +629,7 @@ pub fn next_step(conn: &mut SqliteConnection, id: i64) -> Result<Step, AppError>
                 conversation_id: b.conversation_id,
                 role: "assistant",
                 content: "",
-                status: "streaming",
+                status: MessageStatus::Streaming,
                 model_sdk_id: Some(&model.model_sdk_id),
                 participant_id: Some(seat.id),
                 speaker: &seat.name,
@@ -677,9 +677,9 @@ pub fn after_turn(conn: &mut SqliteConnection, id: i64, turn_id: i64) -> Result<
             .find(turn_id)
             .select(Message::as_select())
             .first(conn)?;
-        match m.status.as_str() {
-            "stopped" => return Ok(After::Stopped),
-            "error" | "interrupted" => {
+        match m.status {
+            MessageStatus::Stopped => return Ok(After::Stopped),
+            MessageStatus::Error | MessageStatus::Interrupted => {
                 let why = format!(
                     "{}'s turn failed: {}",
                     m.speaker.as_deref().unwrap_or("an agent"),
@@ -761,7 +761,7 @@ pub fn fork(
 ) -> Result<BackroomView, AppError> {
     conn.immediate_transaction(|conn| {
         let src = owned(conn, user_id, id)?;
-        if src.state == "running" {
+        if src.state == BackroomState::Running {
             return Err(AppError::conflict(
                 "Pause or stop the run before forking it.",
             ));
@@ -816,10 +816,10 @@ pub fn fork(
         let mut used = 0i64;
         for m in history.iter().take(upto as usize) {
             // Cut-off turns come along as what they said.
-            let status = if m.status == "streaming" {
-                "interrupted"
+            let status = if m.status == MessageStatus::Streaming {
+                MessageStatus::Interrupted
             } else {
-                &m.status
+                m.status
             };
             used += i64::from(m.prompt_tokens.unwrap_or(0) + m.completion_tokens.unwrap_or(0));
             diesel::insert_into(messages::table)
@@ -984,12 +984,12 @@ mod tests {
                 match allowed.iter().find(|(f, c, _)| *f == from && *c == control) {
                     Some((_, _, to)) => {
                         assert!(result.is_ok(), "{from:?} + {control:?}: {result:?}");
-                        assert_eq!(now, to.as_str(), "{from:?} + {control:?}");
+                        assert_eq!(now, *to, "{from:?} + {control:?}");
                     }
                     None => {
                         let err = result.err().ok_or("a refused control succeeded")?;
                         assert_eq!(err.status_code(), 409, "{from:?} + {control:?}");
-                        assert_eq!(now, from.as_str(), "{from:?} + {control:?} changed it");
+                        assert_eq!(now, from, "{from:?} + {control:?} changed it");
                     }
                 }
             }

@@ -365,7 +365,7 @@ fn streaming_in(conn: &mut SqliteConnection, conversation_id: i64) -> Result<boo
     Ok(diesel::select(diesel::dsl::exists(
         messages::table
             .filter(messages::conversation_id.eq(conversation_id))
-            .filter(messages::status.eq("streaming")),
+            .filter(messages::status.eq(crate::model::chat::MessageStatus::Streaming)),
     ))
     .get_result(conn)?)
 }
@@ -388,8 +388,8 @@ fn history(
         .filter(|m| {
             m.role == "user"
                 || m.role == "system"
-                || m.status == "complete"
-                || m.status == "stopped"
+                || m.status == crate::model::chat::MessageStatus::Complete
+                || m.status == crate::model::chat::MessageStatus::Stopped
         })
         .map(|m| ChatMessage {
             role: match m.role.as_str() {
@@ -467,7 +467,7 @@ fn insert_reply(
             conversation_id,
             role: "assistant",
             content: "",
-            status: "streaming",
+            status: crate::model::chat::MessageStatus::Streaming,
             model_sdk_id: Some(model_sdk_id),
             created_at: ts,
             updated_at: ts,
@@ -549,7 +549,7 @@ fn begin_turn_replacing(
                 conversation_id: conv.id,
                 role: "user",
                 content: &send.content,
-                status: "complete",
+                status: crate::model::chat::MessageStatus::Complete,
                 model_sdk_id: None,
                 created_at: ts,
                 updated_at: ts,

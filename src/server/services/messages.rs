@@ -34,7 +34,7 @@ pub fn save_progress(conn: &mut SqliteConnection, id: i64, content: &str) -> Res
     diesel::update(
         messages::table
             .find(id)
-            .filter(messages::status.eq("streaming")),
+            .filter(messages::status.eq(crate::model::chat::MessageStatus::Streaming)),
     )
     .set((
         messages::content.eq(content),
@@ -53,12 +53,12 @@ pub fn finish(conn: &mut SqliteConnection, id: i64, end: MessageEnd) -> Result<(
 
 /// At boot: a reply still `streaming` lost its runner with the last process.
 pub fn mark_interrupted(conn: &mut SqliteConnection) -> Result<usize, AppError> {
-    Ok(
-        diesel::update(messages::table.filter(messages::status.eq("streaming")))
-            .set((
-                messages::status.eq("interrupted"),
-                messages::updated_at.eq(now()),
-            ))
-            .execute(conn)?,
+    Ok(diesel::update(
+        messages::table.filter(messages::status.eq(crate::model::chat::MessageStatus::Streaming)),
     )
+    .set((
+        messages::status.eq(crate::model::chat::MessageStatus::Interrupted),
+        messages::updated_at.eq(now()),
+    ))
+    .execute(conn)?)
 }
