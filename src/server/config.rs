@@ -170,6 +170,7 @@ fn parse_host_list(raw: &str) -> Option<Vec<String>> {
     raw.split(',')
         .map(str::trim)
         .filter(|h| !h.is_empty())
+        .map(|h| h.trim_end_matches('.'))
         .map(|h| {
             let valid = h.len() <= 253
                 && h.chars()
@@ -187,7 +188,13 @@ fn parse_public_url(raw: &str) -> Option<String> {
         && host
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'));
-    ((scheme == "http" || scheme == "https") && valid_host).then(|| url.to_ascii_lowercase())
+    // Browsers leave the default port out of `Origin`: so do we.
+    let host = match scheme {
+        "https" => host.strip_suffix(":443").unwrap_or(host),
+        _ => host.strip_suffix(":80").unwrap_or(host),
+    };
+    ((scheme == "http" || scheme == "https") && valid_host)
+        .then(|| format!("{scheme}://{host}").to_ascii_lowercase())
 }
 
 /// Reads `secret.key` from the data dir, or creates it once (mode 0600) so a
@@ -274,9 +281,11 @@ mod tests {
         assert!(err.to_string().contains("BACKROOMS_ALLOWED_HOSTS"));
         let hosts = config(&[
             ("BACKROOMS_DATA_DIR", d),
-            ("BACKROOMS_ALLOWED_HOSTS", "NAS.local, chat.lan,"),
+            ("BACKROOMS_ALLOWED_HOSTS", "NAS.local, chat.lan.,"),
+            ("BACKROOMS_PUBLIC_URL", "https://Chat.Example.com:443"),
         ])?;
         assert_eq!(hosts.allowed_hosts, ["nas.local", "chat.lan"]);
+        assert_eq!(hosts.public_host(), Some("chat.example.com"));
         let ok = config(&[
             ("BACKROOMS_DATA_DIR", d),
             ("BACKROOMS_SECRET_KEY", &"ab".repeat(32)),

@@ -72,10 +72,12 @@ pub fn host_allowed(host: &str, config: &Config) -> bool {
 }
 
 pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    // HTTP/2 carries the host as the URI's authority instead of `Host`.
     let host = req
         .headers()
         .get(header::HOST)
-        .map(|h| h.to_str().unwrap_or("invalid"));
+        .map(|h| h.to_str().unwrap_or("invalid"))
+        .or_else(|| req.uri().authority().map(|a| a.as_str()));
     if let Some(host) = host.filter(|h| !host_allowed(h, &state.config)) {
         tracing::warn!(host = %host.escape_debug(), "request for an unknown host refused");
         return AppError::bad_request(
