@@ -7,46 +7,18 @@ pub const PARTICIPANTS: std::ops::RangeInclusive<usize> = 2..=8;
 
 pub const TURN_ORDERS: &[&str] = &["round_robin", "shuffled", "natural", "manual"];
 
-/// Where a run is. Stored as its `as_str` text (the schema's CHECK lists
-/// the same five).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[cfg_attr(
-    feature = "ssr",
-    derive(diesel::expression::AsExpression, diesel::deserialize::FromSqlRow),
-    diesel(sql_type = diesel::sql_types::Text)
-)]
-pub enum BackroomState {
-    Draft,
-    Running,
-    Paused,
-    Finished,
-    Stopped,
+super::vocabulary::vocabulary! {
+    /// Where a run is (the schema's CHECK lists the same five words).
+    pub enum BackroomState {
+        Draft => "draft",
+        Running => "running",
+        Paused => "paused",
+        Finished => "finished",
+        Stopped => "stopped",
+    }
 }
 
 impl BackroomState {
-    pub const ALL: [BackroomState; 5] = [
-        BackroomState::Draft,
-        BackroomState::Running,
-        BackroomState::Paused,
-        BackroomState::Finished,
-        BackroomState::Stopped,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            BackroomState::Draft => "draft",
-            BackroomState::Running => "running",
-            BackroomState::Paused => "paused",
-            BackroomState::Finished => "finished",
-            BackroomState::Stopped => "stopped",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<BackroomState> {
-        BackroomState::ALL.into_iter().find(|v| v.as_str() == s)
-    }
-
     /// The state `control` takes a run in this state to, or `None` when it
     /// may not be pressed now. The one table of the state machine.
     pub fn after(self, control: Control) -> Option<BackroomState> {
@@ -61,41 +33,22 @@ impl BackroomState {
     }
 }
 
-/// A viewer's control button.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Control {
-    Start,
-    Pause,
-    Resume,
-    Stop,
+super::vocabulary::vocabulary! {
+    /// A viewer's control button.
+    pub enum Control {
+        Start => "start",
+        Pause => "pause",
+        Resume => "resume",
+        Stop => "stop",
+    }
 }
 
 impl Control {
-    pub const ALL: [Control; 4] = [
-        Control::Start,
-        Control::Pause,
-        Control::Resume,
-        Control::Stop,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Control::Start => "start",
-            Control::Pause => "pause",
-            Control::Resume => "resume",
-            Control::Stop => "stop",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Control> {
-        Control::ALL.into_iter().find(|v| v.as_str() == s)
-    }
-
     /// The states this control may be pressed in.
     pub fn allowed_from(self) -> Vec<BackroomState> {
         BackroomState::ALL
-            .into_iter()
+            .iter()
+            .copied()
             .filter(|s| s.after(self).is_some())
             .collect()
     }

@@ -21,47 +21,20 @@ pub struct ConversationPage {
     pub next_cursor: Option<String>,
 }
 
-/// Where a message is: a reply is `streaming` while it is written, then ends
-/// `complete`, `stopped`, `error` or (cut off by a shutdown) `interrupted`.
-/// Stored as its `as_str` text.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[cfg_attr(
-    feature = "ssr",
-    derive(diesel::expression::AsExpression, diesel::deserialize::FromSqlRow),
-    diesel(sql_type = diesel::sql_types::Text)
-)]
-pub enum MessageStatus {
-    Streaming,
-    Complete,
-    Stopped,
-    Error,
-    Interrupted,
+super::vocabulary::vocabulary! {
+    /// Where a message is: a reply is `streaming` while it is written, then
+    /// ends `complete`, `stopped`, `error` or (cut off by a shutdown)
+    /// `interrupted`.
+    pub enum MessageStatus {
+        Streaming => "streaming",
+        Complete => "complete",
+        Stopped => "stopped",
+        Error => "error",
+        Interrupted => "interrupted",
+    }
 }
 
 impl MessageStatus {
-    pub const ALL: [MessageStatus; 5] = [
-        MessageStatus::Streaming,
-        MessageStatus::Complete,
-        MessageStatus::Stopped,
-        MessageStatus::Error,
-        MessageStatus::Interrupted,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            MessageStatus::Streaming => "streaming",
-            MessageStatus::Complete => "complete",
-            MessageStatus::Stopped => "stopped",
-            MessageStatus::Error => "error",
-            MessageStatus::Interrupted => "interrupted",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<MessageStatus> {
-        MessageStatus::ALL.into_iter().find(|v| v.as_str() == s)
-    }
-
     /// Ended badly: its text is no turn anyone should build on.
     pub fn failed(self) -> bool {
         matches!(self, MessageStatus::Error | MessageStatus::Interrupted)

@@ -12,6 +12,7 @@ pub mod prompt;
 pub mod provider;
 pub mod search;
 pub mod user;
+mod vocabulary;
 
 pub use flash::Flash;
 pub use prefs::{Theme, UiPrefs};

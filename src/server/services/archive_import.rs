@@ -283,7 +283,9 @@ pub fn check(a: &Archive) -> Result<(), AppError> {
                 format!(
                     "must be one of {}.",
                     crate::model::backroom::BackroomState::ALL
+                        .iter()
                         .map(|s| s.as_str())
+                        .collect::<Vec<_>>()
                         .join(", ")
                 ),
             ));

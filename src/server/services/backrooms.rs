@@ -976,8 +976,8 @@ mod tests {
             (Paused, Control::Resume, Running),
             (Paused, Control::Stop, Stopped),
         ];
-        for from in BackroomState::ALL {
-            for control in Control::ALL {
+        for &from in BackroomState::ALL {
+            for &control in Control::ALL {
                 set_state(conn, room.id, from, None)?;
                 let result = transition(conn, user.id, room.id, control);
                 let now = owned(conn, user.id, room.id)?.state;
