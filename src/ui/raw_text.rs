@@ -4,29 +4,18 @@
 //! Leptos 0.8 writes the children of these elements into the server's HTML
 //! as they are (upstream fixed and then reverted this, leptos-rs/leptos PRs
 //! 4730 and 4819), so `</textarea><img onerror=...>` in a note would end the
-//! element and run script. On the server the text is escaped here; the
-//! browser decodes the entities back into exactly what the user wrote. In
-//! the browser (an island rebuilding its view) Leptos sets text through the
-//! DOM, which is safe, so the text goes in unchanged.
+//! element and run script. So such elements never get text children: a
+//! `<textarea>` gets `inner_html=raw_text(..)`, the page title `<PageTitle>`.
+//! The text is escaped here in both builds; the browser decodes the entities
+//! back (the HTML parser on the server's page, the `innerHTML` setter in an
+//! island), so it reads exactly what the user wrote.
 
 use leptos::prelude::*;
 
-/// `text` as the child of a `<textarea>` or `<title>`.
+/// `text` escaped for `inner_html` of a `<textarea>` (or a `<title>`):
+/// `&`, `<` and `>` as entities. Inside RCDATA only `&` and `</` mean
+/// anything, and both are then inert.
 pub fn raw_text(text: &str) -> String {
-    #[cfg(feature = "ssr")]
-    {
-        escape(text)
-    }
-    #[cfg(not(feature = "ssr"))]
-    {
-        text.to_string()
-    }
-}
-
-/// `&`, `<` and `>` as entities: inside RCDATA (`<textarea>`, `<title>`) only
-/// `&` and `</` mean anything, and both are then inert.
-#[cfg_attr(not(feature = "ssr"), expect(dead_code))]
-fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 8);
     for c in text.chars() {
         match c {
@@ -41,6 +30,7 @@ fn escape(text: &str) -> String {
 
 /// The page's `<title>` (the app adds " · Backrooms"). Pages name
 /// themselves through this, never through `leptos_meta::Title` directly.
+/// Server-rendered pages only: the title is never set from an island.
 #[component]
 pub fn PageTitle(#[prop(into)] text: String) -> impl IntoView {
     view! { <leptos_meta::Title text=raw_text(&text) /> }
@@ -53,15 +43,15 @@ mod tests {
     #[test]
     fn breaking_out_is_impossible() {
         assert_eq!(
-            escape("x</textarea><img src=x onerror=alert(1)> & co"),
+            raw_text("x</textarea><img src=x onerror=alert(1)> & co"),
             "x&lt;/textarea&gt;&lt;img src=x onerror=alert(1)&gt; &amp; co"
         );
-        assert_eq!(escape("plain \"quoted\" text"), "plain \"quoted\" text");
+        assert_eq!(raw_text("plain \"quoted\" text"), "plain \"quoted\" text");
     }
 
     /// Every raw-text element in the views gets its text through this
-    /// module: a new `<textarea>` with a bare `{value}` child, or a
-    /// `leptos_meta::Title` outside this file, fails here.
+    /// module: a `<textarea>` with any child, or an `inner_html` that is not
+    /// `raw_text(..)`, or a `leptos_meta::Title` outside this file, fails.
     #[test]
     fn views_use_the_helper() {
         let mut offenders = Vec::new();
@@ -92,14 +82,13 @@ mod tests {
                         continue;
                     };
                     let body = &piece[..end];
-                    let child = body.rsplit_once('>').map(|(_, c)| c.trim()).unwrap_or("");
-                    // Nothing, or exactly one `{raw_text(...)}`.
-                    let one_call = child.starts_with("{raw_text(")
-                        && child.ends_with(")}")
-                        && child.matches('{').count() == 1
-                        && child.matches('}').count() == 1;
-                    if !child.is_empty() && !one_call {
-                        offenders.push(format!("{}: textarea #{i}: {child}", path.display()));
+                    let (open, child) = body.rsplit_once('>').unwrap_or((body, ""));
+                    let bad_html = open
+                        .split("inner_html=")
+                        .skip(1)
+                        .any(|v| !v.trim_start().starts_with("raw_text("));
+                    if !child.trim().is_empty() || bad_html {
+                        offenders.push(format!("{}: textarea #{i}: {body}", path.display()));
                     }
                 }
             }

@@ -109,9 +109,8 @@ pub fn NoteEditor(id: i64, title: String, body: String) -> impl IntoView {
                                 body.set(event_target_value(&ev));
                                 changed();
                             }
-                        >
-                            {raw_text(&body.get_untracked())}
-                        </textarea>
+                            inner_html=raw_text(&body.get_untracked())
+                        ></textarea>
                     }
                         .into_any()
                 }

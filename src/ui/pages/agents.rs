@@ -278,9 +278,12 @@ fn Editor(
                 </label>
                 <label class="field">
                     <span>"System prompt"</span>
-                    <textarea name="system_prompt" rows="10" maxlength="32768">
-                        {raw_text(&f("system_prompt", &v.system_prompt))}
-                    </textarea>
+                    <textarea
+                        name="system_prompt"
+                        rows="10"
+                        maxlength="32768"
+                        inner_html=raw_text(&f("system_prompt", &v.system_prompt))
+                    ></textarea>
                     <small class="muted">"Up to 32 KB. The agent's personality and instructions."</small>
                     {field_error("agent", "system_prompt")}
                 </label>

@@ -95,7 +95,7 @@ pub fn NewBackroomPage() -> impl IntoView {
                 </label>
                 <label class="field">
                     <span>"Scenario (what every agent is told first)"</span>
-                    <textarea name="scenario" rows="4" maxlength="32768">{raw_text(&f("scenario", ""))}</textarea>
+                    <textarea name="scenario" rows="4" maxlength="32768" inner_html=raw_text(&f("scenario", ""))></textarea>
                     {field_error("backroom", "scenario")}
                 </label>
                 <fieldset class="field">
@@ -160,7 +160,7 @@ pub fn NewBackroomPage() -> impl IntoView {
                 </div>
                 <label class="field">
                     <span>"Stop patterns (one per line; a turn containing one ends the run)"</span>
-                    <textarea name="stop_patterns" rows="2">{raw_text(&f("stop_patterns", "^C^C"))}</textarea>
+                    <textarea name="stop_patterns" rows="2" inner_html=raw_text(&f("stop_patterns", "^C^C"))></textarea>
                     {field_error("backroom", "stop_patterns")}
                 </label>
                 <div class="form-actions">

@@ -86,7 +86,7 @@ fn PromptForm(form: String, prompt: Option<PromptView>) -> impl IntoView {
             {field_error(&form, "title")}
             <label>
                 "Prompt"
-                <textarea name="body" rows="5" maxlength="20480" required>{raw_text(&body)}</textarea>
+                <textarea name="body" rows="5" maxlength="20480" required inner_html=raw_text(&body)></textarea>
             </label>
             {field_error(&form, "body")}
             <div class="row">
