@@ -32,14 +32,18 @@ pub fn content_security_policy(nonce: Option<&str>) -> String {
 
 const PERMISSIONS_POLICY_HEADER: HeaderName = HeaderName::from_static("permissions-policy");
 
+/// The policy of every response that is not a page, built once.
+static DEFAULT_CSP: std::sync::LazyLock<HeaderValue> = std::sync::LazyLock::new(|| {
+    HeaderValue::from_str(&content_security_policy(None))
+        .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'"))
+});
+
 /// Adds the headers a handler did not set itself.
 pub async fn layer(req: Request, next: Next) -> Response {
     let mut res = next.run(req).await;
     let h = res.headers_mut();
     if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
-        if let Ok(v) = HeaderValue::from_str(&content_security_policy(None)) {
-            h.insert(header::CONTENT_SECURITY_POLICY, v);
-        }
+        h.insert(header::CONTENT_SECURITY_POLICY, DEFAULT_CSP.clone());
     }
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,

@@ -9,7 +9,6 @@ use common::{add_model, add_provider, json_of, location, Api, TestServer};
 use reqwest::multipart::{Form, Part};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
-use std::time::Duration;
 
 const PNG: &[u8] =
     b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89";
@@ -154,19 +153,7 @@ async fn fill(server: &TestServer) -> (Api, Api, FakeProvider) {
     .await["id"]
         .as_i64()
         .unwrap();
-    user.post_empty(&format!("/api/backrooms/{room}/start"))
-        .await;
-    for _ in 0..200 {
-        let b = json_of(
-            user.get(&format!("/api/backrooms/{room}")).await,
-            StatusCode::OK,
-        )
-        .await;
-        if b["state"] == "finished" {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    common::run_to_end(&user, room).await;
     // Something of the admin's, which the user's export must not carry.
     post(
         &admin,

@@ -11,7 +11,6 @@ use common::{add_provider, json_of, location, session_cookie, Api, TestServer};
 use reqwest::header::{HeaderMap, HeaderValue};
 use reqwest::{redirect, Client, StatusCode};
 use serde_json::{json, Value};
-use std::time::Duration;
 
 const PW: &str = "correct horse battery";
 
@@ -144,19 +143,7 @@ async fn hostile_text_in_every_field_is_inert_on_every_page() {
         .await,
     )
     .await;
-    user.post_empty(&format!("/api/backrooms/{room}/start"))
-        .await;
-    for _ in 0..200 {
-        let b = json_of(
-            user.get(&format!("/api/backrooms/{room}")).await,
-            StatusCode::OK,
-        )
-        .await;
-        if b["state"] == "finished" {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    common::run_to_end(&user, room).await;
 
     let pages = [
         "/".to_string(),

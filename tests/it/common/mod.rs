@@ -354,3 +354,22 @@ pub async fn add_model(admin: &Api, provider: i64, sdk: &str) -> i64 {
     .await;
     m["id"].as_i64().expect("model id")
 }
+
+/// Starts backroom `room` of `api` and waits (10 s at most) until it has
+/// finished.
+pub async fn run_to_end(api: &Api, room: i64) {
+    api.post_empty(&format!("/api/backrooms/{room}/start"))
+        .await;
+    for _ in 0..200 {
+        let b = json_of(
+            api.get(&format!("/api/backrooms/{room}")).await,
+            StatusCode::OK,
+        )
+        .await;
+        if b["state"] == "finished" {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("backroom {room} did not finish");
+}
