@@ -217,6 +217,15 @@ impl ReplyLine {
     }
 }
 
+/// The ids a send created: its thread, the user's message (none for a
+/// regenerate) and the reply being written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sent {
+    pub conversation_id: i64,
+    pub user_message_id: Option<i64>,
+    pub assistant_message_id: i64,
+}
+
 /// `POST /api/chat/complete`: both messages once the reply ended.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CompleteReply {

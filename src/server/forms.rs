@@ -5,11 +5,10 @@
 use crate::error::AppError;
 use crate::model::backroom::NewBackroom;
 use crate::model::Flash;
+use crate::server::actions::{agents, archive, backrooms};
 use crate::server::auth::{caller::Caller, AuthSession};
 use crate::server::flash::redirect_response;
-use crate::server::rest::archive;
 use crate::server::rest::id::Id;
-use crate::server::services::{agents, backrooms};
 use crate::server::state::AppState;
 use axum::extract::{DefaultBodyLimit, Multipart, State};
 use axum::response::Response;
@@ -25,7 +24,9 @@ pub fn routes() -> Router<AppState> {
         )
         .route(
             "/account/import",
-            post(import_form).layer(DefaultBodyLimit::max(archive::BODY_LIMIT)),
+            post(import_form).layer(DefaultBodyLimit::max(
+                crate::server::rest::archive::BODY_LIMIT,
+            )),
         )
 }
 
@@ -52,7 +53,7 @@ pub async fn new_backroom(
             .transpose()
     };
     let result = async {
-        let uid = Caller::signed_in(&auth)?.id;
+        let caller = Caller::signed_in(&auth)?;
         let participants = fields
             .iter()
             .filter(|(k, _)| k == "participants")
@@ -76,10 +77,7 @@ pub async fn new_backroom(
             stop_patterns: Some(stop_patterns.unwrap_or_default()).filter(|p| !p.is_empty()),
             token_budget: number("token_budget")?,
         };
-        state
-            .db
-            .run(move |c| backrooms::create(c, uid, &input))
-            .await
+        backrooms::create(&state, &caller, input).await
     }
     .await;
     match result {
@@ -111,14 +109,11 @@ pub async fn avatar_form(
 ) -> Response {
     let back = format!("/agents/{id}");
     let result = async {
-        let uid = Caller::signed_in(&auth)?.id;
-        state.db.run(move |c| agents::get(c, uid, id)).await?;
+        let caller = Caller::signed_in(&auth)?;
+        agents::may_set_avatar(&state, &caller, id).await?;
         let form = form.map_err(|_| AppError::invalid("avatar", "Choose an image to upload."))?;
         let bytes = crate::server::rest::agents::read_image(form).await?;
-        state
-            .db
-            .run(move |c| agents::set_avatar(c, uid, id, &bytes))
-            .await
+        agents::set_avatar(&state, &caller, id, bytes).await
     }
     .await;
     let flash = match result {
@@ -136,11 +131,11 @@ pub async fn import_form(
     form: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Response {
     let result = async {
-        let uid = Caller::signed_in(&auth)?.id;
+        let caller = Caller::signed_in(&auth)?;
         let form =
             form.map_err(|_| AppError::invalid("file", "Choose an export file to import."))?;
-        let bytes = archive::read_file(form).await?;
-        archive::import_bytes(&state, uid, bytes).await
+        let bytes = crate::server::rest::archive::read_file(form).await?;
+        archive::import(&state, &caller, bytes).await
     }
     .await;
     let flash = match result {

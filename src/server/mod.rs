@@ -1,5 +1,6 @@
 //! Everything that only exists on the server.
 
+pub mod actions;
 pub mod auth;
 pub mod config;
 pub mod crypto;

@@ -21,6 +21,17 @@ mod support {
         })
     }
 
+    /// A failed sign-in or registration: back to `page` (keeping `next`)
+    /// with the reason and the typed username in the flash cookie.
+    pub fn back(page: &str, form: &str, e: &AppError, username: &str, next: &str) {
+        use crate::model::Flash;
+        use crate::text::{format::query_value, notice};
+        let to = format!("{page}?next={}", query_value(next));
+        let flash = Flash::error(form, e.field(), notice::sentence(e))
+            .with_values(&[("username", username.trim())]);
+        crate::server::flash::redirect(&to, flash);
+    }
+
     pub async fn client_ip() -> Option<std::net::IpAddr> {
         leptos_axum::extract::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
             .await
@@ -38,19 +49,13 @@ pub async fn login(
     next: Option<String>,
 ) -> Result<(), AppError> {
     use crate::server::auth::{accounts, next::safe_next};
-    use crate::text::{format::query_value, notice};
     let state = state()?;
     let mut session = auth().await?;
     let next = safe_next(next.as_deref());
     let ip = support::client_ip().await;
     match accounts::login(&state, &mut session, ip, &username, &password).await {
         Ok(_) => leptos_axum::redirect(&next),
-        Err(e) => leptos_axum::redirect(&format!(
-            "/login?error={}&username={}&next={}",
-            notice::code_for(&e),
-            query_value(username.trim()),
-            query_value(&next)
-        )),
+        Err(e) => support::back("/login", "login", &e, &username, &next),
     }
     Ok(())
 }
@@ -62,18 +67,12 @@ pub async fn register(
     next: Option<String>,
 ) -> Result<(), AppError> {
     use crate::server::auth::{accounts, next::safe_next};
-    use crate::text::{format::query_value, notice};
     let state = state()?;
     let mut session = auth().await?;
     let next = safe_next(next.as_deref());
     match accounts::register(&state, &mut session, &username, &password).await {
         Ok(_) => leptos_axum::redirect(&next),
-        Err(e) => leptos_axum::redirect(&format!(
-            "/register?error={}&username={}&next={}",
-            notice::code_for(&e),
-            query_value(username.trim()),
-            query_value(&next)
-        )),
+        Err(e) => support::back("/register", "register", &e, &username, &next),
     }
     Ok(())
 }
@@ -92,7 +91,9 @@ pub async fn change_password(
     current_password: String,
     new_password: String,
 ) -> Result<(), AppError> {
+    use crate::model::Flash;
     use crate::server::auth::accounts;
+    use crate::server::flash;
     use crate::text::notice;
     let state = state()?;
     let mut session = auth().await?;
@@ -101,10 +102,11 @@ pub async fn change_password(
         return Ok(());
     }
     match accounts::change_password(&state, &mut session, &current_password, &new_password).await {
-        Ok(()) => leptos_axum::redirect("/profile?notice=password_changed"),
-        Err(e) => {
-            leptos_axum::redirect(&format!("/profile?error={}#password", notice::code_for(&e)))
-        }
+        Ok(()) => flash::redirect("/profile", Flash::notice(notice::PASSWORD_CHANGED)),
+        Err(e) => flash::redirect(
+            "/profile#password",
+            Flash::error("password", e.field(), notice::sentence(&e)),
+        ),
     }
     Ok(())
 }

@@ -5,30 +5,22 @@ use leptos::prelude::*;
 
 #[server(prefix = "/fn", endpoint = "set_registration")]
 pub async fn set_registration(open: bool) -> Result<(), AppError> {
-    use super::account::{auth, state};
-    use crate::model::AdminSettings;
-    use crate::server::{auth::caller::Caller, services::settings};
+    use crate::model::{AdminSettings, Flash};
+    use crate::server::{actions::admin, flash};
     use crate::text::notice;
-    let state = state()?;
-    let session = auth().await?;
-    if let Err(e) = Caller::signed_in(&session).and_then(Caller::admin) {
-        leptos_axum::redirect(&format!("/admin?error={}", notice::code_for(&e)));
-        return Ok(());
-    }
-    let saved = state
-        .db
-        .run(move |conn| {
-            settings::update_admin_settings(
-                conn,
-                &AdminSettings {
-                    registration_open: open,
-                },
-            )
-        })
-        .await;
+    let input = AdminSettings {
+        registration_open: open,
+    };
+    let saved = match crate::serverfns::support::admin().await {
+        Ok((state, caller)) => admin::save_settings(&state, &caller, input).await,
+        Err(e) => Err(e),
+    };
     match saved {
-        Ok(_) => leptos_axum::redirect("/admin?notice=settings_saved"),
-        Err(e) => leptos_axum::redirect(&format!("/admin?error={}", notice::code_for(&e))),
+        Ok(_) => flash::redirect("/admin", Flash::notice(notice::SETTINGS_SAVED)),
+        Err(e) => flash::redirect(
+            "/admin",
+            Flash::error("settings", None, notice::sentence(&e)),
+        ),
     }
     Ok(())
 }

@@ -14,6 +14,7 @@ mod support {
     use crate::error::AppError;
     use crate::model::Flash;
 
+    pub use crate::server::actions::agents;
     pub use crate::serverfns::support::caller;
 
     /// Ends a form post at `path` with the outcome.
@@ -29,22 +30,20 @@ mod support {
 /// The caller's agents, then those shared with everyone.
 #[server(prefix = "/fn", endpoint = "agents/list")]
 pub async fn load_agents() -> Result<Vec<AgentView>, AppError> {
-    use crate::server::services::agents;
-    let (state, who) = support::caller().await?;
-    state.db.run(move |c| agents::list(c, who.id)).await
+    let (state, caller) = support::caller().await?;
+    support::agents::list(&state, &caller).await
 }
 
 #[server(prefix = "/fn", endpoint = "agents/get")]
 pub async fn load_agent(id: i64) -> Result<AgentView, AppError> {
-    use crate::server::services::agents;
-    let (state, who) = support::caller().await?;
-    state.db.run(move |c| agents::get(c, who.id, id)).await
+    let (state, caller) = support::caller().await?;
+    support::agents::get(&state, &caller, id).await
 }
 
 #[server(prefix = "/fn", endpoint = "agents/templates")]
 pub async fn load_agent_templates() -> Result<Vec<AgentTemplate>, AppError> {
-    support::caller().await?;
-    Ok(crate::server::services::agent_templates::all())
+    let (_, caller) = support::caller().await?;
+    Ok(support::agents::templates(&caller))
 }
 
 /// The editor's form: creates (no `id`) or saves an agent. An empty
@@ -66,7 +65,7 @@ pub async fn save_agent(
     shared: Option<String>,
 ) -> Result<(), AppError> {
     use crate::model::agent::{AgentInput, AgentPatch};
-    use crate::server::services::agents;
+    use support::agents;
     let back = id.map_or_else(|| format!("{PAGE}/new"), |id| format!("{PAGE}/{id}"));
     let avatar = avatar_custom
         .filter(|a| !a.trim().is_empty())
@@ -110,28 +109,24 @@ pub async fn save_agent(
         talkativeness,
         shared: Some(shared.is_some()),
     };
-    let result = state
-        .db
-        .run(move |c| match id {
-            Some(id) => agents::update(c, &who, id, &patch),
-            None => agents::create(
-                c,
-                &who,
-                &AgentInput {
-                    name: patch.name.clone().unwrap_or_default(),
-                    description: patch.description.clone(),
-                    avatar: patch.avatar.clone(),
-                    color: patch.color.clone(),
-                    system_prompt: patch.system_prompt.clone(),
-                    model_id: model,
-                    temperature: patch.temperature,
-                    max_tokens: patch.max_tokens.flatten(),
-                    talkativeness: patch.talkativeness,
-                    shared: patch.shared,
-                },
-            ),
-        })
-        .await;
+    let result = match id {
+        Some(id) => agents::update(&state, &who, id, patch).await,
+        None => {
+            let input = AgentInput {
+                name: patch.name.clone().unwrap_or_default(),
+                description: patch.description.clone(),
+                avatar: patch.avatar.clone(),
+                color: patch.color.clone(),
+                system_prompt: patch.system_prompt.clone(),
+                model_id: model,
+                temperature: patch.temperature,
+                max_tokens: patch.max_tokens.flatten(),
+                talkativeness: patch.talkativeness,
+                shared: patch.shared,
+            };
+            agents::create(&state, &who, input).await
+        }
+    };
     match result {
         Ok(a) => support::done(
             &format!("{PAGE}#agent-{}", a.id),
@@ -146,19 +141,16 @@ pub async fn save_agent(
 /// The cards' buttons: `duplicate` or `delete`.
 #[server(prefix = "/fn", endpoint = "agents/manage")]
 pub async fn manage_agent(id: i64, action: String) -> Result<(), AppError> {
-    use crate::server::services::agents;
+    use support::agents;
     let result = async {
         let (state, who) = support::caller().await?;
         match action.as_str() {
             "duplicate" => {
-                let a = state
-                    .db
-                    .run(move |c| agents::duplicate(c, who.id, id))
-                    .await?;
+                let a = agents::duplicate(&state, &who, id).await?;
                 Ok((Some(a.id), format!("Made {}.", a.name)))
             }
             "delete" => {
-                state.db.run(move |c| agents::delete(c, who.id, id)).await?;
+                agents::delete(&state, &who, id).await?;
                 Ok((None, "Agent deleted.".to_string()))
             }
             _ => Err(crate::error::AppError::bad_request("Unknown action.")),

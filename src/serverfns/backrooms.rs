@@ -12,6 +12,7 @@ mod support {
     use crate::error::AppError;
     use crate::model::Flash;
 
+    pub use crate::server::actions::backrooms;
     pub use crate::serverfns::support::caller;
 
     pub use crate::serverfns::support::plain_form as plain;
@@ -28,25 +29,25 @@ mod support {
 
 #[server(prefix = "/fn", endpoint = "backrooms/list")]
 pub async fn load_backrooms() -> Result<Vec<BackroomSummary>, AppError> {
-    use crate::server::services::backrooms;
     let (state, caller) = support::caller().await?;
-    let uid = caller.id;
-    state.db.run(move |c| backrooms::list(c, uid)).await
+    support::backrooms::list(&state, &caller).await
 }
 
 #[server(prefix = "/fn", endpoint = "backrooms/get")]
 pub async fn load_backroom(id: i64) -> Result<BackroomView, AppError> {
-    use crate::server::services::backrooms;
     let (state, caller) = support::caller().await?;
-    let uid = caller.id;
-    state.db.run(move |c| backrooms::get(c, uid, id)).await
+    support::backrooms::get(&state, &caller, id).await
 }
 
 /// Start, pause, resume or stop. Answers the new state.
 #[server(prefix = "/fn", endpoint = "backrooms/control")]
 pub async fn room_control(id: i64, action: String) -> Result<String, AppError> {
     let (state, caller) = support::caller().await?;
-    let result = crate::server::engine::rooms::control(&state, caller.id, id, &action).await;
+    use support::backrooms;
+    let result = match backrooms::control_named(&action) {
+        Ok(control) => backrooms::control(&state, &caller, id, control).await,
+        Err(e) => Err(e),
+    };
     if support::plain().await {
         support::back(&format!("/backrooms/{id}"), &result, "Done.");
         return Ok(String::new());
@@ -58,8 +59,7 @@ pub async fn room_control(id: i64, action: String) -> Result<String, AppError> {
 #[server(prefix = "/fn", endpoint = "backrooms/interject")]
 pub async fn room_interject(id: i64, content: String) -> Result<(), AppError> {
     let (state, caller) = support::caller().await?;
-    let result =
-        crate::server::engine::rooms::interject(&state, caller.id, caller.name, id, content).await;
+    let result = support::backrooms::interject(&state, &caller, id, content).await;
     if support::plain().await {
         support::back(&format!("/backrooms/{id}"), &result, "Your message is in.");
         return Ok(());
@@ -71,7 +71,7 @@ pub async fn room_interject(id: i64, content: String) -> Result<(), AppError> {
 #[server(prefix = "/fn", endpoint = "backrooms/next")]
 pub async fn room_pick(id: i64, agent_id: i64) -> Result<(), AppError> {
     let (state, caller) = support::caller().await?;
-    let result = crate::server::engine::rooms::pick(&state, caller.id, id, agent_id).await;
+    let result = support::backrooms::pick(&state, &caller, id, agent_id).await;
     if support::plain().await {
         support::back(&format!("/backrooms/{id}"), &result, "Picked.");
         return Ok(());
@@ -82,13 +82,8 @@ pub async fn room_pick(id: i64, agent_id: i64) -> Result<(), AppError> {
 /// A new draft from the transcript up to `turn`; opens it.
 #[server(prefix = "/fn", endpoint = "backrooms/fork")]
 pub async fn fork_room(id: i64, turn: Option<i64>) -> Result<(), AppError> {
-    use crate::server::services::backrooms;
     let (state, caller) = support::caller().await?;
-    let uid = caller.id;
-    let result = state
-        .db
-        .run(move |c| backrooms::fork(c, uid, id, turn))
-        .await;
+    let result = support::backrooms::fork(&state, &caller, id, turn).await;
     match &result {
         Ok(b) => support::back(
             &format!("/backrooms/{}", b.id),
@@ -102,19 +97,8 @@ pub async fn fork_room(id: i64, turn: Option<i64>) -> Result<(), AppError> {
 
 #[server(prefix = "/fn", endpoint = "backrooms/delete")]
 pub async fn delete_room(id: i64) -> Result<(), AppError> {
-    use crate::server::engine::rooms;
-    use crate::server::services::backrooms;
     let (state, caller) = support::caller().await?;
-    let uid = caller.id;
-    let result = async {
-        state.db.run(move |c| backrooms::owned(c, uid, id)).await?;
-        rooms::stop(&state, id);
-        state.db.run(move |c| backrooms::delete(c, uid, id)).await?;
-        rooms::announce(&state, id, rooms::Signal::State);
-        state.rooms.forget(id);
-        Ok::<(), crate::error::AppError>(())
-    }
-    .await;
+    let result = support::backrooms::delete(&state, &caller, id).await;
     support::back("/backrooms", &result, "Backroom deleted.");
     Ok(())
 }
@@ -122,12 +106,8 @@ pub async fn delete_room(id: i64) -> Result<(), AppError> {
 /// A UniversalBackrooms template (JSONL) into a new draft backroom.
 #[server(prefix = "/fn", endpoint = "backrooms/import")]
 pub async fn import_template(title: String, template: String) -> Result<(), AppError> {
-    use crate::server::services::backrooms;
     let (state, caller) = support::caller().await?;
-    let result = state
-        .db
-        .run(move |c| backrooms::import_template(c, &caller, &title, &template))
-        .await;
+    let result = support::backrooms::import_template(&state, &caller, title, template).await;
     match &result {
         Ok(b) => support::back(
             &format!("/backrooms/{}", b.id),
@@ -142,17 +122,9 @@ pub async fn import_template(title: String, template: String) -> Result<(), AppE
 /// The room's events after event id `after`, one JSON `RoomLine` per line.
 #[server(prefix = "/fn", endpoint = "backrooms/follow", output = StreamingText)]
 pub async fn follow_room(id: i64, after: u64) -> Result<TextStream<AppError>, AppError> {
-    use crate::server::services::backrooms;
-    use futures::StreamExt;
     let (state, caller) = support::caller().await?;
-    let uid = caller.id;
-    state.db.run(move |c| backrooms::owned(c, uid, id)).await?;
-    let frames = crate::server::engine::rooms::follow(&state, id, after).await?;
-    let lines = frames.map(|f| {
-        let line = crate::model::backroom::RoomLine::of(f);
-        let mut line = serde_json::to_string(&line).unwrap_or_default();
-        line.push('\n');
-        Ok::<String, AppError>(line)
-    });
-    Ok(TextStream::new(lines))
+    let frames = support::backrooms::follow(&state, &caller, id, after).await?;
+    Ok(crate::serverfns::support::json_lines(frames, |f| {
+        Some(crate::model::backroom::RoomLine::of(f))
+    }))
 }

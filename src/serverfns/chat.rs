@@ -7,72 +7,38 @@ use crate::error::AppError;
 use crate::model::chat::{ConversationPage, ConversationView};
 use leptos::prelude::*;
 use leptos::server_fn::codec::{StreamingText, TextStream};
-use serde::{Deserialize, Serialize};
 
-/// The ids a send created.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Sent {
-    pub conversation_id: i64,
-    pub user_message_id: Option<i64>,
-    pub assistant_message_id: i64,
-}
+pub use crate::model::chat::Sent;
 
 #[cfg(feature = "ssr")]
 mod support {
-    pub use crate::serverfns::support::{caller, plain_form as from_plain_form};
+    pub use crate::server::actions::{chat, search, threads};
+    pub use crate::serverfns::support::{caller, json_lines, plain_form as from_plain_form};
 }
 
 /// The thread with each finished reply rendered as safe HTML.
 #[server(prefix = "/fn", endpoint = "chat/conversation")]
 pub async fn load_conversation(id: i64) -> Result<ConversationView, AppError> {
-    use crate::server::services::conversations;
     let (state, caller) = support::caller().await?;
-    let uid = caller.id;
-    let mut view = state
-        .db
-        .run(move |c| conversations::get(c, uid, id))
-        .await?;
-    for m in &mut view.messages {
-        if m.role == "assistant" && m.status != "streaming" {
-            m.html = Some(crate::text::markdown::to_html(&m.content));
-        }
-    }
-    Ok(view)
+    support::chat::rendered_thread(&state, &caller, id).await
 }
 
 /// A finished reply as safe HTML (the island asks once a stream ends).
 #[server(prefix = "/fn", endpoint = "chat/rendered")]
 pub async fn rendered_reply(message_id: i64) -> Result<String, AppError> {
-    use crate::server::services::messages;
     let (state, caller) = support::caller().await?;
-    let uid = caller.id;
-    let msg = state
-        .db
-        .run(move |c| messages::owned(c, uid, message_id))
-        .await?;
-    Ok(crate::text::markdown::to_html(&msg.content))
+    support::chat::rendered(&state, &caller, message_id).await
 }
 
 #[server(prefix = "/fn", endpoint = "chat/threads")]
 pub async fn list_threads(before: Option<String>) -> Result<ConversationPage, AppError> {
-    use crate::server::services::conversations;
+    use crate::server::services::conversations::Filter;
     let (state, caller) = support::caller().await?;
-    let uid = caller.id;
-    state
-        .db
-        .run(move |c| {
-            conversations::list(
-                c,
-                uid,
-                Some(30),
-                before.as_deref(),
-                &conversations::Filter {
-                    folder: Some(None),
-                    ..Default::default()
-                },
-            )
-        })
-        .await
+    let outside_folders = Filter {
+        folder: Some(None),
+        ..Default::default()
+    };
+    support::threads::list(&state, &caller, Some(30), before, outside_folders).await
 }
 
 /// Sends a message. `conversation_id` absent starts a new thread. From a
@@ -86,8 +52,7 @@ pub async fn send_message(
     max_tokens: Option<i32>,
     agent_id: Option<i64>,
 ) -> Result<Sent, AppError> {
-    use crate::model::chat::{ChatSend, NewConversation};
-    use crate::server::services::conversations;
+    use crate::model::chat::ChatSend;
     // The slider's 0 means "the model's default".
     let max_tokens = max_tokens.filter(|n| *n > 0);
     let back = match (conversation_id, agent_id) {
@@ -99,45 +64,14 @@ pub async fn send_message(
     let typed = content.clone();
     let result = async move {
         let (state, caller) = support::caller().await?;
-        let uid = caller.id;
-        let conversation_id = match conversation_id {
-            Some(id) => id,
-            None => {
-                state
-                    .db
-                    .run(move |c| {
-                        conversations::create(
-                            c,
-                            uid,
-                            &NewConversation {
-                                model_id,
-                                agent_id,
-                                ..Default::default()
-                            },
-                        )
-                    })
-                    .await?
-                    .id
-            }
-        };
         let send = ChatSend {
-            conversation_id,
+            conversation_id: 0,
             content,
             model_id,
             temperature,
             max_tokens,
         };
-        let turn = state
-            .db
-            .run(move |c| conversations::begin_turn(c, uid, &send))
-            .await?;
-        let sent = Sent {
-            conversation_id,
-            user_message_id: turn.user_message_id,
-            assistant_message_id: turn.assistant_message_id,
-        };
-        crate::server::engine::start_or_fail(&state, turn).await?;
-        Ok::<Sent, AppError>(sent)
+        support::chat::send_from_composer(&state, &caller, conversation_id, agent_id, send).await
     }
     .await;
     if plain {
@@ -166,49 +100,26 @@ pub async fn send_message(
 /// The reply's events after byte `after`, one JSON `ReplyLine` per line.
 #[server(prefix = "/fn", endpoint = "chat/follow", output = StreamingText)]
 pub async fn follow_reply(message_id: i64, after: u64) -> Result<TextStream<AppError>, AppError> {
-    use crate::server::services::messages;
-    use futures::StreamExt;
     let (state, caller) = support::caller().await?;
-    let uid = caller.id;
-    state
-        .db
-        .run(move |c| messages::owned(c, uid, message_id))
-        .await?;
-    let frames = crate::server::engine::follow(&state, message_id, after as usize).await?;
-    let lines = frames.filter_map(|f| async move {
-        let mut line = serde_json::to_string(&crate::model::chat::ReplyLine::of(f)?).ok()?;
-        line.push('\n');
-        Some(Ok::<String, AppError>(line))
-    });
-    Ok(TextStream::new(lines))
+    let frames = support::chat::follow(&state, &caller, message_id, after).await?;
+    Ok(support::json_lines(
+        frames,
+        crate::model::chat::ReplyLine::of,
+    ))
 }
 
 #[server(prefix = "/fn", endpoint = "chat/stop")]
 pub async fn stop_reply(message_id: i64) -> Result<(), AppError> {
-    use crate::server::services::messages;
     let (state, caller) = support::caller().await?;
-    let uid = caller.id;
-    state
-        .db
-        .run(move |c| messages::owned(c, uid, message_id))
-        .await?;
-    crate::server::engine::stop(&state, message_id);
-    Ok(())
+    support::chat::stop(&state, &caller, message_id).await
 }
 
 /// Replaces a reply with a fresh one; returns the new reply's id.
 #[server(prefix = "/fn", endpoint = "chat/regenerate")]
 pub async fn regenerate_reply(message_id: i64) -> Result<i64, AppError> {
-    use crate::server::services::conversations;
     let (state, caller) = support::caller().await?;
-    let uid = caller.id;
-    let turn = state
-        .db
-        .run(move |c| conversations::begin_regenerate(c, uid, message_id))
-        .await?;
-    let id = turn.assistant_message_id;
-    crate::server::engine::start_or_fail(&state, turn).await?;
-    Ok(id)
+    let sent = support::chat::regenerate(&state, &caller, message_id).await?;
+    Ok(sent.assistant_message_id)
 }
 
 /// Saves the thread's model, temperature and max tokens.
@@ -220,18 +131,14 @@ pub async fn save_thread_settings(
     max_tokens: Option<i32>,
 ) -> Result<(), AppError> {
     use crate::model::chat::ConversationPatch;
-    use crate::server::services::conversations;
     let (state, caller) = support::caller().await?;
-    let uid = caller.id;
     let patch = ConversationPatch {
         model_id,
         temperature,
         max_tokens,
         ..Default::default()
     };
-    state
-        .db
-        .run(move |c| conversations::update(c, uid, id, &patch))
+    support::threads::update(&state, &caller, id, patch)
         .await
         .map(|_| ())
 }
@@ -239,20 +146,8 @@ pub async fn save_thread_settings(
 /// "Edit & resend": replaces the message and what followed it.
 #[server(prefix = "/fn", endpoint = "chat/edit")]
 pub async fn edit_and_resend(message_id: i64, content: String) -> Result<Sent, AppError> {
-    use crate::server::services::conversations;
     let (state, caller) = support::caller().await?;
-    let uid = caller.id;
-    let turn = state
-        .db
-        .run(move |c| conversations::begin_edit(c, uid, message_id, &content))
-        .await?;
-    let sent = Sent {
-        conversation_id: turn.conversation_id,
-        user_message_id: turn.user_message_id,
-        assistant_message_id: turn.assistant_message_id,
-    };
-    crate::server::engine::start_or_fail(&state, turn).await?;
-    Ok(sent)
+    support::chat::edit(&state, &caller, message_id, content).await
 }
 
 /// Rename, pin/unpin, move to a folder, tag, archive/restore,
@@ -267,9 +162,8 @@ pub async fn manage_thread(
 ) -> Result<(), AppError> {
     use crate::error::AppError;
     use crate::model::chat::ConversationPatch;
-    use crate::server::services::conversations;
+    use support::threads;
     let (state, caller) = support::caller().await?;
-    let uid = caller.id;
     let result = match action.as_str() {
         "rename" | "pin" | "unpin" | "move" | "tags" | "archive" | "restore" => {
             let p = ConversationPatch {
@@ -300,32 +194,17 @@ pub async fn manage_thread(
                 },
                 ..Default::default()
             };
-            state
-                .db
-                .run(move |c| conversations::update(c, uid, id, &p))
+            threads::update(&state, &caller, id, p)
                 .await
                 .map(|_| format!("/c/{id}"))
         }
-        "delete" => {
-            let r = state
-                .db
-                .run(move |c| conversations::delete(c, uid, id))
-                .await;
-            if r.is_ok() {
-                if let Some(live) = state.hub.in_conversation(id) {
-                    crate::server::engine::stop(&state, live.message_id);
-                }
-            }
-            r.map(|()| "/?new=1".to_string())
-        }
-        "share" => state
-            .db
-            .run(move |c| crate::server::services::shares::share(c, uid, id))
+        "delete" => threads::delete(&state, &caller, id)
+            .await
+            .map(|()| "/?new=1".to_string()),
+        "share" => threads::share(&state, &caller, id)
             .await
             .map(|_| format!("/c/{id}")),
-        "unshare" => state
-            .db
-            .run(move |c| crate::server::services::shares::revoke(c, uid, id))
+        "unshare" => threads::unshare(&state, &caller, id)
             .await
             .map(|()| format!("/c/{id}")),
         _ => Err(AppError::bad_request("Unknown action.")),
@@ -343,15 +222,8 @@ pub async fn manage_thread(
 /// A shared thread, for anyone with its link (no account needed).
 #[server(prefix = "/fn", endpoint = "chat/shared")]
 pub async fn load_shared(token: String) -> Result<crate::model::chat::SharedThread, AppError> {
-    use crate::server::services::shares;
     let state = crate::serverfns::account::state()?;
-    let mut thread = state.db.run(move |c| shares::shared(c, &token)).await?;
-    for m in &mut thread.messages {
-        if m.role == "assistant" {
-            m.html = Some(crate::text::markdown::to_html(&m.content));
-        }
-    }
-    Ok(thread)
+    support::chat::shared(&state, token).await
 }
 
 /// Full-text search over the user's own threads.
@@ -360,11 +232,6 @@ pub async fn search_threads(
     q: String,
     offset: i64,
 ) -> Result<crate::model::search::SearchPage, AppError> {
-    use crate::server::services::search;
     let (state, caller) = support::caller().await?;
-    let uid = caller.id;
-    state
-        .db
-        .run(move |c| search::search(c, uid, &q, offset))
-        .await
+    support::search::search(&state, &caller, q, offset).await
 }

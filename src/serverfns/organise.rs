@@ -9,6 +9,7 @@ use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 mod support {
+    pub use crate::server::actions::{folders, threads};
     pub use crate::serverfns::support::caller;
 }
 
@@ -17,18 +18,14 @@ pub const THREADS_PAGE: i64 = 50;
 
 #[server(prefix = "/fn", endpoint = "organise/folders")]
 pub async fn load_folders() -> Result<Vec<FolderView>, AppError> {
-    use crate::server::services::folders;
     let (state, caller) = support::caller().await?;
-    let uid = caller.id;
-    state.db.run(move |c| folders::list(c, uid)).await
+    support::folders::list(&state, &caller).await
 }
 
 #[server(prefix = "/fn", endpoint = "organise/tags")]
 pub async fn load_tags() -> Result<Vec<(String, i64)>, AppError> {
-    use crate::server::services::tags;
     let (state, caller) = support::caller().await?;
-    let uid = caller.id;
-    state.db.run(move |c| tags::used(c, uid)).await
+    support::threads::tags(&state, &caller).await
 }
 
 /// Threads in a folder (absent: any folder), with a tag, archived or not.
@@ -39,18 +36,14 @@ pub async fn load_threads(
     archived: bool,
     before: Option<String>,
 ) -> Result<ConversationPage, AppError> {
-    use crate::server::services::conversations::{self, Filter};
+    use crate::server::services::conversations::Filter;
     let (state, caller) = support::caller().await?;
-    let uid = caller.id;
     let filter = Filter {
         folder: folder.map(Some),
         tag: tag.filter(|t| !t.trim().is_empty()),
         archived,
     };
-    state
-        .db
-        .run(move |c| conversations::list(c, uid, Some(THREADS_PAGE), before.as_deref(), &filter))
-        .await
+    support::threads::list(&state, &caller, Some(THREADS_PAGE), before, filter).await
 }
 
 /// New folder, rename or delete (its threads move out), as plain forms.
@@ -63,34 +56,25 @@ pub async fn manage_folder(
     use crate::error::AppError;
     use crate::model::folder::FolderInput;
     use crate::model::Flash;
-    use crate::server::services::folders;
+    use support::folders;
     let (state, caller) = support::caller().await?;
-    let uid = caller.id;
     let input = FolderInput {
         name: name.clone().unwrap_or_default(),
     };
     let back = id.map_or("/threads".to_string(), |id| format!("/threads?folder={id}"));
     let result = match (action.as_str(), id) {
-        ("create", _) => state
-            .db
-            .run(move |c| folders::create(c, uid, &input))
+        ("create", _) => folders::create(&state, &caller, input)
             .await
             .map(|f| (format!("/threads?folder={}", f.id), "Folder created.")),
-        ("rename", Some(id)) => state
-            .db
-            .run(move |c| folders::rename(c, uid, id, &input))
+        ("rename", Some(id)) => folders::rename(&state, &caller, id, input)
             .await
             .map(|f| (format!("/threads?folder={}", f.id), "Folder renamed.")),
-        ("delete", Some(id)) => state
-            .db
-            .run(move |c| folders::delete(c, uid, id))
-            .await
-            .map(|()| {
-                (
-                    "/threads".to_string(),
-                    "Folder deleted; its threads are back in the main list.",
-                )
-            }),
+        ("delete", Some(id)) => folders::delete(&state, &caller, id).await.map(|()| {
+            (
+                "/threads".to_string(),
+                "Folder deleted; its threads are back in the main list.",
+            )
+        }),
         _ => Err(AppError::bad_request("Unknown action.")),
     };
     let (to, flash) = match result {
@@ -109,16 +93,12 @@ pub async fn manage_folder(
 #[server(prefix = "/fn", endpoint = "organise/move")]
 pub async fn move_thread(id: i64, folder_id: i64) -> Result<(), AppError> {
     use crate::model::chat::ConversationPatch;
-    use crate::server::services::conversations;
     let (state, caller) = support::caller().await?;
-    let uid = caller.id;
     let patch = ConversationPatch {
         folder_id: Some(Some(folder_id)),
         ..Default::default()
     };
-    state
-        .db
-        .run(move |c| conversations::update(c, uid, id, &patch))
+    support::threads::update(&state, &caller, id, patch)
         .await
         .map(|_| ())
 }

@@ -7,15 +7,14 @@ use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 mod support {
+    pub use crate::server::actions::prompts;
     pub use crate::serverfns::support::caller;
 }
 
 #[server(prefix = "/fn", endpoint = "prompts/list")]
 pub async fn load_prompts() -> Result<Vec<PromptView>, AppError> {
-    use crate::server::services::prompts;
     let (state, caller) = support::caller().await?;
-    let uid = caller.id;
-    state.db.run(move |c| prompts::list(c, uid)).await
+    support::prompts::list(&state, &caller).await
 }
 
 /// Create, save or delete a prompt; back to `/prompts` with the outcome.
@@ -29,27 +28,20 @@ pub async fn manage_prompt(
     use crate::error::AppError;
     use crate::model::prompt::PromptInput;
     use crate::model::Flash;
-    use crate::server::services::prompts;
+    use support::prompts;
     let (state, caller) = support::caller().await?;
-    let uid = caller.id;
     let input = PromptInput {
         title: title.clone(),
         body: body.clone(),
     };
     let result = match (action.as_str(), id) {
-        ("create", _) => state
-            .db
-            .run(move |c| prompts::create(c, uid, &input))
+        ("create", _) => prompts::create(&state, &caller, input)
             .await
             .map(|_| "Prompt saved."),
-        ("save", Some(id)) => state
-            .db
-            .run(move |c| prompts::update(c, uid, id, &input))
+        ("save", Some(id)) => prompts::update(&state, &caller, id, input)
             .await
             .map(|_| "Prompt saved."),
-        ("delete", Some(id)) => state
-            .db
-            .run(move |c| prompts::delete(c, uid, id))
+        ("delete", Some(id)) => prompts::delete(&state, &caller, id)
             .await
             .map(|()| "Prompt deleted."),
         _ => Err(AppError::bad_request("Unknown action.")),

@@ -25,12 +25,8 @@ mod support {
     use crate::error::AppError;
     use crate::model::Flash;
 
-    /// The app state when an admin is asking.
-    pub async fn admin() -> Result<crate::server::state::AppState, AppError> {
-        crate::serverfns::support::admin()
-            .await
-            .map(|(state, _)| state)
-    }
+    pub use crate::server::actions::{models, providers};
+    pub use crate::serverfns::support::admin;
 
     /// Ends a form post: back to the page (at `anchor`) with the outcome.
     pub fn done(anchor: &str, result: Result<String, (String, AppError)>, values: &[(&str, &str)]) {
@@ -44,31 +40,16 @@ mod support {
 
 #[server(prefix = "/fn", endpoint = "providers/settings")]
 pub async fn load_provider_settings() -> Result<ProviderSettings, AppError> {
-    use crate::server::services::{models, providers};
-    let state = support::admin().await?;
-    let cipher = state.cipher.clone();
-    state
-        .db
-        .run(move |conn| {
-            let list = providers::list(conn, &cipher)?;
-            let mut out = Vec::with_capacity(list.len());
-            for p in list {
-                let m = models::list_for_provider(conn, p.id)?;
-                out.push((p, m));
-            }
-            Ok(ProviderSettings { providers: out })
-        })
-        .await
+    let (state, caller) = support::admin().await?;
+    let providers = support::providers::list_with_models(&state, &caller).await?;
+    Ok(ProviderSettings { providers })
 }
 
 /// Any signed-in user: what the model pickers offer.
 #[server(prefix = "/fn", endpoint = "models/registry")]
 pub async fn load_model_registry() -> Result<ModelRegistry, AppError> {
-    use crate::server::services::models;
-    let state = crate::serverfns::account::state()?;
-    let session = crate::serverfns::account::auth().await?;
-    crate::server::auth::caller::Caller::signed_in(&session)?;
-    state.db.run(models::registry).await
+    let (state, caller) = crate::serverfns::support::caller().await?;
+    support::models::registry(&state, &caller).await
 }
 
 #[server(prefix = "/fn", endpoint = "providers/create")]
@@ -82,7 +63,6 @@ pub async fn create_provider(
     image_url: Option<String>,
 ) -> Result<(), AppError> {
     use crate::model::provider::NewProviderInput;
-    use crate::server::services::providers;
     let preset = preset.unwrap_or_else(|| "custom".into());
     let values = [
         ("name", name.as_str()),
@@ -92,7 +72,7 @@ pub async fn create_provider(
         ("image_url", image_url.as_deref().unwrap_or("")),
     ];
     let anchor = format!("?add={}#add", crate::text::format::query_value(&preset));
-    let state = match support::admin().await {
+    let (state, caller) = match support::admin().await {
         Ok(s) => s,
         Err(e) => {
             support::done(&anchor, Err(("add".into(), e)), &values);
@@ -108,12 +88,7 @@ pub async fn create_provider(
         image_url: image_url.clone(),
         is_enabled: Some(true),
     };
-    let cipher = state.cipher.clone();
-    match state
-        .db
-        .run(move |conn| providers::create(conn, &cipher, &input))
-        .await
-    {
+    match support::providers::create(&state, &caller, input).await {
         Ok(p) => support::done(
             &format!("#provider-{}", p.id),
             Ok(format!("Added {}.", p.name)),
@@ -137,7 +112,6 @@ pub async fn update_provider(
     is_enabled: Option<String>,
 ) -> Result<(), AppError> {
     use crate::model::provider::ProviderPatch;
-    use crate::server::services::providers;
     let form = format!("edit-{id}");
     let anchor = format!("#provider-{id}");
     let values = [
@@ -147,7 +121,7 @@ pub async fn update_provider(
         ("base_url", base_url.as_deref().unwrap_or("")),
         ("image_url", image_url.as_deref().unwrap_or("")),
     ];
-    let state = match support::admin().await {
+    let (state, caller) = match support::admin().await {
         Ok(s) => s,
         Err(e) => {
             support::done(&anchor, Err((form, e)), &values);
@@ -169,12 +143,7 @@ pub async fn update_provider(
         image_url: Some(image_url.clone().unwrap_or_default()),
         is_enabled: Some(is_enabled.is_some()),
     };
-    let cipher = state.cipher.clone();
-    match state
-        .db
-        .run(move |conn| providers::update(conn, &cipher, id, &patch))
-        .await
-    {
+    match support::providers::update(&state, &caller, id, patch).await {
         Ok(p) => support::done(&anchor, Ok(format!("Saved {}.", p.name)), &[]),
         Err(e) => support::done(&anchor, Err((form, e)), &values),
     }
@@ -183,14 +152,9 @@ pub async fn update_provider(
 
 #[server(prefix = "/fn", endpoint = "providers/delete")]
 pub async fn delete_provider(id: i64, cascade: Option<String>) -> Result<(), AppError> {
-    use crate::server::services::providers;
     let result = match support::admin().await {
-        Ok(state) => {
-            let cascade = cascade.is_some();
-            state
-                .db
-                .run(move |conn| providers::delete(conn, id, cascade))
-                .await
+        Ok((state, caller)) => {
+            support::providers::delete(&state, &caller, id, cascade.is_some()).await
         }
         Err(e) => Err(e),
     };
@@ -212,7 +176,6 @@ pub async fn create_model(
     name: Option<String>,
 ) -> Result<(), AppError> {
     use crate::model::provider::NewModelInput;
-    use crate::server::services::models;
     let form = format!("model-add-{provider_id}");
     let anchor = format!("#provider-{provider_id}");
     let values = [
@@ -226,7 +189,7 @@ pub async fn create_model(
         is_enabled: Some(true),
     };
     let result = match support::admin().await {
-        Ok(state) => state.db.run(move |conn| models::create(conn, &input)).await,
+        Ok((state, caller)) => support::models::create(&state, &caller, input).await,
         Err(e) => Err(e),
     };
     match result {
@@ -247,10 +210,10 @@ pub async fn model_action(
 ) -> Result<(), AppError> {
     use crate::error::AppError;
     use crate::model::provider::ModelPatch;
-    use crate::server::services::models;
+    use support::models;
     let anchor = format!("#provider-{provider_id}");
     let form = format!("model-{id}");
-    let state = match support::admin().await {
+    let (state, caller) = match support::admin().await {
         Ok(s) => s,
         Err(e) => {
             support::done(&anchor, Err((form, e)), &[]);
@@ -258,33 +221,35 @@ pub async fn model_action(
         }
     };
     let typed = name.clone().unwrap_or_default();
-    let result = state
-        .db
-        .run(move |conn| {
-            let mut patch = |p: ModelPatch| models::update(conn, id, &p).map(|m| m.name);
-            match action.as_str() {
-                "enable" => patch(ModelPatch {
-                    is_enabled: Some(true),
-                    ..Default::default()
-                })
-                .map(|n| format!("{n} enabled.")),
-                "disable" => patch(ModelPatch {
-                    is_enabled: Some(false),
-                    ..Default::default()
-                })
-                .map(|n| format!("{n} disabled.")),
-                "rename" => patch(ModelPatch {
-                    name,
-                    ..Default::default()
-                })
-                .map(|n| format!("Renamed to {n}.")),
-                "default" => models::set_default(conn, id)
-                    .map(|m| format!("{} is now the global default.", m.name)),
-                "delete" => models::delete(conn, id).map(|()| "Model deleted.".to_string()),
-                _ => Err(AppError::bad_request("Unknown action.")),
-            }
+    let (state, caller) = (&state, &caller);
+    let patch = |p: ModelPatch| async move { models::update(state, caller, id, p).await };
+    let result = match action.as_str() {
+        "enable" => patch(ModelPatch {
+            is_enabled: Some(true),
+            ..Default::default()
         })
-        .await;
+        .await
+        .map(|m| format!("{} enabled.", m.name)),
+        "disable" => patch(ModelPatch {
+            is_enabled: Some(false),
+            ..Default::default()
+        })
+        .await
+        .map(|m| format!("{} disabled.", m.name)),
+        "rename" => patch(ModelPatch {
+            name,
+            ..Default::default()
+        })
+        .await
+        .map(|m| format!("Renamed to {}.", m.name)),
+        "default" => models::set_default(state, caller, id)
+            .await
+            .map(|m| format!("{} is now the global default.", m.name)),
+        "delete" => models::delete(state, caller, id)
+            .await
+            .map(|()| "Model deleted.".to_string()),
+        _ => Err(AppError::bad_request("Unknown action.")),
+    };
     support::done(&anchor, result.map_err(|e| (form, e)), &[("name", &typed)]);
     Ok(())
 }
@@ -292,22 +257,19 @@ pub async fn model_action(
 /// For the "Test connection" island.
 #[server(prefix = "/fn", endpoint = "providers/test")]
 pub async fn test_provider(id: i64) -> Result<ConnectionTest, AppError> {
-    let state = support::admin().await?;
-    crate::server::llm::upstream::test_connection(&state, id).await
+    let (state, caller) = support::admin().await?;
+    support::providers::test_connection(&state, &caller, id).await
 }
 
 /// For the "Import models" island: how many were added.
 #[server(prefix = "/fn", endpoint = "providers/import")]
 pub async fn import_models(id: i64, models: Vec<String>) -> Result<usize, AppError> {
     use crate::model::provider::ImportRequest;
-    let state = support::admin().await?;
-    crate::server::llm::upstream::import_models(
-        &state,
-        id,
-        ImportRequest {
-            models: Some(models),
-        },
-    )
-    .await
-    .map(|r| r.imported.len())
+    let (state, caller) = support::admin().await?;
+    let picked = ImportRequest {
+        models: Some(models),
+    };
+    support::providers::import_models(&state, &caller, id, picked)
+        .await
+        .map(|r| r.imported.len())
 }

@@ -19,6 +19,27 @@ pub async fn admin() -> Result<(AppState, Caller), AppError> {
     Ok((state, caller.admin()?))
 }
 
+/// The streaming server functions' framing: each item one JSON line
+/// (items that map to `None` are left out).
+pub fn json_lines<F, L>(
+    frames: futures::stream::BoxStream<'static, F>,
+    line: fn(F) -> Option<L>,
+) -> leptos::server_fn::codec::TextStream<AppError>
+where
+    F: Send + 'static,
+    L: serde::Serialize + 'static,
+{
+    use futures::StreamExt;
+    let lines = frames.filter_map(move |f| {
+        let text = line(f).and_then(|l| serde_json::to_string(&l).ok());
+        futures::future::ready(text.map(|mut t| {
+            t.push('\n');
+            Ok(t)
+        }))
+    });
+    leptos::server_fn::codec::TextStream::new(lines)
+}
+
 /// A plain HTML form post (JavaScript off) expects a page back.
 pub async fn plain_form() -> bool {
     leptos_axum::extract::<axum::http::HeaderMap>()

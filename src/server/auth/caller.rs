@@ -38,13 +38,19 @@ impl Caller {
         self.role == Role::Admin
     }
 
-    /// Itself if an admin, otherwise 403.
-    pub fn admin(self) -> Result<Caller, AppError> {
+    /// Nothing if an admin, otherwise 403: the first line of every
+    /// admin-only action.
+    pub fn ensure_admin(&self) -> Result<(), AppError> {
         if self.is_admin() {
-            Ok(self)
+            Ok(())
         } else {
             Err(AppError::forbidden("Only an admin can do that."))
         }
+    }
+
+    /// Itself if an admin, otherwise 403.
+    pub fn admin(self) -> Result<Caller, AppError> {
+        self.ensure_admin().map(|()| self)
     }
 }
 

@@ -4,10 +4,7 @@
 
 pub use super::room_registry::{Room, Rooms, Signal};
 use crate::error::AppError;
-use crate::model::backroom::{
-    event_id, BackroomState, BackroomView, Control, RoomEvent, RoomFrame, TurnView, TURN_END,
-    TURN_SPAN,
-};
+use crate::model::backroom::{event_id, BackroomState, RoomEvent, RoomFrame, TURN_END, TURN_SPAN};
 use crate::model::chat::StreamEvent;
 use crate::server::db::rows::Message;
 use crate::server::services::backrooms::{self, After, Step};
@@ -134,62 +131,6 @@ async fn run(state: AppState, room: Arc<Room>) {
             }
         }
     }
-}
-
-/// A control button, the same for REST and the page.
-pub async fn control(
-    state: &AppState,
-    uid: i64,
-    id: i64,
-    action: &str,
-) -> Result<BackroomView, AppError> {
-    let control = Control::parse(action).ok_or_else(|| AppError::not_found("No such action."))?;
-    state
-        .db
-        .run(move |c| backrooms::transition(c, uid, id, control))
-        .await?;
-    // Viewers hear of the new state before any turn it starts.
-    announce(state, id, Signal::State);
-    match control {
-        Control::Start | Control::Resume => launch(state, id),
-        Control::Pause => pause(state, id),
-        Control::Stop => stop(state, id),
-    }
-    state.db.run(move |c| backrooms::get(c, uid, id)).await
-}
-
-/// A viewer's message, as a human turn every agent sees from now on.
-pub async fn interject(
-    state: &AppState,
-    uid: i64,
-    name: String,
-    id: i64,
-    content: String,
-) -> Result<TurnView, AppError> {
-    let m = state
-        .db
-        .run(move |c| backrooms::interject(c, uid, id, &name, &content))
-        .await?;
-    announce(state, id, Signal::Turn(m.id));
-    let number = state
-        .db
-        .run(move |c| {
-            let b = backrooms::load(c, id)?;
-            Ok(backrooms::turns(c, &b)?.len() as i64)
-        })
-        .await?;
-    Ok(backrooms::turn_view(&m, number, &[]))
-}
-
-/// Manual order: who speaks next (a participant's agent id, or its own id).
-pub async fn pick(state: &AppState, uid: i64, id: i64, who: i64) -> Result<BackroomView, AppError> {
-    state
-        .db
-        .run(move |c| backrooms::pick(c, uid, id, who))
-        .await?;
-    nudge(state, id);
-    announce(state, id, Signal::State);
-    state.db.run(move |c| backrooms::get(c, uid, id)).await
 }
 
 fn state_frame(b: &crate::server::db::rows::Backroom, id: u64) -> RoomFrame {

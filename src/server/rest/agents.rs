@@ -4,9 +4,9 @@ use super::id::Id;
 use super::json::ApiJson;
 use crate::error::AppError;
 use crate::model::agent::{AgentInput, AgentPatch, AgentTemplate, AgentView};
+use crate::server::actions::agents;
 use crate::server::auth::caller::Caller;
-use crate::server::services::agents;
-use crate::server::services::{agent_templates, avatars};
+use crate::server::services::avatars;
 use crate::server::state::AppState;
 use axum::extract::{Multipart, Path, State};
 use axum::http::{header, HeaderValue, StatusCode};
@@ -17,8 +17,7 @@ pub async fn list(
     State(state): State<AppState>,
     caller: Caller,
 ) -> Result<Json<Vec<AgentView>>, AppError> {
-    let uid = caller.id;
-    Ok(Json(state.db.run(move |c| agents::list(c, uid)).await?))
+    Ok(Json(agents::list(&state, &caller).await?))
 }
 
 pub async fn create(
@@ -26,11 +25,7 @@ pub async fn create(
     caller: Caller,
     ApiJson(input): ApiJson<AgentInput>,
 ) -> Result<(StatusCode, Json<AgentView>), AppError> {
-    let who = caller;
-    let view = state
-        .db
-        .run(move |c| agents::create(c, &who, &input))
-        .await?;
+    let view = agents::create(&state, &caller, input).await?;
     Ok((StatusCode::CREATED, Json(view)))
 }
 
@@ -39,8 +34,7 @@ pub async fn get(
     caller: Caller,
     Id(id): Id,
 ) -> Result<Json<AgentView>, AppError> {
-    let uid = caller.id;
-    Ok(Json(state.db.run(move |c| agents::get(c, uid, id)).await?))
+    Ok(Json(agents::get(&state, &caller, id).await?))
 }
 
 pub async fn update(
@@ -49,13 +43,7 @@ pub async fn update(
     Id(id): Id,
     ApiJson(patch): ApiJson<AgentPatch>,
 ) -> Result<Json<AgentView>, AppError> {
-    let who = caller;
-    Ok(Json(
-        state
-            .db
-            .run(move |c| agents::update(c, &who, id, &patch))
-            .await?,
-    ))
+    Ok(Json(agents::update(&state, &caller, id, patch).await?))
 }
 
 pub async fn delete(
@@ -63,8 +51,7 @@ pub async fn delete(
     caller: Caller,
     Id(id): Id,
 ) -> Result<StatusCode, AppError> {
-    let uid = caller.id;
-    state.db.run(move |c| agents::delete(c, uid, id)).await?;
+    agents::delete(&state, &caller, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -73,8 +60,7 @@ pub async fn duplicate(
     caller: Caller,
     Id(id): Id,
 ) -> Result<(StatusCode, Json<AgentView>), AppError> {
-    let uid = caller.id;
-    let view = state.db.run(move |c| agents::duplicate(c, uid, id)).await?;
+    let view = agents::duplicate(&state, &caller, id).await?;
     Ok((StatusCode::CREATED, Json(view)))
 }
 
@@ -113,36 +99,27 @@ pub async fn upload_avatar(
     Id(id): Id,
     form: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Result<Json<AgentView>, AppError> {
-    let uid = caller.id;
     // Refuse someone else's id before reading their upload.
-    state.db.run(move |c| agents::get(c, uid, id)).await?;
+    agents::may_set_avatar(&state, &caller, id).await?;
     let form = form.map_err(|_| AppError::UnsupportedMediaType {
         message: "Send the image as multipart/form-data.".into(),
     })?;
     let bytes = read_image(form).await?;
-    Ok(Json(
-        state
-            .db
-            .run(move |c| agents::set_avatar(c, uid, id, &bytes))
-            .await?,
-    ))
+    Ok(Json(agents::set_avatar(&state, &caller, id, bytes).await?))
 }
 
-pub async fn templates(_caller: Caller) -> Result<Json<Vec<AgentTemplate>>, AppError> {
-    Ok(Json(agent_templates::all()))
+pub async fn templates(caller: Caller) -> Result<Json<Vec<AgentTemplate>>, AppError> {
+    Ok(Json(agents::templates(&caller)))
 }
 
 /// An avatar image, to any signed-in user. Its id changes with every
 /// upload, so it can be cached for good.
 pub async fn avatar_image(
     State(state): State<AppState>,
-    _caller: Caller,
+    caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    if id.len() != 32 || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return Err(AppError::not_found("No such image."));
-    }
-    let (content_type, data) = state.db.run(move |c| avatars::get(c, &id)).await?;
+    let (content_type, data) = agents::avatar_image(&state, &caller, id).await?;
     let mut res = data.into_response();
     let headers = res.headers_mut();
     if let Ok(v) = HeaderValue::from_str(&content_type) {

@@ -3,8 +3,9 @@
 
 use crate::error::AppError;
 use crate::model::archive::ImportSummary;
+use crate::server::actions::archive;
 use crate::server::auth::caller::Caller;
-use crate::server::services::{archive_export, archive_import};
+use crate::server::services::archive_import;
 use crate::server::state::AppState;
 use axum::body::Bytes;
 use axum::extract::{Multipart, State};
@@ -16,18 +17,14 @@ use axum::Json;
 pub const BODY_LIMIT: usize = archive_import::MAX_BYTES + 64 * 1024;
 
 pub async fn export(State(state): State<AppState>, caller: Caller) -> Result<Response, AppError> {
-    let (uid, name) = (caller.id, caller.name);
-    let archive = state
-        .db
-        .run(move |c| archive_export::export(c, uid))
-        .await?;
+    let archive = archive::export(&state, &caller).await?;
     let body = serde_json::to_string_pretty(&archive).map_err(|e| {
         tracing::error!("serialising an export: {e}");
         AppError::Internal
     })?;
     let stem = format!(
         "backrooms-{}-{}",
-        super::download::file_stem(&name, "account"),
+        super::download::file_stem(&caller.name, "account"),
         crate::text::format::date(archive.exported_at)
     );
     Ok(super::download::attachment(
@@ -44,22 +41,8 @@ pub async fn import(
     caller: Caller,
     body: Bytes,
 ) -> Result<(StatusCode, Json<ImportSummary>), AppError> {
-    let uid = caller.id;
-    let summary = import_bytes(&state, uid, body.to_vec()).await?;
+    let summary = archive::import(&state, &caller, body.to_vec()).await?;
     Ok((StatusCode::CREATED, Json(summary)))
-}
-
-pub async fn import_bytes(
-    state: &AppState,
-    user_id: i64,
-    bytes: Vec<u8>,
-) -> Result<ImportSummary, AppError> {
-    let archive = archive_import::parse(&bytes)?;
-    drop(bytes);
-    state
-        .db
-        .run(move |c| archive_import::import(c, user_id, &archive))
-        .await
 }
 
 /// The uploaded file of a multipart form (field `file`), refused past the

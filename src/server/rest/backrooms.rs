@@ -5,29 +5,29 @@ use super::chat::{last_event_id, ResumeParams};
 use super::id::Id;
 use super::json::{optional_body, ApiJson};
 use crate::error::AppError;
-use crate::model::backroom::{BackroomSummary, BackroomView, NewBackroom, RoomFrame, TurnView};
+use crate::model::backroom::{
+    BackroomSummary, BackroomView, Control, NewBackroom, RoomFrame, TurnView,
+};
+use crate::server::actions::backrooms;
 use crate::server::auth::caller::Caller;
-use crate::server::engine::rooms::{self, Signal};
 use crate::server::rest::query::ApiQuery;
-use crate::server::services::{backroom_export, backrooms};
+use crate::server::services::backroom_export;
 use crate::server::state::AppState;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::sse::{Event, Sse};
 use axum::response::Response;
 use axum::Json;
-use futures::stream::{BoxStream, Stream, StreamExt};
+use futures::stream::{BoxStream, Stream};
 use serde::Deserialize;
 use std::convert::Infallible;
-use std::time::Duration;
 
 pub async fn list(
     State(state): State<AppState>,
     caller: Caller,
 ) -> Result<Json<Vec<BackroomSummary>>, AppError> {
-    let uid = caller.id;
-    Ok(Json(state.db.run(move |c| backrooms::list(c, uid)).await?))
+    Ok(Json(backrooms::list(&state, &caller).await?))
 }
 
 pub async fn create(
@@ -35,11 +35,7 @@ pub async fn create(
     caller: Caller,
     ApiJson(input): ApiJson<NewBackroom>,
 ) -> Result<(StatusCode, Json<BackroomView>), AppError> {
-    let uid = caller.id;
-    let view = state
-        .db
-        .run(move |c| backrooms::create(c, uid, &input))
-        .await?;
+    let view = backrooms::create(&state, &caller, input).await?;
     Ok((StatusCode::CREATED, Json(view)))
 }
 
@@ -48,44 +44,36 @@ pub async fn get(
     caller: Caller,
     Id(id): Id,
 ) -> Result<Json<BackroomView>, AppError> {
-    let uid = caller.id;
-    Ok(Json(
-        state.db.run(move |c| backrooms::get(c, uid, id)).await?,
-    ))
+    Ok(Json(backrooms::get(&state, &caller, id).await?))
 }
 
-/// Deleting stops a run first.
 pub async fn delete(
     State(state): State<AppState>,
     caller: Caller,
     Id(id): Id,
 ) -> Result<StatusCode, AppError> {
-    let uid = caller.id;
-    state.db.run(move |c| backrooms::owned(c, uid, id)).await?;
-    rooms::stop(&state, id);
-    state.db.run(move |c| backrooms::delete(c, uid, id)).await?;
-    rooms::announce(&state, id, Signal::State);
-    state.rooms.forget(id);
+    backrooms::delete(&state, &caller, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 macro_rules! control_route {
-    ($name:ident, $action:literal) => {
+    ($name:ident, $control:expr) => {
         pub async fn $name(
             State(state): State<AppState>,
             caller: Caller,
             Id(id): Id,
         ) -> Result<Json<BackroomView>, AppError> {
-            let uid = caller.id;
-            Ok(Json(rooms::control(&state, uid, id, $action).await?))
+            Ok(Json(
+                backrooms::control(&state, &caller, id, $control).await?,
+            ))
         }
     };
 }
 
-control_route!(start, "start");
-control_route!(pause, "pause");
-control_route!(resume, "resume");
-control_route!(stop, "stop");
+control_route!(start, Control::Start);
+control_route!(pause, Control::Pause);
+control_route!(resume, Control::Resume);
+control_route!(stop, Control::Stop);
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -99,8 +87,7 @@ pub async fn interject(
     Id(id): Id,
     ApiJson(body): ApiJson<Interjection>,
 ) -> Result<(StatusCode, Json<TurnView>), AppError> {
-    let (uid, name) = (caller.id, caller.name);
-    let turn = rooms::interject(&state, uid, name, id, body.content).await?;
+    let turn = backrooms::interject(&state, &caller, id, body.content).await?;
     Ok((StatusCode::CREATED, Json(turn)))
 }
 
@@ -118,8 +105,9 @@ pub async fn next(
     Id(id): Id,
     ApiJson(body): ApiJson<Pick>,
 ) -> Result<Json<BackroomView>, AppError> {
-    let uid = caller.id;
-    Ok(Json(rooms::pick(&state, uid, id, body.agent_id).await?))
+    Ok(Json(
+        backrooms::pick(&state, &caller, id, body.agent_id).await?,
+    ))
 }
 
 #[derive(Default, Deserialize)]
@@ -137,12 +125,8 @@ pub async fn fork(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<(StatusCode, Json<BackroomView>), AppError> {
-    let uid = caller.id;
     let at: ForkAt = optional_body(&headers, &body)?;
-    let view = state
-        .db
-        .run(move |c| backrooms::fork(c, uid, id, at.turn))
-        .await?;
+    let view = backrooms::fork(&state, &caller, id, at.turn).await?;
     Ok((StatusCode::CREATED, Json(view)))
 }
 
@@ -159,28 +143,26 @@ pub async fn import(
     caller: Caller,
     ApiJson(body): ApiJson<TemplateImport>,
 ) -> Result<(StatusCode, Json<BackroomView>), AppError> {
-    let view = state
-        .db
-        .run(move |c| backrooms::import_template(c, &caller, &body.title, &body.template))
-        .await?;
+    let view = backrooms::import_template(&state, &caller, body.title, body.template).await?;
     Ok((StatusCode::CREATED, Json(view)))
 }
 
+/// A room's frames: events named for their kind, the id is the event id.
 fn sse(
     frames: BoxStream<'static, RoomFrame>,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
-    let events = frames.map(|f| {
-        let data = serde_json::to_string(&f.event).unwrap_or_else(|_| "{}".into());
-        let name = match &f.event {
-            crate::model::backroom::RoomEvent::TurnStart { .. } => "turn_start",
-            crate::model::backroom::RoomEvent::Delta { .. } => "delta",
-            crate::model::backroom::RoomEvent::TurnEnd { .. } => "turn_end",
-            crate::model::backroom::RoomEvent::State { .. } => "state",
-            crate::model::backroom::RoomEvent::Error { .. } => "error",
-        };
-        Ok(Event::default().id(f.id.to_string()).event(name).data(data))
-    });
-    Sse::new(events).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+    use crate::model::backroom::RoomEvent;
+    super::sse::events(frames, |f| super::sse::Item {
+        id: f.id,
+        name: Some(match &f.event {
+            RoomEvent::TurnStart { .. } => "turn_start",
+            RoomEvent::Delta { .. } => "delta",
+            RoomEvent::TurnEnd { .. } => "turn_end",
+            RoomEvent::State { .. } => "state",
+            RoomEvent::Error { .. } => "error",
+        }),
+        data: &f.event,
+    })
 }
 
 /// Live events, resumable with `Last-Event-ID` (or `?after=`).
@@ -191,10 +173,8 @@ pub async fn events(
     headers: HeaderMap,
     ApiQuery(q): ApiQuery<ResumeParams>,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, AppError> {
-    let uid = caller.id;
-    state.db.run(move |c| backrooms::owned(c, uid, id)).await?;
     let after = last_event_id(&headers, q.after)?;
-    Ok(sse(rooms::follow(&state, id, after).await?))
+    Ok(sse(backrooms::follow(&state, &caller, id, after).await?))
 }
 
 #[derive(Deserialize)]
@@ -208,8 +188,7 @@ pub async fn export(
     Id(id): Id,
     ApiQuery(p): ApiQuery<ExportParams>,
 ) -> Result<Response, AppError> {
-    let uid = caller.id;
-    let view = state.db.run(move |c| backrooms::get(c, uid, id)).await?;
+    let view = backrooms::get(&state, &caller, id).await?;
     let stem = super::download::file_stem(&view.title, "backroom");
     Ok(match p.format.as_deref().unwrap_or("md") {
         "md" => super::download::attachment(

@@ -4,10 +4,10 @@ use super::id::Id;
 use super::json::ApiJson;
 use crate::error::AppError;
 use crate::model::chat::{ConversationPage, ConversationPatch, ConversationView, NewConversation};
+use crate::server::actions::threads;
 use crate::server::auth::caller::Caller;
-use crate::server::engine;
 use crate::server::rest::query::ApiQuery;
-use crate::server::services::{conversations, shares, thread_export};
+use crate::server::services::{conversations, thread_export};
 use crate::server::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -47,13 +47,9 @@ pub async fn list(
     caller: Caller,
     ApiQuery(p): ApiQuery<ListParams>,
 ) -> Result<Json<ConversationPage>, AppError> {
-    let uid = caller.id;
     let filter = p.filter()?;
     Ok(Json(
-        state
-            .db
-            .run(move |c| conversations::list(c, uid, p.limit, p.before.as_deref(), &filter))
-            .await?,
+        threads::list(&state, &caller, p.limit, p.before, filter).await?,
     ))
 }
 
@@ -62,11 +58,7 @@ pub async fn create(
     caller: Caller,
     ApiJson(input): ApiJson<NewConversation>,
 ) -> Result<(StatusCode, Json<ConversationView>), AppError> {
-    let uid = caller.id;
-    let view = state
-        .db
-        .run(move |c| conversations::create(c, uid, &input))
-        .await?;
+    let view = threads::create(&state, &caller, input).await?;
     Ok((StatusCode::CREATED, Json(view)))
 }
 
@@ -75,13 +67,7 @@ pub async fn get(
     caller: Caller,
     Id(id): Id,
 ) -> Result<Json<ConversationView>, AppError> {
-    let uid = caller.id;
-    Ok(Json(
-        state
-            .db
-            .run(move |c| conversations::get(c, uid, id))
-            .await?,
-    ))
+    Ok(Json(threads::get(&state, &caller, id).await?))
 }
 
 pub async fn update(
@@ -90,29 +76,15 @@ pub async fn update(
     Id(id): Id,
     ApiJson(patch): ApiJson<ConversationPatch>,
 ) -> Result<Json<ConversationView>, AppError> {
-    let uid = caller.id;
-    Ok(Json(
-        state
-            .db
-            .run(move |c| conversations::update(c, uid, id, &patch))
-            .await?,
-    ))
+    Ok(Json(threads::update(&state, &caller, id, patch).await?))
 }
 
-/// Deleting a thread also stops a reply still being written in it.
 pub async fn delete(
     State(state): State<AppState>,
     caller: Caller,
     Id(id): Id,
 ) -> Result<StatusCode, AppError> {
-    let uid = caller.id;
-    state
-        .db
-        .run(move |c| conversations::delete(c, uid, id))
-        .await?;
-    if let Some(live) = state.hub.in_conversation(id) {
-        engine::stop(&state, live.message_id);
-    }
+    threads::delete(&state, &caller, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -128,11 +100,7 @@ pub async fn export(
     Id(id): Id,
     ApiQuery(p): ApiQuery<ExportParams>,
 ) -> Result<Response, AppError> {
-    let uid = caller.id;
-    let view = state
-        .db
-        .run(move |c| conversations::get(c, uid, id))
-        .await?;
+    let view = threads::get(&state, &caller, id).await?;
     let stem = super::download::file_stem(&view.title, "thread");
     Ok(match p.format.as_deref().unwrap_or("md") {
         "md" => super::download::attachment(
@@ -163,8 +131,7 @@ pub async fn share(
     caller: Caller,
     Id(id): Id,
 ) -> Result<(StatusCode, Json<ShareLink>), AppError> {
-    let uid = caller.id;
-    let token = state.db.run(move |c| shares::share(c, uid, id)).await?;
+    let token = threads::share(&state, &caller, id).await?;
     Ok((
         StatusCode::CREATED,
         Json(ShareLink {
@@ -180,7 +147,6 @@ pub async fn unshare(
     caller: Caller,
     Id(id): Id,
 ) -> Result<StatusCode, AppError> {
-    let uid = caller.id;
-    state.db.run(move |c| shares::revoke(c, uid, id)).await?;
+    threads::unshare(&state, &caller, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -5,8 +5,8 @@ use super::id::Id;
 use super::json::ApiJson;
 use crate::error::AppError;
 use crate::model::folder::{FolderInput, FolderView};
+use crate::server::actions::folders;
 use crate::server::auth::caller::Caller;
-use crate::server::services::folders;
 use crate::server::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -16,8 +16,7 @@ pub async fn list(
     State(state): State<AppState>,
     caller: Caller,
 ) -> Result<Json<Vec<FolderView>>, AppError> {
-    let uid = caller.id;
-    Ok(Json(state.db.run(move |c| folders::list(c, uid)).await?))
+    Ok(Json(folders::list(&state, &caller).await?))
 }
 
 pub async fn create(
@@ -25,11 +24,7 @@ pub async fn create(
     caller: Caller,
     ApiJson(input): ApiJson<FolderInput>,
 ) -> Result<(StatusCode, Json<FolderView>), AppError> {
-    let uid = caller.id;
-    let folder = state
-        .db
-        .run(move |c| folders::create(c, uid, &input))
-        .await?;
+    let folder = folders::create(&state, &caller, input).await?;
     Ok((StatusCode::CREATED, Json(folder)))
 }
 
@@ -39,13 +34,7 @@ pub async fn rename(
     Id(id): Id,
     ApiJson(input): ApiJson<FolderInput>,
 ) -> Result<Json<FolderView>, AppError> {
-    let uid = caller.id;
-    Ok(Json(
-        state
-            .db
-            .run(move |c| folders::rename(c, uid, id, &input))
-            .await?,
-    ))
+    Ok(Json(folders::rename(&state, &caller, id, input).await?))
 }
 
 /// Its threads move out of it; none is deleted.
@@ -54,7 +43,6 @@ pub async fn delete(
     caller: Caller,
     Id(id): Id,
 ) -> Result<StatusCode, AppError> {
-    let uid = caller.id;
-    state.db.run(move |c| folders::delete(c, uid, id)).await?;
+    folders::delete(&state, &caller, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

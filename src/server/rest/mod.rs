@@ -17,6 +17,7 @@ pub mod prompts;
 pub mod providers;
 pub mod query;
 pub mod search;
+pub mod sse;
 pub mod tags;
 pub mod users;
 

@@ -4,8 +4,8 @@ use super::id::Id;
 use super::json::ApiJson;
 use crate::error::AppError;
 use crate::model::note::{NoteInput, NoteView};
+use crate::server::actions::notes;
 use crate::server::auth::caller::Caller;
-use crate::server::services::notes;
 use crate::server::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -15,8 +15,7 @@ pub async fn list(
     State(state): State<AppState>,
     caller: Caller,
 ) -> Result<Json<Vec<NoteView>>, AppError> {
-    let uid = caller.id;
-    Ok(Json(state.db.run(move |c| notes::list(c, uid)).await?))
+    Ok(Json(notes::list(&state, &caller).await?))
 }
 
 pub async fn create(
@@ -24,8 +23,7 @@ pub async fn create(
     caller: Caller,
     ApiJson(input): ApiJson<NoteInput>,
 ) -> Result<(StatusCode, Json<NoteView>), AppError> {
-    let uid = caller.id;
-    let note = state.db.run(move |c| notes::create(c, uid, &input)).await?;
+    let note = notes::create(&state, &caller, input).await?;
     Ok((StatusCode::CREATED, Json(note)))
 }
 
@@ -34,8 +32,7 @@ pub async fn get(
     caller: Caller,
     Id(id): Id,
 ) -> Result<Json<NoteView>, AppError> {
-    let uid = caller.id;
-    Ok(Json(state.db.run(move |c| notes::get(c, uid, id)).await?))
+    Ok(Json(notes::get(&state, &caller, id).await?))
 }
 
 pub async fn update(
@@ -44,13 +41,7 @@ pub async fn update(
     Id(id): Id,
     ApiJson(input): ApiJson<NoteInput>,
 ) -> Result<Json<NoteView>, AppError> {
-    let uid = caller.id;
-    Ok(Json(
-        state
-            .db
-            .run(move |c| notes::update(c, uid, id, &input))
-            .await?,
-    ))
+    Ok(Json(notes::update(&state, &caller, id, input).await?))
 }
 
 pub async fn delete(
@@ -58,7 +49,6 @@ pub async fn delete(
     caller: Caller,
     Id(id): Id,
 ) -> Result<StatusCode, AppError> {
-    let uid = caller.id;
-    state.db.run(move |c| notes::delete(c, uid, id)).await?;
+    notes::delete(&state, &caller, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

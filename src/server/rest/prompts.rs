@@ -4,8 +4,8 @@ use super::id::Id;
 use super::json::ApiJson;
 use crate::error::AppError;
 use crate::model::prompt::{PromptInput, PromptView};
+use crate::server::actions::prompts;
 use crate::server::auth::caller::Caller;
-use crate::server::services::prompts;
 use crate::server::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -15,8 +15,7 @@ pub async fn list(
     State(state): State<AppState>,
     caller: Caller,
 ) -> Result<Json<Vec<PromptView>>, AppError> {
-    let uid = caller.id;
-    Ok(Json(state.db.run(move |c| prompts::list(c, uid)).await?))
+    Ok(Json(prompts::list(&state, &caller).await?))
 }
 
 pub async fn create(
@@ -24,11 +23,7 @@ pub async fn create(
     caller: Caller,
     ApiJson(input): ApiJson<PromptInput>,
 ) -> Result<(StatusCode, Json<PromptView>), AppError> {
-    let uid = caller.id;
-    let prompt = state
-        .db
-        .run(move |c| prompts::create(c, uid, &input))
-        .await?;
+    let prompt = prompts::create(&state, &caller, input).await?;
     Ok((StatusCode::CREATED, Json(prompt)))
 }
 
@@ -37,8 +32,7 @@ pub async fn get(
     caller: Caller,
     Id(id): Id,
 ) -> Result<Json<PromptView>, AppError> {
-    let uid = caller.id;
-    Ok(Json(state.db.run(move |c| prompts::get(c, uid, id)).await?))
+    Ok(Json(prompts::get(&state, &caller, id).await?))
 }
 
 pub async fn update(
@@ -47,13 +41,7 @@ pub async fn update(
     Id(id): Id,
     ApiJson(input): ApiJson<PromptInput>,
 ) -> Result<Json<PromptView>, AppError> {
-    let uid = caller.id;
-    Ok(Json(
-        state
-            .db
-            .run(move |c| prompts::update(c, uid, id, &input))
-            .await?,
-    ))
+    Ok(Json(prompts::update(&state, &caller, id, input).await?))
 }
 
 pub async fn delete(
@@ -61,7 +49,6 @@ pub async fn delete(
     caller: Caller,
     Id(id): Id,
 ) -> Result<StatusCode, AppError> {
-    let uid = caller.id;
-    state.db.run(move |c| prompts::delete(c, uid, id)).await?;
+    prompts::delete(&state, &caller, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

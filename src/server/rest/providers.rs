@@ -8,10 +8,9 @@ use crate::model::provider::{
     ConnectionTest, ImportRequest, ImportResult, ModelRegistry, NewProviderInput, ProviderPatch,
     ProviderView,
 };
+use crate::server::actions::{models, providers};
 use crate::server::auth::caller::{Admin, Caller};
-use crate::server::llm::upstream;
 use crate::server::rest::query::ApiQuery;
-use crate::server::services::{models, providers};
 use crate::server::state::AppState;
 use axum::body::Bytes;
 use axum::extract::State;
@@ -21,57 +20,35 @@ use serde::Deserialize;
 
 pub async fn create(
     State(state): State<AppState>,
-    _: Admin,
+    Admin(caller): Admin,
     ApiJson(input): ApiJson<NewProviderInput>,
 ) -> Result<(StatusCode, Json<ProviderView>), AppError> {
-    let cipher = state.cipher.clone();
-    let view = state
-        .db
-        .run(move |conn| providers::create(conn, &cipher, &input))
-        .await?;
+    let view = providers::create(&state, &caller, input).await?;
     Ok((StatusCode::CREATED, Json(view)))
 }
 
 pub async fn list(
     State(state): State<AppState>,
-    _: Admin,
+    Admin(caller): Admin,
 ) -> Result<Json<Vec<ProviderView>>, AppError> {
-    let cipher = state.cipher.clone();
-    Ok(Json(
-        state
-            .db
-            .run(move |conn| providers::list(conn, &cipher))
-            .await?,
-    ))
+    Ok(Json(providers::list(&state, &caller).await?))
 }
 
 pub async fn get(
     State(state): State<AppState>,
-    _: Admin,
+    Admin(caller): Admin,
     Id(id): Id,
 ) -> Result<Json<ProviderView>, AppError> {
-    let cipher = state.cipher.clone();
-    Ok(Json(
-        state
-            .db
-            .run(move |conn| providers::get(conn, &cipher, id))
-            .await?,
-    ))
+    Ok(Json(providers::get(&state, &caller, id).await?))
 }
 
 pub async fn update(
     State(state): State<AppState>,
-    _: Admin,
+    Admin(caller): Admin,
     Id(id): Id,
     ApiJson(patch): ApiJson<ProviderPatch>,
 ) -> Result<Json<ProviderView>, AppError> {
-    let cipher = state.cipher.clone();
-    Ok(Json(
-        state
-            .db
-            .run(move |conn| providers::update(conn, &cipher, id, &patch))
-            .await?,
-    ))
+    Ok(Json(providers::update(&state, &caller, id, patch).await?))
 }
 
 #[derive(Deserialize)]
@@ -81,41 +58,40 @@ pub struct DeleteParams {
 
 pub async fn delete(
     State(state): State<AppState>,
-    _: Admin,
+    Admin(caller): Admin,
     Id(id): Id,
     ApiQuery(params): ApiQuery<DeleteParams>,
 ) -> Result<StatusCode, AppError> {
     let cascade = matches!(params.cascade.as_deref(), Some("true" | "1"));
-    state
-        .db
-        .run(move |conn| providers::delete(conn, id, cascade))
-        .await?;
+    providers::delete(&state, &caller, id, cascade).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 pub async fn test(
     State(state): State<AppState>,
-    _: Admin,
+    Admin(caller): Admin,
     Id(id): Id,
 ) -> Result<Json<ConnectionTest>, AppError> {
-    Ok(Json(upstream::test_connection(&state, id).await?))
+    Ok(Json(providers::test_connection(&state, &caller, id).await?))
 }
 
 /// The body is optional: no body (or `{}`) imports every upstream model.
 pub async fn import(
     State(state): State<AppState>,
-    _: Admin,
+    Admin(caller): Admin,
     Id(id): Id,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<ImportResult>, AppError> {
     let req: ImportRequest = optional_body(&headers, &body)?;
-    Ok(Json(upstream::import_models(&state, id, req).await?))
+    Ok(Json(
+        providers::import_models(&state, &caller, id, req).await?,
+    ))
 }
 
 pub async fn registry(
     State(state): State<AppState>,
-    _caller: Caller,
+    caller: Caller,
 ) -> Result<Json<ModelRegistry>, AppError> {
-    Ok(Json(state.db.run(models::registry).await?))
+    Ok(Json(models::registry(&state, &caller).await?))
 }

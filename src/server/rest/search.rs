@@ -2,9 +2,9 @@
 
 use crate::error::AppError;
 use crate::model::search::SearchPage;
+use crate::server::actions::search;
 use crate::server::auth::caller::Caller;
 use crate::server::rest::query::ApiQuery;
-use crate::server::services::search;
 use crate::server::state::AppState;
 use axum::extract::State;
 use axum::Json;
@@ -23,11 +23,5 @@ pub async fn search(
     caller: Caller,
     ApiQuery(p): ApiQuery<Params>,
 ) -> Result<Json<SearchPage>, AppError> {
-    let uid = caller.id;
-    Ok(Json(
-        state
-            .db
-            .run(move |c| search::search(c, uid, &p.q, p.offset))
-            .await?,
-    ))
+    Ok(Json(search::search(&state, &caller, p.q, p.offset).await?))
 }

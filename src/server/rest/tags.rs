@@ -2,8 +2,8 @@
 //! A thread's tags are set with `PUT /api/conversations/{id}` `{"tags": […]}`.
 
 use crate::error::AppError;
+use crate::server::actions::threads;
 use crate::server::auth::caller::Caller;
-use crate::server::services::tags;
 use crate::server::state::AppState;
 use axum::extract::State;
 use axum::Json;
@@ -12,6 +12,5 @@ pub async fn list(
     State(state): State<AppState>,
     caller: Caller,
 ) -> Result<Json<Vec<(String, i64)>>, AppError> {
-    let uid = caller.id;
-    Ok(Json(state.db.run(move |c| tags::used(c, uid)).await?))
+    Ok(Json(threads::tags(&state, &caller).await?))
 }

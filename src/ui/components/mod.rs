@@ -13,7 +13,6 @@ pub mod model_import;
 pub mod model_picker;
 pub mod note_editor;
 pub mod note_links;
-pub mod notice;
 pub mod prompt_picker;
 pub mod provider_card;
 pub mod room_view;

@@ -1,5 +1,6 @@
 use crate::serverfns::admin::SetRegistration;
-use crate::ui::components::{app_shell::AppShell, notice::FormNotice};
+use crate::ui::components::app_shell::AppShell;
+use crate::ui::components::flash::{form_error, FlashNotice};
 use crate::ui::page_context;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -15,7 +16,8 @@ pub fn AdminPage() -> impl IntoView {
     let open = ctx.registration_open;
     view! {
         <AppShell title="Admin">
-            <FormNotice />
+            <FlashNotice />
+            {form_error("settings", &[])}
             {if is_admin {
                 view! {
                     <section class="panel">

@@ -1,5 +1,6 @@
 use crate::serverfns::account::Login;
-use crate::ui::components::{auth_card::AuthCard, notice::FormNotice};
+use crate::ui::components::auth_card::AuthCard;
+use crate::ui::components::flash::{form_error, typed, FlashNotice};
 use crate::ui::page_context;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -10,7 +11,7 @@ use leptos_router::hooks::use_query_map;
 pub fn LoginPage() -> impl IntoView {
     let query = use_query_map().get_untracked();
     let next = query.get("next").unwrap_or_default();
-    let username = query.get("username").unwrap_or_default();
+    let username = typed("login", "username", "");
     let register_href = if next.is_empty() {
         "/register".to_string()
     } else {
@@ -19,7 +20,8 @@ pub fn LoginPage() -> impl IntoView {
     let open = page_context().registration_open;
     view! {
         <AuthCard title="Sign in">
-            <FormNotice />
+            <FlashNotice />
+            {form_error("login", &[])}
             <form class="stack" method="post" action=Login::url()>
                 <input type="hidden" name="next" value=next />
                 <label class="field">

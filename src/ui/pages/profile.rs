@@ -1,7 +1,7 @@
 use crate::serverfns::account::ChangePassword;
 use crate::text::format;
 use crate::ui::components::flash::{form_error, FlashNotice};
-use crate::ui::components::{app_shell::AppShell, notice::FormNotice, theme_picker::ThemeForm};
+use crate::ui::components::{app_shell::AppShell, theme_picker::ThemeForm};
 use crate::ui::page_context;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -13,7 +13,6 @@ pub fn ProfilePage() -> impl IntoView {
     let user = ctx.user.clone();
     view! {
         <AppShell title="Profile">
-            <FormNotice />
             <FlashNotice />
             {user
                 .map(|u| {
@@ -34,6 +33,7 @@ pub fn ProfilePage() -> impl IntoView {
             <section class="panel" id="password">
                 <h2>"Change password"</h2>
                 <p class="muted">"Changing it signs you out everywhere else."</p>
+                {form_error("password", &[])}
                 <form class="stack" method="post" action=ChangePassword::url()>
                     <label class="field">
                         <span>"Current password"</span>

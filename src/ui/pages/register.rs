@@ -1,5 +1,6 @@
 use crate::serverfns::account::Register;
-use crate::ui::components::{auth_card::AuthCard, notice::FormNotice};
+use crate::ui::components::auth_card::AuthCard;
+use crate::ui::components::flash::{form_error, typed, FlashNotice};
 use crate::ui::page_context;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -11,11 +12,12 @@ use leptos_router::hooks::use_query_map;
 pub fn RegisterPage() -> impl IntoView {
     let query = use_query_map().get_untracked();
     let next = query.get("next").unwrap_or_default();
-    let username = query.get("username").unwrap_or_default();
+    let username = typed("register", "username", "");
     let open = page_context().registration_open;
     view! {
         <AuthCard title="Create account">
-            <FormNotice />
+            <FlashNotice />
+            {form_error("register", &[])}
             {if open {
                 view! {
                     <form class="stack" method="post" action=Register::url()>

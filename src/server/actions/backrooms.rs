@@ -1,0 +1,149 @@
+//! Backroom actions: create, read, delete, the run's controls, a viewer's
+//! interjection, manual order, fork, template import and following the
+//! live events. Someone else's backroom answers 404 everywhere.
+
+use super::as_caller;
+use crate::error::AppError;
+use crate::model::backroom::{
+    BackroomSummary, BackroomView, Control, NewBackroom, RoomFrame, TurnView,
+};
+use crate::server::auth::caller::Caller;
+use crate::server::engine::rooms::{self, Signal};
+use crate::server::services::backrooms;
+use crate::server::state::AppState;
+use futures::stream::BoxStream;
+
+pub async fn list(state: &AppState, caller: &Caller) -> Result<Vec<BackroomSummary>, AppError> {
+    as_caller(state, caller, backrooms::list).await
+}
+
+pub async fn create(
+    state: &AppState,
+    caller: &Caller,
+    input: NewBackroom,
+) -> Result<BackroomView, AppError> {
+    as_caller(state, caller, move |c, uid| {
+        backrooms::create(c, uid, &input)
+    })
+    .await
+}
+
+pub async fn get(state: &AppState, caller: &Caller, id: i64) -> Result<BackroomView, AppError> {
+    as_caller(state, caller, move |c, uid| backrooms::get(c, uid, id)).await
+}
+
+/// Deleting stops a run first; viewers hear that it is gone.
+pub async fn delete(state: &AppState, caller: &Caller, id: i64) -> Result<(), AppError> {
+    as_caller(state, caller, move |c, uid| backrooms::owned(c, uid, id)).await?;
+    rooms::stop(state, id);
+    as_caller(state, caller, move |c, uid| backrooms::delete(c, uid, id)).await?;
+    rooms::announce(state, id, Signal::State);
+    state.rooms.forget(id);
+    Ok(())
+}
+
+/// A control button (start, pause, resume, stop), the same for every door.
+/// A control the state does not allow is 409.
+pub async fn control(
+    state: &AppState,
+    caller: &Caller,
+    id: i64,
+    control: Control,
+) -> Result<BackroomView, AppError> {
+    as_caller(state, caller, move |c, uid| {
+        backrooms::transition(c, uid, id, control)
+    })
+    .await?;
+    // Viewers hear of the new state before any turn it starts.
+    rooms::announce(state, id, Signal::State);
+    match control {
+        Control::Start | Control::Resume => rooms::launch(state, id),
+        Control::Pause => rooms::pause(state, id),
+        Control::Stop => rooms::stop(state, id),
+    }
+    get(state, caller, id).await
+}
+
+/// The word a door received (a path segment, a form field) as a control:
+/// an unknown one is 404, as for a route that does not exist.
+pub fn control_named(word: &str) -> Result<Control, AppError> {
+    Control::parse(word).ok_or_else(|| AppError::not_found("No such action."))
+}
+
+/// A viewer's message, as a human turn under the caller's name that every
+/// agent sees from now on.
+pub async fn interject(
+    state: &AppState,
+    caller: &Caller,
+    id: i64,
+    content: String,
+) -> Result<TurnView, AppError> {
+    let name = caller.name.clone();
+    let m = as_caller(state, caller, move |c, uid| {
+        backrooms::interject(c, uid, id, &name, &content)
+    })
+    .await?;
+    rooms::announce(state, id, Signal::Turn(m.id));
+    let number = state
+        .db
+        .run(move |c| {
+            let b = backrooms::load(c, id)?;
+            Ok(backrooms::turns(c, &b)?.len() as i64)
+        })
+        .await?;
+    Ok(backrooms::turn_view(&m, number, &[]))
+}
+
+/// Manual order: who speaks next (a participant's agent id, or its own id).
+pub async fn pick(
+    state: &AppState,
+    caller: &Caller,
+    id: i64,
+    who: i64,
+) -> Result<BackroomView, AppError> {
+    as_caller(state, caller, move |c, uid| {
+        backrooms::pick(c, uid, id, who)
+    })
+    .await?;
+    rooms::nudge(state, id);
+    rooms::announce(state, id, Signal::State);
+    get(state, caller, id).await
+}
+
+/// A new draft with the transcript up to `turn` (default: all of it).
+pub async fn fork(
+    state: &AppState,
+    caller: &Caller,
+    id: i64,
+    turn: Option<i64>,
+) -> Result<BackroomView, AppError> {
+    as_caller(state, caller, move |c, uid| {
+        backrooms::fork(c, uid, id, turn)
+    })
+    .await
+}
+
+/// A UniversalBackrooms template (JSONL) into a new draft backroom.
+pub async fn import_template(
+    state: &AppState,
+    caller: &Caller,
+    title: String,
+    template: String,
+) -> Result<BackroomView, AppError> {
+    let caller = caller.clone();
+    state
+        .db
+        .run(move |c| backrooms::import_template(c, &caller, &title, &template))
+        .await
+}
+
+/// The room's events after event id `after`, live until the run ends.
+pub async fn follow(
+    state: &AppState,
+    caller: &Caller,
+    id: i64,
+    after: u64,
+) -> Result<BoxStream<'static, RoomFrame>, AppError> {
+    as_caller(state, caller, move |c, uid| backrooms::owned(c, uid, id)).await?;
+    rooms::follow(state, id, after).await
+}

@@ -1,0 +1,204 @@
+//! Chat actions: send a message, regenerate or edit, follow a reply's
+//! events, stop it. Each begins the turn in the database and then starts
+//! the engine, so no door can do one without the other.
+
+use crate::error::AppError;
+use crate::model::chat::{
+    ChatSend, CompleteReply, ConversationView, Frame, NewConversation, Sent, SharedThread,
+    StreamEvent,
+};
+use crate::server::auth::caller::Caller;
+use crate::server::engine;
+use crate::server::services::conversations::{self, Turn};
+use crate::server::services::{messages, shares};
+use crate::server::state::AppState;
+use crate::text::markdown;
+use futures::stream::{BoxStream, StreamExt};
+
+/// A message into a thread the caller has (`send.conversation_id`).
+pub async fn send(state: &AppState, caller: &Caller, send: ChatSend) -> Result<Sent, AppError> {
+    let uid = caller.id;
+    let turn = state
+        .db
+        .run(move |c| conversations::begin_turn(c, uid, &send))
+        .await?;
+    start(state, turn).await
+}
+
+/// The composer's send: into `conversation_id`, or into a new thread with
+/// the picked model and agent when there is none yet.
+pub async fn send_from_composer(
+    state: &AppState,
+    caller: &Caller,
+    conversation_id: Option<i64>,
+    agent_id: Option<i64>,
+    mut send: ChatSend,
+) -> Result<Sent, AppError> {
+    send.conversation_id = match conversation_id {
+        Some(id) => id,
+        None => {
+            let new = NewConversation {
+                model_id: send.model_id,
+                agent_id,
+                ..Default::default()
+            };
+            super::threads::create(state, caller, new).await?.id
+        }
+    };
+    self::send(state, caller, send).await
+}
+
+/// A fresh reply in place of `message_id` (the caller's reply).
+pub async fn regenerate(
+    state: &AppState,
+    caller: &Caller,
+    message_id: i64,
+) -> Result<Sent, AppError> {
+    let uid = caller.id;
+    let turn = state
+        .db
+        .run(move |c| conversations::begin_regenerate(c, uid, message_id))
+        .await?;
+    start(state, turn).await
+}
+
+/// "Edit & resend": the user's message `message_id` gets new text and a
+/// new reply.
+pub async fn edit(
+    state: &AppState,
+    caller: &Caller,
+    message_id: i64,
+    content: String,
+) -> Result<Sent, AppError> {
+    let uid = caller.id;
+    let turn = state
+        .db
+        .run(move |c| conversations::begin_edit(c, uid, message_id, &content))
+        .await?;
+    start(state, turn).await
+}
+
+/// The turn is stored: hand it to the engine (a failure to start is
+/// written to the reply and answered).
+async fn start(state: &AppState, turn: Turn) -> Result<Sent, AppError> {
+    let sent = Sent {
+        conversation_id: turn.conversation_id,
+        user_message_id: turn.user_message_id,
+        assistant_message_id: turn.assistant_message_id,
+    };
+    engine::start_or_fail(state, turn).await?;
+    Ok(sent)
+}
+
+/// A reply's frames after byte `after`: what was missed, then live until
+/// it ends. Someone else's message is 404.
+pub async fn follow(
+    state: &AppState,
+    caller: &Caller,
+    message_id: i64,
+    after: u64,
+) -> Result<BoxStream<'static, Frame>, AppError> {
+    let uid = caller.id;
+    state
+        .db
+        .run(move |c| messages::owned(c, uid, message_id))
+        .await?;
+    engine::follow(state, message_id, after as usize).await
+}
+
+/// What a streaming send answers: a `start` frame with the new ids, then
+/// the reply's frames from its first byte.
+pub async fn follow_sent(
+    state: &AppState,
+    sent: Sent,
+) -> Result<BoxStream<'static, Frame>, AppError> {
+    let start = Frame {
+        seq: 0,
+        event: StreamEvent::Start {
+            user_message_id: sent.user_message_id,
+            assistant_message_id: sent.assistant_message_id,
+        },
+    };
+    let rest = engine::follow(state, sent.assistant_message_id, 0).await?;
+    Ok(futures::stream::once(async move { start })
+        .chain(rest)
+        .boxed())
+}
+
+/// Sends and waits for the reply to end: both messages as stored.
+pub async fn complete(
+    state: &AppState,
+    caller: &Caller,
+    send: ChatSend,
+) -> Result<CompleteReply, AppError> {
+    let sent = self::send(state, caller, send).await?;
+    let reply_id = sent.assistant_message_id;
+    let mut frames = engine::follow(state, reply_id, 0).await?;
+    while let Some(f) = frames.next().await {
+        if f.event.is_terminal() {
+            break;
+        }
+    }
+    let user_id = sent.user_message_id.unwrap_or_default();
+    state
+        .db
+        .run(move |c| {
+            Ok(CompleteReply {
+                user_message: messages::get(c, user_id)?.view(),
+                assistant_message: messages::get(c, reply_id)?.view(),
+            })
+        })
+        .await
+}
+
+/// Stops the caller's reply `message_id` if it is still being written.
+pub async fn stop(state: &AppState, caller: &Caller, message_id: i64) -> Result<(), AppError> {
+    let uid = caller.id;
+    state
+        .db
+        .run(move |c| messages::owned(c, uid, message_id))
+        .await?;
+    engine::stop(state, message_id);
+    Ok(())
+}
+
+/// A finished reply of the caller's as safe HTML.
+pub async fn rendered(
+    state: &AppState,
+    caller: &Caller,
+    message_id: i64,
+) -> Result<String, AppError> {
+    let uid = caller.id;
+    let msg = state
+        .db
+        .run(move |c| messages::owned(c, uid, message_id))
+        .await?;
+    Ok(markdown::to_html(&msg.content))
+}
+
+/// The thread with every finished reply rendered as safe HTML.
+pub async fn rendered_thread(
+    state: &AppState,
+    caller: &Caller,
+    id: i64,
+) -> Result<ConversationView, AppError> {
+    let mut view = super::threads::get(state, caller, id).await?;
+    for m in &mut view.messages {
+        if m.role == "assistant" && m.status != "streaming" {
+            m.html = Some(markdown::to_html(&m.content));
+        }
+    }
+    Ok(view)
+}
+
+/// A shared thread, for anyone with its link (no account needed), its
+/// replies rendered.
+pub async fn shared(state: &AppState, token: String) -> Result<SharedThread, AppError> {
+    let mut thread = state.db.run(move |c| shares::shared(c, &token)).await?;
+    for m in &mut thread.messages {
+        if m.role == "assistant" {
+            m.html = Some(markdown::to_html(&m.content));
+        }
+    }
+    Ok(thread)
+}

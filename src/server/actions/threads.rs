@@ -1,0 +1,80 @@
+//! Thread actions: list, create, read, change, delete, share. (REST calls
+//! a thread a conversation; the paths stay.)
+
+use super::as_caller;
+use crate::error::AppError;
+use crate::model::chat::{ConversationPage, ConversationPatch, ConversationView, NewConversation};
+use crate::server::auth::caller::Caller;
+use crate::server::engine;
+use crate::server::services::conversations::{self, Filter};
+use crate::server::services::{shares, tags};
+use crate::server::state::AppState;
+
+pub async fn list(
+    state: &AppState,
+    caller: &Caller,
+    limit: Option<i64>,
+    before: Option<String>,
+    filter: Filter,
+) -> Result<ConversationPage, AppError> {
+    as_caller(state, caller, move |c, uid| {
+        conversations::list(c, uid, limit, before.as_deref(), &filter)
+    })
+    .await
+}
+
+pub async fn create(
+    state: &AppState,
+    caller: &Caller,
+    input: NewConversation,
+) -> Result<ConversationView, AppError> {
+    as_caller(state, caller, move |c, uid| {
+        conversations::create(c, uid, &input)
+    })
+    .await
+}
+
+pub async fn get(state: &AppState, caller: &Caller, id: i64) -> Result<ConversationView, AppError> {
+    as_caller(state, caller, move |c, uid| conversations::get(c, uid, id)).await
+}
+
+/// Title, model settings, pin, folder, tags, archive: whatever the patch
+/// names.
+pub async fn update(
+    state: &AppState,
+    caller: &Caller,
+    id: i64,
+    patch: ConversationPatch,
+) -> Result<ConversationView, AppError> {
+    as_caller(state, caller, move |c, uid| {
+        conversations::update(c, uid, id, &patch)
+    })
+    .await
+}
+
+/// Deleting a thread also stops a reply still being written in it.
+pub async fn delete(state: &AppState, caller: &Caller, id: i64) -> Result<(), AppError> {
+    as_caller(state, caller, move |c, uid| {
+        conversations::delete(c, uid, id)
+    })
+    .await?;
+    if let Some(live) = state.hub.in_conversation(id) {
+        engine::stop(state, live.message_id);
+    }
+    Ok(())
+}
+
+/// A read-only link's token (the same one if the thread is shared).
+pub async fn share(state: &AppState, caller: &Caller, id: i64) -> Result<String, AppError> {
+    as_caller(state, caller, move |c, uid| shares::share(c, uid, id)).await
+}
+
+/// Revokes the link: it answers 404 from now on.
+pub async fn unshare(state: &AppState, caller: &Caller, id: i64) -> Result<(), AppError> {
+    as_caller(state, caller, move |c, uid| shares::revoke(c, uid, id)).await
+}
+
+/// The caller's tags with how many threads carry each.
+pub async fn tags(state: &AppState, caller: &Caller) -> Result<Vec<(String, i64)>, AppError> {
+    as_caller(state, caller, tags::used).await
+}
