@@ -1,0 +1,19 @@
+//! Diesel row types: `NewX` to insert, `X` as read. They stay on the server;
+//! the UI sees `crate::model` types. One module per table group; every type
+//! is re-exported here, so `db::rows::X` names each of them.
+
+mod accounts;
+mod agents;
+mod backrooms;
+mod conversations;
+mod messages;
+mod providers;
+
+pub use accounts::{NewUser, SessionRow, User};
+pub use agents::{Agent, AgentFields, NewAvatar};
+pub use backrooms::{Backroom, NewBackroomRow, NewParticipant, Participant};
+pub use conversations::{Conversation, ConversationChanges, NewConversationRow};
+pub use messages::{FullMessage, Message, MessageEnd, NewMessage, NewTurn};
+pub use providers::{
+    ModelChanges, NewProvider, NewProviderModel, Provider, ProviderChanges, ProviderModel,
+};

@@ -1,0 +1,22 @@
+//! Backrooms: owner-only CRUD, the run's state changes, and the two steps
+//! the engine asks for each turn ([`next_step`], [`after_turn`]). The pure
+//! rules (turn order, prompts, kinds) are in `backroom_rules`. Each part
+//! lives in a module of its own; every public item is re-exported here.
+
+mod creation;
+mod fork;
+mod limits;
+mod read;
+mod run_state;
+mod template;
+mod turn_taking;
+
+pub use creation::{create, delete};
+pub use fork::fork;
+pub use limits::{
+    DEFAULT_STOP, INTERJECTION_MAX, MAX_TURNS, PATTERNS_MAX, PATTERN_MAX, SCENARIO_MAX, TITLE_MAX,
+};
+pub use read::{get, list, load, owned, participants, turn_view, turns, view};
+pub use run_state::{finish, mark_interrupted, pause_for, pick, transition};
+pub use template::import_template;
+pub use turn_taking::{after_turn, interject, next_step, After, Step};

@@ -1,0 +1,208 @@
+//! Reading backrooms: the owner's room, its seats and transcript, the full
+//! view of one run and the list of them.
+
+use crate::error::AppError;
+use crate::model::agent::avatar_url;
+use crate::model::backroom::{BackroomSummary, BackroomView, ParticipantView, TurnView};
+use crate::model::chat::MessageStatus;
+use crate::server::db::rows::{Backroom, Message, Participant};
+use crate::server::db::schema::{backroom_participants, backrooms, messages, provider_models};
+
+use diesel::prelude::*;
+
+fn missing() -> AppError {
+    AppError::not_found("No such backroom.")
+}
+
+pub fn owned(conn: &mut SqliteConnection, user_id: i64, id: i64) -> Result<Backroom, AppError> {
+    backrooms::table
+        .find(id)
+        .filter(backrooms::user_id.eq(user_id))
+        .select(Backroom::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or_else(missing)
+}
+
+pub fn load(conn: &mut SqliteConnection, id: i64) -> Result<Backroom, AppError> {
+    backrooms::table
+        .find(id)
+        .select(Backroom::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or_else(missing)
+}
+
+pub fn participants(
+    conn: &mut SqliteConnection,
+    backroom_id: i64,
+) -> Result<Vec<Participant>, AppError> {
+    Ok(backroom_participants::table
+        .filter(backroom_participants::backroom_id.eq(backroom_id))
+        .order(backroom_participants::position.asc())
+        .select(Participant::as_select())
+        .load(conn)?)
+}
+
+/// The transcript: every turn, oldest first.
+pub fn turns(conn: &mut SqliteConnection, b: &Backroom) -> Result<Vec<Message>, AppError> {
+    Ok(messages::table
+        .filter(messages::conversation_id.eq(b.conversation_id))
+        .order(messages::id.asc())
+        .select(Message::as_select())
+        .load(conn)?)
+}
+
+pub(super) fn patterns(b: &Backroom) -> Vec<String> {
+    serde_json::from_str(&b.stop_patterns).unwrap_or_default()
+}
+
+fn participant_view(p: &Participant, model: Option<String>) -> ParticipantView {
+    ParticipantView {
+        id: p.id,
+        position: p.position,
+        agent_id: p.agent_id,
+        name: p.name.clone(),
+        avatar: p
+            .avatar_image
+            .as_deref()
+            .map_or_else(|| p.avatar.clone(), avatar_url),
+        color: p.color.clone(),
+        system_prompt: p.system_prompt.clone(),
+        model_id: p.model_id,
+        model,
+        temperature: p.temperature,
+        max_tokens: p.max_tokens,
+        talkativeness: p.talkativeness,
+    }
+}
+
+pub fn turn_view(m: &Message, number: i64, seats: &[Participant]) -> TurnView {
+    TurnView {
+        id: m.id,
+        number,
+        participant_id: m.participant_id,
+        agent_id: m
+            .participant_id
+            .and_then(|p| seats.iter().find(|s| s.id == p))
+            .and_then(|s| s.agent_id),
+        speaker: m.speaker.clone().unwrap_or_default(),
+        human: m.role == "user",
+        content: m.content.clone(),
+        kind: m.kind.clone(),
+        status: m.status.as_str().to_string(),
+        model_sdk_id: m.model_sdk_id.clone(),
+        prompt_tokens: m.prompt_tokens,
+        completion_tokens: m.completion_tokens,
+        ttft_ms: m.ttft_ms,
+        total_ms: m.total_ms,
+        error: m.error.clone(),
+        created_at: m.created_at,
+    }
+}
+
+pub fn view(conn: &mut SqliteConnection, b: Backroom) -> Result<BackroomView, AppError> {
+    let seats = participants(conn, b.id)?;
+    let mut views = Vec::with_capacity(seats.len());
+    for p in &seats {
+        let model = match p.model_id {
+            Some(id) => provider_models::table
+                .find(id)
+                .select(provider_models::name)
+                .first::<String>(conn)
+                .optional()?,
+            None => None,
+        };
+        views.push(participant_view(p, model));
+    }
+    let turns = turns(conn, &b)?
+        .iter()
+        .enumerate()
+        .map(|(i, m)| turn_view(m, i as i64 + 1, &seats))
+        .collect();
+    Ok(BackroomView {
+        id: b.id,
+        stop_patterns: patterns(&b),
+        title: b.title,
+        scenario: b.scenario,
+        turn_order: b.turn_order,
+        max_turns: b.max_turns,
+        min_turns: b.min_turns,
+        token_budget: b.token_budget,
+        state: b.state.as_str().to_string(),
+        state_reason: b.state_reason,
+        tokens_used: b.tokens_used,
+        next_participant: b.next_participant,
+        forked_from: b.forked_from,
+        created_at: b.created_at,
+        updated_at: b.updated_at,
+        participants: views,
+        turns,
+    })
+}
+
+pub fn get(conn: &mut SqliteConnection, user_id: i64, id: i64) -> Result<BackroomView, AppError> {
+    let b = owned(conn, user_id, id)?;
+    view(conn, b)
+}
+
+/// Newest first (at most 200), in three queries whatever their number.
+pub fn list(conn: &mut SqliteConnection, user_id: i64) -> Result<Vec<BackroomSummary>, AppError> {
+    use std::collections::HashMap;
+    let rows: Vec<Backroom> = backrooms::table
+        .filter(backrooms::user_id.eq(user_id))
+        .order((backrooms::updated_at.desc(), backrooms::id.desc()))
+        .limit(200)
+        .select(Backroom::as_select())
+        .load(conn)?;
+    let ids: Vec<i64> = rows.iter().map(|b| b.id).collect();
+    let mut seats: HashMap<i64, Vec<Participant>> = HashMap::new();
+    for p in backroom_participants::table
+        .filter(backroom_participants::backroom_id.eq_any(&ids))
+        .order((
+            backroom_participants::backroom_id,
+            backroom_participants::position,
+        ))
+        .select(Participant::as_select())
+        .load(conn)?
+    {
+        seats.entry(p.backroom_id).or_default().push(p);
+    }
+    let convs: Vec<i64> = rows.iter().map(|b| b.conversation_id).collect();
+    let turns: HashMap<i64, i64> = messages::table
+        .filter(messages::conversation_id.eq_any(&convs))
+        .filter(messages::role.eq("assistant"))
+        .filter(messages::status.ne_all([MessageStatus::Error, MessageStatus::Interrupted]))
+        .group_by(messages::conversation_id)
+        .select((messages::conversation_id, diesel::dsl::count_star()))
+        .load::<(i64, i64)>(conn)?
+        .into_iter()
+        .collect();
+    Ok(rows
+        .into_iter()
+        .map(|b| BackroomSummary {
+            id: b.id,
+            turns: turns.get(&b.conversation_id).copied().unwrap_or(0),
+            participants: seats
+                .get(&b.id)
+                .map(|ps| {
+                    ps.iter()
+                        .map(|p| {
+                            let v = participant_view(p, None);
+                            crate::model::agent::AgentBadge {
+                                id: p.agent_id.unwrap_or_default(),
+                                name: v.name,
+                                avatar: v.avatar,
+                                color: v.color,
+                            }
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+            title: b.title,
+            state: b.state.as_str().to_string(),
+            max_turns: b.max_turns,
+            updated_at: b.updated_at,
+        })
+        .collect())
+}

@@ -1,0 +1,271 @@
+//! Turns: a viewer's interjection, and the two steps the engine asks for
+//! each agent turn (who speaks and what they hear; how the turn left the run).
+
+use super::limits::INTERJECTION_MAX;
+use super::read::{load, owned, participants, patterns, turns};
+use super::run_state::set_state;
+use crate::error::AppError;
+use crate::model::backroom::BackroomState;
+use crate::model::chat::MessageStatus;
+use crate::model::provider::upstream_id;
+use crate::server::db::now;
+use crate::server::db::rows::{Backroom, Message, NewTurn, Participant};
+use crate::server::db::schema::{backrooms, messages};
+use crate::server::services::backroom_rules::{self as rules, Seat, Spoken};
+use crate::server::services::conversations::{self as chats, Turn};
+
+use diesel::prelude::*;
+
+/// A viewer's message, as a named human turn every agent will see.
+pub fn interject(
+    conn: &mut SqliteConnection,
+    user_id: i64,
+    id: i64,
+    speaker: &str,
+    content: &str,
+) -> Result<Message, AppError> {
+    let text = content.trim();
+    if text.is_empty() {
+        return Err(AppError::invalid("content", "The message is empty."));
+    }
+    if text.chars().count() > INTERJECTION_MAX {
+        return Err(AppError::invalid(
+            "content",
+            format!("The message is longer than {INTERJECTION_MAX} characters."),
+        ));
+    }
+    let b = owned(conn, user_id, id)?;
+    if matches!(b.state, BackroomState::Finished | BackroomState::Stopped) {
+        return Err(AppError::conflict("This run has ended; fork it to go on."));
+    }
+    let ts = now();
+    Ok(diesel::insert_into(messages::table)
+        .values(NewTurn {
+            conversation_id: b.conversation_id,
+            role: "user",
+            content: text,
+            status: MessageStatus::Complete,
+            model_sdk_id: None,
+            participant_id: None,
+            speaker,
+            kind: rules::kind_of(text),
+            created_at: ts,
+            updated_at: ts,
+        })
+        .returning(Message::as_returning())
+        .get_result(conn)?)
+}
+
+fn agent_turns(conn: &mut SqliteConnection, b: &Backroom) -> Result<i64, AppError> {
+    Ok(messages::table
+        .filter(messages::conversation_id.eq(b.conversation_id))
+        .filter(messages::role.eq("assistant"))
+        .filter(messages::status.ne_all([MessageStatus::Error, MessageStatus::Interrupted]))
+        .count()
+        .get_result(conn)?)
+}
+
+/// An agent turn that counts towards `max_turns` (failed and cut-off
+/// turns are retried instead).
+fn counts(m: &Message) -> bool {
+    m.role == "assistant" && !m.status.failed() && m.status != MessageStatus::Streaming
+}
+
+/// A turn the agents hear: human turns and agents' turns that got through.
+fn heard(m: &Message) -> bool {
+    !m.content.is_empty() && (m.role == "user" || counts(m))
+}
+
+/// What the engine does next.
+pub enum Step {
+    /// The run is over (max turns, the budget...): say why.
+    Finish(String),
+    /// Manual order and nobody picked yet.
+    Wait,
+    Speak(Box<Turn>),
+}
+
+fn chosen(
+    b: &Backroom,
+    seats: &[Participant],
+    history: &[Message],
+    agent_turns: usize,
+) -> Option<i64> {
+    let spoken: Vec<Spoken> = history
+        .iter()
+        .filter(|m| heard(m))
+        .map(|m| Spoken {
+            participant: m.participant_id,
+            speaker: m.speaker.as_deref().unwrap_or(""),
+            content: &m.content,
+        })
+        .collect();
+    // A turn that failed (or was cut off by a restart) is retried by the
+    // same agent.
+    if let Some(failed) = history
+        .iter()
+        .rev()
+        .find(|m| m.role == "assistant")
+        .filter(|m| !counts(m))
+    {
+        return failed.participant_id;
+    }
+    let seat_views: Vec<Seat> = seats
+        .iter()
+        .map(|p| Seat {
+            id: p.id,
+            name: &p.name,
+            talkativeness: p.talkativeness,
+        })
+        .collect();
+    match b.turn_order.as_str() {
+        "shuffled" => rules::shuffled(&seat_views, agent_turns, b.id),
+        "natural" => rules::natural(&seat_views, spoken.last(), &mut rand::thread_rng()),
+        "manual" => b.next_participant,
+        _ => rules::round_robin(&seat_views, agent_turns),
+    }
+}
+
+/// Decides the next turn and, when someone speaks, stores their empty turn
+/// and answers everything the engine needs to generate it.
+pub fn next_step(conn: &mut SqliteConnection, id: i64) -> Result<Step, AppError> {
+    conn.immediate_transaction(|conn| {
+        let b = load(conn, id)?;
+        let seats = participants(conn, id)?;
+        let history = turns(conn, &b)?;
+        let done = history.iter().filter(|m| counts(m)).count();
+        if done >= b.max_turns as usize {
+            return Ok(Step::Finish(format!("reached {} turns", b.max_turns)));
+        }
+        if let Some(budget) = b.token_budget.filter(|t| b.tokens_used >= *t) {
+            return Ok(Step::Finish(format!("used the token budget ({budget})")));
+        }
+        let Some(speaker) = chosen(&b, &seats, &history, done) else {
+            return Ok(Step::Wait);
+        };
+        let Some(seat) = seats.iter().find(|p| p.id == speaker) else {
+            return Ok(Step::Wait);
+        };
+        let spoken: Vec<Spoken> = history
+            .iter()
+            .filter(|m| heard(m))
+            .map(|m| Spoken {
+                participant: m.participant_id,
+                speaker: m.speaker.as_deref().unwrap_or(""),
+                content: &m.content,
+            })
+            .collect();
+        let prompt = rules::prompt_for(
+            seat.id,
+            &seat.name,
+            &seat.system_prompt,
+            &b.scenario,
+            &spoken,
+            rules::CONTEXT_CHARS,
+        );
+        let (model, provider) = chats::resolve_model(conn, seat.model_id, None, None)
+            .or_else(|_| chats::resolve_model(conn, None, None, None))?;
+        let ts = now();
+        let turn: Message = diesel::insert_into(messages::table)
+            .values(NewTurn {
+                conversation_id: b.conversation_id,
+                role: "assistant",
+                content: "",
+                status: MessageStatus::Streaming,
+                model_sdk_id: Some(&model.model_sdk_id),
+                participant_id: Some(seat.id),
+                speaker: &seat.name,
+                kind: "message",
+                created_at: ts,
+                updated_at: ts,
+            })
+            .returning(Message::as_returning())
+            .get_result(conn)?;
+        diesel::update(backrooms::table.find(id))
+            .set((
+                backrooms::next_participant.eq(None::<i64>),
+                backrooms::updated_at.eq(ts),
+            ))
+            .execute(conn)?;
+        Ok(Step::Speak(Box::new(Turn {
+            conversation_id: b.conversation_id,
+            user_message_id: None,
+            assistant_message_id: turn.id,
+            provider: chats::target(&provider),
+            upstream_model: upstream_id(&model.model_sdk_id).to_string(),
+            history: prompt,
+            temperature: Some(seat.temperature),
+            max_tokens: seat.max_tokens.map(|n| n as u32),
+        })))
+    })
+}
+
+/// How a turn left the run.
+#[derive(Debug, PartialEq, Eq)]
+pub enum After {
+    Continue,
+    Finished(String),
+    /// A provider error: paused, the error shown on the turn.
+    Failed(String),
+    Stopped,
+}
+
+/// Books a finished turn: its kind, the tokens it used, and whether it ends
+/// the run (stop pattern after `min_turns`, `max_turns`, the budget).
+pub fn after_turn(conn: &mut SqliteConnection, id: i64, turn_id: i64) -> Result<After, AppError> {
+    conn.immediate_transaction(|conn| {
+        let b = load(conn, id)?;
+        let m = messages::table
+            .find(turn_id)
+            .select(Message::as_select())
+            .first(conn)?;
+        match m.status {
+            MessageStatus::Stopped => return Ok(After::Stopped),
+            MessageStatus::Error | MessageStatus::Interrupted => {
+                let why = format!(
+                    "{}'s turn failed: {}",
+                    m.speaker.as_deref().unwrap_or("an agent"),
+                    m.error.as_deref().unwrap_or("interrupted")
+                );
+                set_state(conn, id, BackroomState::Paused, Some(why.clone()))?;
+                return Ok(After::Failed(why));
+            }
+            _ => {}
+        }
+        let used = i64::from(m.prompt_tokens.unwrap_or(0) + m.completion_tokens.unwrap_or(0));
+        let kind = rules::kind_of(&m.content);
+        diesel::update(messages::table.find(turn_id))
+            .set(messages::kind.eq(kind))
+            .execute(conn)?;
+        let b: Backroom = diesel::update(backrooms::table.find(id))
+            .set((
+                backrooms::tokens_used.eq(b.tokens_used + used),
+                backrooms::updated_at.eq(now()),
+            ))
+            .returning(Backroom::as_returning())
+            .get_result(conn)?;
+        let done = agent_turns(conn, &b)?;
+        let stops = patterns(&b);
+        let ended = if let Some(p) =
+            rules::stop_pattern(&m.content, &stops).filter(|_| done >= i64::from(b.min_turns))
+        {
+            Some(format!(
+                "{} said the stop pattern {p}",
+                m.speaker.as_deref().unwrap_or("")
+            ))
+        } else if done >= i64::from(b.max_turns) {
+            Some(format!("reached {} turns", b.max_turns))
+        } else {
+            b.token_budget
+                .filter(|t| b.tokens_used >= *t)
+                .map(|t| format!("used the token budget ({t})"))
+        };
+        Ok(match ended {
+            Some(why) => {
+                set_state(conn, id, BackroomState::Finished, Some(why.clone()))?;
+                After::Finished(why)
+            }
+            None => After::Continue,
+        })
+    })
+}

@@ -1,0 +1,244 @@
+//! Starting a reply: a new message ([`begin_turn`]), an edited one
+//! ([`begin_edit`]) or a regenerated reply ([`begin_regenerate`]); and the
+//! title a new thread takes from its first message.
+
+use super::limits::{check_max_tokens, check_temperature, CONTENT_MAX};
+use super::read::{bound_agent, owned};
+use super::turn::{history, resolve_model, target, with_prompt, Turn};
+use crate::error::AppError;
+use crate::model::provider::upstream_id;
+use crate::server::db::rows::{ConversationChanges, Message, NewMessage};
+use crate::server::db::{now, schema::conversations, schema::messages};
+use diesel::prelude::*;
+
+fn streaming_in(conn: &mut SqliteConnection, conversation_id: i64) -> Result<bool, AppError> {
+    Ok(diesel::select(diesel::dsl::exists(
+        messages::table
+            .filter(messages::conversation_id.eq(conversation_id))
+            .filter(messages::status.eq(crate::model::chat::MessageStatus::Streaming)),
+    ))
+    .get_result(conn)?)
+}
+
+/// The empty reply the runner will fill.
+fn insert_reply(
+    conn: &mut SqliteConnection,
+    conversation_id: i64,
+    model_sdk_id: &str,
+    ts: i64,
+) -> Result<Message, AppError> {
+    Ok(diesel::insert_into(messages::table)
+        .values(NewMessage {
+            conversation_id,
+            role: "assistant",
+            content: "",
+            status: crate::model::chat::MessageStatus::Streaming,
+            model_sdk_id: Some(model_sdk_id),
+            created_at: ts,
+            updated_at: ts,
+        })
+        .returning(Message::as_returning())
+        .get_result(conn)?)
+}
+
+/// Stores the user's message and a `streaming` reply in one immediate
+/// transaction: 409 while the thread already has a reply streaming.
+pub fn begin_turn(
+    conn: &mut SqliteConnection,
+    user_id: i64,
+    send: &crate::model::chat::ChatSend,
+) -> Result<Turn, AppError> {
+    begin_turn_replacing(conn, user_id, send, None)
+}
+
+/// "Edit & resend": the user's message `message_id` and everything after
+/// it are replaced by `send` and a new reply, in one transaction.
+pub fn begin_edit(
+    conn: &mut SqliteConnection,
+    user_id: i64,
+    message_id: i64,
+    content: &str,
+) -> Result<Turn, AppError> {
+    let msg = crate::server::services::messages::owned(conn, user_id, message_id)?;
+    if msg.role != "user" {
+        return Err(AppError::bad_request(
+            "Only your own messages can be edited.",
+        ));
+    }
+    let send = crate::model::chat::ChatSend {
+        conversation_id: msg.conversation_id,
+        content: content.to_string(),
+        ..Default::default()
+    };
+    begin_turn_replacing(conn, user_id, &send, Some(message_id))
+}
+
+fn begin_turn_replacing(
+    conn: &mut SqliteConnection,
+    user_id: i64,
+    send: &crate::model::chat::ChatSend,
+    replace_from: Option<i64>,
+) -> Result<Turn, AppError> {
+    let content = send.content.trim();
+    if content.is_empty() {
+        return Err(AppError::invalid("content", "The message is empty."));
+    }
+    if send.content.chars().count() > CONTENT_MAX {
+        return Err(AppError::invalid(
+            "content",
+            format!("The message is longer than {CONTENT_MAX} characters."),
+        ));
+    }
+    check_temperature(send.temperature)?;
+    check_max_tokens(send.max_tokens)?;
+    conn.immediate_transaction(|conn| {
+        let conv = owned(conn, user_id, send.conversation_id)?;
+        if streaming_in(conn, conv.id)? {
+            return Err(AppError::conflict(
+                "A reply is still being written in this conversation.",
+            ));
+        }
+        let agent = bound_agent(conn, user_id, &conv)?;
+        let (model, provider) = resolve_model(conn, send.model_id, conv.model_id, agent.as_ref())?;
+        if let Some(from) = replace_from {
+            diesel::delete(
+                messages::table
+                    .filter(messages::conversation_id.eq(conv.id))
+                    .filter(messages::id.ge(from)),
+            )
+            .execute(conn)?;
+        }
+        let ts = now();
+        let user_msg: Message = diesel::insert_into(messages::table)
+            .values(NewMessage {
+                conversation_id: conv.id,
+                role: "user",
+                content: &send.content,
+                status: crate::model::chat::MessageStatus::Complete,
+                model_sdk_id: None,
+                created_at: ts,
+                updated_at: ts,
+            })
+            .returning(Message::as_returning())
+            .get_result(conn)?;
+        let reply = insert_reply(conn, conv.id, &model.model_sdk_id, ts)?;
+        let temperature = send
+            .temperature
+            .or(conv.temperature)
+            .or(agent.as_ref().map(|a| a.temperature));
+        let max_tokens = send
+            .max_tokens
+            .or(conv.max_tokens)
+            .or(agent.as_ref().and_then(|a| a.max_tokens));
+        // A plain thread keeps the model it last used; an agent's thread
+        // follows its agent unless a model was picked for it.
+        let keep_model = match &agent {
+            Some(_) => send.model_id,
+            None => Some(model.id),
+        };
+        let title = if conv.title.is_empty() {
+            Some(title_from(content))
+        } else {
+            None
+        };
+        diesel::update(conversations::table.find(conv.id))
+            .set(ConversationChanges {
+                title,
+                model_id: keep_model.map(Some),
+                temperature: send.temperature.map(Some),
+                max_tokens: send.max_tokens.map(Some),
+                updated_at: Some(ts),
+                ..Default::default()
+            })
+            .execute(conn)?;
+        Ok(Turn {
+            conversation_id: conv.id,
+            user_message_id: Some(user_msg.id),
+            assistant_message_id: reply.id,
+            provider: target(&provider),
+            upstream_model: upstream_id(&model.model_sdk_id).to_string(),
+            history: with_prompt(agent.as_ref(), history(conn, conv.id, reply.id)?),
+            temperature,
+            max_tokens: max_tokens.map(|n| n as u32),
+        })
+    })
+}
+
+/// Replaces a finished reply with a new one generated from the same history
+/// (the reply and anything after it are removed).
+pub fn begin_regenerate(
+    conn: &mut SqliteConnection,
+    user_id: i64,
+    message_id: i64,
+) -> Result<Turn, AppError> {
+    conn.immediate_transaction(|conn| {
+        let msg = messages::table
+            .find(message_id)
+            .select(Message::as_select())
+            .first(conn)
+            .optional()?
+            .ok_or_else(|| AppError::not_found("No such message."))?;
+        let conv = owned(conn, user_id, msg.conversation_id)
+            .map_err(|_| AppError::not_found("No such message."))?;
+        if msg.role != "assistant" {
+            return Err(AppError::bad_request("Only a reply can be regenerated."));
+        }
+        if streaming_in(conn, conv.id)? {
+            return Err(AppError::conflict(
+                "A reply is still being written in this conversation.",
+            ));
+        }
+        let agent = bound_agent(conn, user_id, &conv)?;
+        let (model, provider) = resolve_model(conn, None, conv.model_id, agent.as_ref())?;
+        diesel::delete(
+            messages::table
+                .filter(messages::conversation_id.eq(conv.id))
+                .filter(messages::id.ge(message_id)),
+        )
+        .execute(conn)?;
+        let ts = now();
+        let reply = insert_reply(conn, conv.id, &model.model_sdk_id, ts)?;
+        diesel::update(conversations::table.find(conv.id))
+            .set(conversations::updated_at.eq(ts))
+            .execute(conn)?;
+        Ok(Turn {
+            conversation_id: conv.id,
+            user_message_id: None,
+            assistant_message_id: reply.id,
+            provider: target(&provider),
+            upstream_model: upstream_id(&model.model_sdk_id).to_string(),
+            history: with_prompt(agent.as_ref(), history(conn, conv.id, reply.id)?),
+            temperature: conv.temperature.or(agent.as_ref().map(|a| a.temperature)),
+            max_tokens: conv
+                .max_tokens
+                .or(agent.as_ref().and_then(|a| a.max_tokens))
+                .map(|n| n as u32),
+        })
+    })
+}
+
+/// The first line of the first message, shortened on a word boundary.
+pub fn title_from(content: &str) -> String {
+    let line = content
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("")
+        .trim();
+    if line.chars().count() <= 60 {
+        return line.to_string();
+    }
+    let cut: String = line.chars().take(60).collect();
+    let cut = cut.rsplit_once(' ').map(|(a, _)| a).unwrap_or(&cut);
+    format!("{}…", cut.trim_end())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn titles() {
+        assert_eq!(super::title_from("\n  Hello there \nmore"), "Hello there");
+        let long = "word ".repeat(30);
+        let t = super::title_from(&long);
+        assert!(t.ends_with('…') && t.chars().count() <= 61, "{t}");
+    }
+}

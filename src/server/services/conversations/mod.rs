@@ -1,0 +1,18 @@
+//! Chat threads: owner-only CRUD with keyset pagination, and preparing a
+//! turn (the user's message, the reply placeholder, the model to call).
+//! Each part lives in a module of its own; every public item is
+//! re-exported here.
+
+mod begin;
+mod limits;
+mod list;
+mod read;
+mod turn;
+mod write;
+
+pub use begin::{begin_edit, begin_regenerate, begin_turn, title_from};
+pub use limits::{CONTENT_MAX, PAGE_DEFAULT, PAGE_MAX, TITLE_MAX};
+pub use list::{list, Filter};
+pub use read::{bound_agent, get, owned, share_token};
+pub use turn::{resolve_model, target, Turn, TurnProvider};
+pub use write::{create, delete, update};

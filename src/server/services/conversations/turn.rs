@@ -1,0 +1,117 @@
+//! What the engine needs to generate one reply ([`Turn`]), and its parts:
+//! the model, the provider and the history the model sees.
+
+use crate::error::AppError;
+use crate::model::provider::ApiFormat;
+use crate::server::db::rows::{Agent, Message, Provider, ProviderModel};
+use crate::server::db::schema::{messages, provider_models};
+use crate::server::llm::chat::{ChatMessage, Role};
+use crate::server::services::models::usable_model;
+use diesel::prelude::*;
+
+/// Everything the engine needs to generate one reply.
+#[derive(Clone, Debug)]
+pub struct Turn {
+    pub conversation_id: i64,
+    pub user_message_id: Option<i64>,
+    pub assistant_message_id: i64,
+    pub provider: TurnProvider,
+    pub upstream_model: String,
+    pub history: Vec<ChatMessage>,
+    pub temperature: Option<f32>,
+    pub max_tokens: Option<u32>,
+}
+
+/// The provider's wire format and the still-encrypted key.
+#[derive(Clone, Debug)]
+pub struct TurnProvider {
+    pub format: ApiFormat,
+    pub base_url: Option<String>,
+    pub encrypted_key: Option<Vec<u8>>,
+    pub name: String,
+}
+
+/// The conversation so far as the model sees it: finished turns only.
+pub(super) fn history(
+    conn: &mut SqliteConnection,
+    conversation_id: i64,
+    before_id: i64,
+) -> Result<Vec<ChatMessage>, AppError> {
+    let rows: Vec<Message> = messages::table
+        .filter(messages::conversation_id.eq(conversation_id))
+        .filter(messages::id.lt(before_id))
+        .order(messages::id.asc())
+        .select(Message::as_select())
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter(|m| !m.content.is_empty())
+        .filter(|m| {
+            m.role == "user"
+                || m.role == "system"
+                || m.status == crate::model::chat::MessageStatus::Complete
+                || m.status == crate::model::chat::MessageStatus::Stopped
+        })
+        .map(|m| ChatMessage {
+            role: match m.role.as_str() {
+                "system" => Role::System,
+                "assistant" => Role::Assistant,
+                _ => Role::User,
+            },
+            content: m.content,
+        })
+        .collect())
+}
+
+/// Picks the model: the one asked for, else the thread's, else its agent's
+/// (while that model is usable), else the global default; none at all is a
+/// clear 400.
+pub fn resolve_model(
+    conn: &mut SqliteConnection,
+    asked: Option<i64>,
+    thread: Option<i64>,
+    agent: Option<&Agent>,
+) -> Result<(ProviderModel, Provider), AppError> {
+    if let Some(id) = asked.or(thread) {
+        return usable_model(conn, id);
+    }
+    if let Some(id) = agent.and_then(|a| a.model_id) {
+        if let Ok(found) = usable_model(conn, id) {
+            return Ok(found);
+        }
+    }
+    let default = provider_models::table
+        .filter(provider_models::is_default.eq(true))
+        .select(provider_models::id)
+        .first::<i64>(conn)
+        .optional()?;
+    match default {
+        Some(id) => usable_model(conn, id),
+        None => Err(AppError::invalid(
+            "model_id",
+            "No model was chosen and no default model is set. Pick a model, or ask an admin to set a default.",
+        )),
+    }
+}
+
+/// What the model is told first: the agent's system prompt, if any.
+pub(super) fn with_prompt(agent: Option<&Agent>, history: Vec<ChatMessage>) -> Vec<ChatMessage> {
+    match agent.filter(|a| !a.system_prompt.is_empty()) {
+        Some(a) => std::iter::once(ChatMessage {
+            role: Role::System,
+            content: a.system_prompt.clone(),
+        })
+        .chain(history)
+        .collect(),
+        None => history,
+    }
+}
+
+pub fn target(p: &Provider) -> TurnProvider {
+    TurnProvider {
+        format: ApiFormat::parse(&p.api_format).unwrap_or(ApiFormat::Openai),
+        base_url: p.base_url.clone(),
+        encrypted_key: p.api_key.clone(),
+        name: p.name.clone(),
+    }
+}
