@@ -5,7 +5,38 @@ use serde::{Deserialize, Serialize};
 /// How many agents a backroom seats.
 pub const PARTICIPANTS: std::ops::RangeInclusive<usize> = 2..=8;
 
-pub const TURN_ORDERS: &[&str] = &["round_robin", "shuffled", "natural", "manual"];
+super::vocabulary::vocabulary! {
+    /// Who speaks next: in seat order, shuffled each round, by name and
+    /// talkativeness, or whoever the owner picks.
+    pub enum TurnOrder {
+        RoundRobin => "round_robin",
+        Shuffled => "shuffled",
+        Natural => "natural",
+        Manual => "manual",
+    }
+}
+
+impl TurnOrder {
+    /// What the New backroom form calls it.
+    pub fn label(self) -> &'static str {
+        match self {
+            TurnOrder::RoundRobin => "Round robin",
+            TurnOrder::Shuffled => "Shuffled each round",
+            TurnOrder::Natural => "Natural (by name, then talkativeness)",
+            TurnOrder::Manual => "Manual (you pick)",
+        }
+    }
+}
+
+super::vocabulary::vocabulary! {
+    /// What a turn is, read off its text: said, done (`*walks in*`) or
+    /// thought (`(I wonder)`).
+    pub enum TurnKind {
+        Message => "message",
+        Action => "action",
+        Thought => "thought",
+    }
+}
 
 super::vocabulary::vocabulary! {
     /// Where a run is (the schema's CHECK lists the same five words).

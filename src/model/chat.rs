@@ -22,6 +22,16 @@ pub struct ConversationPage {
 }
 
 super::vocabulary::vocabulary! {
+    /// Who wrote a message: the thread's system prompt, the user (or a
+    /// backroom viewer) or the model. The same words go to every provider.
+    pub enum Role {
+        System => "system",
+        User => "user",
+        Assistant => "assistant",
+    }
+}
+
+super::vocabulary::vocabulary! {
     /// Where a message is: a reply is `streaming` while it is written, then
     /// ends `complete`, `stopped`, `error` or (cut off by a shutdown)
     /// `interrupted`.

@@ -2,8 +2,8 @@
 //! `as_str()` (the schema's CHECK constraints list the same words), and a
 //! word the enum does not know fails the read instead of passing as text.
 
-use crate::model::backroom::BackroomState;
-use crate::model::chat::MessageStatus;
+use crate::model::backroom::{BackroomState, TurnKind, TurnOrder};
+use crate::model::chat::{MessageStatus, Role};
 use diesel::deserialize::{self, FromSql};
 use diesel::serialize::{self, IsNull, Output, ToSql};
 use diesel::sql_types::Text;
@@ -29,4 +29,4 @@ macro_rules! stored_as_text {
     )*};
 }
 
-stored_as_text!(MessageStatus, BackroomState);
+stored_as_text!(MessageStatus, BackroomState, Role, TurnKind, TurnOrder);

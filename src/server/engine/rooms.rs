@@ -4,8 +4,10 @@
 
 pub use super::room_registry::{Room, Rooms, Signal};
 use crate::error::AppError;
-use crate::model::backroom::{event_id, BackroomState, RoomEvent, RoomFrame, TURN_END, TURN_SPAN};
-use crate::model::chat::StreamEvent;
+use crate::model::backroom::{
+    event_id, BackroomState, RoomEvent, RoomFrame, TurnKind, TURN_END, TURN_SPAN,
+};
+use crate::model::chat::{Role, StreamEvent};
 use crate::server::db::rows::Message;
 use crate::server::services::backrooms::{self, After, Step};
 use crate::server::state::AppState;
@@ -298,7 +300,7 @@ async fn emit_turn(
                     .participant_id
                     .and_then(|p| viewer.seats.get(&p).copied().flatten()),
                 speaker: t.speaker.clone().unwrap_or_default(),
-                human: t.role == "user",
+                human: t.role == Role::User,
             },
         })
         .await
@@ -333,13 +335,13 @@ async fn emit_turn(
             } => usage = (Some(prompt_tokens), Some(completion_tokens)),
             StreamEvent::Done { status, .. } => {
                 let kind = crate::server::services::backroom_rules::kind_of(&t.content);
-                return finish_turn(t.id, status, kind, usage, None, last, tx).await;
+                return finish_turn(t.id, status, kind.as_str(), usage, None, last, tx).await;
             }
             StreamEvent::Error { message } => {
                 return finish_turn(
                     t.id,
                     "error".into(),
-                    "message",
+                    TurnKind::Message.as_str(),
                     usage,
                     Some(message),
                     last,

@@ -7,12 +7,8 @@ use futures::future::BoxFuture;
 use futures::stream::BoxStream;
 use std::time::Duration;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Role {
-    System,
-    User,
-    Assistant,
-}
+/// The message roles are the app's own vocabulary (`model::chat::Role`).
+pub use crate::model::chat::Role;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ChatMessage {

@@ -5,9 +5,7 @@
 //! servers send (missing fields, unknown finish reasons, empty deltas, a
 //! last chunk without choices) is read instead of rejected.
 
-use super::chat::{
-    ChatEvent, ChatProvider, ChatRequest, ChatStream, LlmError, ProviderTarget, Role,
-};
+use super::chat::{ChatEvent, ChatProvider, ChatRequest, ChatStream, LlmError, ProviderTarget};
 use async_openai::config::OpenAIConfig;
 use async_openai::error::OpenAIError;
 use async_openai::Client;
@@ -64,14 +62,7 @@ fn body(request: &ChatRequest) -> Value {
     let messages: Vec<Value> = request
         .messages
         .iter()
-        .map(|m| {
-            let role = match m.role {
-                Role::System => "system",
-                Role::User => "user",
-                Role::Assistant => "assistant",
-            };
-            json!({"role": role, "content": m.content})
-        })
+        .map(|m| json!({"role": m.role.as_str(), "content": m.content}))
         .collect();
     let mut body = json!({
         "model": request.model,

@@ -44,7 +44,7 @@ fn position_of(ids: &[i64], id: Option<i64>) -> Option<usize> {
 
 fn message(m: &Message, seats: &[Participant]) -> archive::Message {
     archive::Message {
-        role: m.role.clone(),
+        role: m.role.as_str().to_string(),
         content: m.content.clone(),
         status: m.status.as_str().to_string(),
         model_sdk_id: m.model_sdk_id.clone(),
@@ -61,7 +61,7 @@ fn message(m: &Message, seats: &[Participant]) -> archive::Message {
             .and_then(|p| seats.iter().find(|s| s.id == p))
             .map(|s| s.position),
         speaker: m.speaker.clone(),
-        kind: m.kind.clone(),
+        kind: m.kind.as_str().to_string(),
     }
 }
 
@@ -184,7 +184,7 @@ fn snapshot(conn: &mut SqliteConnection, user_id: i64) -> Result<Archive, AppErr
         rooms_out.push(archive::Backroom {
             title: b.title.clone(),
             scenario: b.scenario.clone(),
-            turn_order: b.turn_order.clone(),
+            turn_order: b.turn_order.as_str().to_string(),
             max_turns: b.max_turns,
             min_turns: b.min_turns,
             stop_patterns: serde_json::from_str(&b.stop_patterns).unwrap_or_default(),

@@ -1,6 +1,7 @@
 //! The rules of a backroom run, as pure functions: who speaks next, what
 //! each agent sees, what kind a turn is, when a stop pattern ends the run.
 
+use crate::model::backroom::TurnKind;
 use crate::server::llm::chat::{ChatMessage, Role};
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
@@ -147,7 +148,7 @@ fn mention(text: &str, name: &str) -> Option<usize> {
 
 /// `action` when the whole turn is *between asterisks*, `thought` when it is
 /// (in parentheses) or starts with "thinking:", else `message`.
-pub fn kind_of(content: &str) -> &'static str {
+pub fn kind_of(content: &str) -> TurnKind {
     let t = content.trim();
     let wrapped = |open: char, close: char| {
         t.len() > 2
@@ -156,11 +157,11 @@ pub fn kind_of(content: &str) -> &'static str {
             && !t[1..t.len() - 1].contains(close)
     };
     if wrapped('*', '*') {
-        "action"
+        TurnKind::Action
     } else if wrapped('(', ')') || t.to_lowercase().starts_with("thinking:") {
-        "thought"
+        TurnKind::Thought
     } else {
-        "message"
+        TurnKind::Message
     }
 }
 
@@ -294,11 +295,11 @@ mod tests {
 
     #[test]
     fn kinds_and_stop_patterns() {
-        assert_eq!(kind_of("*walks to the door*"), "action");
-        assert_eq!(kind_of("(I wonder about this)"), "thought");
-        assert_eq!(kind_of("Thinking: maybe"), "thought");
-        assert_eq!(kind_of("*a* and *b*"), "message");
-        assert_eq!(kind_of("hello"), "message");
+        assert_eq!(kind_of("*walks to the door*"), TurnKind::Action);
+        assert_eq!(kind_of("(I wonder about this)"), TurnKind::Thought);
+        assert_eq!(kind_of("Thinking: maybe"), TurnKind::Thought);
+        assert_eq!(kind_of("*a* and *b*"), TurnKind::Message);
+        assert_eq!(kind_of("hello"), TurnKind::Message);
         let p = vec!["^C^C".to_string()];
         assert_eq!(stop_pattern("bye ^C^C", &p), Some("^C^C"));
         assert_eq!(stop_pattern("bye ^C", &p), None);

@@ -1,4 +1,4 @@
-use crate::model::backroom::TURN_ORDERS;
+use crate::model::backroom::TurnOrder;
 use crate::serverfns::agents::load_agents;
 use crate::serverfns::backrooms::{load_backroom, load_backrooms, DeleteRoom, ImportTemplate};
 use crate::ui::components::agent_card::AgentAvatar;
@@ -127,16 +127,15 @@ pub fn NewBackroomPage() -> impl IntoView {
                     <label class="field">
                         <span>"Turn order"</span>
                         <select name="turn_order">
-                            {TURN_ORDERS
+                            {TurnOrder::ALL
                                 .iter()
                                 .map(|o| {
-                                    let label = match *o {
-                                        "round_robin" => "Round robin",
-                                        "shuffled" => "Shuffled each round",
-                                        "natural" => "Natural (by name, then talkativeness)",
-                                        _ => "Manual (you pick)",
-                                    };
-                                    view! { <option value=*o selected=order == *o>{label}</option> }
+                                    let word = o.as_str();
+                                    view! {
+                                        <option value=word selected=order == word>
+                                            {o.label()}
+                                        </option>
+                                    }
                                 })
                                 .collect_view()}
                         </select>

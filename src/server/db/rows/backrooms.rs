@@ -1,6 +1,6 @@
 //! Rows of `backrooms` and `backroom_participants`: runs and their seats.
 
-use crate::model::backroom::BackroomState;
+use crate::model::backroom::{BackroomState, TurnOrder};
 use crate::server::db::schema::{backroom_participants, backrooms};
 use diesel::prelude::*;
 
@@ -12,7 +12,7 @@ pub struct Backroom {
     pub conversation_id: i64,
     pub title: String,
     pub scenario: String,
-    pub turn_order: String,
+    pub turn_order: TurnOrder,
     pub max_turns: i32,
     pub min_turns: i32,
     pub stop_patterns: String,
@@ -33,7 +33,7 @@ pub struct NewBackroomRow {
     pub conversation_id: i64,
     pub title: String,
     pub scenario: String,
-    pub turn_order: String,
+    pub turn_order: TurnOrder,
     pub max_turns: i32,
     pub min_turns: i32,
     pub stop_patterns: String,

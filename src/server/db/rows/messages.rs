@@ -1,7 +1,8 @@
 //! Rows of `messages`: read, inserted as a chat message, a backroom turn or
 //! an imported message, and finished by the runner.
 
-use crate::model::chat::MessageStatus;
+use crate::model::backroom::TurnKind;
+use crate::model::chat::{MessageStatus, Role};
 use crate::server::db::schema::messages;
 use diesel::prelude::*;
 
@@ -10,7 +11,7 @@ use diesel::prelude::*;
 pub struct Message {
     pub id: i64,
     pub conversation_id: i64,
-    pub role: String,
+    pub role: Role,
     pub content: String,
     pub status: MessageStatus,
     pub model_sdk_id: Option<String>,
@@ -24,14 +25,14 @@ pub struct Message {
     pub updated_at: i64,
     pub participant_id: Option<i64>,
     pub speaker: Option<String>,
-    pub kind: String,
+    pub kind: TurnKind,
 }
 
 impl Message {
     pub fn view(&self) -> crate::model::chat::MessageView {
         crate::model::chat::MessageView {
             id: self.id,
-            role: self.role.clone(),
+            role: self.role.as_str().to_string(),
             content: self.content.clone(),
             status: self.status.as_str().to_string(),
             model_sdk_id: self.model_sdk_id.clone(),
@@ -51,7 +52,7 @@ impl Message {
 #[diesel(table_name = messages)]
 pub struct NewMessage<'a> {
     pub conversation_id: i64,
-    pub role: &'a str,
+    pub role: Role,
     pub content: &'a str,
     pub status: MessageStatus,
     pub model_sdk_id: Option<&'a str>,
@@ -79,13 +80,13 @@ pub struct MessageEnd {
 #[diesel(table_name = messages)]
 pub struct NewTurn<'a> {
     pub conversation_id: i64,
-    pub role: &'a str,
+    pub role: Role,
     pub content: &'a str,
     pub status: MessageStatus,
     pub model_sdk_id: Option<&'a str>,
     pub participant_id: Option<i64>,
     pub speaker: &'a str,
-    pub kind: &'a str,
+    pub kind: TurnKind,
     pub created_at: i64,
     pub updated_at: i64,
 }
@@ -95,7 +96,7 @@ pub struct NewTurn<'a> {
 #[diesel(table_name = messages)]
 pub struct FullMessage<'a> {
     pub conversation_id: i64,
-    pub role: &'a str,
+    pub role: Role,
     pub content: &'a str,
     pub status: MessageStatus,
     pub model_sdk_id: Option<&'a str>,
@@ -109,5 +110,5 @@ pub struct FullMessage<'a> {
     pub updated_at: i64,
     pub participant_id: Option<i64>,
     pub speaker: Option<&'a str>,
-    pub kind: &'a str,
+    pub kind: TurnKind,
 }

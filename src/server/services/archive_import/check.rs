@@ -3,30 +3,29 @@
 use super::fields::{bad, index, line, range, size};
 use crate::error::AppError;
 use crate::model::archive::{self, Archive};
-use crate::model::backroom::TURN_ORDERS;
+use crate::model::backroom::{TurnKind, TurnOrder};
+use crate::model::chat::Role;
 use crate::server::services::{
     agents, backrooms as rooms, conversations, folders, notes, prompts, tags,
 };
 
 /// A stored reply may be longer than what a user can send.
 const MESSAGE_MAX: usize = 1024 * 1024;
-const ROLES: &[&str] = &["system", "user", "assistant"];
-const KINDS: &[&str] = &["message", "action", "thought"];
 
 fn check_message(field: &str, m: &archive::Message, seats: Option<&[i32]>) -> Result<(), AppError> {
-    if !ROLES.contains(&m.role.as_str()) {
+    if Role::parse(&m.role).is_none() {
         return Err(bad(
             format!("{field}.role"),
-            "must be system, user or assistant.",
+            format!("must be {}.", Role::words()),
         ));
     }
     if crate::model::chat::MessageStatus::parse(&m.status).is_none() {
         return Err(bad(format!("{field}.status"), "is not a message status."));
     }
-    if !KINDS.contains(&m.kind.as_str()) {
+    if TurnKind::parse(&m.kind).is_none() {
         return Err(bad(
             format!("{field}.kind"),
-            "must be message, action or thought.",
+            format!("must be {}.", TurnKind::words()),
         ));
     }
     size(&format!("{field}.content"), &m.content, MESSAGE_MAX)?;
@@ -203,10 +202,11 @@ pub fn check(a: &Archive) -> Result<(), AppError> {
             &b.scenario,
             rooms::SCENARIO_MAX,
         )?;
-        if !TURN_ORDERS.contains(&b.turn_order.as_str()) {
+        if TurnOrder::parse(&b.turn_order).is_none() {
+            let all: Vec<&str> = TurnOrder::ALL.iter().map(|o| o.as_str()).collect();
             return Err(bad(
                 format!("{field}.turn_order"),
-                format!("must be one of {}.", TURN_ORDERS.join(", ")),
+                format!("must be one of {}.", all.join(", ")),
             ));
         }
         if crate::model::backroom::BackroomState::parse(&b.state).is_none() {

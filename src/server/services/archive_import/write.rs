@@ -5,6 +5,8 @@ use super::check::check;
 use super::fields::{bad, one_line};
 use crate::error::AppError;
 use crate::model::archive::{self, Archive, ImportSummary};
+use crate::model::backroom::{TurnKind, TurnOrder};
+use crate::model::chat::Role;
 use crate::server::db::rows::{AgentFields, FullMessage};
 use crate::server::db::schema::{
     agents as agents_t, backroom_participants, backrooms as backrooms_t, conversations as conv_t,
@@ -32,7 +34,8 @@ fn insert_messages(
         diesel::insert_into(messages::table)
             .values(FullMessage {
                 conversation_id,
-                role: &m.role,
+                // Both words were checked before anything was written.
+                role: Role::parse(&m.role).unwrap_or(Role::User),
                 content: &m.content,
                 status,
                 model_sdk_id: m.model_sdk_id.as_deref(),
@@ -46,7 +49,7 @@ fn insert_messages(
                 updated_at: m.updated_at,
                 participant_id: m.seat.and_then(|s| seats.get(&s).copied()),
                 speaker: m.speaker.as_deref(),
-                kind: &m.kind,
+                kind: TurnKind::parse(&m.kind).unwrap_or(TurnKind::Message),
             })
             .execute(conn)?;
     }
@@ -211,7 +214,8 @@ pub fn import(
                     backrooms_t::conversation_id.eq(conv),
                     backrooms_t::title.eq(one_line(&b.title)),
                     backrooms_t::scenario.eq(&b.scenario),
-                    backrooms_t::turn_order.eq(&b.turn_order),
+                    backrooms_t::turn_order
+                        .eq(TurnOrder::parse(&b.turn_order).unwrap_or(TurnOrder::RoundRobin)),
                     backrooms_t::max_turns.eq(b.max_turns),
                     backrooms_t::min_turns.eq(b.min_turns),
                     backrooms_t::stop_patterns

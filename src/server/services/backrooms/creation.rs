@@ -4,7 +4,7 @@
 use super::limits::{DEFAULT_STOP, MAX_TURNS, PATTERNS_MAX, PATTERN_MAX, SCENARIO_MAX, TITLE_MAX};
 use super::read::{owned, view};
 use crate::error::AppError;
-use crate::model::backroom::{BackroomState, BackroomView, NewBackroom, TURN_ORDERS};
+use crate::model::backroom::{BackroomState, BackroomView, NewBackroom, TurnOrder};
 use crate::server::db::now;
 use crate::server::db::rows::{Backroom, NewBackroomRow, NewConversationRow, NewParticipant};
 use crate::server::db::schema::{backroom_participants, backrooms, conversations};
@@ -15,7 +15,7 @@ use diesel::prelude::*;
 pub(super) struct Rules {
     pub(super) title: String,
     pub(super) scenario: String,
-    pub(super) turn_order: String,
+    pub(super) turn_order: TurnOrder,
     pub(super) max_turns: i32,
     pub(super) min_turns: i32,
     pub(super) stop_patterns: String,
@@ -31,16 +31,15 @@ pub(super) fn check(input: &NewBackroom) -> Result<Rules, AppError> {
             format!("scenario must be at most {} KB.", SCENARIO_MAX / 1024),
         ));
     }
-    let turn_order = input
-        .turn_order
-        .clone()
-        .unwrap_or_else(|| "round_robin".into());
-    if !TURN_ORDERS.contains(&turn_order.as_str()) {
-        return Err(AppError::invalid(
-            "turn_order",
-            "turn_order must be round_robin, shuffled, natural or manual.",
-        ));
-    }
+    let turn_order = match input.turn_order.as_deref() {
+        None => TurnOrder::RoundRobin,
+        Some(word) => TurnOrder::parse(word).ok_or_else(|| {
+            AppError::invalid(
+                "turn_order",
+                format!("turn_order must be {}.", TurnOrder::words()),
+            )
+        })?,
+    };
     if !(1..=MAX_TURNS).contains(&input.max_turns) {
         return Err(AppError::invalid(
             "max_turns",

@@ -45,7 +45,7 @@ pub fn fork(
             Rules {
                 title,
                 scenario: src.scenario.clone(),
-                turn_order: src.turn_order.clone(),
+                turn_order: src.turn_order,
                 max_turns: src.max_turns,
                 min_turns: src.min_turns,
                 stop_patterns: src.stop_patterns.clone(),
@@ -87,13 +87,13 @@ pub fn fork(
                 .values((
                     NewTurn {
                         conversation_id: b.conversation_id,
-                        role: &m.role,
+                        role: m.role,
                         content: &m.content,
                         status,
                         model_sdk_id: m.model_sdk_id.as_deref(),
                         participant_id: m.participant_id.and_then(|p| seat_map.get(&p).copied()),
                         speaker: m.speaker.as_deref().unwrap_or(""),
-                        kind: &m.kind,
+                        kind: m.kind,
                         created_at: m.created_at,
                         updated_at: m.updated_at,
                     },

@@ -5,6 +5,7 @@ use crate::error::AppError;
 use crate::model::agent::avatar_url;
 use crate::model::backroom::{BackroomSummary, BackroomView, ParticipantView, TurnView};
 use crate::model::chat::MessageStatus;
+use crate::model::chat::Role;
 use crate::server::db::rows::{Backroom, Message, Participant};
 use crate::server::db::schema::{backroom_participants, backrooms, messages, provider_models};
 
@@ -87,9 +88,9 @@ pub fn turn_view(m: &Message, number: i64, seats: &[Participant]) -> TurnView {
             .and_then(|p| seats.iter().find(|s| s.id == p))
             .and_then(|s| s.agent_id),
         speaker: m.speaker.clone().unwrap_or_default(),
-        human: m.role == "user",
+        human: m.role == Role::User,
         content: m.content.clone(),
-        kind: m.kind.clone(),
+        kind: m.kind.as_str().to_string(),
         status: m.status.as_str().to_string(),
         model_sdk_id: m.model_sdk_id.clone(),
         prompt_tokens: m.prompt_tokens,
@@ -125,7 +126,7 @@ pub fn view(conn: &mut SqliteConnection, b: Backroom) -> Result<BackroomView, Ap
         stop_patterns: patterns(&b),
         title: b.title,
         scenario: b.scenario,
-        turn_order: b.turn_order,
+        turn_order: b.turn_order.as_str().to_string(),
         max_turns: b.max_turns,
         min_turns: b.min_turns,
         token_budget: b.token_budget,
@@ -171,7 +172,7 @@ pub fn list(conn: &mut SqliteConnection, user_id: i64) -> Result<Vec<BackroomSum
     let convs: Vec<i64> = rows.iter().map(|b| b.conversation_id).collect();
     let turns: HashMap<i64, i64> = messages::table
         .filter(messages::conversation_id.eq_any(&convs))
-        .filter(messages::role.eq("assistant"))
+        .filter(messages::role.eq(Role::Assistant))
         .filter(messages::status.ne_all([MessageStatus::Error, MessageStatus::Interrupted]))
         .group_by(messages::conversation_id)
         .select((messages::conversation_id, diesel::dsl::count_star()))

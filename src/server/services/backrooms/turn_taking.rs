@@ -6,7 +6,9 @@ use super::read::{load, owned, participants, patterns, turns};
 use super::run_state::set_state;
 use crate::error::AppError;
 use crate::model::backroom::BackroomState;
+use crate::model::backroom::{TurnKind, TurnOrder};
 use crate::model::chat::MessageStatus;
+use crate::model::chat::Role;
 use crate::model::provider::upstream_id;
 use crate::server::db::now;
 use crate::server::db::rows::{Backroom, Message, NewTurn, Participant};
@@ -42,7 +44,7 @@ pub fn interject(
     Ok(diesel::insert_into(messages::table)
         .values(NewTurn {
             conversation_id: b.conversation_id,
-            role: "user",
+            role: Role::User,
             content: text,
             status: MessageStatus::Complete,
             model_sdk_id: None,
@@ -59,7 +61,7 @@ pub fn interject(
 fn agent_turns(conn: &mut SqliteConnection, b: &Backroom) -> Result<i64, AppError> {
     Ok(messages::table
         .filter(messages::conversation_id.eq(b.conversation_id))
-        .filter(messages::role.eq("assistant"))
+        .filter(messages::role.eq(Role::Assistant))
         .filter(messages::status.ne_all([MessageStatus::Error, MessageStatus::Interrupted]))
         .count()
         .get_result(conn)?)
@@ -68,12 +70,12 @@ fn agent_turns(conn: &mut SqliteConnection, b: &Backroom) -> Result<i64, AppErro
 /// An agent turn that counts towards `max_turns` (failed and cut-off
 /// turns are retried instead).
 fn counts(m: &Message) -> bool {
-    m.role == "assistant" && !m.status.failed() && m.status != MessageStatus::Streaming
+    m.role == Role::Assistant && !m.status.failed() && m.status != MessageStatus::Streaming
 }
 
 /// A turn the agents hear: human turns and agents' turns that got through.
 fn heard(m: &Message) -> bool {
-    !m.content.is_empty() && (m.role == "user" || counts(m))
+    !m.content.is_empty() && (m.role == Role::User || counts(m))
 }
 
 /// What the engine does next.
@@ -105,7 +107,7 @@ fn chosen(
     if let Some(failed) = history
         .iter()
         .rev()
-        .find(|m| m.role == "assistant")
+        .find(|m| m.role == Role::Assistant)
         .filter(|m| !counts(m))
     {
         return failed.participant_id;
@@ -118,11 +120,11 @@ fn chosen(
             talkativeness: p.talkativeness,
         })
         .collect();
-    match b.turn_order.as_str() {
-        "shuffled" => rules::shuffled(&seat_views, agent_turns, b.id),
-        "natural" => rules::natural(&seat_views, spoken.last(), &mut rand::thread_rng()),
-        "manual" => b.next_participant,
-        _ => rules::round_robin(&seat_views, agent_turns),
+    match b.turn_order {
+        TurnOrder::Shuffled => rules::shuffled(&seat_views, agent_turns, b.id),
+        TurnOrder::Natural => rules::natural(&seat_views, spoken.last(), &mut rand::thread_rng()),
+        TurnOrder::Manual => b.next_participant,
+        TurnOrder::RoundRobin => rules::round_robin(&seat_views, agent_turns),
     }
 }
 
@@ -169,13 +171,13 @@ pub fn next_step(conn: &mut SqliteConnection, id: i64) -> Result<Step, AppError>
         let turn: Message = diesel::insert_into(messages::table)
             .values(NewTurn {
                 conversation_id: b.conversation_id,
-                role: "assistant",
+                role: Role::Assistant,
                 content: "",
                 status: MessageStatus::Streaming,
                 model_sdk_id: Some(&model.model_sdk_id),
                 participant_id: Some(seat.id),
                 speaker: &seat.name,
-                kind: "message",
+                kind: TurnKind::Message,
                 created_at: ts,
                 updated_at: ts,
             })

@@ -6,6 +6,7 @@ use super::limits::{check_max_tokens, check_temperature, CONTENT_MAX};
 use super::read::{bound_agent, owned};
 use super::turn::{history, resolve_model, target, with_prompt, Turn};
 use crate::error::AppError;
+use crate::model::chat::Role;
 use crate::model::provider::upstream_id;
 use crate::server::db::rows::{ConversationChanges, Message, NewMessage};
 use crate::server::db::{now, schema::conversations, schema::messages};
@@ -30,7 +31,7 @@ fn insert_reply(
     Ok(diesel::insert_into(messages::table)
         .values(NewMessage {
             conversation_id,
-            role: "assistant",
+            role: Role::Assistant,
             content: "",
             status: crate::model::chat::MessageStatus::Streaming,
             model_sdk_id: Some(model_sdk_id),
@@ -60,7 +61,7 @@ pub fn begin_edit(
     content: &str,
 ) -> Result<Turn, AppError> {
     let msg = crate::server::services::messages::owned(conn, user_id, message_id)?;
-    if msg.role != "user" {
+    if msg.role != Role::User {
         return Err(AppError::bad_request(
             "Only your own messages can be edited.",
         ));
@@ -112,7 +113,7 @@ fn begin_turn_replacing(
         let user_msg: Message = diesel::insert_into(messages::table)
             .values(NewMessage {
                 conversation_id: conv.id,
-                role: "user",
+                role: Role::User,
                 content: &send.content,
                 status: crate::model::chat::MessageStatus::Complete,
                 model_sdk_id: None,
@@ -180,7 +181,7 @@ pub fn begin_regenerate(
             .ok_or_else(|| AppError::not_found("No such message."))?;
         let conv = owned(conn, user_id, msg.conversation_id)
             .map_err(|_| AppError::not_found("No such message."))?;
-        if msg.role != "assistant" {
+        if msg.role != Role::Assistant {
             return Err(AppError::bad_request("Only a reply can be regenerated."));
         }
         if streaming_in(conn, conv.id)? {

@@ -47,17 +47,13 @@ pub(super) fn history(
         .into_iter()
         .filter(|m| !m.content.is_empty())
         .filter(|m| {
-            m.role == "user"
-                || m.role == "system"
+            m.role == Role::User
+                || m.role == Role::System
                 || m.status == crate::model::chat::MessageStatus::Complete
                 || m.status == crate::model::chat::MessageStatus::Stopped
         })
         .map(|m| ChatMessage {
-            role: match m.role.as_str() {
-                "system" => Role::System,
-                "assistant" => Role::Assistant,
-                _ => Role::User,
-            },
+            role: m.role,
             content: m.content,
         })
         .collect())
