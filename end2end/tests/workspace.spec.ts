@@ -1,7 +1,7 @@
 import { expect, Page, request, test, TestInfo } from "@playwright/test";
 import { readFile } from "node:fs/promises";
 import { FAKE_KEY, startFakeProvider } from "./fake-provider";
-import { ADMIN, PASSWORD, signUpViaApi, uniqueUser } from "./helpers";
+import { ADMIN, jsOn, PASSWORD, signUpViaApi, uniqueUser } from "./helpers";
 
 // A user with one finished thread (through the REST API), on a fake model.
 async function threadWithReply(page: Page, info: TestInfo, tag: string) {
@@ -87,6 +87,24 @@ test("write a note, reload, and it is still there", async ({ page }, info) => {
   await expect(page.getByLabel("Title")).toHaveValue("Shopping");
   await expect(page.getByLabel("Note")).toHaveValue("- apples\n- **bread**");
   await expect(page.locator(".note-links a", { hasText: "Shopping" })).toHaveCount(1);
+});
+
+test("a note title the server refuses shows its error under the title", async ({ page }, info) => {
+  test.skip(!jsOn(info), "the autosaving editor is an island (plain forms have their flash)");
+  await signUpViaApi(page, uniqueUser(info, "notefield"));
+  await page.goto("/notes");
+  await page.locator("main").getByRole("button", { name: "+ New note" }).click();
+  await expect(page).toHaveURL(/\/notes\/\d+$/);
+  await expect(page.locator('.note-editor[data-hydrated="true"]')).toHaveCount(1);
+  const title = page.getByLabel("Title");
+  // A tab is not one line of text: the server refuses it and names "title".
+  await title.fill("Tab\there");
+  await expect(title).toHaveValue("Tab\there");
+  await expect(page.locator(".note-title + .field-error")).toHaveText(/^title must be one line/);
+  await expect(page.locator(".note-status")).toHaveText("Not saved");
+  await title.fill("Tab free");
+  await expect(page.locator(".note-status")).toHaveText("Saved");
+  await expect(page.locator(".field-error")).toHaveCount(0);
 });
 
 test("search finds a message and opens the thread at it", async ({ page }, info) => {

@@ -3,6 +3,7 @@
 
 pub mod browser;
 pub mod components;
+pub mod line_stream;
 pub mod pages;
 pub mod raw_text;
 

@@ -9,6 +9,7 @@ pub mod connection_test;
 pub mod flash;
 pub mod folder_drop;
 pub mod folder_links;
+pub mod form_errors;
 pub mod model_import;
 pub mod model_picker;
 pub mod note_editor;

@@ -1,3 +1,4 @@
+use super::form_errors::FormErrors;
 use crate::serverfns::notes::{preview_note, save_note, SaveNote};
 use crate::ui::browser;
 use crate::ui::raw_text::raw_text;
@@ -19,6 +20,7 @@ pub fn NoteEditor(id: i64, title: String, body: String) -> impl IntoView {
     let edits = RwSignal::new(0u32);
     let status = RwSignal::new("Saved".to_string());
     let preview = RwSignal::new(None::<String>);
+    let errors = FormErrors::new(&["title", "body"]);
     Effect::new(move |_| {
         if let Some(el) = root.get() {
             let _ = el.set_attribute("data-hydrated", "true");
@@ -30,12 +32,16 @@ pub fn NoteEditor(id: i64, title: String, body: String) -> impl IntoView {
             let seen = edits.get_untracked();
             status.set("Saving…".into());
             match save_note(id, title.get_untracked(), body.get_untracked()).await {
-                Ok(_) if edits.get_untracked() == seen => status.set("Saved".into()),
-                Ok(_) => {}
-                Err(e) => status.set(format!(
-                    "Not saved: {}",
-                    crate::text::format::server_error(e)
-                )),
+                Ok(_) => {
+                    errors.clear();
+                    if edits.get_untracked() == seen {
+                        status.set("Saved".into());
+                    }
+                }
+                Err(e) => status.set(match errors.set(e) {
+                    Some(m) => format!("Not saved: {m}"),
+                    None => "Not saved".into(),
+                }),
             }
         });
     };
@@ -58,7 +64,11 @@ pub fn NoteEditor(id: i64, title: String, body: String) -> impl IntoView {
         spawn_local(async move {
             match preview_note(body.get_untracked()).await {
                 Ok(html) => preview.set(Some(html)),
-                Err(e) => status.set(crate::text::format::server_error(e)),
+                Err(e) => {
+                    if let Some(m) = errors.set(e) {
+                        status.set(m);
+                    }
+                }
             }
         });
     };
@@ -95,6 +105,7 @@ pub fn NoteEditor(id: i64, title: String, body: String) -> impl IntoView {
                     changed();
                 }
             />
+            {errors.at("title")}
             {move || match preview.get() {
                 Some(html) => view! { <div class="note-preview markdown" inner_html=html></div> }.into_any(),
                 None => {
@@ -115,6 +126,7 @@ pub fn NoteEditor(id: i64, title: String, body: String) -> impl IntoView {
                         .into_any()
                 }
             }}
+            {errors.at("body")}
         </form>
     }
 }

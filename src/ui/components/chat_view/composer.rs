@@ -1,0 +1,136 @@
+//! The composer: the message box, its options and "Send" (or "Stop" while
+//! a reply is written). Without JavaScript it is a plain form that posts.
+
+use super::bubble::show_turn;
+use super::follow::follow;
+use super::options::{ChatOptions, Settings};
+use super::Chat;
+use crate::model::provider::ModelRegistry;
+use crate::serverfns::chat::{send_message, stop_reply, SendMessage};
+use crate::ui::browser;
+use crate::ui::components::prompt_picker::{Picker, PromptMenu};
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+use leptos::task::spawn_local;
+
+#[component]
+pub(super) fn Composer(chat: Chat, settings: Settings, registry: ModelRegistry) -> impl IntoView {
+    let Chat {
+        conversation_id,
+        agent_id,
+        bubbles,
+        streaming,
+        wake,
+        errors,
+        ..
+    } = chat;
+    let draft = RwSignal::new(String::new());
+    let textarea = NodeRef::<leptos::html::Textarea>::new();
+    let picker = Picker::new(draft, textarea);
+
+    let send = move || {
+        let content = draft.get_untracked();
+        if content.trim().is_empty() || streaming.get_untracked().is_some() {
+            return;
+        }
+        errors.clear();
+        let (model, temperature, max_tokens) = settings.own();
+        spawn_local(async move {
+            match send_message(
+                conversation_id,
+                content.clone(),
+                model,
+                temperature,
+                max_tokens,
+                agent_id,
+            )
+            .await
+            {
+                Ok(sent) if conversation_id.is_none() => {
+                    // A new thread: open it (the reply is already running).
+                    browser::go(&format!("/c/{}", sent.conversation_id));
+                }
+                Ok(sent) => {
+                    draft.set(String::new());
+                    picker.close();
+                    browser::reset_height(textarea);
+                    let reply = show_turn(bubbles, None, sent, content);
+                    streaming.set(Some(reply.id));
+                    browser::follow_bottom_now();
+                    follow(reply, streaming, wake).await;
+                }
+                Err(e) => {
+                    errors.set(e);
+                }
+            }
+        });
+    };
+
+    let stop = move |_| {
+        if let Some(id) = streaming.get_untracked() {
+            spawn_local(async move {
+                let _ = stop_reply(id).await;
+            });
+        }
+    };
+
+    let on_key = move |ev: leptos::ev::KeyboardEvent| {
+        if picker.on_key(&ev) {
+            return;
+        }
+        if ev.key() == "Enter"
+            && !ev.shift_key()
+            && !ev.is_composing()
+            && !browser::coarse_pointer()
+        {
+            ev.prevent_default();
+            send();
+        }
+    };
+
+    view! {
+        <form
+            class="composer"
+            method="post"
+            action=SendMessage::url()
+            on:submit=move |ev| {
+                ev.prevent_default();
+                send();
+            }
+        >
+            {conversation_id.map(|id| view! { <input type="hidden" name="conversation_id" value=id /> })}
+            {agent_id
+                .filter(|_| conversation_id.is_none())
+                .map(|id| view! { <input type="hidden" name="agent_id" value=id /> })}
+            {move || errors.general().map(|m| view! { <p class="notice notice-error" role="alert">{m}</p> })}
+            <ChatOptions settings=settings registry=registry errors=errors />
+            <PromptMenu picker=picker />
+            <div class="composer-row">
+                <textarea
+                    name="content"
+                    rows="1"
+                    placeholder="Message"
+                    aria-label="Message"
+                    required
+                    maxlength="100000"
+                    node_ref=textarea
+                    prop:value=move || draft.get()
+                    on:input=move |ev| {
+                        draft.set(event_target_value(&ev));
+                        browser::grow(textarea);
+                        picker.update();
+                    }
+                    on:keydown=on_key
+                    on:blur=move |_| picker.close()
+                ></textarea>
+                <Show
+                    when=move || streaming.get().is_some()
+                    fallback=|| view! { <button type="submit" class="btn btn-primary send">"Send"</button> }
+                >
+                    <button type="button" class="btn stop" on:click=stop>"Stop"</button>
+                </Show>
+            </div>
+            {errors.at("content")}
+        </form>
+    }
+}

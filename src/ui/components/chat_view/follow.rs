@@ -1,0 +1,57 @@
+//! Following a reply as it is written.
+
+use super::bubble::Bubble;
+use crate::model::chat::ReplyLine;
+use crate::serverfns::chat::follow_reply;
+use crate::ui::browser;
+use crate::ui::line_stream::{follow_lines, json, End, Retry, Step};
+use leptos::prelude::*;
+
+/// Drops in a row before the page stops trying.
+const GIVE_UP_AFTER: u32 = 60;
+
+/// Follows a reply until it ends, reconnecting from the last sequence
+/// number after a drop (and at once when the page becomes visible again).
+pub(super) async fn follow(bubble: Bubble, streaming: RwSignal<Option<i64>>, wake: RwSignal<u32>) {
+    let id = bubble.id;
+    let seen = bubble.content.with_untracked(|c| c.len()) as u64;
+    let end = follow_lines(
+        seen,
+        move |after| async move { follow_reply(id, after).await.map(|s| s.into_inner()) },
+        json::<ReplyLine>,
+        |event| match event {
+            ReplyLine::Delta(seq, text) => {
+                bubble.content.update(|c| c.push_str(&text));
+                browser::follow_bottom();
+                Step::More(Some(seq))
+            }
+            ReplyLine::Done(status) => {
+                bubble.status.set(status);
+                streaming.set(None);
+                Step::Stop
+            }
+            ReplyLine::Error(message) => {
+                bubble.status.set("error".into());
+                bubble.error.set(Some(message));
+                streaming.set(None);
+                Step::Stop
+            }
+        },
+        Retry {
+            wake,
+            give_up_after: Some(GIVE_UP_AFTER),
+            finished: || false,
+        },
+    )
+    .await;
+    match end {
+        End::Stopped => bubble.render().await,
+        End::GaveUp => {
+            bubble.error.set(Some(
+                "Lost the connection to the server. Reload to see the reply.".into(),
+            ));
+            streaming.set(None);
+        }
+        End::Finished => {}
+    }
+}

@@ -1,0 +1,173 @@
+//! The conversation island: the bubbles ([`bubble`]), the composer
+//! ([`composer`]) with the thread's options ([`options`]), and following a
+//! reply as it is written ([`follow`]).
+
+mod bubble;
+mod composer;
+mod follow;
+mod options;
+
+use super::form_errors::FormErrors;
+use crate::model::agent::AgentBadge;
+use crate::model::chat::MessageView;
+use crate::model::provider::ModelRegistry;
+use crate::serverfns::chat::{edit_and_resend, regenerate_reply};
+use crate::ui::browser;
+use bubble::{show_turn, Bubble, BubbleView};
+use composer::Composer;
+use follow::follow;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use options::Settings;
+
+/// What the parts of the conversation share.
+#[derive(Clone, Copy)]
+struct Chat {
+    conversation_id: Option<i64>,
+    /// The thread's agent, sent along with each message.
+    agent_id: Option<i64>,
+    /// The agent the thread talks to: its face and name head each reply.
+    agent: StoredValue<Option<AgentBadge>>,
+    bubbles: RwSignal<Vec<Bubble>>,
+    /// The reply being written, if any.
+    streaming: RwSignal<Option<i64>>,
+    /// Bumped when the page becomes visible again.
+    wake: RwSignal<u32>,
+    /// The composer's errors (and those of the bubbles' buttons).
+    errors: FormErrors,
+    /// The user message being edited, and its new text.
+    editing: RwSignal<Option<i64>>,
+    edit_text: RwSignal<String>,
+}
+
+impl Chat {
+    /// Replaces reply `id` with a new one.
+    fn regenerate(self, id: i64) {
+        if self.streaming.get_untracked().is_some() {
+            return;
+        }
+        spawn_local(async move {
+            match regenerate_reply(id).await {
+                Ok(new_id) => {
+                    let reply = Bubble::new_reply(new_id);
+                    self.bubbles.update(|bs| {
+                        if let Some(pos) = bs.iter().position(|b| b.id == id) {
+                            bs.truncate(pos);
+                        }
+                        bs.push(reply);
+                    });
+                    self.streaming.set(Some(new_id));
+                    follow(reply, self.streaming, self.wake).await;
+                }
+                Err(e) => self.errors.set_general(e),
+            }
+        });
+    }
+
+    /// Sends the edited text of message `id` in its place.
+    fn resend(self, id: i64) {
+        let content = self.edit_text.get_untracked();
+        if content.trim().is_empty() || self.streaming.get_untracked().is_some() {
+            return;
+        }
+        if !browser::confirm("Replace this message and everything after it?") {
+            return;
+        }
+        spawn_local(async move {
+            match edit_and_resend(id, content.clone()).await {
+                Ok(sent) => {
+                    self.editing.set(None);
+                    let reply = show_turn(self.bubbles, Some(id), sent, content);
+                    self.streaming.set(Some(reply.id));
+                    follow(reply, self.streaming, self.wake).await;
+                }
+                // The edit box is not the composer's "content".
+                Err(e) => self.errors.set_general(e),
+            }
+        });
+    }
+}
+
+/// The conversation: bubbles, the composer and the thread's options. With
+/// JavaScript off the composer is a plain form that posts the message.
+#[island]
+pub fn ChatView(
+    conversation_id: Option<i64>,
+    messages: Vec<MessageView>,
+    registry: ModelRegistry,
+    model_id: Option<i64>,
+    temperature: Option<f32>,
+    max_tokens: Option<i32>,
+    /// The agent the thread talks to: its face and name head each reply.
+    agent: Option<AgentBadge>,
+) -> impl IntoView {
+    let root = NodeRef::<leptos::html::Div>::new();
+    let settings = Settings {
+        conversation_id,
+        model: RwSignal::new(model_id.or(registry.default_model_id)),
+        temp: RwSignal::new(temperature.unwrap_or(1.0)),
+        tokens: RwSignal::new(max_tokens.unwrap_or(0)),
+        touched: RwSignal::new(agent.is_none()),
+    };
+    let chat = Chat {
+        conversation_id,
+        agent_id: agent.as_ref().map(|a| a.id),
+        bubbles: RwSignal::new(messages.iter().map(Bubble::from_view).collect()),
+        streaming: RwSignal::new(
+            messages
+                .iter()
+                .rev()
+                .find(|m| m.status == "streaming")
+                .map(|m| m.id),
+        ),
+        wake: RwSignal::new(0),
+        errors: FormErrors::new(&["content", "temperature", "max_tokens"]),
+        editing: RwSignal::new(None),
+        edit_text: RwSignal::new(String::new()),
+        agent: StoredValue::new(agent),
+    };
+    let Chat {
+        bubbles,
+        streaming,
+        wake,
+        ..
+    } = chat;
+
+    // Join a reply that is still being written (another tab, a reload).
+    Effect::new(move |_| {
+        if let Some(el) = root.get() {
+            let _ = el.set_attribute("data-hydrated", "true");
+        }
+        if let Some(id) = streaming.get_untracked() {
+            if let Some(b) = bubbles.with_untracked(|bs| bs.iter().find(|b| b.id == id).copied()) {
+                spawn_local(follow(b, streaming, wake));
+            }
+        }
+        browser::on_visible(move || wake.update(|w| *w += 1));
+    });
+
+    // A change of model is saved at once (the sliders save on release).
+    Effect::new(move |first: Option<()>| {
+        settings.model.track();
+        if first.is_some() {
+            settings.save();
+        }
+    });
+
+    view! {
+        <div class="chat" node_ref=root>
+            <div
+                class="messages"
+                on:click=move |ev| browser::copy_code_click(&ev)
+            >
+                <Show when=move || bubbles.with(|b| b.is_empty())>
+                    <p class="chat-empty muted">"Ask anything. Replies stream in as they are written."</p>
+                </Show>
+                <For each=move || bubbles.get() key=|b| b.id let:b>
+                    <BubbleView chat=chat b=b />
+                </For>
+            </div>
+            <Composer chat=chat settings=settings registry=registry />
+        </div>
+    }
+}

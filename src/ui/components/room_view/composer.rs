@@ -1,0 +1,57 @@
+//! Breaking in: a line every agent hears, until the run is over.
+
+use super::Room;
+use crate::serverfns::backrooms::{room_interject, RoomInterject};
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+use leptos::task::spawn_local;
+
+#[component]
+pub(super) fn Interject(room: Room) -> impl IntoView {
+    let Room { id, errors, .. } = room;
+    let draft = RwSignal::new(String::new());
+    let interject = move || {
+        let text = draft.get_untracked();
+        if text.trim().is_empty() {
+            return;
+        }
+        spawn_local(async move {
+            match room_interject(id, text).await {
+                Ok(()) => {
+                    draft.set(String::new());
+                    errors.clear();
+                }
+                Err(e) => {
+                    errors.set(e);
+                }
+            }
+        });
+    };
+    view! {
+        <form
+            class="composer room-composer"
+            method="post"
+            action=RoomInterject::url()
+            on:submit=move |ev| {
+                ev.prevent_default();
+                interject();
+            }
+        >
+            <input type="hidden" name="id" value=id />
+            <div class="composer-row">
+                <textarea
+                    name="content"
+                    rows="1"
+                    maxlength="10000"
+                    placeholder="Break in: all agents hear it"
+                    aria-label="Interject"
+                    required
+                    prop:value=move || draft.get()
+                    on:input=move |ev| draft.set(event_target_value(&ev))
+                ></textarea>
+                <button type="submit" class="btn btn-primary send">"Say"</button>
+            </div>
+            {errors.at("content")}
+        </form>
+    }
+}

@@ -1,0 +1,138 @@
+//! The run as the page knows it, kept current by following its events.
+
+use crate::model::backroom::{event_id, RoomLine, TurnView, TURN_END};
+use crate::serverfns::backrooms::follow_room;
+use crate::ui::browser;
+use crate::ui::line_stream::{follow_lines, json, Retry, Step};
+use leptos::prelude::*;
+
+/// One turn on screen; a turn being written grows in place.
+#[derive(Clone)]
+pub(super) struct Line {
+    pub id: i64,
+    pub participant: Option<i64>,
+    pub speaker: String,
+    pub human: bool,
+    pub content: RwSignal<String>,
+    pub status: RwSignal<String>,
+    pub kind: RwSignal<String>,
+    pub error: RwSignal<Option<String>>,
+}
+
+impl Line {
+    pub fn from_view(t: &TurnView) -> Line {
+        Line {
+            id: t.id,
+            participant: t.participant_id,
+            speaker: t.speaker.clone(),
+            human: t.human,
+            content: RwSignal::new(t.content.clone()),
+            status: RwSignal::new(t.status.clone()),
+            kind: RwSignal::new(t.kind.clone()),
+            error: RwSignal::new(t.error.clone()),
+        }
+    }
+}
+
+/// Where the stream resumes for a page that shows `turns`.
+pub(super) fn resume_point(turns: &[TurnView]) -> u64 {
+    turns.last().map_or(0, |t| {
+        if t.status == "streaming" {
+            event_id(t.id, t.content.len() as u64)
+        } else {
+            event_id(t.id, TURN_END)
+        }
+    })
+}
+
+#[derive(Clone, Copy)]
+pub(super) struct Live {
+    pub state: RwSignal<String>,
+    pub reason: RwSignal<Option<String>>,
+    pub tokens: RwSignal<i64>,
+    pub next: RwSignal<Option<i64>>,
+    pub lines: RwSignal<Vec<Line>>,
+    /// Bumped when the page becomes visible again (or the run was resumed).
+    pub wake: RwSignal<u32>,
+}
+
+impl Live {
+    fn apply(self, event: RoomLine) {
+        match event {
+            RoomLine::State(_, state, reason, tokens_used, next_participant) => {
+                self.state.set(state);
+                self.reason.set(reason);
+                self.tokens.set(tokens_used);
+                self.next.set(next_participant);
+            }
+            RoomLine::TurnStart(_, turn_id, participant_id, speaker, human) => {
+                if self.line(turn_id).is_none() {
+                    self.lines.update(|ls| {
+                        ls.push(Line {
+                            id: turn_id,
+                            participant: participant_id,
+                            speaker,
+                            human,
+                            content: RwSignal::new(String::new()),
+                            status: RwSignal::new("streaming".into()),
+                            kind: RwSignal::new("message".into()),
+                            error: RwSignal::new(None),
+                        })
+                    });
+                }
+            }
+            RoomLine::Delta(_, turn_id, text) => {
+                if let Some(l) = self.line(turn_id) {
+                    l.content.update(|c| c.push_str(&text));
+                    browser::follow_bottom();
+                }
+            }
+            RoomLine::TurnEnd(_, turn_id, status, kind) => {
+                if let Some(l) = self.line(turn_id) {
+                    l.status.set(status);
+                    l.kind.set(kind);
+                }
+            }
+            RoomLine::Error(_, turn_id, message) => {
+                if let Some(l) = self.line(turn_id) {
+                    l.error.set(Some(message));
+                }
+            }
+        }
+    }
+
+    fn line(self, id: i64) -> Option<Line> {
+        self.lines
+            .with_untracked(|ls| ls.iter().find(|l| l.id == id).cloned())
+    }
+
+    /// True once the run is over (tracked).
+    pub fn ended(self) -> bool {
+        self.state.with(|s| over(s))
+    }
+}
+
+/// A run in `state` has nothing more to follow.
+fn over(state: &str) -> bool {
+    matches!(state, "finished" | "stopped")
+}
+
+/// Follows the run until it ends, reconnecting from the last event id.
+pub(super) async fn follow(id: i64, after: u64, live: Live) {
+    follow_lines(
+        after,
+        move |after| async move { follow_room(id, after).await.map(|s| s.into_inner()) },
+        json::<RoomLine>,
+        |event| {
+            let point = event.id();
+            live.apply(event);
+            Step::More(Some(point))
+        },
+        Retry {
+            wake: live.wake,
+            give_up_after: None,
+            finished: move || live.state.with_untracked(|s| over(s)),
+        },
+    )
+    .await;
+}

@@ -1,0 +1,39 @@
+//! The transcript as a terminal log, each turn with "Fork from here" once
+//! the run is not running.
+
+use super::Room;
+use crate::serverfns::backrooms::ForkRoom;
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+
+#[component]
+pub(super) fn Terminal(room: Room) -> impl IntoView {
+    let Room { id, live, .. } = room;
+    view! {
+        <div class="terminal" role="log" aria-label="Transcript">
+            <For each=move || live.lines.get() key=|l| l.id let:l>
+                {
+                    let color = room.color(l.participant, "#b0b0b0");
+                    let number = move || live.lines.with(|ls| ls.iter().position(|x| x.id == l.id).map(|p| p + 1).unwrap_or(0));
+                    view! {
+                        <div class="term-turn" data-status=move || l.status.get() data-turn=l.id style=format!("--agent:{color}")>
+                            <div class="term-head">
+                                {format!("<{}{}>", l.speaker, if l.human { " (human)" } else { "" })}
+                                <span class="term-kind">{move || match l.kind.get().as_str() { "message" => String::new(), k => format!(" [{k}]") }}</span>
+                            </div>
+                            <div class="term-text">{move || l.content.get()}</div>
+                            {move || l.error.get().map(|e| view! { <div class="term-error">{format!("error: {e}")}</div> })}
+                            <Show when=move || l.status.get() != "streaming" && live.state.get() != "running">
+                                <form method="post" action=ForkRoom::url() class="term-fork">
+                                    <input type="hidden" name="id" value=id />
+                                    <input type="hidden" name="turn" value=number />
+                                    <button type="submit" class="link-btn">"Fork from here"</button>
+                                </form>
+                            </Show>
+                        </div>
+                    }
+                }
+            </For>
+        </div>
+    }
+}
