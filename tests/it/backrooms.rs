@@ -5,8 +5,10 @@
 
 use crate::common;
 
+use backrooms::model::agent::AgentView;
+use backrooms::model::backroom::BackroomView;
 use common::fake_provider::FakeProvider;
-use common::{add_model, add_provider, json_of, Api, Sse, SseReader, TestServer};
+use common::{add_model, add_provider, json_of, read, Api, Sse, SseReader, TestServer};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -33,7 +35,7 @@ async fn setup(server: &TestServer) -> Setup {
 /// An agent of `api` speaking through fake model `sdk`.
 async fn agent(s: &Setup, api: &Api, name: &str, sdk: &str, talk: f32) -> i64 {
     let model = add_model(&s.admin, s.provider, sdk).await;
-    json_of(
+    let made: AgentView = read(
         api.post_json(
             "/api/agents",
             json!({"name": name, "system_prompt": format!("You are {name}."), "model_id": model,
@@ -42,19 +44,19 @@ async fn agent(s: &Setup, api: &Api, name: &str, sdk: &str, talk: f32) -> i64 {
         .await,
         StatusCode::CREATED,
     )
-    .await["id"]
-        .as_i64()
-        .unwrap()
+    .await;
+    assert_eq!((made.name.as_str(), made.model_id), (name, Some(model)));
+    made.id
 }
 
 async fn room(api: &Api, body: Value) -> i64 {
-    json_of(
+    let made: BackroomView = read(
         api.post_json("/api/backrooms", body).await,
         StatusCode::CREATED,
     )
-    .await["id"]
-        .as_i64()
-        .unwrap()
+    .await;
+    assert_eq!(made.state, "draft", "a new backroom waits for Start");
+    made.id
 }
 
 async fn get(api: &Api, id: i64) -> Value {

@@ -3,15 +3,16 @@
 
 use crate::common;
 
-use common::{json_of, location, TestServer};
+use backrooms::model::note::NoteView;
+use common::{json_of, location, read, TestServer};
 use reqwest::StatusCode;
-use serde_json::{json, Value};
+use serde_json::json;
 
 #[tokio::test]
 async fn notes_crud_limits_and_ownership() {
     let server = TestServer::start().await;
     let (admin, user) = server.admin_and_user().await;
-    let n = json_of(
+    let n: NoteView = read(
         user.post_json(
             "/api/notes",
             json!({"title": " Groceries ", "body": "- eggs\n- milk"}),
@@ -20,25 +21,25 @@ async fn notes_crud_limits_and_ownership() {
         StatusCode::CREATED,
     )
     .await;
-    let id = n["id"].as_i64().unwrap();
-    assert_eq!(n["title"], "Groceries");
-    let empty = json_of(
+    let id = n.id;
+    assert_eq!(n.title, "Groceries");
+    let empty: NoteView = read(
         user.post_json("/api/notes", json!({})).await,
         StatusCode::CREATED,
     )
     .await;
-    assert_eq!(empty["body"], "");
+    assert_eq!(empty.body, "");
 
-    let changed = json_of(
+    let changed: NoteView = read(
         user.put_json(&format!("/api/notes/{id}"), json!({"body": "- eggs"}))
             .await,
         StatusCode::OK,
     )
     .await;
-    assert_eq!(changed["title"], "Groceries", "absent fields stay");
-    assert_eq!(changed["body"], "- eggs");
-    let list = json_of(user.get("/api/notes").await, StatusCode::OK).await;
-    assert_eq!(list.as_array().unwrap().len(), 2);
+    assert_eq!(changed.title, "Groceries", "absent fields stay");
+    assert_eq!(changed.body, "- eggs");
+    let list: Vec<NoteView> = read(user.get("/api/notes").await, StatusCode::OK).await;
+    assert_eq!(list.len(), 2);
 
     for (body, field) in [
         (json!({"title": "x".repeat(201)}), "title"),
@@ -50,8 +51,8 @@ async fn notes_crud_limits_and_ownership() {
     }
     let res = user.post_json("/api/notes", json!({"text": "typo"})).await;
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
-    let kept = json_of(user.get(&format!("/api/notes/{id}")).await, StatusCode::OK).await;
-    assert_eq!(kept["body"], "- eggs", "a refused update changed nothing");
+    let kept: NoteView = read(user.get(&format!("/api/notes/{id}")).await, StatusCode::OK).await;
+    assert_eq!(kept.body, "- eggs", "a refused update changed nothing");
 
     // Someone else's note does not exist for them.
     for res in [
@@ -63,10 +64,8 @@ async fn notes_crud_limits_and_ownership() {
     ] {
         assert_eq!(res.status(), StatusCode::NOT_FOUND);
     }
-    assert_eq!(
-        json_of(admin.get("/api/notes").await, StatusCode::OK).await,
-        json!([])
-    );
+    let theirs: Vec<NoteView> = read(admin.get("/api/notes").await, StatusCode::OK).await;
+    assert!(theirs.is_empty());
     assert_eq!(
         server.client().get("/api/notes").await.status(),
         StatusCode::UNAUTHORIZED
@@ -114,8 +113,8 @@ async fn the_note_pages_work_without_javascript() {
     admin
         .post_form("/fn/notes/delete", &[("id", &id.to_string())])
         .await;
-    let still: Value = json_of(user.get(&format!("/api/notes/{id}")).await, StatusCode::OK).await;
-    assert_eq!(still["title"], "<i>Plan</i>");
+    let still: NoteView = read(user.get(&format!("/api/notes/{id}")).await, StatusCode::OK).await;
+    assert_eq!(still.title, "<i>Plan</i>");
     user.post_form("/fn/notes/delete", &[("id", &id.to_string())])
         .await;
     assert_eq!(

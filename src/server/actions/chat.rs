@@ -26,7 +26,8 @@ pub async fn send(state: &AppState, caller: &Caller, send: ChatSend) -> Result<S
 }
 
 /// The composer's send: into `conversation_id`, or into a new thread with
-/// the picked model and agent when there is none yet.
+/// the picked model and agent when there is none yet (the thread id in
+/// `send` is set here).
 pub async fn send_from_composer(
     state: &AppState,
     caller: &Caller,

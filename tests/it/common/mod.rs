@@ -230,8 +230,15 @@ fn enc(s: &str) -> String {
 
 /// Reads a JSON body, asserting the status first.
 pub async fn json_of(res: Response, status: StatusCode) -> Value {
+    read(res, status).await
+}
+
+/// Reads a JSON body into the app's own type (`backrooms::model::...`),
+/// asserting the status first: the API answers what the pages read.
+pub async fn read<T: serde::de::DeserializeOwned>(res: Response, status: StatusCode) -> T {
     assert_eq!(res.status(), status, "unexpected status for {}", res.url());
-    res.json().await.expect("json body")
+    let text = res.text().await.expect("a body");
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}"))
 }
 
 /// The `backrooms_session=...` pair from a response's Set-Cookie.
