@@ -106,19 +106,48 @@ pub async fn start(
     });
 
     let app = router::build(state.clone());
+    // Once asked to stop, requests in flight get `SHUTDOWN_GRACE` to end;
+    // a connection that stays open after that (a viewer's live stream, a
+    // client that never sends its request) is closed, so stopping always
+    // ends.
+    let (stopping, stopped) = tokio::sync::oneshot::channel::<()>();
+    let signal = async move {
+        shutdown.await;
+        let _ = stopping.send(());
+    };
     let task = tokio::spawn(async move {
-        let served = axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(shutdown)
-        .await;
-        if let Err(e) = served {
-            tracing::error!("server stopped: {e}");
+        let served = std::future::IntoFuture::into_future(
+            axum::serve(
+                listener,
+                app.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .with_graceful_shutdown(signal),
+        );
+        let deadline = async move {
+            match stopped.await {
+                Ok(()) => tokio::time::sleep(SHUTDOWN_GRACE).await,
+                Err(_) => std::future::pending::<()>().await,
+            }
+        };
+        tokio::select! {
+            served = served => {
+                if let Err(e) = served {
+                    tracing::error!("server stopped: {e}");
+                }
+            }
+            () = deadline => {
+                tracing::warn!(
+                    "connections still open {} s after the stop signal: closed",
+                    SHUTDOWN_GRACE.as_secs()
+                );
+            }
         }
     });
     Ok(Running { addr, state, task })
 }
+
+/// How long requests in flight may take to end once the server stops.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 
 async fn shutdown_signal() {
     let ctrl_c = async {

@@ -599,3 +599,24 @@ async fn an_agent_page_for_a_non_number_is_not_found() {
     }
     assert_eq!(c.get("/agents/new").await.status(), StatusCode::OK);
 }
+
+#[tokio::test]
+async fn a_client_that_never_finishes_cannot_keep_the_server_from_stopping() {
+    use tokio::io::AsyncWriteExt;
+    let server = TestServer::start().await;
+    let addr = server.base.trim_start_matches("http://").to_string();
+    // Half a request, never finished, and a connection that says nothing.
+    let mut stalled = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    stalled
+        .write_all(b"GET /login HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+        .await
+        .unwrap();
+    let _silent = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let stopped = tokio::time::timeout(std::time::Duration::from_secs(60), server.stop()).await;
+    assert!(stopped.is_ok(), "the server never stopped");
+    assert!(
+        tokio::net::TcpStream::connect(&addr).await.is_err(),
+        "the listener is gone"
+    );
+}
