@@ -62,9 +62,11 @@ impl Lines {
 
     /// The next complete line, without its newline and surrounding blanks.
     pub fn next_line(&mut self) -> Option<String> {
+        // One copy per line (this runs for every delta of a reply).
         let end = self.buf.find('\n')?;
-        let line: String = self.buf.drain(..=end).collect();
-        Some(line.trim().to_string())
+        let line = self.buf[..end].trim().to_string();
+        self.buf.drain(..=end);
+        Some(line)
     }
 }
 
