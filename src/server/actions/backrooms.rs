@@ -88,7 +88,7 @@ pub async fn interject(
         .db
         .run(move |c| {
             let b = backrooms::load(c, id)?;
-            Ok(backrooms::turns(c, &b)?.len() as i64)
+            backrooms::turn_count(c, &b)
         })
         .await?;
     Ok(backrooms::turn_view(&m, number, &[]))

@@ -54,6 +54,15 @@ pub fn turns(conn: &mut SqliteConnection, b: &Backroom) -> Result<Vec<Message>, 
         .load(conn)?)
 }
 
+/// How many turns the transcript holds (what `turns(..).len()` is,
+/// without reading them).
+pub fn turn_count(conn: &mut SqliteConnection, b: &Backroom) -> Result<i64, AppError> {
+    Ok(messages::table
+        .filter(messages::conversation_id.eq(b.conversation_id))
+        .count()
+        .get_result(conn)?)
+}
+
 pub(super) fn patterns(b: &Backroom) -> Vec<String> {
     serde_json::from_str(&b.stop_patterns).unwrap_or_default()
 }
