@@ -1,9 +1,9 @@
-//! Conversations, messages and the live stream events.
+//! Threads, messages and the live stream events.
 
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct ConversationSummary {
+pub struct ThreadSummary {
     pub id: i64,
     pub title: String,
     pub model_id: Option<i64>,
@@ -15,8 +15,8 @@ pub struct ConversationSummary {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct ConversationPage {
-    pub items: Vec<ConversationSummary>,
+pub struct ThreadPage {
+    pub items: Vec<ThreadSummary>,
     /// Pass as `before` for the next (older) page; `null` at the end.
     pub next_cursor: Option<String>,
 }
@@ -71,7 +71,7 @@ pub struct MessageView {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct ConversationView {
+pub struct ThreadView {
     pub id: i64,
     pub title: String,
     pub model_id: Option<i64>,
@@ -94,7 +94,7 @@ pub struct ConversationView {
 }
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
-pub struct NewConversation {
+pub struct NewThread {
     #[serde(default)]
     pub title: Option<String>,
     #[serde(default)]
@@ -109,7 +109,7 @@ pub struct NewConversation {
 }
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
-pub struct ConversationPatch {
+pub struct ThreadPatch {
     #[serde(default)]
     pub title: Option<String>,
     #[serde(default)]
@@ -150,7 +150,8 @@ pub struct SharedMessage {
 /// `POST /api/chat/stream` and `/api/chat/complete`.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct ChatSend {
-    pub conversation_id: i64,
+    #[serde(rename = "conversation_id")]
+    pub thread_id: i64,
     pub content: String,
     #[serde(default)]
     pub model_id: Option<i64>,
@@ -231,7 +232,8 @@ impl ReplyLine {
 /// regenerate) and the reply being written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Sent {
-    pub conversation_id: i64,
+    #[serde(rename = "conversation_id")]
+    pub thread_id: i64,
     pub user_message_id: Option<i64>,
     pub assistant_message_id: i64,
 }

@@ -9,7 +9,8 @@ pub const HIT_END: char = '\u{E001}';
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SearchHit {
-    pub conversation_id: i64,
+    #[serde(rename = "conversation_id")]
+    pub thread_id: i64,
     /// `null` when the thread's title matched.
     pub message_id: Option<i64>,
     pub title: String,

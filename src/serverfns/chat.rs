@@ -4,7 +4,7 @@
 //! page can resume exactly where a dropped connection left off.
 
 use crate::error::AppError;
-use crate::model::chat::{ConversationPage, ConversationView};
+use crate::model::chat::{ThreadPage, ThreadView};
 use leptos::prelude::*;
 use leptos::server_fn::codec::{StreamingText, TextStream};
 
@@ -18,7 +18,7 @@ mod support {
 
 /// The thread with each finished reply rendered as safe HTML.
 #[server(prefix = "/fn", endpoint = "chat/conversation")]
-pub async fn load_conversation(id: i64) -> Result<ConversationView, AppError> {
+pub async fn load_thread(id: i64) -> Result<ThreadView, AppError> {
     let (state, caller) = support::caller().await?;
     support::chat::rendered_thread(&state, &caller, id).await
 }
@@ -31,8 +31,8 @@ pub async fn rendered_reply(message_id: i64) -> Result<String, AppError> {
 }
 
 #[server(prefix = "/fn", endpoint = "chat/threads")]
-pub async fn list_threads(before: Option<String>) -> Result<ConversationPage, AppError> {
-    use crate::server::services::conversations::Filter;
+pub async fn list_threads(before: Option<String>) -> Result<ThreadPage, AppError> {
+    use crate::server::services::threads::Filter;
     let (state, caller) = support::caller().await?;
     let outside_folders = Filter {
         folder: Some(None),
@@ -41,11 +41,11 @@ pub async fn list_threads(before: Option<String>) -> Result<ConversationPage, Ap
     support::threads::list(&state, &caller, Some(30), before, outside_folders).await
 }
 
-/// Sends a message. `conversation_id` absent starts a new thread. From a
+/// Sends a message. `thread_id` absent starts a new thread. From a
 /// plain form (no JavaScript) it answers with a redirect to the thread.
 #[server(prefix = "/fn", endpoint = "chat/send")]
 pub async fn send_message(
-    conversation_id: Option<i64>,
+    thread_id: Option<i64>,
     content: String,
     model_id: Option<i64>,
     temperature: Option<f32>,
@@ -55,7 +55,7 @@ pub async fn send_message(
     use crate::model::chat::ChatSend;
     // The slider's 0 means "the model's default".
     let max_tokens = max_tokens.filter(|n| *n > 0);
-    let back = match (conversation_id, agent_id) {
+    let back = match (thread_id, agent_id) {
         (Some(id), _) => format!("/c/{id}"),
         (None, Some(agent)) => format!("/?new=1&agent={agent}"),
         (None, None) => "/?new=1".to_string(),
@@ -65,20 +65,20 @@ pub async fn send_message(
     let result = async move {
         let (state, caller) = support::caller().await?;
         let send = ChatSend {
-            conversation_id: 0,
+            thread_id: 0,
             content,
             model_id,
             temperature,
             max_tokens,
         };
-        support::chat::send_from_composer(&state, &caller, conversation_id, agent_id, send).await
+        support::chat::send_from_composer(&state, &caller, thread_id, agent_id, send).await
     }
     .await;
     if plain {
         // Without JavaScript: go to the thread, or back with the error and
         // the typed message kept.
         match &result {
-            Ok(sent) => leptos_axum::redirect(&format!("/c/{}", sent.conversation_id)),
+            Ok(sent) => leptos_axum::redirect(&format!("/c/{}", sent.thread_id)),
             Err(e) => {
                 let message = e.message().to_string();
                 crate::server::flash::redirect(
@@ -87,7 +87,7 @@ pub async fn send_message(
                         .with_values(&[("content", &typed)]),
                 );
                 return Ok(Sent {
-                    conversation_id: conversation_id.unwrap_or_default(),
+                    thread_id: thread_id.unwrap_or_default(),
                     user_message_id: None,
                     assistant_message_id: 0,
                 });
@@ -130,9 +130,9 @@ pub async fn save_thread_settings(
     temperature: Option<f32>,
     max_tokens: Option<i32>,
 ) -> Result<(), AppError> {
-    use crate::model::chat::ConversationPatch;
+    use crate::model::chat::ThreadPatch;
     let (state, caller) = support::caller().await?;
-    let patch = ConversationPatch {
+    let patch = ThreadPatch {
         model_id,
         temperature,
         max_tokens,
@@ -161,12 +161,12 @@ pub async fn manage_thread(
     tags: Option<String>,
 ) -> Result<(), AppError> {
     use crate::error::AppError;
-    use crate::model::chat::ConversationPatch;
+    use crate::model::chat::ThreadPatch;
     use support::threads;
     let (state, caller) = support::caller().await?;
     let result = match action.as_str() {
         "rename" | "pin" | "unpin" | "move" | "tags" | "archive" | "restore" => {
-            let p = ConversationPatch {
+            let p = ThreadPatch {
                 title: (action == "rename").then(|| title.clone().unwrap_or_default()),
                 pinned: match action.as_str() {
                     "pin" => Some(true),

@@ -3,7 +3,7 @@
 //! off and get a redirect back.
 
 use crate::error::AppError;
-use crate::model::chat::ConversationPage;
+use crate::model::chat::ThreadPage;
 use crate::model::folder::FolderView;
 use leptos::prelude::*;
 
@@ -35,8 +35,8 @@ pub async fn load_threads(
     tag: Option<String>,
     archived: bool,
     before: Option<String>,
-) -> Result<ConversationPage, AppError> {
-    use crate::server::services::conversations::Filter;
+) -> Result<ThreadPage, AppError> {
+    use crate::server::services::threads::Filter;
     let (state, caller) = support::caller().await?;
     let filter = Filter {
         folder: folder.map(Some),
@@ -92,9 +92,9 @@ pub async fn manage_folder(
 /// Drag and drop in the sidebar: files a thread in a folder.
 #[server(prefix = "/fn", endpoint = "organise/move")]
 pub async fn move_thread(id: i64, folder_id: i64) -> Result<(), AppError> {
-    use crate::model::chat::ConversationPatch;
+    use crate::model::chat::ThreadPatch;
     let (state, caller) = support::caller().await?;
-    let patch = ConversationPatch {
+    let patch = ThreadPatch {
         folder_id: Some(Some(folder_id)),
         ..Default::default()
     };

@@ -4,41 +4,40 @@
 
 use crate::error::AppError;
 use crate::model::chat::{
-    ChatSend, CompleteReply, ConversationView, Frame, NewConversation, Sent, SharedThread,
-    StreamEvent,
+    ChatSend, CompleteReply, Frame, NewThread, Sent, SharedThread, StreamEvent, ThreadView,
 };
 use crate::server::auth::caller::Caller;
 use crate::server::engine;
-use crate::server::services::conversations::{self, Turn};
+use crate::server::services::threads::{self, Turn};
 use crate::server::services::{messages, shares};
 use crate::server::state::AppState;
 use crate::text::markdown;
 use futures::stream::{BoxStream, StreamExt};
 
-/// A message into a thread the caller has (`send.conversation_id`).
+/// A message into a thread the caller has (`send.thread_id`).
 pub async fn send(state: &AppState, caller: &Caller, send: ChatSend) -> Result<Sent, AppError> {
     let uid = caller.id;
     let turn = state
         .db
-        .run(move |c| conversations::begin_turn(c, uid, &send))
+        .run(move |c| threads::begin_turn(c, uid, &send))
         .await?;
     start(state, turn).await
 }
 
-/// The composer's send: into `conversation_id`, or into a new thread with
+/// The composer's send: into `thread_id`, or into a new thread with
 /// the picked model and agent when there is none yet (the thread id in
 /// `send` is set here).
 pub async fn send_from_composer(
     state: &AppState,
     caller: &Caller,
-    conversation_id: Option<i64>,
+    thread_id: Option<i64>,
     agent_id: Option<i64>,
     mut send: ChatSend,
 ) -> Result<Sent, AppError> {
-    send.conversation_id = match conversation_id {
+    send.thread_id = match thread_id {
         Some(id) => id,
         None => {
-            let new = NewConversation {
+            let new = NewThread {
                 model_id: send.model_id,
                 agent_id,
                 ..Default::default()
@@ -58,7 +57,7 @@ pub async fn regenerate(
     let uid = caller.id;
     let turn = state
         .db
-        .run(move |c| conversations::begin_regenerate(c, uid, message_id))
+        .run(move |c| threads::begin_regenerate(c, uid, message_id))
         .await?;
     start(state, turn).await
 }
@@ -74,7 +73,7 @@ pub async fn edit(
     let uid = caller.id;
     let turn = state
         .db
-        .run(move |c| conversations::begin_edit(c, uid, message_id, &content))
+        .run(move |c| threads::begin_edit(c, uid, message_id, &content))
         .await?;
     start(state, turn).await
 }
@@ -83,7 +82,7 @@ pub async fn edit(
 /// written to the reply and answered).
 async fn start(state: &AppState, turn: Turn) -> Result<Sent, AppError> {
     let sent = Sent {
-        conversation_id: turn.conversation_id,
+        thread_id: turn.thread_id,
         user_message_id: turn.user_message_id,
         assistant_message_id: turn.assistant_message_id,
     };
@@ -182,7 +181,7 @@ pub async fn rendered_thread(
     state: &AppState,
     caller: &Caller,
     id: i64,
-) -> Result<ConversationView, AppError> {
+) -> Result<ThreadView, AppError> {
     let mut view = super::threads::get(state, caller, id).await?;
     for m in &mut view.messages {
         if m.role == "assistant" && m.status != "streaming" {

@@ -1,12 +1,12 @@
 //! Thread actions: list, create, read, change, delete, share. (REST calls
-//! a thread a conversation; the paths stay.)
+//! a thread a thread; the paths stay.)
 
 use super::as_caller;
 use crate::error::AppError;
-use crate::model::chat::{ConversationPage, ConversationPatch, ConversationView, NewConversation};
+use crate::model::chat::{NewThread, ThreadPage, ThreadPatch, ThreadView};
 use crate::server::auth::caller::Caller;
 use crate::server::engine;
-use crate::server::services::conversations::{self, Filter};
+use crate::server::services::threads::{self, Filter};
 use crate::server::services::{shares, tags};
 use crate::server::state::AppState;
 
@@ -16,9 +16,9 @@ pub async fn list(
     limit: Option<i64>,
     before: Option<String>,
     filter: Filter,
-) -> Result<ConversationPage, AppError> {
+) -> Result<ThreadPage, AppError> {
     as_caller(state, caller, move |c, uid| {
-        conversations::list(c, uid, limit, before.as_deref(), &filter)
+        threads::list(c, uid, limit, before.as_deref(), &filter)
     })
     .await
 }
@@ -26,16 +26,13 @@ pub async fn list(
 pub async fn create(
     state: &AppState,
     caller: &Caller,
-    input: NewConversation,
-) -> Result<ConversationView, AppError> {
-    as_caller(state, caller, move |c, uid| {
-        conversations::create(c, uid, &input)
-    })
-    .await
+    input: NewThread,
+) -> Result<ThreadView, AppError> {
+    as_caller(state, caller, move |c, uid| threads::create(c, uid, &input)).await
 }
 
-pub async fn get(state: &AppState, caller: &Caller, id: i64) -> Result<ConversationView, AppError> {
-    as_caller(state, caller, move |c, uid| conversations::get(c, uid, id)).await
+pub async fn get(state: &AppState, caller: &Caller, id: i64) -> Result<ThreadView, AppError> {
+    as_caller(state, caller, move |c, uid| threads::get(c, uid, id)).await
 }
 
 /// Title, model settings, pin, folder, tags, archive: whatever the patch
@@ -44,21 +41,18 @@ pub async fn update(
     state: &AppState,
     caller: &Caller,
     id: i64,
-    patch: ConversationPatch,
-) -> Result<ConversationView, AppError> {
+    patch: ThreadPatch,
+) -> Result<ThreadView, AppError> {
     as_caller(state, caller, move |c, uid| {
-        conversations::update(c, uid, id, &patch)
+        threads::update(c, uid, id, &patch)
     })
     .await
 }
 
 /// Deleting a thread also stops a reply still being written in it.
 pub async fn delete(state: &AppState, caller: &Caller, id: i64) -> Result<(), AppError> {
-    as_caller(state, caller, move |c, uid| {
-        conversations::delete(c, uid, id)
-    })
-    .await?;
-    if let Some(live) = state.hub.in_conversation(id) {
+    as_caller(state, caller, move |c, uid| threads::delete(c, uid, id)).await?;
+    if let Some(live) = state.hub.in_thread(id) {
         engine::stop(state, live.message_id);
     }
     Ok(())

@@ -1,5 +1,7 @@
 // Kept in step with migrations/ (the shape `diesel print-schema` gives, with
-// integer ids as BigInt: SQLite integers are 64-bit).
+// integer ids as BigInt: SQLite integers are 64-bit). The Rust code says
+// `thread`; the tables keep their first names (`conversations`,
+// `conversation_tags`, `conversation_id`) through `sql_name`.
 
 diesel::table! {
     users (id) {
@@ -58,7 +60,8 @@ diesel::table! {
 }
 
 diesel::table! {
-    conversations (id) {
+    #[sql_name = "conversations"]
+    threads (id) {
         id -> BigInt,
         user_id -> BigInt,
         title -> Text,
@@ -108,7 +111,8 @@ diesel::table! {
 diesel::table! {
     messages (id) {
         id -> BigInt,
-        conversation_id -> BigInt,
+        #[sql_name = "conversation_id"]
+        thread_id -> BigInt,
         role -> Text,
         content -> Text,
         status -> Text,
@@ -131,7 +135,8 @@ diesel::table! {
     backrooms (id) {
         id -> BigInt,
         user_id -> BigInt,
-        conversation_id -> BigInt,
+        #[sql_name = "conversation_id"]
+        thread_id -> BigInt,
         title -> Text,
         scenario -> Text,
         turn_order -> Text,
@@ -170,7 +175,8 @@ diesel::table! {
 diesel::table! {
     shares (token) {
         token -> Text,
-        conversation_id -> BigInt,
+        #[sql_name = "conversation_id"]
+        thread_id -> BigInt,
         created_at -> BigInt,
     }
 }
@@ -197,8 +203,10 @@ diesel::table! {
 }
 
 diesel::table! {
-    conversation_tags (conversation_id, tag) {
-        conversation_id -> BigInt,
+    #[sql_name = "conversation_tags"]
+    thread_tags (thread_id, tag) {
+        #[sql_name = "conversation_id"]
+        thread_id -> BigInt,
         tag -> Text,
     }
 }
@@ -218,17 +226,17 @@ diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(notes -> users (user_id));
 diesel::joinable!(folders -> users (user_id));
 diesel::joinable!(prompts -> users (user_id));
-diesel::joinable!(conversations -> folders (folder_id));
-diesel::joinable!(conversation_tags -> conversations (conversation_id));
-diesel::joinable!(shares -> conversations (conversation_id));
-diesel::joinable!(conversations -> users (user_id));
-diesel::joinable!(conversations -> provider_models (model_id));
-diesel::joinable!(messages -> conversations (conversation_id));
-diesel::joinable!(conversations -> agents (agent_id));
+diesel::joinable!(threads -> folders (folder_id));
+diesel::joinable!(thread_tags -> threads (thread_id));
+diesel::joinable!(shares -> threads (thread_id));
+diesel::joinable!(threads -> users (user_id));
+diesel::joinable!(threads -> provider_models (model_id));
+diesel::joinable!(messages -> threads (thread_id));
+diesel::joinable!(threads -> agents (agent_id));
 diesel::joinable!(agents -> users (user_id));
 diesel::joinable!(agents -> provider_models (model_id));
 diesel::joinable!(agents -> avatars (avatar_image));
-diesel::joinable!(backrooms -> conversations (conversation_id));
+diesel::joinable!(backrooms -> threads (thread_id));
 diesel::joinable!(backroom_participants -> backrooms (backroom_id));
 diesel::joinable!(messages -> backroom_participants (participant_id));
 diesel::joinable!(provider_models -> providers (provider_id));
@@ -238,7 +246,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     settings,
     providers,
     provider_models,
-    conversations,
+    threads,
     messages,
     agents,
     avatars,
@@ -247,6 +255,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     shares,
     notes,
     folders,
-    conversation_tags,
+    thread_tags,
     prompts
 );

@@ -21,7 +21,7 @@ struct State {
 /// One reply being generated.
 pub struct Live {
     pub message_id: i64,
-    pub conversation_id: i64,
+    pub thread_id: i64,
     state: Mutex<State>,
     tx: broadcast::Sender<Frame>,
     stop: watch::Sender<bool>,
@@ -141,12 +141,12 @@ pub struct Hub {
 }
 
 impl Hub {
-    pub fn open(&self, message_id: i64, conversation_id: i64) -> Arc<Live> {
+    pub fn open(&self, message_id: i64, thread_id: i64) -> Arc<Live> {
         let (tx, _) = broadcast::channel(CHANNEL);
         let (stop, _) = watch::channel(false);
         let live = Arc::new(Live {
             message_id,
-            conversation_id,
+            thread_id,
             state: Mutex::new(State::default()),
             tx,
             stop,
@@ -166,13 +166,13 @@ impl Hub {
             .cloned()
     }
 
-    /// The reply being written in a conversation, if any.
-    pub fn in_conversation(&self, conversation_id: i64) -> Option<Arc<Live>> {
+    /// The reply being written in a thread, if any.
+    pub fn in_thread(&self, thread_id: i64) -> Option<Arc<Live>> {
         self.live
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .values()
-            .find(|l| l.conversation_id == conversation_id)
+            .find(|l| l.thread_id == thread_id)
             .cloned()
     }
 

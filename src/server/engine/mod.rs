@@ -11,8 +11,8 @@ use crate::error::AppError;
 use crate::model::chat::{Frame, StreamEvent};
 use crate::server::llm::chat::{ChatRequest, ProviderTarget};
 use crate::server::llm::provider_for;
-use crate::server::services::conversations::Turn;
 use crate::server::services::messages;
+use crate::server::services::threads::Turn;
 use crate::server::state::AppState;
 use futures::stream::{BoxStream, StreamExt};
 use std::collections::VecDeque;
@@ -43,9 +43,7 @@ pub fn spawn(state: &AppState, turn: Turn) -> Result<tokio::task::JoinHandle<()>
         },
         state.http.clone(),
     );
-    let live = state
-        .hub
-        .open(turn.assistant_message_id, turn.conversation_id);
+    let live = state.hub.open(turn.assistant_message_id, turn.thread_id);
     let hub = state.hub.clone();
     let id = turn.assistant_message_id;
     let run = runner::Run {

@@ -6,7 +6,6 @@ pub mod archive;
 pub mod auth;
 pub mod backrooms;
 pub mod chat;
-pub mod conversations;
 pub mod download;
 pub mod folders;
 pub mod id;
@@ -19,6 +18,7 @@ pub mod query;
 pub mod search;
 pub mod sse;
 pub mod tags;
+pub mod threads;
 pub mod users;
 
 use crate::error::AppError;
@@ -78,13 +78,13 @@ pub fn routes() -> Router<AppState> {
         .route("/api/model-registry", get(providers::registry))
         .route(
             "/api/conversations",
-            get(conversations::list).post(conversations::create),
+            get(threads::list).post(threads::create),
         )
         .route(
             "/api/conversations/{id}",
-            get(conversations::get)
-                .put(conversations::update)
-                .delete(conversations::delete),
+            get(threads::get)
+                .put(threads::update)
+                .delete(threads::delete),
         )
         .route("/api/agents", get(agents::list).post(agents::create))
         .route(
@@ -116,10 +116,10 @@ pub fn routes() -> Router<AppState> {
         .route("/api/backrooms/{id}/fork", post(backrooms::fork))
         .route("/api/backrooms/{id}/events", get(backrooms::events))
         .route("/api/backrooms/{id}/export", get(backrooms::export))
-        .route("/api/conversations/{id}/export", get(conversations::export))
+        .route("/api/conversations/{id}/export", get(threads::export))
         .route(
             "/api/conversations/{id}/share",
-            post(conversations::share).delete(conversations::unshare),
+            post(threads::share).delete(threads::unshare),
         )
         .route("/api/search", get(search::search))
         .route("/api/notes", get(notes::list).post(notes::create))

@@ -6,10 +6,10 @@
 use crate::error::AppError;
 use crate::model::archive::{self, Archive, ModelRef};
 use crate::server::db::now;
-use crate::server::db::rows::{Agent, Backroom, Conversation, Message, Participant};
+use crate::server::db::rows::{Agent, Backroom, Message, Participant, Thread};
 use crate::server::db::schema::{
-    agents, avatars, backrooms, conversations, folders, messages, notes, prompts, provider_models,
-    providers,
+    agents, avatars, backrooms, folders, messages, notes, prompts, provider_models, providers,
+    threads,
 };
 use base64::Engine;
 use diesel::prelude::*;
@@ -65,9 +65,9 @@ fn message(m: &Message, seats: &[Participant]) -> archive::Message {
     }
 }
 
-fn messages_of(conn: &mut SqliteConnection, conversation: i64) -> QueryResult<Vec<Message>> {
+fn messages_of(conn: &mut SqliteConnection, thread: i64) -> QueryResult<Vec<Message>> {
     messages::table
-        .filter(messages::conversation_id.eq(conversation))
+        .filter(messages::thread_id.eq(thread))
         .order(messages::id.asc())
         .select(Message::as_select())
         .load(conn)
@@ -132,25 +132,25 @@ fn snapshot(conn: &mut SqliteConnection, user_id: i64) -> Result<Archive, AppErr
         })
         .collect();
 
-    let threads: Vec<Conversation> = conversations::table
-        .filter(conversations::user_id.eq(user_id))
-        .filter(conversations::kind.eq("chat"))
-        .order(conversations::id.asc())
-        .select(Conversation::as_select())
+    let threads: Vec<Thread> = threads::table
+        .filter(threads::user_id.eq(user_id))
+        .filter(threads::kind.eq("chat"))
+        .order(threads::id.asc())
+        .select(Thread::as_select())
         .load(conn)?;
     let mut tags = super::tags::of(conn, &threads.iter().map(|c| c.id).collect::<Vec<_>>())?;
     // Every chat message of the user in one query, grouped by thread.
     let mut by_thread: HashMap<i64, Vec<archive::Message>> = HashMap::new();
     for m in messages::table
-        .inner_join(conversations::table)
-        .filter(conversations::user_id.eq(user_id))
-        .filter(conversations::kind.eq("chat"))
-        .order((messages::conversation_id.asc(), messages::id.asc()))
+        .inner_join(threads::table)
+        .filter(threads::user_id.eq(user_id))
+        .filter(threads::kind.eq("chat"))
+        .order((messages::thread_id.asc(), messages::id.asc()))
         .select(Message::as_select())
         .load::<Message>(conn)?
     {
         by_thread
-            .entry(m.conversation_id)
+            .entry(m.thread_id)
             .or_default()
             .push(message(&m, &[]));
     }
@@ -215,7 +215,7 @@ fn snapshot(conn: &mut SqliteConnection, user_id: i64) -> Result<Archive, AppErr
                     talkativeness: p.talkativeness,
                 })
                 .collect(),
-            turns: messages_of(conn, b.conversation_id)?
+            turns: messages_of(conn, b.thread_id)?
                 .iter()
                 .map(|m| message(m, &seats))
                 .collect(),

@@ -4,7 +4,7 @@
 use super::validate;
 use crate::error::AppError;
 use crate::model::folder::{FolderInput, FolderView};
-use crate::server::db::{now, schema::conversations, schema::folders};
+use crate::server::db::{now, schema::folders, schema::threads};
 use diesel::prelude::*;
 
 pub const NAME_MAX: usize = 60;
@@ -29,11 +29,11 @@ pub fn list(conn: &mut SqliteConnection, user_id: i64) -> Result<Vec<FolderView>
         .order((folders::name.asc(), folders::id.asc()))
         .select((folders::id, folders::name, folders::created_at))
         .load(conn)?;
-    let counts: Vec<(Option<i64>, i64)> = conversations::table
-        .filter(conversations::user_id.eq(user_id))
-        .filter(conversations::folder_id.is_not_null())
-        .group_by(conversations::folder_id)
-        .select((conversations::folder_id, diesel::dsl::count_star()))
+    let counts: Vec<(Option<i64>, i64)> = threads::table
+        .filter(threads::user_id.eq(user_id))
+        .filter(threads::folder_id.is_not_null())
+        .group_by(threads::folder_id)
+        .select((threads::folder_id, diesel::dsl::count_star()))
         .load(conn)?;
     Ok(rows
         .into_iter()

@@ -3,17 +3,17 @@
 
 use crate::error::AppError;
 use crate::server::db::rows::{Message, MessageEnd};
-use crate::server::db::{now, schema::conversations, schema::messages};
+use crate::server::db::{now, schema::messages, schema::threads};
 use diesel::prelude::*;
 
-/// A chat message the user may see: theirs, through its conversation
+/// A chat message the user may see: theirs, through its thread
 /// (backroom turns are reached through their backroom).
 pub fn owned(conn: &mut SqliteConnection, user_id: i64, id: i64) -> Result<Message, AppError> {
     messages::table
-        .inner_join(conversations::table)
+        .inner_join(threads::table)
         .filter(messages::id.eq(id))
-        .filter(conversations::user_id.eq(user_id))
-        .filter(conversations::kind.eq("chat"))
+        .filter(threads::user_id.eq(user_id))
+        .filter(threads::kind.eq("chat"))
         .select(Message::as_select())
         .first(conn)
         .optional()?

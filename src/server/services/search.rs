@@ -25,7 +25,7 @@ struct Id {
 #[derive(QueryableByName)]
 struct Row {
     #[diesel(sql_type = BigInt)]
-    conversation_id: i64,
+    thread_id: i64,
     #[diesel(sql_type = Nullable<BigInt>)]
     message_id: Option<i64>,
     #[diesel(sql_type = Text)]
@@ -86,7 +86,7 @@ pub fn search(
     let mut items: Vec<SearchHit> = Vec::new();
     if offset == 0 {
         let titles: Vec<Row> = diesel::sql_query(
-            "SELECT c.id AS conversation_id, NULL AS message_id, c.title AS title, NULL AS role, \
+            "SELECT c.id AS thread_id, NULL AS message_id, c.title AS title, NULL AS role, \
                     highlight(conversations_fts, 0, ?, ?) AS snippet, c.created_at AS created_at \
              FROM conversations_fts JOIN conversations c ON c.id = conversations_fts.rowid \
              WHERE conversations_fts MATCH ? AND c.user_id = ? AND c.kind = 'chat' \
@@ -116,7 +116,7 @@ pub fn search(
     .optional()?
     .map_or(0, |r| r.id);
     let rows: Vec<Row> = diesel::sql_query(
-        "SELECT m.conversation_id AS conversation_id, m.id AS message_id, c.title AS title, \
+        "SELECT m.conversation_id AS thread_id, m.id AS message_id, c.title AS title, \
                 m.role AS role, snippet(messages_fts, 0, ?, ?, '…', 16) AS snippet, \
                 m.created_at AS created_at \
          FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid \
@@ -143,7 +143,7 @@ pub fn search(
 
 fn hit(r: Row) -> SearchHit {
     SearchHit {
-        conversation_id: r.conversation_id,
+        thread_id: r.thread_id,
         message_id: r.message_id,
         title: r.title,
         role: r.role,

@@ -1,25 +1,25 @@
 //! Read-only links to a thread. The token is 32 random bytes (hex), the
 //! only thing that grants access; revoking deletes it.
 
-use super::conversations;
+use super::threads as thread_service;
 use crate::error::AppError;
 use crate::model::chat::{SharedMessage, SharedThread};
 use crate::server::db::rows::Message;
-use crate::server::db::{now, schema::conversations as threads, schema::messages, schema::shares};
+use crate::server::db::{now, schema::messages, schema::shares, schema::threads};
 use diesel::prelude::*;
 
 /// The thread's link token, made on first use.
 pub fn share(conn: &mut SqliteConnection, user_id: i64, id: i64) -> Result<String, AppError> {
     conn.immediate_transaction(|conn| {
-        conversations::owned(conn, user_id, id)?;
-        if let Some(token) = conversations::share_token(conn, id)? {
+        thread_service::owned(conn, user_id, id)?;
+        if let Some(token) = thread_service::share_token(conn, id)? {
             return Ok(token);
         }
         let token = hex::encode(rand::random::<[u8; 32]>());
         diesel::insert_into(shares::table)
             .values((
                 shares::token.eq(&token),
-                shares::conversation_id.eq(id),
+                shares::thread_id.eq(id),
                 shares::created_at.eq(now()),
             ))
             .execute(conn)?;
@@ -29,8 +29,8 @@ pub fn share(conn: &mut SqliteConnection, user_id: i64, id: i64) -> Result<Strin
 
 /// The link stops working at once.
 pub fn revoke(conn: &mut SqliteConnection, user_id: i64, id: i64) -> Result<(), AppError> {
-    conversations::owned(conn, user_id, id)?;
-    diesel::delete(shares::table.filter(shares::conversation_id.eq(id))).execute(conn)?;
+    thread_service::owned(conn, user_id, id)?;
+    diesel::delete(shares::table.filter(shares::thread_id.eq(id))).execute(conn)?;
     Ok(())
 }
 
@@ -49,7 +49,7 @@ pub fn shared(conn: &mut SqliteConnection, token: &str) -> Result<SharedThread, 
         .optional()?
         .ok_or_else(gone)?;
     let rows: Vec<Message> = messages::table
-        .filter(messages::conversation_id.eq(id))
+        .filter(messages::thread_id.eq(id))
         .filter(messages::status.ne(crate::model::chat::MessageStatus::Streaming))
         .order(messages::id.asc())
         .select(Message::as_select())

@@ -1,7 +1,7 @@
 //! Thread tags: short lowercase words, at most `PER_THREAD` a thread.
 
 use crate::error::AppError;
-use crate::server::db::schema::{conversation_tags, conversations};
+use crate::server::db::schema::{thread_tags, threads};
 use diesel::prelude::*;
 use std::collections::HashMap;
 
@@ -40,25 +40,14 @@ pub fn normalise(tags: &[String]) -> Result<Vec<String>, AppError> {
 }
 
 /// Replaces the thread's tags (already normalised).
-pub fn set(
-    conn: &mut SqliteConnection,
-    conversation_id: i64,
-    tags: &[String],
-) -> Result<(), AppError> {
-    diesel::delete(
-        conversation_tags::table.filter(conversation_tags::conversation_id.eq(conversation_id)),
-    )
-    .execute(conn)?;
+pub fn set(conn: &mut SqliteConnection, thread_id: i64, tags: &[String]) -> Result<(), AppError> {
+    diesel::delete(thread_tags::table.filter(thread_tags::thread_id.eq(thread_id)))
+        .execute(conn)?;
     let rows: Vec<_> = tags
         .iter()
-        .map(|t| {
-            (
-                conversation_tags::conversation_id.eq(conversation_id),
-                conversation_tags::tag.eq(t),
-            )
-        })
+        .map(|t| (thread_tags::thread_id.eq(thread_id), thread_tags::tag.eq(t)))
         .collect();
-    diesel::insert_into(conversation_tags::table)
+    diesel::insert_into(thread_tags::table)
         .values(&rows)
         .execute(conn)?;
     Ok(())
@@ -66,10 +55,10 @@ pub fn set(
 
 /// The tags of each of these threads, sorted.
 pub fn of(conn: &mut SqliteConnection, ids: &[i64]) -> Result<HashMap<i64, Vec<String>>, AppError> {
-    let rows: Vec<(i64, String)> = conversation_tags::table
-        .filter(conversation_tags::conversation_id.eq_any(ids))
-        .order((conversation_tags::conversation_id, conversation_tags::tag))
-        .select((conversation_tags::conversation_id, conversation_tags::tag))
+    let rows: Vec<(i64, String)> = thread_tags::table
+        .filter(thread_tags::thread_id.eq_any(ids))
+        .order((thread_tags::thread_id, thread_tags::tag))
+        .select((thread_tags::thread_id, thread_tags::tag))
         .load(conn)?;
     let mut map: HashMap<i64, Vec<String>> = HashMap::new();
     for (id, tag) in rows {
@@ -81,13 +70,13 @@ pub fn of(conn: &mut SqliteConnection, ids: &[i64]) -> Result<HashMap<i64, Vec<S
 /// Every tag the user has on a chat thread that is not archived (as the
 /// tag's list shows them), with how many threads carry it.
 pub fn used(conn: &mut SqliteConnection, user_id: i64) -> Result<Vec<(String, i64)>, AppError> {
-    Ok(conversation_tags::table
-        .inner_join(conversations::table)
-        .filter(conversations::user_id.eq(user_id))
-        .filter(conversations::kind.eq("chat"))
-        .filter(conversations::archived.eq(false))
-        .group_by(conversation_tags::tag)
-        .order(conversation_tags::tag)
-        .select((conversation_tags::tag, diesel::dsl::count_star()))
+    Ok(thread_tags::table
+        .inner_join(threads::table)
+        .filter(threads::user_id.eq(user_id))
+        .filter(threads::kind.eq("chat"))
+        .filter(threads::archived.eq(false))
+        .group_by(thread_tags::tag)
+        .order(thread_tags::tag)
+        .select((thread_tags::tag, diesel::dsl::count_star()))
         .load(conn)?)
 }

@@ -1,7 +1,7 @@
 //! One thread as a file: Markdown (title, model, date; each message headed
 //! by its speaker, code blocks intact) or JSON (everything stored).
 
-use crate::model::chat::ConversationView;
+use crate::model::chat::ThreadView;
 
 /// `2026-11-22 15:04 UTC` from unix seconds.
 fn when(secs: i64) -> String {
@@ -14,7 +14,7 @@ fn when(secs: i64) -> String {
     )
 }
 
-pub fn markdown(c: &ConversationView) -> String {
+pub fn markdown(c: &ThreadView) -> String {
     let title = if c.title.is_empty() {
         "New chat"
     } else {

@@ -1,10 +1,10 @@
-use crate::model::chat::{ConversationPage, ConversationSummary};
+use crate::model::chat::{ThreadPage, ThreadSummary};
 use crate::serverfns::chat::list_threads;
 use crate::ui::browser;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-fn order(items: &mut [ConversationSummary]) {
+fn order(items: &mut [ThreadSummary]) {
     // Pinned threads first, each group newest first (stable sort).
     items.sort_by_key(|t| !t.pinned);
 }
@@ -12,7 +12,7 @@ fn order(items: &mut [ConversationSummary]) {
 /// The sidebar's threads: the first page comes with the HTML; older ones
 /// load as the list is scrolled to its end.
 #[island]
-pub fn ThreadList(page: ConversationPage, current: String) -> impl IntoView {
+pub fn ThreadList(page: ThreadPage, current: String) -> impl IntoView {
     let mut first = page.items;
     order(&mut first);
     let items = RwSignal::new(first);
@@ -47,7 +47,7 @@ pub fn ThreadList(page: ConversationPage, current: String) -> impl IntoView {
     view! {
         <Show
             when=move || !items.with(|i| i.is_empty())
-            fallback=|| view! { <p class="muted">"Your conversations will appear here."</p> }
+            fallback=|| view! { <p class="muted">"Your threads will appear here."</p> }
         >
             <ul class="thread-list">
                 <For each=move || items.get() key=|t| t.id let:t>

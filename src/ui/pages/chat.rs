@@ -1,8 +1,8 @@
 use crate::model::agent::AgentBadge;
-use crate::model::chat::ConversationView;
+use crate::model::chat::ThreadView;
 use crate::model::folder::FolderView;
 use crate::serverfns::agents::load_agent;
-use crate::serverfns::chat::{load_conversation, ManageThread};
+use crate::serverfns::chat::{load_thread, ManageThread};
 use crate::serverfns::providers::load_model_registry;
 use crate::text::format::query_value;
 use crate::ui::components::agent_card::AgentAvatar;
@@ -26,7 +26,7 @@ pub fn ChatPage() -> impl IntoView {
     let data = Resource::new(
         || (),
         move |_| async move {
-            let conv = load_conversation(id).await;
+            let conv = load_thread(id).await;
             // The agent's own settings show in the thread's options until
             // the thread overrides them.
             let agent = match conv.as_ref().ok().and_then(|c| c.agent_id) {
@@ -61,7 +61,7 @@ pub fn ChatPage() -> impl IntoView {
                                 <ThreadChips c=&c folders=folders.as_deref().unwrap_or(&[]) />
                                 {form_error("thread", &[])}
                                 <ChatView
-                                    conversation_id=Some(c.id)
+                                    thread_id=Some(c.id)
                                     messages=c.messages
                                     registry=registry
                                     model_id=model_id
@@ -75,7 +75,7 @@ pub fn ChatPage() -> impl IntoView {
                         _ => {
                             crate::ui::set_status(404);
                             view! {
-                                <p class="notice notice-error">"This conversation does not exist."</p>
+                                <p class="notice notice-error">"This thread does not exist."</p>
                             }
                                 .into_any()
                         }
@@ -113,7 +113,7 @@ struct ThreadFacts {
 }
 
 impl ThreadFacts {
-    fn of(c: &ConversationView) -> Self {
+    fn of(c: &ThreadView) -> Self {
         ThreadFacts {
             id: c.id,
             pinned: c.pinned,
@@ -127,7 +127,7 @@ impl ThreadFacts {
 
 /// The thread's folder, tags and archived state, each a link to its list.
 #[component]
-fn ThreadChips<'a>(c: &'a ConversationView, folders: &'a [FolderView]) -> impl IntoView {
+fn ThreadChips<'a>(c: &'a ThreadView, folders: &'a [FolderView]) -> impl IntoView {
     let folder = c
         .folder_id
         .and_then(|id| folders.iter().find(|f| f.id == id))
@@ -243,8 +243,8 @@ fn ThreadMenu(
                     <summary class="menu-logout">"Delete…"</summary>
                     <form method="post" action=ManageThread::url() class="confirm-box">
                         {hidden("delete")}
-                        <p>"Delete this conversation for good?"</p>
-                        <button type="submit" class="btn btn-danger">"Delete conversation"</button>
+                        <p>"Delete this thread for good?"</p>
+                        <button type="submit" class="btn btn-danger">"Delete thread"</button>
                     </form>
                 </details>
             </div>

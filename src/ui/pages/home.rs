@@ -36,10 +36,7 @@ pub fn HomePage() -> impl IntoView {
         .is_some();
     let reopen = (!fresh).then(last_thread).flatten();
     if let Some(id) = reopen {
-        let check = Resource::new(
-            || (),
-            move |_| crate::serverfns::chat::load_conversation(id),
-        );
+        let check = Resource::new(|| (), move |_| crate::serverfns::chat::load_thread(id));
         return view! {
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
@@ -85,7 +82,7 @@ pub fn HomePage() -> impl IntoView {
                                         <p class="muted">{agent.description.clone()}</p>
                                     </section>
                                     <ChatView
-                                        conversation_id=None
+                                        thread_id=None
                                         messages=Vec::new()
                                         model_id=r.offered_or_default(agent.model_id)
                                         registry=r
@@ -105,7 +102,7 @@ pub fn HomePage() -> impl IntoView {
                                             <a href="/agents">"chat with an agent"</a> "."</p>
                                     </section>
                                     <ChatView
-                                        conversation_id=None
+                                        thread_id=None
                                         messages=Vec::new()
                                         registry=r
                                         model_id=None

@@ -45,8 +45,8 @@ pub fn SearchPage() -> impl IntoView {
                                             .into_iter()
                                             .map(|h| {
                                                 let href = match h.message_id {
-                                                    Some(m) => format!("/c/{}#m-{m}", h.conversation_id),
-                                                    None => format!("/c/{}", h.conversation_id),
+                                                    Some(m) => format!("/c/{}#m-{m}", h.thread_id),
+                                                    None => format!("/c/{}", h.thread_id),
                                                 };
                                                 let title = if h.title.is_empty() { "New chat".to_string() } else { h.title.clone() };
                                                 let who = match h.role.as_deref() {

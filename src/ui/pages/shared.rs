@@ -19,7 +19,7 @@ pub fn SharedPage() -> impl IntoView {
                     <img src="/icons/icon.svg" alt="" width="28" height="28" />
                     <span>"Backrooms"</span>
                 </a>
-                <span class="muted">"Shared conversation (read-only)"</span>
+                <span class="muted">"Shared thread (read-only)"</span>
             </header>
             <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
                 {move || Suspend::new(async move {

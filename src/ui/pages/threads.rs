@@ -1,4 +1,4 @@
-use crate::model::chat::ConversationSummary;
+use crate::model::chat::ThreadSummary;
 use crate::model::folder::FolderView;
 use crate::serverfns::organise::{load_folders, load_tags, load_threads, ManageFolder};
 use crate::text::format::query_value;
@@ -101,7 +101,7 @@ pub fn ThreadsPage() -> impl IntoView {
 }
 
 #[component]
-fn ThreadRows(items: Vec<ConversationSummary>, folders: Vec<FolderView>) -> impl IntoView {
+fn ThreadRows(items: Vec<ThreadSummary>, folders: Vec<FolderView>) -> impl IntoView {
     if items.is_empty() {
         return view! { <p class="muted empty">"No threads here."</p> }.into_any();
     }

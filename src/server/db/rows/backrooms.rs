@@ -9,7 +9,7 @@ use diesel::prelude::*;
 pub struct Backroom {
     pub id: i64,
     pub user_id: i64,
-    pub conversation_id: i64,
+    pub thread_id: i64,
     pub title: String,
     pub scenario: String,
     pub turn_order: TurnOrder,
@@ -30,7 +30,7 @@ pub struct Backroom {
 #[diesel(table_name = backrooms)]
 pub struct NewBackroomRow {
     pub user_id: i64,
-    pub conversation_id: i64,
+    pub thread_id: i64,
     pub title: String,
     pub scenario: String,
     pub turn_order: TurnOrder,

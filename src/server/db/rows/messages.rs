@@ -10,7 +10,7 @@ use diesel::prelude::*;
 #[diesel(table_name = messages)]
 pub struct Message {
     pub id: i64,
-    pub conversation_id: i64,
+    pub thread_id: i64,
     pub role: Role,
     pub content: String,
     pub status: MessageStatus,
@@ -51,7 +51,7 @@ impl Message {
 #[derive(Insertable)]
 #[diesel(table_name = messages)]
 pub struct NewMessage<'a> {
-    pub conversation_id: i64,
+    pub thread_id: i64,
     pub role: Role,
     pub content: &'a str,
     pub status: MessageStatus,
@@ -79,7 +79,7 @@ pub struct MessageEnd {
 #[derive(Insertable)]
 #[diesel(table_name = messages)]
 pub struct NewTurn<'a> {
-    pub conversation_id: i64,
+    pub thread_id: i64,
     pub role: Role,
     pub content: &'a str,
     pub status: MessageStatus,
@@ -95,7 +95,7 @@ pub struct NewTurn<'a> {
 #[derive(Insertable)]
 #[diesel(table_name = messages)]
 pub struct FullMessage<'a> {
-    pub conversation_id: i64,
+    pub thread_id: i64,
     pub role: Role,
     pub content: &'a str,
     pub status: MessageStatus,

@@ -5,15 +5,15 @@
 mod accounts;
 mod agents;
 mod backrooms;
-mod conversations;
 mod messages;
 mod providers;
+mod threads;
 
 pub use accounts::{NewUser, SessionRow, User};
 pub use agents::{Agent, AgentFields, NewAvatar};
 pub use backrooms::{Backroom, NewBackroomRow, NewParticipant, Participant};
-pub use conversations::{Conversation, ConversationChanges, NewConversationRow};
 pub use messages::{FullMessage, Message, MessageEnd, NewMessage, NewTurn};
 pub use providers::{
     ModelChanges, NewProvider, NewProviderModel, Provider, ProviderChanges, ProviderModel,
 };
+pub use threads::{NewThreadRow, Thread, ThreadChanges};

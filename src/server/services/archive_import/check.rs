@@ -5,9 +5,7 @@ use crate::error::AppError;
 use crate::model::archive::{self, Archive};
 use crate::model::backroom::{TurnKind, TurnOrder};
 use crate::model::chat::Role;
-use crate::server::services::{
-    agents, backrooms as rooms, conversations, folders, notes, prompts, tags,
-};
+use crate::server::services::{agents, backrooms as rooms, folders, notes, prompts, tags, threads};
 
 /// A stored reply may be longer than what a user can send.
 const MESSAGE_MAX: usize = 1024 * 1024;
@@ -152,7 +150,7 @@ pub fn check(a: &Archive) -> Result<(), AppError> {
         line(
             &format!("{field}.title"),
             &t.title,
-            conversations::TITLE_MAX,
+            threads::TITLE_MAX,
             true,
         )?;
         index(&format!("{field}.folder"), t.folder, a.folders.len())?;

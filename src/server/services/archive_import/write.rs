@@ -9,8 +9,8 @@ use crate::model::backroom::{TurnKind, TurnOrder};
 use crate::model::chat::Role;
 use crate::server::db::rows::{AgentFields, FullMessage};
 use crate::server::db::schema::{
-    agents as agents_t, backroom_participants, backrooms as backrooms_t, conversations as conv_t,
-    folders as folders_t, messages, notes as notes_t, prompts as prompts_t,
+    agents as agents_t, backroom_participants, backrooms as backrooms_t, folders as folders_t,
+    messages, notes as notes_t, prompts as prompts_t, threads as conv_t,
 };
 use crate::server::services::{avatars, tags};
 use base64::Engine;
@@ -19,7 +19,7 @@ use std::collections::{HashMap, HashSet};
 
 fn insert_messages(
     conn: &mut SqliteConnection,
-    conversation_id: i64,
+    thread_id: i64,
     list: &[archive::Message],
     seats: &HashMap<i32, i64>,
 ) -> QueryResult<usize> {
@@ -33,7 +33,7 @@ fn insert_messages(
         };
         diesel::insert_into(messages::table)
             .values(FullMessage {
-                conversation_id,
+                thread_id,
                 // Both words were checked before anything was written.
                 role: Role::parse(&m.role).unwrap_or(Role::User),
                 content: &m.content,
@@ -211,7 +211,7 @@ pub fn import(
             let room: i64 = diesel::insert_into(backrooms_t::table)
                 .values((
                     backrooms_t::user_id.eq(user_id),
-                    backrooms_t::conversation_id.eq(conv),
+                    backrooms_t::thread_id.eq(conv),
                     backrooms_t::title.eq(one_line(&b.title)),
                     backrooms_t::scenario.eq(&b.scenario),
                     backrooms_t::turn_order

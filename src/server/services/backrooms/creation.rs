@@ -6,8 +6,8 @@ use super::read::{owned, view};
 use crate::error::AppError;
 use crate::model::backroom::{BackroomState, BackroomView, NewBackroom, TurnOrder};
 use crate::server::db::now;
-use crate::server::db::rows::{Backroom, NewBackroomRow, NewConversationRow, NewParticipant};
-use crate::server::db::schema::{backroom_participants, backrooms, conversations};
+use crate::server::db::rows::{Backroom, NewBackroomRow, NewParticipant, NewThreadRow};
+use crate::server::db::schema::{backroom_participants, backrooms, threads};
 use crate::server::services::{agents, validate};
 
 use diesel::prelude::*;
@@ -91,9 +91,9 @@ pub(super) fn insert_room(
     forked_from: Option<i64>,
 ) -> Result<Backroom, AppError> {
     let ts = now();
-    let conv: i64 = diesel::insert_into(conversations::table)
+    let conv: i64 = diesel::insert_into(threads::table)
         .values((
-            NewConversationRow {
+            NewThreadRow {
                 user_id,
                 title: r.title.clone(),
                 model_id: None,
@@ -104,14 +104,14 @@ pub(super) fn insert_room(
                 updated_at: ts,
                 agent_id: None,
             },
-            conversations::kind.eq("backroom"),
+            threads::kind.eq("backroom"),
         ))
-        .returning(conversations::id)
+        .returning(threads::id)
         .get_result(conn)?;
     Ok(diesel::insert_into(backrooms::table)
         .values(NewBackroomRow {
             user_id,
-            conversation_id: conv,
+            thread_id: conv,
             title: r.title,
             scenario: r.scenario,
             turn_order: r.turn_order,
@@ -191,10 +191,10 @@ pub(super) fn create_in(
     }
 }
 
-/// Deleting a backroom deletes its transcript (its conversation).
+/// Deleting a backroom deletes its transcript (its thread).
 pub fn delete(conn: &mut SqliteConnection, user_id: i64, id: i64) -> Result<(), AppError> {
     let b = owned(conn, user_id, id)?;
-    diesel::delete(conversations::table.find(b.conversation_id)).execute(conn)?;
+    diesel::delete(threads::table.find(b.thread_id)).execute(conn)?;
     crate::server::services::avatars::collect_garbage(conn)?;
     Ok(())
 }

@@ -86,7 +86,7 @@ pub fn fork(
             diesel::insert_into(messages::table)
                 .values((
                     NewTurn {
-                        conversation_id: b.conversation_id,
+                        thread_id: b.thread_id,
                         role: m.role,
                         content: &m.content,
                         status,

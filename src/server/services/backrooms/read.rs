@@ -48,7 +48,7 @@ pub fn participants(
 /// The transcript: every turn, oldest first.
 pub fn turns(conn: &mut SqliteConnection, b: &Backroom) -> Result<Vec<Message>, AppError> {
     Ok(messages::table
-        .filter(messages::conversation_id.eq(b.conversation_id))
+        .filter(messages::thread_id.eq(b.thread_id))
         .order(messages::id.asc())
         .select(Message::as_select())
         .load(conn)?)
@@ -58,7 +58,7 @@ pub fn turns(conn: &mut SqliteConnection, b: &Backroom) -> Result<Vec<Message>, 
 /// without reading them).
 pub fn turn_count(conn: &mut SqliteConnection, b: &Backroom) -> Result<i64, AppError> {
     Ok(messages::table
-        .filter(messages::conversation_id.eq(b.conversation_id))
+        .filter(messages::thread_id.eq(b.thread_id))
         .count()
         .get_result(conn)?)
 }
@@ -178,13 +178,13 @@ pub fn list(conn: &mut SqliteConnection, user_id: i64) -> Result<Vec<BackroomSum
     {
         seats.entry(p.backroom_id).or_default().push(p);
     }
-    let convs: Vec<i64> = rows.iter().map(|b| b.conversation_id).collect();
+    let convs: Vec<i64> = rows.iter().map(|b| b.thread_id).collect();
     let turns: HashMap<i64, i64> = messages::table
-        .filter(messages::conversation_id.eq_any(&convs))
+        .filter(messages::thread_id.eq_any(&convs))
         .filter(messages::role.eq(Role::Assistant))
         .filter(messages::status.ne_all([MessageStatus::Error, MessageStatus::Interrupted]))
-        .group_by(messages::conversation_id)
-        .select((messages::conversation_id, diesel::dsl::count_star()))
+        .group_by(messages::thread_id)
+        .select((messages::thread_id, diesel::dsl::count_star()))
         .load::<(i64, i64)>(conn)?
         .into_iter()
         .collect();
@@ -192,7 +192,7 @@ pub fn list(conn: &mut SqliteConnection, user_id: i64) -> Result<Vec<BackroomSum
         .into_iter()
         .map(|b| BackroomSummary {
             id: b.id,
-            turns: turns.get(&b.conversation_id).copied().unwrap_or(0),
+            turns: turns.get(&b.thread_id).copied().unwrap_or(0),
             participants: seats
                 .get(&b.id)
                 .map(|ps| {

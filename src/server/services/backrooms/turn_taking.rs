@@ -14,7 +14,7 @@ use crate::server::db::now;
 use crate::server::db::rows::{Backroom, Message, NewTurn, Participant};
 use crate::server::db::schema::{backrooms, messages};
 use crate::server::services::backroom_rules::{self as rules, Seat, Spoken};
-use crate::server::services::conversations::{self as chats, Turn};
+use crate::server::services::threads::{self as chats, Turn};
 
 use diesel::prelude::*;
 
@@ -43,7 +43,7 @@ pub fn interject(
     let ts = now();
     Ok(diesel::insert_into(messages::table)
         .values(NewTurn {
-            conversation_id: b.conversation_id,
+            thread_id: b.thread_id,
             role: Role::User,
             content: text,
             status: MessageStatus::Complete,
@@ -60,7 +60,7 @@ pub fn interject(
 
 fn agent_turns(conn: &mut SqliteConnection, b: &Backroom) -> Result<i64, AppError> {
     Ok(messages::table
-        .filter(messages::conversation_id.eq(b.conversation_id))
+        .filter(messages::thread_id.eq(b.thread_id))
         .filter(messages::role.eq(Role::Assistant))
         .filter(messages::status.ne_all([MessageStatus::Error, MessageStatus::Interrupted]))
         .count()
@@ -170,7 +170,7 @@ pub fn next_step(conn: &mut SqliteConnection, id: i64) -> Result<Step, AppError>
         let ts = now();
         let turn: Message = diesel::insert_into(messages::table)
             .values(NewTurn {
-                conversation_id: b.conversation_id,
+                thread_id: b.thread_id,
                 role: Role::Assistant,
                 content: "",
                 status: MessageStatus::Streaming,
@@ -190,7 +190,7 @@ pub fn next_step(conn: &mut SqliteConnection, id: i64) -> Result<Step, AppError>
             ))
             .execute(conn)?;
         Ok(Step::Speak(Box::new(Turn {
-            conversation_id: b.conversation_id,
+            thread_id: b.thread_id,
             user_message_id: None,
             assistant_message_id: turn.id,
             provider: chats::target(&provider),

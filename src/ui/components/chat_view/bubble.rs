@@ -103,7 +103,7 @@ fn Question(chat: Chat, b: Bubble) -> impl IntoView {
         editing,
         edit_text,
         streaming,
-        conversation_id,
+        thread_id,
         ..
     } = chat;
     view! {
@@ -112,7 +112,7 @@ fn Question(chat: Chat, b: Bubble) -> impl IntoView {
             fallback=move || {
                 view! {
                     <div class="bubble-text plain">{move || b.content.get()}</div>
-                    <Show when=move || streaming.get().is_none() && conversation_id.is_some()>
+                    <Show when=move || streaming.get().is_none() && thread_id.is_some()>
                         <div class="bubble-actions">
                             <button
                                 type="button"

@@ -16,7 +16,7 @@ use leptos::task::spawn_local;
 #[component]
 pub(super) fn Composer(chat: Chat, settings: Settings, registry: ModelRegistry) -> impl IntoView {
     let Chat {
-        conversation_id,
+        thread_id,
         agent_id,
         bubbles,
         streaming,
@@ -37,7 +37,7 @@ pub(super) fn Composer(chat: Chat, settings: Settings, registry: ModelRegistry) 
         let (model, temperature, max_tokens) = settings.own();
         spawn_local(async move {
             match send_message(
-                conversation_id,
+                thread_id,
                 content.clone(),
                 model,
                 temperature,
@@ -46,9 +46,9 @@ pub(super) fn Composer(chat: Chat, settings: Settings, registry: ModelRegistry) 
             )
             .await
             {
-                Ok(sent) if conversation_id.is_none() => {
+                Ok(sent) if thread_id.is_none() => {
                     // A new thread: open it (the reply is already running).
-                    browser::go(&format!("/c/{}", sent.conversation_id));
+                    browser::go(&format!("/c/{}", sent.thread_id));
                 }
                 Ok(sent) => {
                     draft.set(String::new());
@@ -98,9 +98,9 @@ pub(super) fn Composer(chat: Chat, settings: Settings, registry: ModelRegistry) 
                 send();
             }
         >
-            {conversation_id.map(|id| view! { <input type="hidden" name="conversation_id" value=id /> })}
+            {thread_id.map(|id| view! { <input type="hidden" name="thread_id" value=id /> })}
             {agent_id
-                .filter(|_| conversation_id.is_none())
+                .filter(|_| thread_id.is_none())
                 .map(|id| view! { <input type="hidden" name="agent_id" value=id /> })}
             {move || errors.general().map(|m| view! { <p class="notice notice-error" role="alert">{m}</p> })}
             <ChatOptions settings=settings registry=registry errors=errors />

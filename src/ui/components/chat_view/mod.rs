@@ -1,4 +1,4 @@
-//! The conversation island: the bubbles ([`bubble`]), the composer
+//! The thread island: the bubbles ([`bubble`]), the composer
 //! ([`composer`]) with the thread's options ([`options`]), and following a
 //! reply as it is written ([`follow`]).
 
@@ -20,10 +20,10 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use options::Settings;
 
-/// What the parts of the conversation share.
+/// What the parts of the thread share.
 #[derive(Clone, Copy)]
 struct Chat {
-    conversation_id: Option<i64>,
+    thread_id: Option<i64>,
     /// The thread's agent, sent along with each message.
     agent_id: Option<i64>,
     /// The agent the thread talks to: its face and name head each reply.
@@ -88,11 +88,11 @@ impl Chat {
     }
 }
 
-/// The conversation: bubbles, the composer and the thread's options. With
+/// The thread: bubbles, the composer and the thread's options. With
 /// JavaScript off the composer is a plain form that posts the message.
 #[island]
 pub fn ChatView(
-    conversation_id: Option<i64>,
+    thread_id: Option<i64>,
     messages: Vec<MessageView>,
     registry: ModelRegistry,
     model_id: Option<i64>,
@@ -103,14 +103,14 @@ pub fn ChatView(
 ) -> impl IntoView {
     let root = NodeRef::<leptos::html::Div>::new();
     let settings = Settings {
-        conversation_id,
+        thread_id,
         model: RwSignal::new(model_id.or(registry.default_model_id)),
         temp: RwSignal::new(temperature.unwrap_or(1.0)),
         tokens: RwSignal::new(max_tokens.unwrap_or(0)),
         touched: RwSignal::new(agent.is_none()),
     };
     let chat = Chat {
-        conversation_id,
+        thread_id,
         agent_id: agent.as_ref().map(|a| a.id),
         bubbles: RwSignal::new(messages.iter().map(Bubble::from_view).collect()),
         streaming: RwSignal::new(

@@ -12,7 +12,7 @@ use leptos::task::spawn_local;
 /// settings until the user changes them here (`touched`).
 #[derive(Clone, Copy)]
 pub(super) struct Settings {
-    pub conversation_id: Option<i64>,
+    pub thread_id: Option<i64>,
     pub model: RwSignal<Option<i64>>,
     pub temp: RwSignal<f32>,
     pub tokens: RwSignal<i32>,
@@ -24,7 +24,7 @@ impl Settings {
     /// first message).
     pub fn save(self) {
         self.touched.set(true);
-        if let Some(id) = self.conversation_id {
+        if let Some(id) = self.thread_id {
             let t = self.tokens.get_untracked();
             let (model, temp) = (self.model, self.temp);
             spawn_local(async move {

@@ -1,11 +1,11 @@
-//! Rows of `conversations`: chat threads (and the transcript behind a backroom).
+//! Rows of `threads` (table `conversations`): chat threads (and the transcript behind a backroom).
 
-use crate::server::db::schema::conversations;
+use crate::server::db::schema::threads;
 use diesel::prelude::*;
 
 #[derive(Clone, Debug, Queryable, Selectable, Identifiable)]
-#[diesel(table_name = conversations)]
-pub struct Conversation {
+#[diesel(table_name = threads)]
+pub struct Thread {
     pub id: i64,
     pub user_id: i64,
     pub title: String,
@@ -21,8 +21,8 @@ pub struct Conversation {
 }
 
 #[derive(Insertable)]
-#[diesel(table_name = conversations)]
-pub struct NewConversationRow {
+#[diesel(table_name = threads)]
+pub struct NewThreadRow {
     pub user_id: i64,
     pub title: String,
     pub model_id: Option<i64>,
@@ -35,8 +35,8 @@ pub struct NewConversationRow {
 }
 
 #[derive(AsChangeset, Default)]
-#[diesel(table_name = conversations)]
-pub struct ConversationChanges {
+#[diesel(table_name = threads)]
+pub struct ThreadChanges {
     pub title: Option<String>,
     pub model_id: Option<Option<i64>>,
     pub temperature: Option<Option<f32>>,

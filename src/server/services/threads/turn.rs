@@ -12,7 +12,7 @@ use diesel::prelude::*;
 /// Everything the engine needs to generate one reply.
 #[derive(Clone, Debug)]
 pub struct Turn {
-    pub conversation_id: i64,
+    pub thread_id: i64,
     pub user_message_id: Option<i64>,
     pub assistant_message_id: i64,
     pub provider: TurnProvider,
@@ -31,14 +31,14 @@ pub struct TurnProvider {
     pub name: String,
 }
 
-/// The conversation so far as the model sees it: finished turns only.
+/// The thread so far as the model sees it: finished turns only.
 pub(super) fn history(
     conn: &mut SqliteConnection,
-    conversation_id: i64,
+    thread_id: i64,
     before_id: i64,
 ) -> Result<Vec<ChatMessage>, AppError> {
     let rows: Vec<Message> = messages::table
-        .filter(messages::conversation_id.eq(conversation_id))
+        .filter(messages::thread_id.eq(thread_id))
         .filter(messages::id.lt(before_id))
         .order(messages::id.asc())
         .select(Message::as_select())

@@ -8,14 +8,14 @@ use super::turn::{history, resolve_model, target, with_prompt, Turn};
 use crate::error::AppError;
 use crate::model::chat::Role;
 use crate::model::provider::upstream_id;
-use crate::server::db::rows::{ConversationChanges, Message, NewMessage};
-use crate::server::db::{now, schema::conversations, schema::messages};
+use crate::server::db::rows::{Message, NewMessage, ThreadChanges};
+use crate::server::db::{now, schema::messages, schema::threads};
 use diesel::prelude::*;
 
-fn streaming_in(conn: &mut SqliteConnection, conversation_id: i64) -> Result<bool, AppError> {
+fn streaming_in(conn: &mut SqliteConnection, thread_id: i64) -> Result<bool, AppError> {
     Ok(diesel::select(diesel::dsl::exists(
         messages::table
-            .filter(messages::conversation_id.eq(conversation_id))
+            .filter(messages::thread_id.eq(thread_id))
             .filter(messages::status.eq(crate::model::chat::MessageStatus::Streaming)),
     ))
     .get_result(conn)?)
@@ -24,13 +24,13 @@ fn streaming_in(conn: &mut SqliteConnection, conversation_id: i64) -> Result<boo
 /// The empty reply the runner will fill.
 fn insert_reply(
     conn: &mut SqliteConnection,
-    conversation_id: i64,
+    thread_id: i64,
     model_sdk_id: &str,
     ts: i64,
 ) -> Result<Message, AppError> {
     Ok(diesel::insert_into(messages::table)
         .values(NewMessage {
-            conversation_id,
+            thread_id,
             role: Role::Assistant,
             content: "",
             status: crate::model::chat::MessageStatus::Streaming,
@@ -67,7 +67,7 @@ pub fn begin_edit(
         ));
     }
     let send = crate::model::chat::ChatSend {
-        conversation_id: msg.conversation_id,
+        thread_id: msg.thread_id,
         content: content.to_string(),
         ..Default::default()
     };
@@ -93,10 +93,10 @@ fn begin_turn_replacing(
     check_temperature(send.temperature)?;
     check_max_tokens(send.max_tokens)?;
     conn.immediate_transaction(|conn| {
-        let conv = owned(conn, user_id, send.conversation_id)?;
+        let conv = owned(conn, user_id, send.thread_id)?;
         if streaming_in(conn, conv.id)? {
             return Err(AppError::conflict(
-                "A reply is still being written in this conversation.",
+                "A reply is still being written in this thread.",
             ));
         }
         let agent = bound_agent(conn, user_id, &conv)?;
@@ -104,7 +104,7 @@ fn begin_turn_replacing(
         if let Some(from) = replace_from {
             diesel::delete(
                 messages::table
-                    .filter(messages::conversation_id.eq(conv.id))
+                    .filter(messages::thread_id.eq(conv.id))
                     .filter(messages::id.ge(from)),
             )
             .execute(conn)?;
@@ -112,7 +112,7 @@ fn begin_turn_replacing(
         let ts = now();
         let user_msg: Message = diesel::insert_into(messages::table)
             .values(NewMessage {
-                conversation_id: conv.id,
+                thread_id: conv.id,
                 role: Role::User,
                 content: &send.content,
                 status: crate::model::chat::MessageStatus::Complete,
@@ -142,8 +142,8 @@ fn begin_turn_replacing(
         } else {
             None
         };
-        diesel::update(conversations::table.find(conv.id))
-            .set(ConversationChanges {
+        diesel::update(threads::table.find(conv.id))
+            .set(ThreadChanges {
                 title,
                 model_id: keep_model.map(Some),
                 temperature: send.temperature.map(Some),
@@ -153,7 +153,7 @@ fn begin_turn_replacing(
             })
             .execute(conn)?;
         Ok(Turn {
-            conversation_id: conv.id,
+            thread_id: conv.id,
             user_message_id: Some(user_msg.id),
             assistant_message_id: reply.id,
             provider: target(&provider),
@@ -179,31 +179,31 @@ pub fn begin_regenerate(
             .first(conn)
             .optional()?
             .ok_or_else(|| AppError::not_found("No such message."))?;
-        let conv = owned(conn, user_id, msg.conversation_id)
+        let conv = owned(conn, user_id, msg.thread_id)
             .map_err(|_| AppError::not_found("No such message."))?;
         if msg.role != Role::Assistant {
             return Err(AppError::bad_request("Only a reply can be regenerated."));
         }
         if streaming_in(conn, conv.id)? {
             return Err(AppError::conflict(
-                "A reply is still being written in this conversation.",
+                "A reply is still being written in this thread.",
             ));
         }
         let agent = bound_agent(conn, user_id, &conv)?;
         let (model, provider) = resolve_model(conn, None, conv.model_id, agent.as_ref())?;
         diesel::delete(
             messages::table
-                .filter(messages::conversation_id.eq(conv.id))
+                .filter(messages::thread_id.eq(conv.id))
                 .filter(messages::id.ge(message_id)),
         )
         .execute(conn)?;
         let ts = now();
         let reply = insert_reply(conn, conv.id, &model.model_sdk_id, ts)?;
-        diesel::update(conversations::table.find(conv.id))
-            .set(conversations::updated_at.eq(ts))
+        diesel::update(threads::table.find(conv.id))
+            .set(threads::updated_at.eq(ts))
             .execute(conn)?;
         Ok(Turn {
-            conversation_id: conv.id,
+            thread_id: conv.id,
             user_message_id: None,
             assistant_message_id: reply.id,
             provider: target(&provider),

@@ -2,13 +2,13 @@
 
 use super::limits::{PAGE_DEFAULT, PAGE_MAX};
 use crate::error::AppError;
-use crate::model::chat::{ConversationPage, ConversationSummary};
-use crate::server::db::rows::Conversation;
-use crate::server::db::schema::conversations;
+use crate::model::chat::{ThreadPage, ThreadSummary};
+use crate::server::db::rows::Thread;
+use crate::server::db::schema::threads;
 use diesel::prelude::*;
 
-fn summary(c: &Conversation, tags: Vec<String>) -> ConversationSummary {
-    ConversationSummary {
+fn summary(c: &Thread, tags: Vec<String>) -> ThreadSummary {
+    ThreadSummary {
         id: c.id,
         title: c.title.clone(),
         model_id: c.model_id,
@@ -51,8 +51,8 @@ pub fn list(
     limit: Option<i64>,
     before: Option<&str>,
     filter: &Filter,
-) -> Result<ConversationPage, AppError> {
-    use crate::server::db::schema::conversation_tags;
+) -> Result<ThreadPage, AppError> {
+    use crate::server::db::schema::thread_tags;
     let limit = limit.unwrap_or(PAGE_DEFAULT);
     if !(1..=PAGE_MAX).contains(&limit) {
         return Err(AppError::invalid(
@@ -60,57 +60,55 @@ pub fn list(
             format!("limit must be between 1 and {PAGE_MAX}."),
         ));
     }
-    let mut query = conversations::table
-        .filter(conversations::user_id.eq(user_id))
-        .filter(conversations::kind.eq("chat"))
-        .filter(conversations::archived.eq(filter.archived))
+    let mut query = threads::table
+        .filter(threads::user_id.eq(user_id))
+        .filter(threads::kind.eq("chat"))
+        .filter(threads::archived.eq(filter.archived))
         .into_boxed();
     match filter.folder {
         None => {}
-        Some(None) => query = query.filter(conversations::folder_id.is_null()),
-        Some(Some(f)) => query = query.filter(conversations::folder_id.eq(f)),
+        Some(None) => query = query.filter(threads::folder_id.is_null()),
+        Some(Some(f)) => query = query.filter(threads::folder_id.eq(f)),
     }
     if let Some(tag) = &filter.tag {
         query = query.filter(
-            conversations::id.eq_any(
-                conversation_tags::table
-                    .filter(conversation_tags::tag.eq(tag.trim().to_lowercase()))
-                    .select(conversation_tags::conversation_id),
+            threads::id.eq_any(
+                thread_tags::table
+                    .filter(thread_tags::tag.eq(tag.trim().to_lowercase()))
+                    .select(thread_tags::thread_id),
             ),
         );
     }
     if let Some(cursor) = before {
         let (pinned, ts, id) = parse_cursor(cursor)
             .ok_or_else(|| AppError::invalid("before", "before must be a next_cursor value."))?;
-        let same_group = conversations::updated_at
+        let same_group = threads::updated_at
             .lt(ts)
-            .or(conversations::updated_at
-                .eq(ts)
-                .and(conversations::id.lt(id)));
+            .or(threads::updated_at.eq(ts).and(threads::id.lt(id)));
         query = if pinned {
             query.filter(
-                conversations::pinned
+                threads::pinned
                     .eq(false)
-                    .or(conversations::pinned.eq(true).and(same_group)),
+                    .or(threads::pinned.eq(true).and(same_group)),
             )
         } else {
-            query.filter(conversations::pinned.eq(false).and(same_group))
+            query.filter(threads::pinned.eq(false).and(same_group))
         };
     }
-    let rows: Vec<Conversation> = query
+    let rows: Vec<Thread> = query
         .order((
-            conversations::pinned.desc(),
-            conversations::updated_at.desc(),
-            conversations::id.desc(),
+            threads::pinned.desc(),
+            threads::updated_at.desc(),
+            threads::id.desc(),
         ))
         .limit(limit + 1)
-        .select(Conversation::as_select())
+        .select(Thread::as_select())
         .load(conn)?;
     let more = rows.len() as i64 > limit;
     let rows = &rows[..rows.len().min(limit as usize)];
     let ids: Vec<i64> = rows.iter().map(|c| c.id).collect();
     let mut tags = crate::server::services::tags::of(conn, &ids)?;
-    let items: Vec<ConversationSummary> = rows
+    let items: Vec<ThreadSummary> = rows
         .iter()
         .map(|c| summary(c, tags.remove(&c.id).unwrap_or_default()))
         .collect();
@@ -121,5 +119,5 @@ pub fn list(
                 .map(|c| format!("{}.{}.{}", u8::from(c.pinned), c.updated_at, c.id))
         })
         .flatten();
-    Ok(ConversationPage { items, next_cursor })
+    Ok(ThreadPage { items, next_cursor })
 }

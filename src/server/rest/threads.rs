@@ -3,11 +3,11 @@
 use super::id::Id;
 use super::json::ApiJson;
 use crate::error::AppError;
-use crate::model::chat::{ConversationPage, ConversationPatch, ConversationView, NewConversation};
+use crate::model::chat::{NewThread, ThreadPage, ThreadPatch, ThreadView};
 use crate::server::actions::threads;
 use crate::server::auth::caller::Caller;
 use crate::server::rest::query::ApiQuery;
-use crate::server::services::{conversations, thread_export};
+use crate::server::services::{thread_export, threads as thread_service};
 use crate::server::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -26,7 +26,7 @@ pub struct ListParams {
 }
 
 impl ListParams {
-    fn filter(&self) -> Result<conversations::Filter, AppError> {
+    fn filter(&self) -> Result<thread_service::Filter, AppError> {
         let folder = match self.folder.as_deref() {
             None | Some("") => None,
             Some("none") => Some(None),
@@ -34,7 +34,7 @@ impl ListParams {
                 AppError::invalid("folder", "folder must be a folder id or none.")
             })?)),
         };
-        Ok(conversations::Filter {
+        Ok(thread_service::Filter {
             folder,
             tag: self.tag.clone().filter(|t| !t.trim().is_empty()),
             archived: self.archived.unwrap_or(false),
@@ -46,7 +46,7 @@ pub async fn list(
     State(state): State<AppState>,
     caller: Caller,
     ApiQuery(p): ApiQuery<ListParams>,
-) -> Result<Json<ConversationPage>, AppError> {
+) -> Result<Json<ThreadPage>, AppError> {
     let filter = p.filter()?;
     Ok(Json(
         threads::list(&state, &caller, p.limit, p.before, filter).await?,
@@ -56,8 +56,8 @@ pub async fn list(
 pub async fn create(
     State(state): State<AppState>,
     caller: Caller,
-    ApiJson(input): ApiJson<NewConversation>,
-) -> Result<(StatusCode, Json<ConversationView>), AppError> {
+    ApiJson(input): ApiJson<NewThread>,
+) -> Result<(StatusCode, Json<ThreadView>), AppError> {
     let view = threads::create(&state, &caller, input).await?;
     Ok((StatusCode::CREATED, Json(view)))
 }
@@ -66,7 +66,7 @@ pub async fn get(
     State(state): State<AppState>,
     caller: Caller,
     Id(id): Id,
-) -> Result<Json<ConversationView>, AppError> {
+) -> Result<Json<ThreadView>, AppError> {
     Ok(Json(threads::get(&state, &caller, id).await?))
 }
 
@@ -74,8 +74,8 @@ pub async fn update(
     State(state): State<AppState>,
     caller: Caller,
     Id(id): Id,
-    ApiJson(patch): ApiJson<ConversationPatch>,
-) -> Result<Json<ConversationView>, AppError> {
+    ApiJson(patch): ApiJson<ThreadPatch>,
+) -> Result<Json<ThreadView>, AppError> {
     Ok(Json(threads::update(&state, &caller, id, patch).await?))
 }
 

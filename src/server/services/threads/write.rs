@@ -3,9 +3,9 @@
 use super::limits::{check_max_tokens, check_temperature, TITLE_MAX};
 use super::read::{bound_agent, get, owned, view};
 use crate::error::AppError;
-use crate::model::chat::{ConversationPatch, ConversationView, NewConversation};
-use crate::server::db::rows::{Conversation, ConversationChanges, NewConversationRow};
-use crate::server::db::{now, schema::conversations};
+use crate::model::chat::{NewThread, ThreadPatch, ThreadView};
+use crate::server::db::rows::{NewThreadRow, Thread, ThreadChanges};
+use crate::server::db::{now, schema::threads};
 use crate::server::services::models::usable_model;
 use crate::server::services::{agents, validate};
 use diesel::prelude::*;
@@ -13,8 +13,8 @@ use diesel::prelude::*;
 pub fn create(
     conn: &mut SqliteConnection,
     user_id: i64,
-    input: &NewConversation,
-) -> Result<ConversationView, AppError> {
+    input: &NewThread,
+) -> Result<ThreadView, AppError> {
     let title =
         validate::optional_text("title", input.title.as_deref(), TITLE_MAX)?.unwrap_or_default();
     check_temperature(input.temperature)?;
@@ -27,8 +27,8 @@ pub fn create(
             .map_err(|_| AppError::invalid("agent_id", "agent_id is not one of your agents."))?;
     }
     let ts = now();
-    let row = diesel::insert_into(conversations::table)
-        .values(NewConversationRow {
+    let row = diesel::insert_into(threads::table)
+        .values(NewThreadRow {
             user_id,
             title,
             model_id: input.model_id,
@@ -39,7 +39,7 @@ pub fn create(
             updated_at: ts,
             agent_id: input.agent_id,
         })
-        .returning(Conversation::as_returning())
+        .returning(Thread::as_returning())
         .get_result(conn)?;
     let agent = bound_agent(conn, user_id, &row)?;
     Ok(view(row, Vec::new(), agent.as_ref()))
@@ -49,8 +49,8 @@ pub fn update(
     conn: &mut SqliteConnection,
     user_id: i64,
     id: i64,
-    patch: &ConversationPatch,
-) -> Result<ConversationView, AppError> {
+    patch: &ThreadPatch,
+) -> Result<ThreadView, AppError> {
     owned(conn, user_id, id)?;
     let title = patch
         .title
@@ -78,7 +78,7 @@ pub fn update(
         || patch.model_id.is_some()
         || patch.temperature.is_some()
         || patch.max_tokens.is_some();
-    let changes = ConversationChanges {
+    let changes = ThreadChanges {
         title,
         model_id: patch.model_id.map(Some),
         temperature: patch.temperature.map(Some),
@@ -92,7 +92,7 @@ pub fn update(
         edited || patch.pinned.is_some() || patch.folder_id.is_some() || patch.archived.is_some();
     conn.immediate_transaction(|conn| {
         if any_column {
-            diesel::update(conversations::table.find(id))
+            diesel::update(threads::table.find(id))
                 .set(changes)
                 .execute(conn)?;
         }
@@ -106,6 +106,6 @@ pub fn update(
 
 pub fn delete(conn: &mut SqliteConnection, user_id: i64, id: i64) -> Result<(), AppError> {
     owned(conn, user_id, id)?;
-    diesel::delete(conversations::table.find(id)).execute(conn)?;
+    diesel::delete(threads::table.find(id)).execute(conn)?;
     Ok(())
 }

@@ -1,28 +1,28 @@
 //! Reading one thread: who owns it, its agent, its share link, its full view.
 
 use crate::error::AppError;
-use crate::model::chat::ConversationView;
-use crate::server::db::rows::{Agent, Conversation, Message};
-use crate::server::db::schema::{conversations, messages, shares};
+use crate::model::chat::ThreadView;
+use crate::server::db::rows::{Agent, Message, Thread};
+use crate::server::db::schema::{messages, shares, threads};
 use crate::server::services::agents;
 use diesel::prelude::*;
 
 /// Someone else's thread answers exactly like a missing one.
-pub fn owned(conn: &mut SqliteConnection, user_id: i64, id: i64) -> Result<Conversation, AppError> {
-    conversations::table
+pub fn owned(conn: &mut SqliteConnection, user_id: i64, id: i64) -> Result<Thread, AppError> {
+    threads::table
         .find(id)
-        .filter(conversations::user_id.eq(user_id))
-        .filter(conversations::kind.eq("chat"))
-        .select(Conversation::as_select())
+        .filter(threads::user_id.eq(user_id))
+        .filter(threads::kind.eq("chat"))
+        .select(Thread::as_select())
         .first(conn)
         .optional()?
-        .ok_or_else(|| AppError::not_found("No such conversation."))
+        .ok_or_else(|| AppError::not_found("No such thread."))
 }
 
 /// The thread's share-link token, if it has one.
 pub fn share_token(conn: &mut SqliteConnection, id: i64) -> Result<Option<String>, AppError> {
     Ok(shares::table
-        .filter(shares::conversation_id.eq(id))
+        .filter(shares::thread_id.eq(id))
         .select(shares::token)
         .first(conn)
         .optional()?)
@@ -33,7 +33,7 @@ pub fn share_token(conn: &mut SqliteConnection, id: i64) -> Result<Option<String
 pub fn bound_agent(
     conn: &mut SqliteConnection,
     user_id: i64,
-    c: &Conversation,
+    c: &Thread,
 ) -> Result<Option<Agent>, AppError> {
     match c.agent_id {
         Some(id) => match agents::visible(conn, user_id, id) {
@@ -45,12 +45,8 @@ pub fn bound_agent(
     }
 }
 
-pub(super) fn view(
-    c: Conversation,
-    messages: Vec<Message>,
-    agent: Option<&Agent>,
-) -> ConversationView {
-    ConversationView {
+pub(super) fn view(c: Thread, messages: Vec<Message>, agent: Option<&Agent>) -> ThreadView {
+    ThreadView {
         agent: agent.map(Agent::badge),
         id: c.id,
         title: c.title,
@@ -69,16 +65,12 @@ pub(super) fn view(
     }
 }
 
-pub fn get(
-    conn: &mut SqliteConnection,
-    user_id: i64,
-    id: i64,
-) -> Result<ConversationView, AppError> {
+pub fn get(conn: &mut SqliteConnection, user_id: i64, id: i64) -> Result<ThreadView, AppError> {
     let c = owned(conn, user_id, id)?;
     let agent = bound_agent(conn, user_id, &c)?;
     let share = share_token(conn, c.id)?;
     let msgs = messages::table
-        .filter(messages::conversation_id.eq(id))
+        .filter(messages::thread_id.eq(id))
         .order(messages::id.asc())
         .select(Message::as_select())
         .load(conn)?;
