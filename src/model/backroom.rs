@@ -135,9 +135,8 @@ pub struct TurnView {
     /// A viewer's interjection (not an agent).
     pub human: bool,
     pub content: String,
-    /// `message`, `thought` or `action`.
-    pub kind: String,
-    pub status: String,
+    pub kind: TurnKind,
+    pub status: crate::model::chat::MessageStatus,
     pub model_sdk_id: Option<String>,
     pub prompt_tokens: Option<i32>,
     pub completion_tokens: Option<i32>,
@@ -152,13 +151,12 @@ pub struct BackroomView {
     pub id: i64,
     pub title: String,
     pub scenario: String,
-    pub turn_order: String,
+    pub turn_order: TurnOrder,
     pub max_turns: i32,
     pub min_turns: i32,
     pub stop_patterns: Vec<String>,
     pub token_budget: Option<i64>,
-    /// `draft`, `running`, `paused`, `finished` or `stopped`.
-    pub state: String,
+    pub state: BackroomState,
     pub state_reason: Option<String>,
     pub tokens_used: i64,
     /// Manual order: the participant a viewer picked to speak next.
@@ -174,7 +172,7 @@ pub struct BackroomView {
 pub struct BackroomSummary {
     pub id: i64,
     pub title: String,
-    pub state: String,
+    pub state: BackroomState,
     /// Agent turns taken so far.
     pub turns: i64,
     pub max_turns: i32,
@@ -202,13 +200,13 @@ pub enum RoomEvent {
     },
     TurnEnd {
         turn_id: i64,
-        status: String,
-        kind: String,
+        status: crate::model::chat::MessageStatus,
+        kind: TurnKind,
         prompt_tokens: Option<u32>,
         completion_tokens: Option<u32>,
     },
     State {
-        state: String,
+        state: BackroomState,
         reason: Option<String>,
         tokens_used: i64,
         next_participant: Option<i64>,
@@ -231,13 +229,13 @@ pub struct RoomFrame {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum RoomLine {
     /// State, reason, tokens used, next participant.
-    State(u64, String, Option<String>, i64, Option<i64>),
+    State(u64, BackroomState, Option<String>, i64, Option<i64>),
     /// Turn, participant, speaker, human.
     TurnStart(u64, i64, Option<i64>, String, bool),
     /// Turn, text.
     Delta(u64, i64, String),
     /// Turn, status, kind.
-    TurnEnd(u64, i64, String, String),
+    TurnEnd(u64, i64, crate::model::chat::MessageStatus, TurnKind),
     /// Turn, message.
     Error(u64, i64, String),
 }

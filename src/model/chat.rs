@@ -54,9 +54,9 @@ impl MessageStatus {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MessageView {
     pub id: i64,
-    pub role: String,
+    pub role: Role,
     pub content: String,
-    pub status: String,
+    pub status: MessageStatus,
     pub model_sdk_id: Option<String>,
     pub prompt_tokens: Option<i32>,
     pub completion_tokens: Option<i32>,
@@ -140,7 +140,7 @@ pub struct SharedThread {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SharedMessage {
-    pub role: String,
+    pub role: Role,
     pub content: String,
     /// Replies rendered as safe HTML (filled for the page).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -179,7 +179,7 @@ pub enum StreamEvent {
         completion_tokens: u32,
     },
     Done {
-        status: String,
+        status: MessageStatus,
         finish_reason: Option<String>,
     },
     Error {
@@ -210,7 +210,7 @@ pub enum ReplyLine {
     /// Sequence number reached, text.
     Delta(u64, String),
     /// Status.
-    Done(String),
+    Done(MessageStatus),
     /// Message.
     Error(String),
 }

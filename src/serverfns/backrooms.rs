@@ -3,7 +3,7 @@
 //! back to the room with the outcome.
 
 use crate::error::AppError;
-use crate::model::backroom::{BackroomSummary, BackroomView};
+use crate::model::backroom::{BackroomState, BackroomSummary, BackroomView};
 use leptos::prelude::*;
 use leptos::server_fn::codec::{StreamingText, TextStream};
 
@@ -39,9 +39,10 @@ pub async fn load_backroom(id: i64) -> Result<BackroomView, AppError> {
     support::backrooms::get(&state, &caller, id).await
 }
 
-/// Start, pause, resume or stop. Answers the new state.
+/// Start, pause, resume or stop. Answers the new state (none to a plain
+/// form, which is sent back to the room).
 #[server(prefix = "/fn", endpoint = "backrooms/control")]
-pub async fn room_control(id: i64, action: String) -> Result<String, AppError> {
+pub async fn room_control(id: i64, action: String) -> Result<Option<BackroomState>, AppError> {
     let (state, caller) = support::caller().await?;
     use support::backrooms;
     let result = match backrooms::control_named(&action) {
@@ -50,9 +51,9 @@ pub async fn room_control(id: i64, action: String) -> Result<String, AppError> {
     };
     if support::plain().await {
         support::back(&format!("/backrooms/{id}"), &result, "Done.");
-        return Ok(String::new());
+        return Ok(None);
     }
-    result.map(|b| b.state)
+    result.map(|b| Some(b.state))
 }
 
 /// A viewer's message into the run, as a named human turn.

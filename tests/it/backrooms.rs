@@ -6,7 +6,7 @@
 use crate::common;
 
 use backrooms::model::agent::AgentView;
-use backrooms::model::backroom::BackroomView;
+use backrooms::model::backroom::{BackroomState, BackroomView};
 use common::fake_provider::FakeProvider;
 use common::{add_model, add_provider, json_of, read, Api, Sse, SseReader, TestServer};
 use reqwest::StatusCode;
@@ -55,7 +55,7 @@ async fn room(api: &Api, body: Value) -> i64 {
         StatusCode::CREATED,
     )
     .await;
-    assert_eq!(made.state, "draft", "a new backroom waits for Start");
+    assert_eq!(made.state, BackroomState::Draft, "a new backroom waits for Start");
     made.id
 }
 

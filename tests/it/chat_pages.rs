@@ -4,7 +4,7 @@
 
 use crate::common;
 
-use backrooms::model::chat::ReplyLine;
+use backrooms::model::chat::{MessageStatus, ReplyLine};
 
 use common::fake_provider::FakeProvider;
 use common::{add_model, add_provider, location, TestServer};
@@ -156,7 +156,7 @@ async fn the_follow_server_function_streams_framed_events_and_resumes() {
     let all = lines(follow(0).await.unwrap().text().await.unwrap());
     let joined = deltas(&all);
     assert_eq!(joined, "w0 w1 w2 w3 w4 w5 ");
-    assert_eq!(all.last(), Some(&ReplyLine::Done("complete".into())));
+    assert_eq!(all.last(), Some(&ReplyLine::Done(MessageStatus::Complete)));
     let last_seq = all.iter().rev().find_map(|l| match l {
         ReplyLine::Delta(seq, _) => Some(*seq),
         _ => None,

@@ -4,7 +4,8 @@
 
 use crate::error::AppError;
 use crate::model::chat::{
-    ChatSend, CompleteReply, Frame, NewThread, Sent, SharedThread, StreamEvent, ThreadView,
+    ChatSend, CompleteReply, Frame, MessageStatus, NewThread, Role, Sent, SharedThread,
+    StreamEvent, ThreadView,
 };
 use crate::server::auth::caller::Caller;
 use crate::server::engine;
@@ -184,7 +185,7 @@ pub async fn rendered_thread(
 ) -> Result<ThreadView, AppError> {
     let mut view = super::threads::get(state, caller, id).await?;
     for m in &mut view.messages {
-        if m.role == "assistant" && m.status != "streaming" {
+        if m.role == Role::Assistant && m.status != MessageStatus::Streaming {
             m.html = Some(markdown::to_html(&m.content));
         }
     }
@@ -196,7 +197,7 @@ pub async fn rendered_thread(
 pub async fn shared(state: &AppState, token: String) -> Result<SharedThread, AppError> {
     let mut thread = state.db.run(move |c| shares::shared(c, &token)).await?;
     for m in &mut thread.messages {
-        if m.role == "assistant" {
+        if m.role == Role::Assistant {
             m.html = Some(markdown::to_html(&m.content));
         }
     }

@@ -213,7 +213,7 @@ mod tests {
         assert!(live.subscribe(7).is_err());
         assert!(live.subscribe(100).is_err());
         live.end(StreamEvent::Done {
-            status: "complete".into(),
+            status: crate::model::chat::MessageStatus::Complete,
             finish_reason: None,
         });
         let (frames, rx) = live.subscribe("Hello é".len())?;

@@ -8,7 +8,7 @@ pub mod rooms;
 pub mod runner;
 
 use crate::error::AppError;
-use crate::model::chat::{Frame, StreamEvent};
+use crate::model::chat::{Frame, MessageStatus, StreamEvent};
 use crate::server::llm::chat::{ChatRequest, ProviderTarget};
 use crate::server::llm::provider_for;
 use crate::server::services::messages;
@@ -138,10 +138,10 @@ fn finished_frames(
         (Some(p), Some(c)) => Some((p.max(0) as u32, c.max(0) as u32)),
         _ => None,
     };
-    let end = match (msg.status.as_str(), &msg.error) {
-        ("error", Some(e)) => StreamEvent::Error { message: e.clone() },
+    let end = match (msg.status, &msg.error) {
+        (MessageStatus::Error, Some(e)) => StreamEvent::Error { message: e.clone() },
         (status, _) => StreamEvent::Done {
-            status: status.to_string(),
+            status,
             finish_reason: msg.finish_reason.clone(),
         },
     };
@@ -214,7 +214,7 @@ mod tests {
         let (frames, rx) = live.subscribe(0)?;
         let mut stream = live_stream(live.clone(), frames, rx);
         live.end(StreamEvent::Done {
-            status: "complete".into(),
+            status: MessageStatus::Complete,
             finish_reason: None,
         });
         let mut seen = Vec::new();

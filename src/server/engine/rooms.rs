@@ -7,7 +7,7 @@ use crate::error::AppError;
 use crate::model::backroom::{
     event_id, BackroomState, RoomEvent, RoomFrame, TurnKind, TURN_END, TURN_SPAN,
 };
-use crate::model::chat::{Role, StreamEvent};
+use crate::model::chat::{MessageStatus, Role, StreamEvent};
 use crate::server::db::rows::Message;
 use crate::server::services::backrooms::{self, After, Step};
 use crate::server::state::AppState;
@@ -139,7 +139,7 @@ fn state_frame(b: &crate::server::db::rows::Backroom, id: u64) -> RoomFrame {
     RoomFrame {
         id,
         event: RoomEvent::State {
-            state: b.state.as_str().to_string(),
+            state: b.state,
             reason: b.state_reason.clone(),
             tokens_used: b.tokens_used,
             next_participant: b.next_participant,
@@ -335,13 +335,13 @@ async fn emit_turn(
             } => usage = (Some(prompt_tokens), Some(completion_tokens)),
             StreamEvent::Done { status, .. } => {
                 let kind = crate::server::services::backroom_rules::kind_of(&t.content);
-                return finish_turn(t.id, status, kind.as_str(), usage, None, last, tx).await;
+                return finish_turn(t.id, status, kind, usage, None, last, tx).await;
             }
             StreamEvent::Error { message } => {
                 return finish_turn(
                     t.id,
-                    "error".into(),
-                    TurnKind::Message.as_str(),
+                    MessageStatus::Error,
+                    TurnKind::Message,
                     usage,
                     Some(message),
                     last,
@@ -357,8 +357,8 @@ async fn emit_turn(
 
 async fn finish_turn(
     turn_id: i64,
-    status: String,
-    kind: &str,
+    status: MessageStatus,
+    kind: TurnKind,
     usage: (Option<u32>, Option<u32>),
     error: Option<String>,
     last: &mut u64,
@@ -378,7 +378,7 @@ async fn finish_turn(
         event: RoomEvent::TurnEnd {
             turn_id,
             status,
-            kind: kind.to_string(),
+            kind,
             prompt_tokens: usage.0,
             completion_tokens: usage.1,
         },

@@ -153,7 +153,7 @@ impl Run {
         live.end(match error {
             Some(message) => StreamEvent::Error { message },
             None => StreamEvent::Done {
-                status: status.as_str().to_string(),
+                status,
                 finish_reason,
             },
         });

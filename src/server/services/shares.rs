@@ -61,7 +61,7 @@ pub fn shared(conn: &mut SqliteConnection, token: &str) -> Result<SharedThread, 
             .into_iter()
             .filter(|m| !m.content.is_empty())
             .map(|m| SharedMessage {
-                role: m.role.as_str().to_string(),
+                role: m.role,
                 content: m.content,
                 html: None,
             })

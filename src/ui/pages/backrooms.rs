@@ -43,7 +43,7 @@ pub fn BackroomsPage() -> impl IntoView {
                                                                 .collect_view()}
                                                         </span>
                                                         <span class="room-title">{b.title}</span>
-                                                        <span class="badge" data-state=b.state.clone()>{b.state.clone()}</span>
+                                                        <span class="badge" data-state=b.state.as_str()>{b.state.as_str()}</span>
                                                         <span class="muted">{format!("{} / {} turns", b.turns, b.max_turns)}</span>
                                                     </a>
                                                 </li>

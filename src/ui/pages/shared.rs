@@ -35,7 +35,7 @@ pub fn SharedPage() -> impl IntoView {
                                         .messages
                                         .into_iter()
                                         .map(|m| {
-                                            let role = if m.role == "user" { "user" } else { "assistant" };
+                                            let role = if m.role == crate::model::chat::Role::User { "user" } else { "assistant" };
                                             view! {
                                                 <div class=format!("bubble bubble-{role}")>
                                                     {match m.html {

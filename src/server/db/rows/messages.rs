@@ -32,9 +32,9 @@ impl Message {
     pub fn view(&self) -> crate::model::chat::MessageView {
         crate::model::chat::MessageView {
             id: self.id,
-            role: self.role.as_str().to_string(),
+            role: self.role,
             content: self.content.clone(),
-            status: self.status.as_str().to_string(),
+            status: self.status,
             model_sdk_id: self.model_sdk_id.clone(),
             prompt_tokens: self.prompt_tokens,
             completion_tokens: self.completion_tokens,

@@ -2,7 +2,7 @@
 //! resend a question; copy, regenerate or retry a reply).
 
 use super::Chat;
-use crate::model::chat::MessageView;
+use crate::model::chat::{MessageStatus, MessageView, Role};
 use crate::serverfns::chat::{rendered_reply, Sent};
 use crate::ui::browser;
 use crate::ui::components::agent_card::AgentAvatar;
@@ -14,7 +14,7 @@ pub(super) struct Bubble {
     pub id: i64,
     pub role: &'static str,
     pub content: RwSignal<String>,
-    pub status: RwSignal<String>,
+    pub status: RwSignal<MessageStatus>,
     pub error: RwSignal<Option<String>>,
     /// Rendered markdown once the reply has ended (plain text until then).
     pub html: RwSignal<Option<String>>,
@@ -24,13 +24,13 @@ impl Bubble {
     pub fn from_view(m: &MessageView) -> Bubble {
         Bubble {
             id: m.id,
-            role: if m.role == "user" {
+            role: if m.role == Role::User {
                 "user"
             } else {
                 "assistant"
             },
             content: RwSignal::new(m.content.clone()),
-            status: RwSignal::new(m.status.clone()),
+            status: RwSignal::new(m.status),
             error: RwSignal::new(m.error.clone()),
             html: RwSignal::new(m.html.clone()),
         }
@@ -41,7 +41,7 @@ impl Bubble {
             id,
             role: "assistant",
             content: RwSignal::new(String::new()),
-            status: RwSignal::new("streaming".into()),
+            status: RwSignal::new(MessageStatus::Streaming),
             error: RwSignal::new(None),
             html: RwSignal::new(None),
         }
@@ -67,7 +67,7 @@ pub(super) fn show_turn(
         id: sent.user_message_id.unwrap_or_default(),
         role: "user",
         content: RwSignal::new(content),
-        status: RwSignal::new("complete".into()),
+        status: RwSignal::new(MessageStatus::Complete),
         error: RwSignal::new(None),
         html: RwSignal::new(None),
     };
@@ -86,7 +86,7 @@ pub(super) fn show_turn(
 #[component]
 pub(super) fn BubbleView(chat: Chat, b: Bubble) -> impl IntoView {
     view! {
-        <div class=format!("bubble bubble-{}", b.role) id=format!("m-{}", b.id) data-status=move || b.status.get() data-message=b.id>
+        <div class=format!("bubble bubble-{}", b.role) id=format!("m-{}", b.id) data-status=move || b.status.get().as_str() data-message=b.id>
             {if b.role == "user" {
                 view! { <Question chat=chat b=b /> }.into_any()
             } else {
@@ -168,7 +168,7 @@ fn Reply(chat: Chat, b: Bubble) -> impl IntoView {
             Some(html) => view! { <div class="bubble-text markdown" inner_html=html></div> }.into_any(),
             None => view! { <div class="bubble-text plain">{move || b.content.get()}</div> }.into_any(),
         }}
-        <Show when=move || b.status.get() == "streaming" && b.content.with(|c| c.is_empty())>
+        <Show when=move || b.status.get() == MessageStatus::Streaming && b.content.with(|c| c.is_empty())>
             <span class="typing" aria-label="Writing">
                 <i></i>
                 <i></i>
@@ -176,19 +176,19 @@ fn Reply(chat: Chat, b: Bubble) -> impl IntoView {
             </span>
         </Show>
         {move || b.error.get().map(|e| view! { <p class="bubble-error" role="alert">{e}</p> })}
-        <Show when=move || b.status.get() == "stopped">
+        <Show when=move || b.status.get() == MessageStatus::Stopped>
             <p class="bubble-note muted">"Stopped"</p>
         </Show>
-        <Show when=move || b.status.get() == "interrupted">
+        <Show when=move || b.status.get() == MessageStatus::Interrupted>
             <p class="bubble-note muted">"Interrupted by a server restart"</p>
         </Show>
-        <Show when=move || b.status.get() != "streaming">
+        <Show when=move || b.status.get() != MessageStatus::Streaming>
             <div class="bubble-actions">
                 <button type="button" class="btn btn-small" on:click=move |_| browser::copy_text(&b.content.get_untracked())>
                     "Copy"
                 </button>
                 <button type="button" class="btn btn-small" on:click=move |_| chat.regenerate(b.id)>
-                    {move || if b.status.get() == "error" { "Retry" } else { "Regenerate" }}
+                    {move || if b.status.get() == MessageStatus::Error { "Retry" } else { "Regenerate" }}
                 </button>
             </div>
         </Show>

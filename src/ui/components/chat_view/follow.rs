@@ -31,7 +31,7 @@ pub(super) async fn follow(bubble: Bubble, streaming: RwSignal<Option<i64>>, wak
                 Step::Stop
             }
             ReplyLine::Error(message) => {
-                bubble.status.set("error".into());
+                bubble.status.set(crate::model::chat::MessageStatus::Error);
                 bubble.error.set(Some(message));
                 streaming.set(None);
                 Step::Stop

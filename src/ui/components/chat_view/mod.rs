@@ -117,7 +117,7 @@ pub fn ChatView(
             messages
                 .iter()
                 .rev()
-                .find(|m| m.status == "streaming")
+                .find(|m| m.status == crate::model::chat::MessageStatus::Streaming)
                 .map(|m| m.id),
         ),
         wake: RwSignal::new(0),

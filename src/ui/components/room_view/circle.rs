@@ -90,7 +90,7 @@ pub(super) fn RoomSpace(room: Room) -> impl IntoView {
                                 <strong>{l.speaker.clone()}</strong>
                                 {l.human.then(|| view! { <span class="badge">"human"</span> })}
                             </div>
-                            <p class="room-words" data-kind=move || l.kind.get()>{move || l.content.get()}</p>
+                            <p class="room-words" data-kind=move || l.kind.get().as_str()>{move || l.content.get()}</p>
                             {move || l.error.get().map(|e| view! { <p class="bubble-error" role="alert">{e}</p> })}
                         }
                             .into_any()

@@ -3,6 +3,8 @@
 //! a plain form too.
 
 use super::Room;
+use crate::model::backroom::BackroomState;
+use crate::model::chat::MessageStatus;
 use crate::serverfns::backrooms::{room_control, room_pick, RoomControl, RoomPick};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -14,7 +16,9 @@ impl Room {
             match room_control(self.id, action.to_string()).await {
                 Ok(state) => {
                     self.errors.clear();
-                    self.live.state.set(state);
+                    if let Some(state) = state {
+                        self.live.state.set(state);
+                    }
                     self.live.wake.update(|w| *w += 1);
                 }
                 Err(e) => self.errors.set_general(e),
@@ -37,7 +41,7 @@ pub(super) fn RoomBar(room: Room, max_turns: i32) -> impl IntoView {
     let agent_turns = move || {
         live.lines.with(|ls| {
             ls.iter()
-                .filter(|l| !l.human && l.status.get() != "error")
+                .filter(|l| !l.human && l.status.get() != MessageStatus::Error)
                 .count()
         })
     };
@@ -59,16 +63,16 @@ pub(super) fn RoomBar(room: Room, max_turns: i32) -> impl IntoView {
     };
     view! {
         <div class="room-bar">
-            <span class="badge room-state">{move || live.state.get()}</span>
+            <span class="badge room-state">{move || live.state.get().as_str()}</span>
             <span class="room-counter">
                 {move || format!("Turn {} of {}", agent_turns(), max_turns)}
             </span>
             <span class="muted room-tokens">{move || format!("{} tokens", live.tokens.get())}</span>
             <div class="room-controls">
-                {move || match live.state.get().as_str() {
-                    "draft" => button("start", "Start", true).into_any(),
-                    "running" => view! { {button("pause", "Pause", false)} {button("stop", "Stop", false)} }.into_any(),
-                    "paused" => view! { {button("resume", "Resume", true)} {button("stop", "Stop", false)} }.into_any(),
+                {move || match live.state.get() {
+                    BackroomState::Draft => button("start", "Start", true).into_any(),
+                    BackroomState::Running => view! { {button("pause", "Pause", false)} {button("stop", "Stop", false)} }.into_any(),
+                    BackroomState::Paused => view! { {button("resume", "Resume", true)} {button("stop", "Stop", false)} }.into_any(),
                     _ => ().into_any(),
                 }}
             </div>
@@ -83,7 +87,7 @@ pub(super) fn PickNext(room: Room) -> impl IntoView {
         id, live, people, ..
     } = room;
     view! {
-        <Show when=move || live.state.get() == "running" && room.speaking().is_none()>
+        <Show when=move || live.state.get() == BackroomState::Running && room.speaking().is_none()>
             <div class="room-pick">
                 <span>"Who speaks next?"</span>
                 {people

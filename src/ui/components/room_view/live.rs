@@ -1,6 +1,7 @@
 //! The run as the page knows it, kept current by following its events.
 
-use crate::model::backroom::{event_id, RoomLine, TurnView, TURN_END};
+use crate::model::backroom::{event_id, BackroomState, RoomLine, TurnKind, TurnView, TURN_END};
+use crate::model::chat::MessageStatus;
 use crate::serverfns::backrooms::follow_room;
 use crate::ui::browser;
 use crate::ui::line_stream::{follow_lines, json, Retry, Step};
@@ -14,8 +15,8 @@ pub(super) struct Line {
     pub speaker: String,
     pub human: bool,
     pub content: RwSignal<String>,
-    pub status: RwSignal<String>,
-    pub kind: RwSignal<String>,
+    pub status: RwSignal<MessageStatus>,
+    pub kind: RwSignal<TurnKind>,
     pub error: RwSignal<Option<String>>,
 }
 
@@ -27,8 +28,8 @@ impl Line {
             speaker: t.speaker.clone(),
             human: t.human,
             content: RwSignal::new(t.content.clone()),
-            status: RwSignal::new(t.status.clone()),
-            kind: RwSignal::new(t.kind.clone()),
+            status: RwSignal::new(t.status),
+            kind: RwSignal::new(t.kind),
             error: RwSignal::new(t.error.clone()),
         }
     }
@@ -37,7 +38,7 @@ impl Line {
 /// Where the stream resumes for a page that shows `turns`.
 pub(super) fn resume_point(turns: &[TurnView]) -> u64 {
     turns.last().map_or(0, |t| {
-        if t.status == "streaming" {
+        if t.status == MessageStatus::Streaming {
             event_id(t.id, t.content.len() as u64)
         } else {
             event_id(t.id, TURN_END)
@@ -47,7 +48,7 @@ pub(super) fn resume_point(turns: &[TurnView]) -> u64 {
 
 #[derive(Clone, Copy)]
 pub(super) struct Live {
-    pub state: RwSignal<String>,
+    pub state: RwSignal<BackroomState>,
     pub reason: RwSignal<Option<String>>,
     pub tokens: RwSignal<i64>,
     pub next: RwSignal<Option<i64>>,
@@ -74,8 +75,8 @@ impl Live {
                             speaker,
                             human,
                             content: RwSignal::new(String::new()),
-                            status: RwSignal::new("streaming".into()),
-                            kind: RwSignal::new("message".into()),
+                            status: RwSignal::new(MessageStatus::Streaming),
+                            kind: RwSignal::new(TurnKind::Message),
                             error: RwSignal::new(None),
                         })
                     });
@@ -108,13 +109,13 @@ impl Live {
 
     /// True once the run is over (tracked).
     pub fn ended(self) -> bool {
-        self.state.with(|s| over(s))
+        over(self.state.get())
     }
 }
 
 /// A run in `state` has nothing more to follow.
-fn over(state: &str) -> bool {
-    matches!(state, "finished" | "stopped")
+fn over(state: BackroomState) -> bool {
+    matches!(state, BackroomState::Finished | BackroomState::Stopped)
 }
 
 /// Follows the run until it ends, reconnecting from the last event id.
@@ -131,7 +132,7 @@ pub(super) async fn follow(id: i64, after: u64, live: Live) {
         Retry {
             wake: live.wake,
             give_up_after: None,
-            finished: move || live.state.with_untracked(|s| over(s)),
+            finished: move || over(live.state.get_untracked()),
         },
     )
     .await;

@@ -39,7 +39,7 @@ impl Room {
         self.live.lines.with(|ls| {
             ls.iter()
                 .rev()
-                .find(|l| l.status.get() == "streaming")
+                .find(|l| l.status.get() == crate::model::chat::MessageStatus::Streaming)
                 .and_then(|l| l.participant)
         })
     }
@@ -61,7 +61,7 @@ pub fn RoomView(view: BackroomView) -> impl IntoView {
     let root = NodeRef::<leptos::html::Div>::new();
     let id = view.id;
     let live = Live {
-        state: RwSignal::new(view.state.clone()),
+        state: RwSignal::new(view.state),
         reason: RwSignal::new(view.state_reason.clone()),
         tokens: RwSignal::new(view.tokens_used),
         next: RwSignal::new(view.next_participant),
@@ -75,7 +75,7 @@ pub fn RoomView(view: BackroomView) -> impl IntoView {
         people: StoredValue::new(view.participants.clone()),
         errors: FormErrors::new(&["content"]),
     };
-    let manual = view.turn_order == "manual";
+    let manual = view.turn_order == crate::model::backroom::TurnOrder::Manual;
 
     Effect::new(move |_| {
         if let Some(el) = root.get() {
@@ -86,7 +86,7 @@ pub fn RoomView(view: BackroomView) -> impl IntoView {
     });
 
     view! {
-        <div class="room" node_ref=root data-state=move || live.state.get()>
+        <div class="room" node_ref=root data-state=move || live.state.get().as_str()>
             <RoomBar room=room max_turns=view.max_turns />
             {move || live.reason.get().map(|r| view! { <p class="room-reason muted">{r}</p> })}
             {move || room.errors.general().map(|m| view! { <p class="notice notice-error" role="alert">{m}</p> })}

@@ -2,6 +2,8 @@
 //! the run is not running.
 
 use super::Room;
+use crate::model::backroom::{BackroomState, TurnKind};
+use crate::model::chat::MessageStatus;
 use crate::serverfns::backrooms::ForkRoom;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -16,14 +18,14 @@ pub(super) fn Terminal(room: Room) -> impl IntoView {
                     let color = room.color(l.participant, "#b0b0b0");
                     let number = move || live.lines.with(|ls| ls.iter().position(|x| x.id == l.id).map(|p| p + 1).unwrap_or(0));
                     view! {
-                        <div class="term-turn" data-status=move || l.status.get() data-turn=l.id style=format!("--agent:{color}")>
+                        <div class="term-turn" data-status=move || l.status.get().as_str() data-turn=l.id style=format!("--agent:{color}")>
                             <div class="term-head">
                                 {format!("<{}{}>", l.speaker, if l.human { " (human)" } else { "" })}
-                                <span class="term-kind">{move || match l.kind.get().as_str() { "message" => String::new(), k => format!(" [{k}]") }}</span>
+                                <span class="term-kind">{move || match l.kind.get() { TurnKind::Message => String::new(), k => format!(" [{k}]") }}</span>
                             </div>
                             <div class="term-text">{move || l.content.get()}</div>
                             {move || l.error.get().map(|e| view! { <div class="term-error">{format!("error: {e}")}</div> })}
-                            <Show when=move || l.status.get() != "streaming" && live.state.get() != "running">
+                            <Show when=move || l.status.get() != MessageStatus::Streaming && live.state.get() != BackroomState::Running>
                                 <form method="post" action=ForkRoom::url() class="term-fork">
                                     <input type="hidden" name="id" value=id />
                                     <input type="hidden" name="turn" value=number />
