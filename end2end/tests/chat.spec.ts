@@ -6,7 +6,7 @@ const words = (n: number) => Array.from({ length: n }, (_, i) => `w${i} `).join(
 
 // An admin context adds a fake provider with a slow model and makes it the
 // global default, so a new user's chat uses it.
-async function slowDefaultModel(baseURL: string, tag: string) {
+async function slowDefaultModel(baseURL: string, tag: string, sdk = "chunks-60-50") {
   const fake = await startFakeProvider();
   const admin = await request.newContext({ baseURL });
   expect((await admin.post("/api/auth/login", { data: { username: ADMIN, password: PASSWORD } })).ok()).toBeTruthy();
@@ -16,7 +16,7 @@ async function slowDefaultModel(baseURL: string, tag: string) {
   });
   expect(p.status()).toBe(201);
   const provider = await p.json();
-  const m = await admin.post("/api/config/models", { data: { provider_id: provider.id, model_sdk_id: "chunks-60-50" } });
+  const m = await admin.post("/api/config/models", { data: { provider_id: provider.id, model_sdk_id: sdk } });
   const model = await m.json();
   expect((await admin.post(`/api/config/models/${model.id}/set-default`)).ok()).toBeTruthy();
   await admin.dispose();
@@ -64,22 +64,31 @@ test("send, watch it stream, reload mid-stream, stop, regenerate", async ({ page
   const partial = (await second.locator(".bubble-text").textContent()) ?? "";
   expect(partial.length).toBeLessThan(words(60).length);
 
-  // Regenerate it: a new reply replaces it and runs to the end.
+  // Regenerate it: a new version takes its place and runs to the end.
   await second.getByRole("button", { name: "Regenerate" }).click();
   const third = page.locator(".bubble-assistant").last();
   await expect(third).toHaveAttribute("data-status", "complete", { timeout: 20_000 });
   await expect(third.locator(".bubble-text")).toHaveText(words(60).trim());
   await expect(page.locator(".bubble-assistant")).toHaveCount(2);
+  await expect(third.locator(".versions-count")).toHaveText("2/2");
 
-  // Edit & resend the second question: it and its reply are replaced.
+  // The stopped version is one arrow away, and back.
+  await third.getByRole("button", { name: "Previous version" }).click();
+  const older = page.locator(".bubble-assistant").last();
+  await expect(older).toHaveAttribute("data-status", "stopped");
+  await expect(older.locator(".versions-count")).toHaveText("1/2");
+  await older.getByRole("button", { name: "Next version" }).click();
+  await expect(page.locator(".bubble-assistant").last()).toHaveAttribute("data-status", "complete");
+
+  // Edit & resend the second question: a new version of it, with a reply.
   const secondQuestion = page.locator(".bubble-user").last();
   await secondQuestion.getByRole("button", { name: "Edit" }).click();
   await page.getByRole("textbox", { name: "Edit message" }).fill("A different question");
-  page.once("dialog", (d) => d.accept());
   await page.getByRole("button", { name: "Save & resend" }).click();
   await expect(page.locator(".bubble-user").last()).toHaveText("A different question");
   await expect(page.locator(".bubble-assistant").last()).toHaveAttribute("data-status", "complete", { timeout: 20_000 });
   await expect(page.locator(".bubble-user")).toHaveCount(2);
+  await expect(page.locator(".bubble-user").last().locator(".versions-count")).toHaveText("2/2");
 
   // Pin the thread from its menu (a plain form).
   await page.locator(".thread-menu > summary").click();
@@ -103,5 +112,39 @@ test("without JavaScript a message is sent by the form", async ({ page }, info) 
     await expect(page.locator(".bubble-assistant")).toHaveAttribute("data-status", "complete", { timeout: 500 });
   }).toPass({ timeout: 20_000 });
   await expect(page.locator(".bubble-assistant .bubble-text")).toHaveText(words(60).trim());
+  await fake.close();
+});
+
+test("regenerate an earlier reply, then switch back: nothing after it was deleted", async ({ page }, info) => {
+  const fake = await slowDefaultModel(info.project.use.baseURL!, uniqueUser(info, "v"), "chunks-3-0");
+  await signUpViaApi(page, uniqueUser(info, "versions"));
+  const thread = await (await page.request.post("/api/conversations", { data: { title: "Two versions" } })).json();
+  const first = await (
+    await page.request.post("/api/chat/complete", { data: { conversation_id: thread.id, content: "First question" } })
+  ).json();
+  await page.request.post("/api/chat/complete", { data: { conversation_id: thread.id, content: "Second question" } });
+  // The earlier reply is regenerated (the stream ends with the reply).
+  expect((await page.request.post(`/api/messages/${first.assistant_message.id}/regenerate`)).ok()).toBeTruthy();
+
+  await page.goto(`/c/${thread.id}`);
+  if (jsOn(info)) await waitHydrated(page, ".chat");
+  await expect(page.locator(".bubble-user")).toHaveCount(1);
+  const reply = page.locator(".bubble-assistant").first();
+  await expect(reply.locator(".versions-count")).toHaveText("2/2");
+  await expect(reply.getByRole("button", { name: "Next version" })).toBeDisabled();
+
+  // ‹ brings back the first version and the turn that followed it.
+  await reply.getByRole("button", { name: "Previous version" }).click();
+  await expect(page.locator(".bubble-user")).toHaveCount(2);
+  await expect(page.locator(".bubble-user").last()).toHaveText("Second question");
+  await expect(page.locator(".bubble-assistant").first().locator(".versions-count")).toHaveText("1/2");
+
+  // The choice is kept: a reload shows the same branch.
+  await page.reload();
+  await expect(page.locator(".bubble-user").last()).toHaveText("Second question");
+  if (jsOn(info)) await waitHydrated(page, ".chat");
+  await page.locator(".bubble-assistant").first().getByRole("button", { name: "Next version" }).click();
+  await expect(page.locator(".bubble-user")).toHaveCount(1);
+  await expect(page.locator(".bubble-assistant").first().locator(".versions-count")).toHaveText("2/2");
   await fake.close();
 });

@@ -114,6 +114,14 @@ pub struct Message {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub speaker: Option<String>,
     pub kind: String,
+    /// A thread with versions (regenerated or edited messages): the index
+    /// of the message this one follows. When no message of a thread has
+    /// one, each follows the one before it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<usize>,
+    /// An older version, not on the branch the thread shows.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub hidden: bool,
 }
 
 /// A note or a prompt template.

@@ -68,6 +68,16 @@ pub struct MessageView {
     /// The reply rendered as safe HTML; filled for the chat page only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub html: Option<String>,
+    /// The message this one follows (none for the thread's first).
+    #[serde(default)]
+    pub parent_id: Option<i64>,
+    /// When regenerate or edit made more than one: the ids of every version
+    /// of this message (those that follow the same parent), oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub versions: Vec<i64>,
+    /// Not on the branch the thread shows (only in `?branches=all`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub hidden: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

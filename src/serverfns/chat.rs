@@ -122,6 +122,26 @@ pub async fn regenerate_reply(message_id: i64) -> Result<i64, AppError> {
     Ok(sent.assistant_message_id)
 }
 
+/// "‹ 2/3 ›": shows version `id` of a message of thread `thread`; answers
+/// the thread as the page shows it (none to a plain form, which is sent
+/// back to that message).
+#[server(prefix = "/fn", endpoint = "chat/version")]
+pub async fn show_version(id: i64, thread: i64) -> Result<Option<ThreadView>, AppError> {
+    let (state, caller) = support::caller().await?;
+    let result = support::chat::select_version(&state, &caller, id).await;
+    if support::from_plain_form().await {
+        match result {
+            Ok(v) => leptos_axum::redirect(&format!("/c/{}#m-{id}", v.id)),
+            Err(e) => crate::server::flash::redirect(
+                &format!("/c/{thread}"),
+                crate::model::Flash::error("thread", e.field(), e.message()),
+            ),
+        }
+        return Ok(None);
+    }
+    result.map(Some)
+}
+
 /// Saves the thread's model, temperature and max tokens.
 #[server(prefix = "/fn", endpoint = "chat/settings")]
 pub async fn save_thread_settings(

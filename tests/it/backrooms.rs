@@ -55,7 +55,11 @@ async fn room(api: &Api, body: Value) -> i64 {
         StatusCode::CREATED,
     )
     .await;
-    assert_eq!(made.state, BackroomState::Draft, "a new backroom waits for Start");
+    assert_eq!(
+        made.state,
+        BackroomState::Draft,
+        "a new backroom waits for Start"
+    );
     made.id
 }
 

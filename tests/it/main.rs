@@ -6,6 +6,7 @@ mod agent_pages;
 mod agents;
 mod archive;
 mod backrooms;
+mod branches;
 mod chat;
 mod chat_pages;
 mod common;

@@ -184,12 +184,29 @@ pub async fn rendered_thread(
     id: i64,
 ) -> Result<ThreadView, AppError> {
     let mut view = super::threads::get(state, caller, id).await?;
+    render(&mut view);
+    Ok(view)
+}
+
+/// "‹ 2/3 ›" on the page: shows that version of a message; answers the
+/// thread as the page shows it.
+pub async fn select_version(
+    state: &AppState,
+    caller: &Caller,
+    message_id: i64,
+) -> Result<ThreadView, AppError> {
+    let mut view = super::threads::select_version(state, caller, message_id).await?;
+    render(&mut view);
+    Ok(view)
+}
+
+/// Finished replies as safe HTML.
+fn render(view: &mut ThreadView) {
     for m in &mut view.messages {
         if m.role == Role::Assistant && m.status != MessageStatus::Streaming {
             m.html = Some(markdown::to_html(&m.content));
         }
     }
-    Ok(view)
 }
 
 /// A shared thread, for anyone with its link (no account needed), its

@@ -35,6 +35,33 @@ pub async fn get(state: &AppState, caller: &Caller, id: i64) -> Result<ThreadVie
     as_caller(state, caller, move |c, uid| threads::get(c, uid, id)).await
 }
 
+/// The thread with every version of every message (`?branches=all`).
+pub async fn get_with(
+    state: &AppState,
+    caller: &Caller,
+    id: i64,
+    branches: threads::Branches,
+) -> Result<ThreadView, AppError> {
+    as_caller(state, caller, move |c, uid| {
+        threads::get_with(c, uid, id, branches)
+    })
+    .await
+}
+
+/// "‹ 2/3 ›": the thread of message `message_id`, now showing that version
+/// and what followed it.
+pub async fn select_version(
+    state: &AppState,
+    caller: &Caller,
+    message_id: i64,
+) -> Result<ThreadView, AppError> {
+    as_caller(state, caller, move |c, uid| {
+        let thread = threads::select(c, uid, message_id)?;
+        threads::get(c, uid, thread)
+    })
+    .await
+}
+
 /// Title, model settings, pin, folder, tags, archive: whatever the patch
 /// names.
 pub async fn update(

@@ -128,6 +128,8 @@ diesel::table! {
         participant_id -> Nullable<BigInt>,
         speaker -> Nullable<Text>,
         kind -> Text,
+        parent_id -> Nullable<BigInt>,
+        on_path -> Bool,
     }
 }
 

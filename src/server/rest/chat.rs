@@ -1,6 +1,6 @@
 //! Sending messages and following replies: `POST /api/chat/stream` (SSE),
 //! `POST /api/chat/complete`, `GET /api/messages/{id}/events` (resume with
-//! `Last-Event-ID`), stop and regenerate.
+//! `Last-Event-ID`), stop, regenerate and edit (both add a version).
 
 use super::id::Id;
 use super::json::ApiJson;
@@ -95,5 +95,22 @@ pub async fn regenerate(
     Id(id): Id,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, AppError> {
     let sent = chat::regenerate(&state, &caller, id).await?;
+    Ok(sse(chat::follow_sent(&state, sent).await?))
+}
+
+#[derive(Deserialize)]
+pub struct EditBody {
+    pub content: String,
+}
+
+/// "Edit & resend": a new version of the user's message and a new reply,
+/// streamed like a send.
+pub async fn edit(
+    State(state): State<AppState>,
+    caller: Caller,
+    Id(id): Id,
+    ApiJson(body): ApiJson<EditBody>,
+) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, AppError> {
+    let sent = chat::edit(&state, &caller, id, body.content).await?;
     Ok(sse(chat::follow_sent(&state, sent).await?))
 }

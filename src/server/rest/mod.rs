@@ -150,6 +150,8 @@ pub fn routes() -> Router<AppState> {
         .route("/api/messages/{id}/events", get(chat::events))
         .route("/api/messages/{id}/stop", post(chat::stop))
         .route("/api/messages/{id}/regenerate", post(chat::regenerate))
+        .route("/api/messages/{id}/edit", post(chat::edit))
+        .route("/api/messages/{id}/select", post(threads::select_version))
         .route("/api/{*rest}", axum::routing::any(unknown))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
 }

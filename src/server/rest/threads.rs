@@ -62,12 +62,41 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(view)))
 }
 
+#[derive(Deserialize)]
+pub struct GetParams {
+    /// `all`: every version of every message, hidden ones marked.
+    pub branches: Option<String>,
+}
+
 pub async fn get(
     State(state): State<AppState>,
     caller: Caller,
     Id(id): Id,
+    ApiQuery(q): ApiQuery<GetParams>,
 ) -> Result<Json<ThreadView>, AppError> {
-    Ok(Json(threads::get(&state, &caller, id).await?))
+    let branches = match q.branches.as_deref() {
+        None | Some("shown") => thread_service::Branches::Shown,
+        Some("all") => thread_service::Branches::All,
+        Some(_) => {
+            return Err(AppError::invalid(
+                "branches",
+                "branches must be shown or all.",
+            ))
+        }
+    };
+    Ok(Json(
+        threads::get_with(&state, &caller, id, branches).await?,
+    ))
+}
+
+/// `POST /api/messages/{id}/select`: show that version of a message (and
+/// what followed it); answers the thread.
+pub async fn select_version(
+    State(state): State<AppState>,
+    caller: Caller,
+    Id(id): Id,
+) -> Result<Json<ThreadView>, AppError> {
+    Ok(Json(threads::select_version(&state, &caller, id).await?))
 }
 
 pub async fn update(

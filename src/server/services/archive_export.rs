@@ -62,7 +62,26 @@ fn message(m: &Message, seats: &[Participant]) -> archive::Message {
             .map(|s| s.position),
         speaker: m.speaker.clone(),
         kind: m.kind.as_str().to_string(),
+        parent: None,
+        hidden: false,
     }
+}
+
+/// A thread's messages in id order; when it has versions, each names the
+/// one it follows and the older versions are marked hidden.
+fn versioned(list: &[Message]) -> Vec<archive::Message> {
+    let tree = list.iter().any(|m| !m.on_path);
+    let index: HashMap<i64, usize> = list.iter().enumerate().map(|(i, m)| (m.id, i)).collect();
+    list.iter()
+        .map(|m| {
+            let mut out = message(m, &[]);
+            if tree {
+                out.parent = m.parent_id.and_then(|p| index.get(&p).copied());
+                out.hidden = !m.on_path;
+            }
+            out
+        })
+        .collect()
 }
 
 fn messages_of(conn: &mut SqliteConnection, thread: i64) -> QueryResult<Vec<Message>> {
@@ -140,7 +159,7 @@ fn snapshot(conn: &mut SqliteConnection, user_id: i64) -> Result<Archive, AppErr
         .load(conn)?;
     let mut tags = super::tags::of(conn, &threads.iter().map(|c| c.id).collect::<Vec<_>>())?;
     // Every chat message of the user in one query, grouped by thread.
-    let mut by_thread: HashMap<i64, Vec<archive::Message>> = HashMap::new();
+    let mut by_thread: HashMap<i64, Vec<Message>> = HashMap::new();
     for m in messages::table
         .inner_join(threads::table)
         .filter(threads::user_id.eq(user_id))
@@ -149,10 +168,7 @@ fn snapshot(conn: &mut SqliteConnection, user_id: i64) -> Result<Archive, AppErr
         .select(Message::as_select())
         .load::<Message>(conn)?
     {
-        by_thread
-            .entry(m.thread_id)
-            .or_default()
-            .push(message(&m, &[]));
+        by_thread.entry(m.thread_id).or_default().push(m);
     }
     let mut threads_out = Vec::with_capacity(threads.len());
     for c in &threads {
@@ -168,7 +184,7 @@ fn snapshot(conn: &mut SqliteConnection, user_id: i64) -> Result<Archive, AppErr
             tags: tags.remove(&c.id).unwrap_or_default(),
             created_at: c.created_at,
             updated_at: c.updated_at,
-            messages: by_thread.remove(&c.id).unwrap_or_default(),
+            messages: versioned(&by_thread.remove(&c.id).unwrap_or_default()),
         });
     }
 

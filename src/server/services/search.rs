@@ -106,7 +106,7 @@ pub fn search(
         "SELECT messages_fts.rowid AS id \
          FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid \
          JOIN conversations c ON c.id = m.conversation_id \
-         WHERE messages_fts MATCH ? AND c.user_id = ? AND c.kind = 'chat' \
+         WHERE messages_fts MATCH ? AND c.user_id = ? AND c.kind = 'chat' AND m.on_path \
          ORDER BY messages_fts.rowid DESC LIMIT 1 OFFSET ?",
     )
     .bind::<Text, _>(&fts)
@@ -122,7 +122,7 @@ pub fn search(
          FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid \
          JOIN conversations c ON c.id = m.conversation_id \
          WHERE messages_fts MATCH ? AND messages_fts.rowid >= ? \
-               AND c.user_id = ? AND c.kind = 'chat' \
+               AND c.user_id = ? AND c.kind = 'chat' AND m.on_path \
          ORDER BY bm25(messages_fts), m.id DESC LIMIT ? OFFSET ?",
     )
     .bind::<Text, _>(&open)

@@ -50,6 +50,7 @@ pub fn shared(conn: &mut SqliteConnection, token: &str) -> Result<SharedThread, 
         .ok_or_else(gone)?;
     let rows: Vec<Message> = messages::table
         .filter(messages::thread_id.eq(id))
+        .filter(messages::on_path.eq(true))
         .filter(messages::status.ne(crate::model::chat::MessageStatus::Streaming))
         .order(messages::id.asc())
         .select(Message::as_select())

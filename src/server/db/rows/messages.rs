@@ -26,6 +26,10 @@ pub struct Message {
     pub participant_id: Option<i64>,
     pub speaker: Option<String>,
     pub kind: TurnKind,
+    /// The message this one follows (none for a thread's first).
+    pub parent_id: Option<i64>,
+    /// On the branch the thread shows (else an older version).
+    pub on_path: bool,
 }
 
 impl Message {
@@ -44,6 +48,9 @@ impl Message {
             error: self.error.clone(),
             created_at: self.created_at,
             html: None,
+            parent_id: self.parent_id,
+            versions: Vec::new(),
+            hidden: !self.on_path,
         }
     }
 }
@@ -52,6 +59,7 @@ impl Message {
 #[diesel(table_name = messages)]
 pub struct NewMessage<'a> {
     pub thread_id: i64,
+    pub parent_id: Option<i64>,
     pub role: Role,
     pub content: &'a str,
     pub status: MessageStatus,
@@ -80,6 +88,7 @@ pub struct MessageEnd {
 #[diesel(table_name = messages)]
 pub struct NewTurn<'a> {
     pub thread_id: i64,
+    pub parent_id: Option<i64>,
     pub role: Role,
     pub content: &'a str,
     pub status: MessageStatus,
@@ -96,6 +105,8 @@ pub struct NewTurn<'a> {
 #[diesel(table_name = messages)]
 pub struct FullMessage<'a> {
     pub thread_id: i64,
+    pub parent_id: Option<i64>,
+    pub on_path: bool,
     pub role: Role,
     pub content: &'a str,
     pub status: MessageStatus,

@@ -94,6 +94,33 @@ fn check_persona(field: &str, p: Persona) -> Result<(), AppError> {
     Ok(())
 }
 
+/// A thread with versions: each `parent` is an earlier message, and the
+/// shown messages form one branch (each follows the shown one before it).
+fn check_versions(field: &str, list: &[archive::Message]) -> Result<(), AppError> {
+    if !list.iter().any(|m| m.parent.is_some()) {
+        return Ok(());
+    }
+    let mut last_shown = None;
+    for (j, m) in list.iter().enumerate() {
+        if m.parent.is_some_and(|p| p >= j) {
+            return Err(bad(
+                format!("{field}.messages[{j}].parent"),
+                "must be the index of an earlier message.",
+            ));
+        }
+        if !m.hidden {
+            if m.parent != last_shown {
+                return Err(bad(
+                    format!("{field}.messages[{j}].parent"),
+                    "must be the shown message before it (the shown messages are one branch).",
+                ));
+            }
+            last_shown = Some(j);
+        }
+    }
+    Ok(())
+}
+
 /// Every rule, before anything is written. Errors name the entry, such as
 /// `threads[2].messages[0].role`.
 pub fn check(a: &Archive) -> Result<(), AppError> {
@@ -170,6 +197,7 @@ pub fn check(a: &Archive) -> Result<(), AppError> {
         for (j, m) in t.messages.iter().enumerate() {
             check_message(&format!("{field}.messages[{j}]"), m, None)?;
         }
+        check_versions(&field, &t.messages)?;
     }
     for (i, n) in a.notes.iter().enumerate() {
         line(

@@ -23,7 +23,16 @@ fn insert_messages(
     list: &[archive::Message],
     seats: &HashMap<i32, i64>,
 ) -> QueryResult<usize> {
+    let tree = list.iter().any(|m| m.parent.is_some());
+    let mut ids: Vec<i64> = Vec::with_capacity(list.len());
     for m in list {
+        // Each follows its `parent` (checked to be earlier) or, in a thread
+        // without versions, the message before it.
+        let parent_id = if tree {
+            m.parent.and_then(|p| ids.get(p).copied())
+        } else {
+            ids.last().copied()
+        };
         // A reply cut off mid-stream in the source cannot resume here.
         let status = match crate::model::chat::MessageStatus::parse(&m.status) {
             Some(crate::model::chat::MessageStatus::Streaming) | None => {
@@ -31,9 +40,11 @@ fn insert_messages(
             }
             Some(s) => s,
         };
-        diesel::insert_into(messages::table)
+        let id = diesel::insert_into(messages::table)
             .values(FullMessage {
                 thread_id,
+                parent_id,
+                on_path: !(tree && m.hidden),
                 // Both words were checked before anything was written.
                 role: Role::parse(&m.role).unwrap_or(Role::User),
                 content: &m.content,
@@ -51,7 +62,9 @@ fn insert_messages(
                 speaker: m.speaker.as_deref(),
                 kind: TurnKind::parse(&m.kind).unwrap_or(TurnKind::Message),
             })
-            .execute(conn)?;
+            .returning(messages::id)
+            .get_result(conn)?;
+        ids.push(id);
     }
     Ok(list.len())
 }

@@ -75,6 +75,7 @@ pub fn fork(
             seat_map.insert(p.id, new_id);
         }
         let mut used = 0i64;
+        let mut parent_id = None;
         for m in history.iter().take(upto as usize) {
             // Cut-off turns come along as what they said.
             let status = if m.status == MessageStatus::Streaming {
@@ -83,10 +84,11 @@ pub fn fork(
                 m.status
             };
             used += i64::from(m.prompt_tokens.unwrap_or(0) + m.completion_tokens.unwrap_or(0));
-            diesel::insert_into(messages::table)
+            let id = diesel::insert_into(messages::table)
                 .values((
                     NewTurn {
                         thread_id: b.thread_id,
+                        parent_id,
                         role: m.role,
                         content: &m.content,
                         status,
@@ -106,7 +108,9 @@ pub fn fork(
                         messages::error.eq(&m.error),
                     ),
                 ))
-                .execute(conn)?;
+                .returning(messages::id)
+                .get_result(conn)?;
+            parent_id = Some(id);
         }
         let b: Backroom = diesel::update(backrooms::table.find(b.id))
             .set(backrooms::tokens_used.eq(used))

@@ -44,6 +44,7 @@ pub fn interject(
     Ok(diesel::insert_into(messages::table)
         .values(NewTurn {
             thread_id: b.thread_id,
+            parent_id: chats::tip(conn, b.thread_id)?,
             role: Role::User,
             content: text,
             status: MessageStatus::Complete,
@@ -171,6 +172,7 @@ pub fn next_step(conn: &mut SqliteConnection, id: i64) -> Result<Step, AppError>
         let turn: Message = diesel::insert_into(messages::table)
             .values(NewTurn {
                 thread_id: b.thread_id,
+                parent_id: chats::tip(conn, b.thread_id)?,
                 role: Role::Assistant,
                 content: "",
                 status: MessageStatus::Streaming,

@@ -1,7 +1,10 @@
 //! Starting a reply: a new message ([`begin_turn`]), an edited one
 //! ([`begin_edit`]) or a regenerated reply ([`begin_regenerate`]); and the
-//! title a new thread takes from its first message.
+//! title a new thread takes from its first message. Edits and regenerates
+//! add a version beside the old one ([`super::branches`]); nothing is
+//! deleted.
 
+use super::branches::{leave, streaming_in, tip};
 use super::limits::{check_max_tokens, check_temperature, CONTENT_MAX};
 use super::read::{bound_agent, owned};
 use super::turn::{history, resolve_model, target, with_prompt, Turn};
@@ -12,25 +15,29 @@ use crate::server::db::rows::{Message, NewMessage, ThreadChanges};
 use crate::server::db::{now, schema::messages, schema::threads};
 use diesel::prelude::*;
 
-fn streaming_in(conn: &mut SqliteConnection, thread_id: i64) -> Result<bool, AppError> {
-    Ok(diesel::select(diesel::dsl::exists(
-        messages::table
-            .filter(messages::thread_id.eq(thread_id))
-            .filter(messages::status.eq(crate::model::chat::MessageStatus::Streaming)),
-    ))
-    .get_result(conn)?)
+/// Only the shown version of a message can be edited or regenerated.
+fn shown(msg: &Message) -> Result<(), AppError> {
+    if msg.on_path {
+        Ok(())
+    } else {
+        Err(AppError::conflict(
+            "This is not the version the thread shows; switch to it first.",
+        ))
+    }
 }
 
-/// The empty reply the runner will fill.
+/// The empty reply the runner will fill, following `parent_id`.
 fn insert_reply(
     conn: &mut SqliteConnection,
     thread_id: i64,
+    parent_id: Option<i64>,
     model_sdk_id: &str,
     ts: i64,
 ) -> Result<Message, AppError> {
     Ok(diesel::insert_into(messages::table)
         .values(NewMessage {
             thread_id,
+            parent_id,
             role: Role::Assistant,
             content: "",
             status: crate::model::chat::MessageStatus::Streaming,
@@ -52,8 +59,9 @@ pub fn begin_turn(
     begin_turn_replacing(conn, user_id, send, None)
 }
 
-/// "Edit & resend": the user's message `message_id` and everything after
-/// it are replaced by `send` and a new reply, in one transaction.
+/// "Edit & resend": a new version of the user's message `message_id` and a
+/// new reply to it, in one transaction; the old one and what followed it
+/// stay as the other version.
 pub fn begin_edit(
     conn: &mut SqliteConnection,
     user_id: i64,
@@ -66,6 +74,7 @@ pub fn begin_edit(
             "Only your own messages can be edited.",
         ));
     }
+    shown(&msg)?;
     let send = crate::model::chat::ChatSend {
         thread_id: msg.thread_id,
         content: content.to_string(),
@@ -102,17 +111,13 @@ fn begin_turn_replacing(
         let agent = bound_agent(conn, user_id, &conv)?;
         let (model, provider) = resolve_model(conn, send.model_id, conv.model_id, agent.as_ref())?;
         if let Some(from) = replace_from {
-            diesel::delete(
-                messages::table
-                    .filter(messages::thread_id.eq(conv.id))
-                    .filter(messages::id.ge(from)),
-            )
-            .execute(conn)?;
+            leave(conn, conv.id, from)?;
         }
         let ts = now();
         let user_msg: Message = diesel::insert_into(messages::table)
             .values(NewMessage {
                 thread_id: conv.id,
+                parent_id: tip(conn, conv.id)?,
                 role: Role::User,
                 content: &send.content,
                 status: crate::model::chat::MessageStatus::Complete,
@@ -122,7 +127,7 @@ fn begin_turn_replacing(
             })
             .returning(Message::as_returning())
             .get_result(conn)?;
-        let reply = insert_reply(conn, conv.id, &model.model_sdk_id, ts)?;
+        let reply = insert_reply(conn, conv.id, Some(user_msg.id), &model.model_sdk_id, ts)?;
         let temperature = send
             .temperature
             .or(conv.temperature)
@@ -165,8 +170,8 @@ fn begin_turn_replacing(
     })
 }
 
-/// Replaces a finished reply with a new one generated from the same history
-/// (the reply and anything after it are removed).
+/// A new version of a finished reply, generated from the same history; the
+/// old reply and what followed it stay as the other version.
 pub fn begin_regenerate(
     conn: &mut SqliteConnection,
     user_id: i64,
@@ -184,6 +189,7 @@ pub fn begin_regenerate(
         if msg.role != Role::Assistant {
             return Err(AppError::bad_request("Only a reply can be regenerated."));
         }
+        shown(&msg)?;
         if streaming_in(conn, conv.id)? {
             return Err(AppError::conflict(
                 "A reply is still being written in this thread.",
@@ -191,14 +197,9 @@ pub fn begin_regenerate(
         }
         let agent = bound_agent(conn, user_id, &conv)?;
         let (model, provider) = resolve_model(conn, None, conv.model_id, agent.as_ref())?;
-        diesel::delete(
-            messages::table
-                .filter(messages::thread_id.eq(conv.id))
-                .filter(messages::id.ge(message_id)),
-        )
-        .execute(conn)?;
+        leave(conn, conv.id, message_id)?;
         let ts = now();
-        let reply = insert_reply(conn, conv.id, &model.model_sdk_id, ts)?;
+        let reply = insert_reply(conn, conv.id, msg.parent_id, &model.model_sdk_id, ts)?;
         diesel::update(threads::table.find(conv.id))
             .set(threads::updated_at.eq(ts))
             .execute(conn)?;

@@ -4,6 +4,7 @@
 //! re-exported here.
 
 mod begin;
+mod branches;
 mod limits;
 mod list;
 mod read;
@@ -11,8 +12,9 @@ mod turn;
 mod write;
 
 pub use begin::{begin_edit, begin_regenerate, begin_turn, title_from};
+pub use branches::{select, tip, versions};
 pub use limits::{CONTENT_MAX, PAGE_DEFAULT, PAGE_MAX, TITLE_MAX};
 pub use list::{list, Filter};
-pub use read::{bound_agent, get, owned, share_token};
+pub use read::{bound_agent, get, get_with, owned, share_token, Branches};
 pub use turn::{resolve_model, target, Turn, TurnProvider};
 pub use write::{create, delete, update};

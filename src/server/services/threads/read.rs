@@ -65,16 +65,47 @@ pub(super) fn view(c: Thread, messages: Vec<Message>, agent: Option<&Agent>) -> 
     }
 }
 
+/// Which messages a read of a thread carries: the branch it shows, or
+/// every version (`?branches=all`, each with its `parent_id`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Branches {
+    #[default]
+    Shown,
+    All,
+}
+
+/// The thread with the branch it shows; each message that has other
+/// versions lists them.
 pub fn get(conn: &mut SqliteConnection, user_id: i64, id: i64) -> Result<ThreadView, AppError> {
+    get_with(conn, user_id, id, Branches::Shown)
+}
+
+pub fn get_with(
+    conn: &mut SqliteConnection,
+    user_id: i64,
+    id: i64,
+    branches: Branches,
+) -> Result<ThreadView, AppError> {
     let c = owned(conn, user_id, id)?;
     let agent = bound_agent(conn, user_id, &c)?;
     let share = share_token(conn, c.id)?;
-    let msgs = messages::table
+    let mut query = messages::table
         .filter(messages::thread_id.eq(id))
         .order(messages::id.asc())
         .select(Message::as_select())
-        .load(conn)?;
+        .into_boxed();
+    if branches == Branches::Shown {
+        query = query.filter(messages::on_path.eq(true));
+    }
+    let msgs: Vec<Message> = query.load(conn)?;
+    let shown: Vec<Message> = msgs.iter().filter(|m| m.on_path).cloned().collect();
+    let mut versions = super::branches::versions(conn, id, &shown)?;
     let mut v = view(c, msgs, agent.as_ref());
+    for m in &mut v.messages {
+        if let Some(all) = versions.remove(&m.id) {
+            m.versions = all;
+        }
+    }
     v.share_token = share;
     v.tags = crate::server::services::tags::of(conn, &[id])?
         .remove(&id)

@@ -39,6 +39,7 @@ pub(super) fn history(
 ) -> Result<Vec<ChatMessage>, AppError> {
     let rows: Vec<Message> = messages::table
         .filter(messages::thread_id.eq(thread_id))
+        .filter(messages::on_path.eq(true))
         .filter(messages::id.lt(before_id))
         .order(messages::id.asc())
         .select(Message::as_select())

@@ -1,12 +1,14 @@
 //! One message on screen: the text, and what can be done with it (edit and
-//! resend a question; copy, regenerate or retry a reply).
+//! resend a question; copy, regenerate or retry a reply; "‹ 2/3 ›" between
+//! its versions).
 
 use super::Chat;
 use crate::model::chat::{MessageStatus, MessageView, Role};
-use crate::serverfns::chat::{rendered_reply, Sent};
+use crate::serverfns::chat::{rendered_reply, Sent, ShowVersion};
 use crate::ui::browser;
 use crate::ui::components::agent_card::AgentAvatar;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 
 /// One message on screen. Replies being written grow in place.
 #[derive(Clone, Copy)]
@@ -18,6 +20,8 @@ pub(super) struct Bubble {
     pub error: RwSignal<Option<String>>,
     /// Rendered markdown once the reply has ended (plain text until then).
     pub html: RwSignal<Option<String>>,
+    /// Every version of this message, oldest first, when there are several.
+    pub versions: RwSignal<Vec<i64>>,
 }
 
 impl Bubble {
@@ -33,6 +37,7 @@ impl Bubble {
             status: RwSignal::new(m.status),
             error: RwSignal::new(m.error.clone()),
             html: RwSignal::new(m.html.clone()),
+            versions: RwSignal::new(m.versions.clone()),
         }
     }
 
@@ -44,7 +49,18 @@ impl Bubble {
             status: RwSignal::new(MessageStatus::Streaming),
             error: RwSignal::new(None),
             html: RwSignal::new(None),
+            versions: RwSignal::new(Vec::new()),
         }
+    }
+
+    /// A new version of `old`: it joins the versions `old` had.
+    pub fn succeed(self, old: &Bubble) {
+        let mut all = old.versions.get_untracked();
+        if all.is_empty() {
+            all.push(old.id);
+        }
+        all.push(self.id);
+        self.versions.set(all);
     }
 
     /// Swaps the plain streamed text for the server's rendering.
@@ -55,8 +71,9 @@ impl Bubble {
     }
 }
 
-/// Shows a sent message and its (empty) reply, replacing `from` and what
-/// followed it when the message was edited. Returns the reply.
+/// Shows a sent message and its (empty) reply, in place of `from` and what
+/// followed it when the message was edited (they stay, as the other
+/// version). Returns the reply.
 pub(super) fn show_turn(
     bubbles: RwSignal<Vec<Bubble>>,
     from: Option<i64>,
@@ -70,10 +87,12 @@ pub(super) fn show_turn(
         status: RwSignal::new(MessageStatus::Complete),
         error: RwSignal::new(None),
         html: RwSignal::new(None),
+        versions: RwSignal::new(Vec::new()),
     };
     let reply = Bubble::new_reply(sent.assistant_message_id);
     bubbles.update(|bs| {
         if let Some(pos) = from.and_then(|id| bs.iter().position(|b| b.id == id)) {
+            user.succeed(&bs[pos]);
             bs.truncate(pos);
         }
         bs.push(user);
@@ -124,6 +143,7 @@ fn Question(chat: Chat, b: Bubble) -> impl IntoView {
                             >
                                 "Edit"
                             </button>
+                            <Versions chat=chat b=b />
                         </div>
                     </Show>
                 }
@@ -190,7 +210,59 @@ fn Reply(chat: Chat, b: Bubble) -> impl IntoView {
                 <button type="button" class="btn btn-small" on:click=move |_| chat.regenerate(b.id)>
                     {move || if b.status.get() == MessageStatus::Error { "Retry" } else { "Regenerate" }}
                 </button>
+                <Versions chat=chat b=b />
             </div>
+        </Show>
+    }
+}
+
+/// "‹ 2/3 ›" when regenerate or edit made more than one version; each
+/// arrow is a plain form too.
+#[component]
+fn Versions(chat: Chat, b: Bubble) -> impl IntoView {
+    let thread = chat.thread_id.unwrap_or_default();
+    // The version `by` steps from this one, if there is one.
+    let step = move |by: isize| {
+        b.versions.with(|v| {
+            let at = v.iter().position(|&i| i == b.id)? as isize + by;
+            usize::try_from(at).ok().and_then(|at| v.get(at).copied())
+        })
+    };
+    let arrow = move |by: isize, label: &'static str, glyph: &'static str| {
+        view! {
+            <form
+                method="post"
+                action=ShowVersion::url()
+                on:submit=move |ev| {
+                    ev.prevent_default();
+                    if let Some(id) = step(by) {
+                        chat.show_version(id);
+                    }
+                }
+            >
+                <input type="hidden" name="id" value=move || step(by).unwrap_or_default() />
+                <input type="hidden" name="thread" value=thread />
+                <button type="submit" class="btn btn-small btn-icon" aria-label=label disabled=move || step(by).is_none()>
+                    {glyph}
+                </button>
+            </form>
+        }
+    };
+    view! {
+        <Show when=move || b.versions.with(|v| v.len() > 1)>
+            <span class="versions" role="group" aria-label="Versions">
+                {arrow(-1, "Previous version", "‹")}
+                <span class="versions-count">
+                    {move || {
+                        b.versions
+                            .with(|v| {
+                                let at = v.iter().position(|&i| i == b.id).map_or(0, |p| p + 1);
+                                format!("{at}/{}", v.len())
+                            })
+                    }}
+                </span>
+                {arrow(1, "Next version", "›")}
+            </span>
         </Show>
     }
 }

@@ -11,7 +11,7 @@ use super::form_errors::FormErrors;
 use crate::model::agent::AgentBadge;
 use crate::model::chat::MessageView;
 use crate::model::provider::ModelRegistry;
-use crate::serverfns::chat::{edit_and_resend, regenerate_reply};
+use crate::serverfns::chat::{edit_and_resend, regenerate_reply, show_version};
 use crate::ui::browser;
 use bubble::{show_turn, Bubble, BubbleView};
 use composer::Composer;
@@ -41,7 +41,29 @@ struct Chat {
 }
 
 impl Chat {
-    /// Replaces reply `id` with a new one.
+    /// Shows version `id` of a message and what followed it.
+    fn show_version(self, id: i64) {
+        let Some(thread) = self.thread_id else {
+            return;
+        };
+        if self.streaming.get_untracked().is_some() {
+            return;
+        }
+        spawn_local(async move {
+            match show_version(id, thread).await {
+                Ok(Some(view)) => {
+                    self.errors.clear();
+                    self.editing.set(None);
+                    self.bubbles
+                        .set(view.messages.iter().map(Bubble::from_view).collect());
+                }
+                Ok(None) => {}
+                Err(e) => self.errors.set_general(e),
+            }
+        });
+    }
+
+    /// A new version of reply `id` (the old one stays, one arrow away).
     fn regenerate(self, id: i64) {
         if self.streaming.get_untracked().is_some() {
             return;
@@ -52,6 +74,7 @@ impl Chat {
                     let reply = Bubble::new_reply(new_id);
                     self.bubbles.update(|bs| {
                         if let Some(pos) = bs.iter().position(|b| b.id == id) {
+                            reply.succeed(&bs[pos]);
                             bs.truncate(pos);
                         }
                         bs.push(reply);
@@ -64,13 +87,10 @@ impl Chat {
         });
     }
 
-    /// Sends the edited text of message `id` in its place.
+    /// Sends the edited text of message `id` as its new version.
     fn resend(self, id: i64) {
         let content = self.edit_text.get_untracked();
         if content.trim().is_empty() || self.streaming.get_untracked().is_some() {
-            return;
-        }
-        if !browser::confirm("Replace this message and everything after it?") {
             return;
         }
         spawn_local(async move {
