@@ -24,9 +24,6 @@ use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
-/// Brand colour of the header bar and the installed app's title bar.
-pub const THEME_COLOR: &str = "#1c1a17";
-
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let prefs = page_context().prefs;
     let sidebar = if prefs.sidebar_collapsed {
@@ -43,7 +40,16 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                     name="viewport"
                     content="width=device-width, initial-scale=1, viewport-fit=cover"
                 />
-                <meta name="theme-color" content=THEME_COLOR />
+                // The browser's bar takes the page's background: the chosen
+                // theme's, or the system's when the choice is "system".
+                {[("light", false), ("dark", true)]
+                    .map(|(scheme, dark)| {
+                        leptos::html::meta()
+                            .name("theme-color")
+                            .id(format!("theme-color-{scheme}"))
+                            .attr("media", format!("(prefers-color-scheme: {scheme})"))
+                            .content(prefs.theme.bar_color(dark))
+                    })}
                 <meta name="color-scheme" content="light dark" />
                 <meta name="description" content="Your private AI chat server" />
                 <link rel="manifest" href="/manifest.webmanifest" />

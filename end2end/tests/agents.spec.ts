@@ -66,7 +66,7 @@ test("make an agent from a template with an emoji, chat with it, see it on the r
   await page.getByRole("textbox", { name: "Message" }).fill("Write about the sea");
   await page.getByRole("button", { name: "Send" }).click();
 
-  await expect(page).toHaveURL(/\/c\/\d+$/);
+  await expect(page).toHaveURL(/\/c\/\d+#latest$/);
   await expect(page.locator(".thread-head .agent-header")).toContainText(name);
   const reply = page.locator(".bubble-assistant").last();
   if (jsOn(info)) {

@@ -38,7 +38,7 @@ test("send, watch it stream, reload mid-stream, stop, regenerate", async ({ page
     await box.press("Enter");
   }
   // The new thread opens and the reply streams in.
-  await expect(page).toHaveURL(/\/c\/\d+$/);
+  await expect(page).toHaveURL(/\/c\/\d+#latest$/);
   await expect(page.locator(".bubble-user")).toHaveText("Count to sixty");
   const reply = page.locator(".bubble-assistant").last();
   await waitHydrated(page, ".chat");
@@ -104,7 +104,7 @@ test("without JavaScript a message is sent by the form", async ({ page }, info) 
   await page.goto("/");
   await page.getByRole("textbox", { name: "Message" }).fill("Hello without scripts");
   await page.getByRole("button", { name: "Send" }).click();
-  await expect(page).toHaveURL(/\/c\/\d+$/);
+  await expect(page).toHaveURL(/\/c\/\d+#latest$/);
   await expect(page.locator(".bubble-user")).toHaveText("Hello without scripts");
   // The reply runs on the server; a reload shows it finished.
   await expect(async () => {
@@ -136,15 +136,40 @@ test("regenerate an earlier reply, then switch back: nothing after it was delete
   // ‹ brings back the first version and the turn that followed it.
   await reply.getByRole("button", { name: "Previous version" }).click();
   await expect(page.locator(".bubble-user")).toHaveCount(2);
-  await expect(page.locator(".bubble-user").last()).toHaveText("Second question");
+  await expect(page.locator(".bubble-user").last().locator(".bubble-text")).toHaveText("Second question");
   await expect(page.locator(".bubble-assistant").first().locator(".versions-count")).toHaveText("1/2");
 
   // The choice is kept: a reload shows the same branch.
   await page.reload();
-  await expect(page.locator(".bubble-user").last()).toHaveText("Second question");
+  await expect(page.locator(".bubble-user").last().locator(".bubble-text")).toHaveText("Second question");
   if (jsOn(info)) await waitHydrated(page, ".chat");
   await page.locator(".bubble-assistant").first().getByRole("button", { name: "Next version" }).click();
   await expect(page.locator(".bubble-user")).toHaveCount(1);
   await expect(page.locator(".bubble-assistant").first().locator(".versions-count")).toHaveText("2/2");
+  await fake.close();
+});
+
+test("a long thread opens at its latest message", async ({ page }, info) => {
+  const fake = await slowDefaultModel(info.project.use.baseURL!, uniqueUser(info, "l"), "chunks-40-0");
+  await signUpViaApi(page, uniqueUser(info, "long"));
+  const thread = await (await page.request.post("/api/conversations", { data: { title: "A long one" } })).json();
+  for (let i = 0; i < 12; i++) {
+    const r = await page.request.post("/api/chat/complete", { data: { conversation_id: thread.id, content: `Question ${i}` } });
+    expect(r.ok()).toBeTruthy();
+  }
+  // Opened from the list: at the end, with or without JavaScript.
+  await page.goto("/threads");
+  await page.locator(".thread-row-title", { hasText: "A long one" }).click();
+  await expect(page).toHaveURL(new RegExp(`/c/${thread.id}#latest$`));
+  if (jsOn(info)) await waitHydrated(page, ".chat");
+  await expect(page.locator(".bubble-user").last().locator(".bubble-text")).toHaveText("Question 11");
+  await expect(page.locator(".bubble-assistant").last()).toBeInViewport();
+  await expect(page.locator(".bubble-user").first()).not.toBeInViewport();
+  if (jsOn(info)) {
+    // Its bare address (a reload, a bookmark) opens there too.
+    await page.goto(`/c/${thread.id}`);
+    await waitHydrated(page, ".chat");
+    await expect(page.locator(".bubble-assistant").last()).toBeInViewport();
+  }
   await fake.close();
 });

@@ -21,7 +21,16 @@ test("the web app manifest is linked and valid", async ({ page }) => {
     expect(r.ok(), icon.src).toBeTruthy();
     expect(r.headers()["content-type"]).toBe(icon.type);
   }
-  await expect(page.locator('meta[name="theme-color"]')).toHaveAttribute("content", manifest.theme_color);
+  // The browser's bar takes the page's background, per system scheme.
+  await expect(page.locator("#theme-color-dark")).toHaveAttribute("content", manifest.theme_color);
+  await expect(page.locator("#theme-color-light")).toHaveAttribute("content", "#faf6ec");
+  expect(manifest.shortcuts.map((s: { url: string }) => s.url)).toEqual(["/?new=1", "/backrooms"]);
+});
+
+test("robots.txt answers, signed out, instead of sending to sign-in", async ({ page }) => {
+  const res = await page.request.get("/robots.txt", { maxRedirects: 0 });
+  expect(res.status()).toBe(200);
+  expect(await res.text()).toContain("Disallow: /");
 });
 
 test("the service worker registers and serves the offline page", async ({ page, context }, info) => {

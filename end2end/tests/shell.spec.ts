@@ -44,12 +44,17 @@ test("the theme choice applies and persists", async ({ page }, info) => {
     await waitHydrated(page, "main .theme-select");
     await select.selectOption("dark");
     await expect(html).toHaveAttribute("data-theme", "dark");
+    // The browser's bar follows at once, whatever the system's scheme.
+    await expect(page.locator("#theme-color-light")).toHaveAttribute("content", "#1c1a17");
   } else {
     await select.selectOption("dark");
     await page.locator("main .theme-form").getByRole("button", { name: "Apply" }).click();
   }
   await page.goto("/");
   await expect(html).toHaveAttribute("data-theme", "dark");
+  for (const scheme of ["light", "dark"]) {
+    await expect(page.locator(`#theme-color-${scheme}`)).toHaveAttribute("content", "#1c1a17");
+  }
   const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor).catch(() => null);
   if (bg) expect(bg).toBe("rgb(28, 26, 23)");
 });

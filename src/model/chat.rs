@@ -21,6 +21,13 @@ pub struct ThreadPage {
     pub next_cursor: Option<String>,
 }
 
+/// Where a link to a thread goes: its latest message. `#latest` is the
+/// anchor after the last one, so the browser scrolls there without
+/// JavaScript too.
+pub fn thread_link(id: i64) -> String {
+    format!("/c/{id}#latest")
+}
+
 super::vocabulary::vocabulary! {
     /// Who wrote a message: the thread's system prompt, the user (or a
     /// backroom viewer) or the model. The same words go to every provider.

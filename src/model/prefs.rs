@@ -12,6 +12,15 @@ pub enum Theme {
 }
 
 impl Theme {
+    /// The page background (the browser's `theme-color`) when the system
+    /// is in dark mode or not; the same as `--bg` in style/main.css.
+    pub fn bar_color(self, system_dark: bool) -> &'static str {
+        match (self, system_dark) {
+            (Theme::Dark, _) | (Theme::System, true) => "#1c1a17",
+            (Theme::Light, _) | (Theme::System, false) => "#faf6ec",
+        }
+    }
+
     pub const COOKIE: &'static str = "theme";
     pub const ALL: [Theme; 3] = [Theme::System, Theme::Light, Theme::Dark];
 

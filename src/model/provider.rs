@@ -313,6 +313,15 @@ impl ModelRegistry {
             .map(|m| m.name.clone())
     }
 
+    /// The name of the model with this SDK id (`openai:gpt-4o`), if offered.
+    pub fn name_by_sdk(&self, sdk: &str) -> Option<String> {
+        self.providers
+            .iter()
+            .flat_map(|p| &p.models)
+            .find(|m| m.model_sdk_id == sdk)
+            .map(|m| m.name.clone())
+    }
+
     /// `id` if it is offered, else the default.
     pub fn offered_or_default(&self, id: Option<i64>) -> Option<i64> {
         id.filter(|id| self.name_of(*id).is_some())

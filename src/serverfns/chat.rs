@@ -25,7 +25,7 @@ pub async fn load_thread(id: i64) -> Result<ThreadView, AppError> {
 
 /// A finished reply as safe HTML (the island asks once a stream ends).
 #[server(prefix = "/fn", endpoint = "chat/rendered")]
-pub async fn rendered_reply(message_id: i64) -> Result<String, AppError> {
+pub async fn rendered_reply(message_id: i64) -> Result<crate::model::chat::MessageView, AppError> {
     let (state, caller) = support::caller().await?;
     support::chat::rendered(&state, &caller, message_id).await
 }
@@ -56,7 +56,7 @@ pub async fn send_message(
     // The slider's 0 means "the model's default".
     let max_tokens = max_tokens.filter(|n| *n > 0);
     let back = match (thread_id, agent_id) {
-        (Some(id), _) => format!("/c/{id}"),
+        (Some(id), _) => crate::model::chat::thread_link(id),
         (None, Some(agent)) => format!("/?new=1&agent={agent}"),
         (None, None) => "/?new=1".to_string(),
     };
@@ -78,7 +78,7 @@ pub async fn send_message(
         // Without JavaScript: go to the thread, or back with the error and
         // the typed message kept.
         match &result {
-            Ok(sent) => leptos_axum::redirect(&format!("/c/{}", sent.thread_id)),
+            Ok(sent) => leptos_axum::redirect(&crate::model::chat::thread_link(sent.thread_id)),
             Err(e) => {
                 let message = e.message().to_string();
                 crate::server::flash::redirect(

@@ -133,6 +133,50 @@ pub fn follow_bottom_now() {
     }
 }
 
+/// Sets the two `<meta name="theme-color">` (one per system colour
+/// scheme) to `color(that scheme is dark)`.
+pub fn set_theme_color(color: impl Fn(bool) -> &'static str) {
+    #[cfg(feature = "hydrate")]
+    for (id, dark) in [("theme-color-light", false), ("theme-color-dark", true)] {
+        if let Some(el) = leptos::prelude::document().get_element_by_id(id) {
+            let _ = el.set_attribute("content", color(dark));
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = color;
+}
+
+/// The page address's `#fragment`, with its `#` (empty when none).
+pub fn hash() -> String {
+    #[cfg(feature = "hydrate")]
+    {
+        leptos::prelude::window()
+            .location()
+            .hash()
+            .unwrap_or_default()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    String::new()
+}
+
+/// Scrolls element `id` just enough that its end is in view, after the
+/// page has laid out what just changed.
+pub fn reveal(id: &str) {
+    #[cfg(feature = "hydrate")]
+    {
+        let id = id.to_string();
+        leptos::prelude::request_animation_frame(move || {
+            if let Some(el) = leptos::prelude::document().get_element_by_id(&id) {
+                let opts = leptos::web_sys::ScrollIntoViewOptions::new();
+                opts.set_block(leptos::web_sys::ScrollLogicalPosition::End);
+                el.scroll_into_view_with_scroll_into_view_options(&opts);
+            }
+        });
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = id;
+}
+
 pub fn go(path: &str) {
     #[cfg(feature = "hydrate")]
     let _ = leptos::prelude::window().location().set_href(path);

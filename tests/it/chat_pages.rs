@@ -75,7 +75,12 @@ async fn a_plain_form_starts_a_thread_and_the_page_shows_safe_markdown() {
         .await;
     assert_eq!(res.status(), StatusCode::FOUND);
     let to = location(&res);
-    let conv: i64 = to.strip_prefix("/c/").unwrap().parse().unwrap();
+    let conv: i64 = to
+        .strip_prefix("/c/")
+        .and_then(|t| t.strip_suffix("#latest"))
+        .unwrap_or_else(|| panic!("{to}"))
+        .parse()
+        .unwrap();
     let t = wait_complete(&user, conv).await;
     assert_eq!(t["messages"][0]["content"], "Show me **markup**");
     assert_eq!(t["temperature"], 0.7);
@@ -101,7 +106,7 @@ async fn a_plain_form_starts_a_thread_and_the_page_shows_safe_markdown() {
     assert!(html.contains("&lt;script&gt;"));
     // The thread is in the sidebar, highlighted.
     assert!(
-        html.contains(&format!(r#"href="/c/{conv}" aria-current="page""#)),
+        html.contains(&format!(r#"href="/c/{conv}#latest" aria-current="page""#)),
         "{html}"
     );
 
@@ -190,7 +195,12 @@ async fn thread_rename_pin_delete_edit_and_reopen() {
         .post_form("/fn/chat/send", &[("content", "first question")])
         .await;
     let to = location(&res);
-    let conv: i64 = to.strip_prefix("/c/").unwrap().parse().unwrap();
+    let conv: i64 = to
+        .strip_prefix("/c/")
+        .and_then(|t| t.strip_suffix("#latest"))
+        .unwrap_or_else(|| panic!("{to}"))
+        .parse()
+        .unwrap();
     wait_complete(&user, conv).await;
 
     // Visiting the thread makes `/` reopen it next time; `/?new=1` does not.
@@ -212,8 +222,10 @@ async fn thread_rename_pin_delete_edit_and_reopen() {
             .await
         }
     };
-    assert_eq!(location(&act("rename", "Renamed thread").await), to);
-    assert_eq!(location(&act("pin", "").await), to);
+    // The menu sits at the top: its forms come back to the thread's top.
+    let top = format!("/c/{conv}");
+    assert_eq!(location(&act("rename", "Renamed thread").await), top);
+    assert_eq!(location(&act("pin", "").await), top);
     let t: Value = user
         .get(&format!("/api/conversations/{conv}"))
         .await
@@ -273,4 +285,39 @@ async fn thread_rename_pin_delete_edit_and_reopen() {
     );
     // The remembered thread is gone: `/` starts a new chat instead.
     assert_eq!(location(&user.get("/").await), "/?new=1");
+}
+
+#[tokio::test]
+async fn first_run_the_first_model_is_the_default_and_a_refused_first_message_leaves_no_thread() {
+    let server = TestServer::start().await;
+    let (admin, user) = server.admin_and_user().await;
+    let send = |body: &'static str| {
+        user.http
+            .post(user.url("/fn/chat/send"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("accept", "application/json")
+            .body(body)
+            .send()
+    };
+    // No model yet: a sentence and 400, and no empty thread left behind.
+    let res = send("content=hello").await.unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    assert!(res.text().await.unwrap().contains("no default model"));
+    let list: Value = user.get("/api/conversations").await.json().await.unwrap();
+    assert_eq!(list["items"], serde_json::json!([]), "{list}");
+
+    // The first model added becomes the default; later ones do not take it.
+    let fake = FakeProvider::start().await;
+    let p = add_provider(&admin, "fo", "openai", &fake.openai_base()).await;
+    let first = add_model(&admin, p, "chunks-2-0").await;
+    add_model(&admin, p, "chunks-3-0").await;
+    let registry: Value = user.get("/api/model-registry").await.json().await.unwrap();
+    assert_eq!(registry["default_model_id"], first, "{registry}");
+
+    // So the same first message now gets its reply.
+    let res = send("content=hello").await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let sent: Value = res.json().await.unwrap();
+    let t = wait_complete(&user, sent["conversation_id"].as_i64().unwrap()).await;
+    assert_eq!(t["messages"][1]["content"], "w0 w1 ");
 }

@@ -387,20 +387,20 @@ async fn the_organising_pages_work_without_javascript() {
     }
     let folder_page = user.get(&to).await.text().await.unwrap();
     assert!(folder_page.contains("Folder: Home &amp; garden"));
-    assert!(folder_page.contains(&format!(r#"href="/c/{a}""#)));
+    assert!(folder_page.contains(&format!(r#"href="/c/{a}#latest""#)));
     assert!(folder_page.contains("#plants"));
     // A filed thread leaves the sidebar's main list; the folder is there.
     let home = user.get("/notes").await.text().await.unwrap();
     assert!(home.contains(&format!(r#"href="/threads?folder={fid}""#)));
     let tag_page = user.get("/threads?tag=spring").await.text().await.unwrap();
-    assert!(tag_page.contains(&format!(r#"href="/c/{a}""#)));
+    assert!(tag_page.contains(&format!(r#"href="/c/{a}#latest""#)));
     // Archive: out of the folder's default list, in the archived one.
     user.post_form("/fn/chat/thread", &[("id", &id), ("action", "archive")])
         .await;
     let archived = user.get("/threads?archived=1").await.text().await.unwrap();
-    assert!(archived.contains(&format!(r#"href="/c/{a}""#)));
+    assert!(archived.contains(&format!(r#"href="/c/{a}#latest""#)));
     let all = user.get("/threads").await.text().await.unwrap();
-    assert!(!all.contains(&format!(r#"href="/c/{a}""#)));
+    assert!(!all.contains(&format!(r#"href="/c/{a}#latest""#)));
     user.post_form("/fn/chat/thread", &[("id", &id), ("action", "restore")])
         .await;
     // A bad folder name comes back as an error; others' folders are 404.

@@ -344,9 +344,9 @@ async fn models_and_exactly_one_global_default() {
         c["id"].as_i64().unwrap(),
     );
 
-    // No default yet: the registry says so.
+    // The first model added became the default (there was none).
     let reg = json_of(user.get("/api/model-registry").await, StatusCode::OK).await;
-    assert_eq!(reg["default_model_id"], Value::Null);
+    assert_eq!(reg["default_model_id"], ida);
     assert_eq!(reg["providers"][0]["models"].as_array().unwrap().len(), 3);
 
     // Many concurrent set-default calls: exactly one default remains.

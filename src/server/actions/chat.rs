@@ -4,8 +4,8 @@
 
 use crate::error::AppError;
 use crate::model::chat::{
-    ChatSend, CompleteReply, Frame, MessageStatus, NewThread, Role, Sent, SharedThread,
-    StreamEvent, ThreadView,
+    ChatSend, CompleteReply, Frame, MessageStatus, MessageView, NewThread, Role, Sent,
+    SharedThread, StreamEvent, ThreadView,
 };
 use crate::server::auth::caller::Caller;
 use crate::server::engine;
@@ -35,18 +35,23 @@ pub async fn send_from_composer(
     agent_id: Option<i64>,
     mut send: ChatSend,
 ) -> Result<Sent, AppError> {
-    send.thread_id = match thread_id {
-        Some(id) => id,
-        None => {
-            let new = NewThread {
-                model_id: send.model_id,
-                agent_id,
-                ..Default::default()
-            };
-            super::threads::create(state, caller, new).await?.id
-        }
+    if let Some(id) = thread_id {
+        send.thread_id = id;
+        return self::send(state, caller, send).await;
+    }
+    let new = NewThread {
+        model_id: send.model_id,
+        agent_id,
+        ..Default::default()
     };
-    self::send(state, caller, send).await
+    let id = super::threads::create(state, caller, new).await?.id;
+    send.thread_id = id;
+    let sent = self::send(state, caller, send).await;
+    if sent.is_err() {
+        // A refused first message leaves no empty thread behind.
+        super::threads::delete(state, caller, id).await?;
+    }
+    sent
 }
 
 /// A fresh reply in place of `message_id` (the caller's reply).
@@ -168,13 +173,15 @@ pub async fn rendered(
     state: &AppState,
     caller: &Caller,
     message_id: i64,
-) -> Result<String, AppError> {
+) -> Result<MessageView, AppError> {
     let uid = caller.id;
     let msg = state
         .db
         .run(move |c| messages::owned(c, uid, message_id))
         .await?;
-    Ok(markdown::to_html(&msg.content))
+    let mut view = msg.view();
+    view.html = Some(markdown::to_html(&msg.content));
+    Ok(view)
 }
 
 /// The thread with every finished reply rendered as safe HTML.

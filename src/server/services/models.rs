@@ -109,8 +109,31 @@ pub fn create(conn: &mut SqliteConnection, input: &NewModelInput) -> Result<Mode
             })
             .returning(ProviderModel::as_returning())
             .get_result(conn)?;
-        Ok(row.view())
+        Ok(default_when_none(conn, row, provider.is_enabled)?.view())
     })
+}
+
+/// The first usable model becomes the default when there is none, so a
+/// fresh server answers its first message without a trip to Models.
+fn default_when_none(
+    conn: &mut SqliteConnection,
+    row: ProviderModel,
+    provider_enabled: bool,
+) -> Result<ProviderModel, AppError> {
+    if !row.is_enabled || !provider_enabled {
+        return Ok(row);
+    }
+    let any: bool = diesel::select(diesel::dsl::exists(
+        provider_models::table.filter(provider_models::is_default.eq(true)),
+    ))
+    .get_result(conn)?;
+    if any {
+        return Ok(row);
+    }
+    Ok(diesel::update(provider_models::table.find(row.id))
+        .set(provider_models::is_default.eq(true))
+        .returning(ProviderModel::as_returning())
+        .get_result(conn)?)
 }
 
 pub fn list_for_provider(
@@ -275,6 +298,7 @@ pub fn import(
                 })
                 .returning(ProviderModel::as_returning())
                 .get_result(conn)?;
+            let row = default_when_none(conn, row, provider.is_enabled)?;
             result.imported.push(row.view());
         }
         Ok(result)

@@ -32,6 +32,7 @@ pub fn ThemeSelect(current: Theme) -> impl IntoView {
     let on_change = move |ev| {
         if let Some(theme) = Theme::parse(&event_target_value(&ev)) {
             browser::set_root_attr("data-theme", theme.as_str());
+            browser::set_theme_color(|system_dark| theme.bar_color(system_dark));
             browser::set_pref_cookie(Theme::COOKIE, theme.as_str());
         }
     };

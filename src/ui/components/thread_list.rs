@@ -52,8 +52,8 @@ pub fn ThreadList(page: ThreadPage, current: String) -> impl IntoView {
             <ul class="thread-list">
                 <For each=move || items.get() key=|t| t.id let:t>
                     {
-                        let href = format!("/c/{}", t.id);
-                        let here = current.with_value(|c| *c == href).then_some("page");
+                        let here = current.with_value(|c| *c == format!("/c/{}", t.id)).then_some("page");
+                        let href = crate::model::chat::thread_link(t.id);
                         let title = if t.title.is_empty() { "New chat".to_string() } else { t.title.clone() };
                         let id = t.id;
                         view! {

@@ -185,7 +185,7 @@ fn ThreadMenu(
                 </form>
                 <form method="post" action=ManageThread::url()>
                     {hidden(if pinned { "unpin" } else { "pin" })}
-                    <button type="submit" class="menu-logout plain-item">{if pinned { "Unpin" } else { "Pin" }}</button>
+                    <button type="submit" class="menu-item plain-item">{if pinned { "Unpin" } else { "Pin" }}</button>
                 </form>
                 {folders.map(|folders| view! {
                     <form method="post" action=ManageThread::url() class="inline-form">
@@ -207,7 +207,7 @@ fn ThreadMenu(
                 </form>
                 <form method="post" action=ManageThread::url()>
                     {hidden(if archived { "restore" } else { "archive" })}
-                    <button type="submit" class="menu-logout plain-item">{if archived { "Restore from archive" } else { "Archive" }}</button>
+                    <button type="submit" class="menu-item plain-item">{if archived { "Restore from archive" } else { "Archive" }}</button>
                 </form>
                 <a class="plain-item" href=format!("/api/conversations/{id}/export?format=md") download>
                     "Export as Markdown"
@@ -220,7 +220,7 @@ fn ThreadMenu(
                         view! {
                             <form method="post" action=ManageThread::url()>
                                 {hidden("share")}
-                                <button type="submit" class="menu-logout plain-item">"Share a read-only link"</button>
+                                <button type="submit" class="menu-item plain-item">"Share a read-only link"</button>
                             </form>
                         }
                             .into_any()
@@ -240,7 +240,7 @@ fn ThreadMenu(
                     }
                 }}
                 <details class="confirm">
-                    <summary class="menu-logout">"Delete…"</summary>
+                    <summary class="menu-item menu-danger">"Delete…"</summary>
                     <form method="post" action=ManageThread::url() class="confirm-box">
                         {hidden("delete")}
                         <p>"Delete this thread for good?"</p>

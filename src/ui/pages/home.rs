@@ -42,7 +42,7 @@ pub fn HomePage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     #[cfg(feature = "ssr")]
                     {
-                        let to = if check.await.is_ok() { format!("/c/{id}") } else { "/?new=1".to_string() };
+                        let to = if check.await.is_ok() { crate::model::chat::thread_link(id) } else { "/?new=1".to_string() };
                         leptos_axum::redirect(&to);
                     }
                     #[cfg(not(feature = "ssr"))]

@@ -46,7 +46,7 @@ pub fn SearchPage() -> impl IntoView {
                                             .map(|h| {
                                                 let href = match h.message_id {
                                                     Some(m) => format!("/c/{}#m-{m}", h.thread_id),
-                                                    None => format!("/c/{}", h.thread_id),
+                                                    None => crate::model::chat::thread_link(h.thread_id),
                                                 };
                                                 let title = if h.title.is_empty() { "New chat".to_string() } else { h.title.clone() };
                                                 let who = match h.role.as_deref() {

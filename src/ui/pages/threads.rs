@@ -117,7 +117,7 @@ fn ThreadRows(items: Vec<ThreadSummary>, folders: Vec<FolderView>) -> impl IntoV
                         .map(|f| view! { <a class="chip" href=format!("/threads?folder={}", f.id)>{format!("▸ {}", f.name)}</a> });
                     view! {
                         <li>
-                            <a class="thread-row-title" href=format!("/c/{}", t.id)>
+                            <a class="thread-row-title" href=crate::model::chat::thread_link(t.id)>
                                 {t.pinned.then_some("📌 ")}
                                 {title}
                             </a>

@@ -22,6 +22,8 @@ pub(super) struct Bubble {
     pub html: RwSignal<Option<String>>,
     /// Every version of this message, oldest first, when there are several.
     pub versions: RwSignal<Vec<i64>>,
+    /// The model that wrote a reply (its SDK id).
+    pub model: RwSignal<Option<String>>,
 }
 
 impl Bubble {
@@ -38,6 +40,7 @@ impl Bubble {
             error: RwSignal::new(m.error.clone()),
             html: RwSignal::new(m.html.clone()),
             versions: RwSignal::new(m.versions.clone()),
+            model: RwSignal::new(m.model_sdk_id.clone()),
         }
     }
 
@@ -50,6 +53,7 @@ impl Bubble {
             error: RwSignal::new(None),
             html: RwSignal::new(None),
             versions: RwSignal::new(Vec::new()),
+            model: RwSignal::new(None),
         }
     }
 
@@ -63,10 +67,12 @@ impl Bubble {
         self.versions.set(all);
     }
 
-    /// Swaps the plain streamed text for the server's rendering.
+    /// Swaps the plain streamed text for the server's rendering, and names
+    /// the model that wrote it.
     pub async fn render(self) {
-        if let Ok(html) = rendered_reply(self.id).await {
-            self.html.set(Some(html));
+        if let Ok(m) = rendered_reply(self.id).await {
+            self.html.set(m.html);
+            self.model.set(m.model_sdk_id);
         }
     }
 }
@@ -88,6 +94,7 @@ pub(super) fn show_turn(
         error: RwSignal::new(None),
         html: RwSignal::new(None),
         versions: RwSignal::new(Vec::new()),
+        model: RwSignal::new(None),
     };
     let reply = Bubble::new_reply(sent.assistant_message_id);
     bubbles.update(|bs| {
@@ -210,6 +217,14 @@ fn Reply(chat: Chat, b: Bubble) -> impl IntoView {
                 <button type="button" class="btn btn-small" on:click=move |_| chat.regenerate(b.id)>
                     {move || if b.status.get() == MessageStatus::Error { "Retry" } else { "Regenerate" }}
                 </button>
+                {move || {
+                    b.model
+                        .get()
+                        .map(|sdk| {
+                            let name = chat.models.with_value(|r| r.name_by_sdk(&sdk)).unwrap_or(sdk);
+                            view! { <span class="bubble-model" title="The model that wrote this reply">{name}</span> }
+                        })
+                }}
                 <Versions chat=chat b=b />
             </div>
         </Show>

@@ -48,7 +48,7 @@ pub(super) fn Composer(chat: Chat, settings: Settings, registry: ModelRegistry) 
             {
                 Ok(sent) if thread_id.is_none() => {
                     // A new thread: open it (the reply is already running).
-                    browser::go(&format!("/c/{}", sent.thread_id));
+                    browser::go(&crate::model::chat::thread_link(sent.thread_id));
                 }
                 Ok(sent) => {
                     draft.set(String::new());

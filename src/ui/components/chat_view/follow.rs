@@ -28,12 +28,15 @@ pub(super) async fn follow(bubble: Bubble, streaming: RwSignal<Option<i64>>, wak
             ReplyLine::Done(status) => {
                 bubble.status.set(status);
                 streaming.set(None);
+                // How it ended ("Stopped", the buttons) comes into view.
+                browser::reveal(&format!("m-{}", bubble.id));
                 Step::Stop
             }
             ReplyLine::Error(message) => {
                 bubble.status.set(crate::model::chat::MessageStatus::Error);
                 bubble.error.set(Some(message));
                 streaming.set(None);
+                browser::reveal(&format!("m-{}", bubble.id));
                 Step::Stop
             }
         },

@@ -28,6 +28,8 @@ struct Chat {
     agent_id: Option<i64>,
     /// The agent the thread talks to: its face and name head each reply.
     agent: StoredValue<Option<AgentBadge>>,
+    /// The models on offer, to name the one that wrote each reply.
+    models: StoredValue<ModelRegistry>,
     bubbles: RwSignal<Vec<Bubble>>,
     /// The reply being written, if any.
     streaming: RwSignal<Option<i64>>,
@@ -145,6 +147,7 @@ pub fn ChatView(
         editing: RwSignal::new(None),
         edit_text: RwSignal::new(String::new()),
         agent: StoredValue::new(agent),
+        models: StoredValue::new(registry.clone()),
     };
     let Chat {
         bubbles,
@@ -157,6 +160,10 @@ pub fn ChatView(
     Effect::new(move |_| {
         if let Some(el) = root.get() {
             let _ = el.set_attribute("data-hydrated", "true");
+        }
+        // A thread opens at its latest message, unless the link names one.
+        if matches!(browser::hash().as_str(), "" | "#latest") {
+            browser::follow_bottom_now();
         }
         if let Some(id) = streaming.get_untracked() {
             if let Some(b) = bubbles.with_untracked(|bs| bs.iter().find(|b| b.id == id).copied()) {
@@ -188,6 +195,7 @@ pub fn ChatView(
                 </For>
             </div>
             <Composer chat=chat settings=settings registry=registry />
+            <div id="latest"></div>
         </div>
     }
 }
