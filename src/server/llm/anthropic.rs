@@ -63,17 +63,6 @@ fn body(request: &ChatRequest) -> Value {
     body
 }
 
-fn error_message(body: &str) -> String {
-    serde_json::from_str::<Value>(body)
-        .ok()
-        .and_then(|v| {
-            v.pointer("/error/message")
-                .and_then(|m| m.as_str())
-                .map(str::to_string)
-        })
-        .unwrap_or_else(|| body.chars().take(300).collect())
-}
-
 /// One SSE event into our events; `Ok(None)` for events that carry nothing.
 fn read_event(ev: &sse::SseEvent) -> Result<Vec<ChatEvent>, LlmError> {
     let kind = ev.event.as_deref().unwrap_or("");
@@ -167,7 +156,7 @@ impl ChatProvider for Anthropic {
                 let text = res.text().await.unwrap_or_default();
                 return Err(LlmError::from_status(
                     status.as_u16(),
-                    error_message(&text),
+                    super::provider_message(&text),
                     retry_after,
                 )
                 .redacted(key.as_deref()));

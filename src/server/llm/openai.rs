@@ -93,10 +93,10 @@ fn map_error(e: OpenAIError) -> LlmError {
         OpenAIError::Reqwest(e) if e.is_timeout() => LlmError::Timeout(e.to_string()),
         OpenAIError::Reqwest(e) if e.is_connect() => LlmError::Connect(e.to_string()),
         OpenAIError::Reqwest(e) => LlmError::Connect(e.to_string()),
-        OpenAIError::JSONDeserialize(e, content) => LlmError::Malformed(format!(
-            "{e}: {}",
-            content.chars().take(200).collect::<String>()
-        )),
+        // An error body in another shape than OpenAI's: its sentence.
+        OpenAIError::JSONDeserialize(_, content) => {
+            LlmError::Malformed(super::provider_message(&content))
+        }
         // A dropped connection surfaces as the event stream's transport error.
         OpenAIError::StreamError(e) if e.to_string().contains("Transport") => LlmError::Cut,
         OpenAIError::StreamError(e) => LlmError::Malformed(e.to_string()),

@@ -78,10 +78,7 @@ pub async fn list_models(
     }
     let json: Option<serde_json::Value> = serde_json::from_slice(&body).ok();
     if !status.is_success() {
-        let message = json
-            .as_ref()
-            .and_then(error_message)
-            .unwrap_or_else(|| String::from_utf8_lossy(&body).chars().take(300).collect());
+        let message = super::provider_message(&String::from_utf8_lossy(&body));
         return Err(redact(&format!("{status}: {}", message.trim()), key));
     }
     let json = json.ok_or("the provider did not answer with JSON")?;
@@ -102,18 +99,6 @@ pub async fn list_models(
             Some(UpstreamModel { id, name })
         })
         .collect())
-}
-
-/// `{"error":{"message"}}` (OpenAI, Anthropic), `{"error":"..."}` (Ollama),
-/// `{"message":"..."}` (others).
-fn error_message(json: &serde_json::Value) -> Option<String> {
-    let error = json.get("error");
-    error
-        .and_then(|e| e.get("message"))
-        .or(error.filter(|e| e.is_string()))
-        .or_else(|| json.get("message"))
-        .and_then(|m| m.as_str())
-        .map(str::to_string)
 }
 
 async fn load(state: &AppState, id: i64) -> Result<(Provider, Option<String>), AppError> {

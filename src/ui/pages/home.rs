@@ -29,7 +29,11 @@ fn last_thread() -> Option<i64> {
 /// chat, whose first message creates the thread and opens it.
 #[component]
 pub fn HomePage() -> impl IntoView {
-    let name = page_context().user.map(|u| u.username).unwrap_or_default();
+    let user = page_context().user;
+    let admin = user
+        .as_ref()
+        .is_some_and(|u| u.role == crate::model::user::Role::Admin);
+    let name = user.map(|u| u.username).unwrap_or_default();
     let fresh = leptos_router::hooks::use_query_map()
         .get_untracked()
         .get("new")
@@ -94,6 +98,24 @@ pub fn HomePage() -> impl IntoView {
                                     .into_any()
                             }
                             (Ok(r), None) => {
+                                // A fresh server: say what is missing and where it is set up.
+                                let setup = r.providers.is_empty().then(|| if admin {
+                                    view! {
+                                        <p class="notice first-run">
+                                            "No model is set up yet. Add a provider and its models in "
+                                            <a href="/settings/providers">"Providers"</a>
+                                            "; the first model becomes the default."
+                                        </p>
+                                    }
+                                        .into_any()
+                                } else {
+                                    view! {
+                                        <p class="notice first-run">
+                                            "No model is available yet: ask your server's admin to add a provider."
+                                        </p>
+                                    }
+                                        .into_any()
+                                });
                                 view! {
                                     <section class="welcome">
                                         <img src="/icons/icon.svg" alt="" width="56" height="56" />
@@ -101,6 +123,7 @@ pub fn HomePage() -> impl IntoView {
                                         <p class="muted">"Your private AI chat server. Pick a model and say something, or "
                                             <a href="/agents">"chat with an agent"</a> "."</p>
                                     </section>
+                                    {setup}
                                     <ChatView
                                         thread_id=None
                                         messages=Vec::new()
