@@ -44,6 +44,26 @@ async fn shown(api: &Api, thread: i64) -> Vec<MessageView> {
     .messages
 }
 
+/// A user, the fake provider with model `sdk`, and a thread on it.
+async fn thread_with(server: &TestServer, sdk: &str) -> (Api, FakeProvider, i64) {
+    let (admin, user) = server.admin_and_user().await;
+    let fake = FakeProvider::start().await;
+    let p = add_provider(&admin, "fo", "openai", &fake.openai_base()).await;
+    let m = add_model(&admin, p, sdk).await;
+    let thread = json_of(
+        user.post_json(
+            "/api/conversations",
+            json!({"model_id": m, "title": "Versions"}),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await["id"]
+        .as_i64()
+        .unwrap();
+    (user, fake, thread)
+}
+
 fn texts(ms: &[MessageView]) -> Vec<(i64, String)> {
     ms.iter().map(|m| (m.id, m.content.clone())).collect()
 }
@@ -51,18 +71,7 @@ fn texts(ms: &[MessageView]) -> Vec<(i64, String)> {
 #[tokio::test]
 async fn regenerate_and_edit_add_versions_and_nothing_is_lost() {
     let server = TestServer::start().await;
-    let (admin, user) = server.admin_and_user().await;
-    let fake = FakeProvider::start().await;
-    let p = add_provider(&admin, "fo", "openai", &fake.openai_base()).await;
-    let m = add_model(&admin, p, "chunks-3-0").await;
-    let thread: i64 = json_of(
-        user.post_json("/api/conversations", json!({"model_id": m}))
-            .await,
-        StatusCode::CREATED,
-    )
-    .await["id"]
-        .as_i64()
-        .unwrap();
+    let (user, fake, thread) = thread_with(&server, "chunks-3-0").await;
     let first = complete(&user, thread, "first question").await;
     let second = complete(&user, thread, "second question").await;
     let (q1, a1) = (first.user_message.id, first.assistant_message.id);
@@ -188,21 +197,7 @@ async fn regenerate_and_edit_add_versions_and_nothing_is_lost() {
 #[tokio::test]
 async fn search_share_and_export_follow_the_shown_branch_and_the_archive_keeps_every_version() {
     let server = TestServer::start().await;
-    let (admin, user) = server.admin_and_user().await;
-    let fake = FakeProvider::start().await;
-    let p = add_provider(&admin, "fo", "openai", &fake.openai_base()).await;
-    let m = add_model(&admin, p, "chunks-2-0").await;
-    let thread: i64 = json_of(
-        user.post_json(
-            "/api/conversations",
-            json!({"model_id": m, "title": "Versions"}),
-        )
-        .await,
-        StatusCode::CREATED,
-    )
-    .await["id"]
-        .as_i64()
-        .unwrap();
+    let (user, _fake, thread) = thread_with(&server, "chunks-2-0").await;
     let sent = complete(&user, thread, "about zebras").await;
     streamed(
         user.post_json(

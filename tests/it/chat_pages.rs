@@ -12,6 +12,14 @@ use reqwest::StatusCode;
 use serde_json::Value;
 use std::time::Duration;
 
+/// The thread a send redirected to: `/c/{id}#latest` (it opens at its end).
+fn thread_of(to: &str) -> i64 {
+    to.strip_prefix("/c/")
+        .and_then(|t| t.strip_suffix("#latest"))
+        .and_then(|id| id.parse().ok())
+        .unwrap_or_else(|| panic!("not a thread's latest message: {to}"))
+}
+
 async fn setup(server: &TestServer, sdk: &str) -> (common::Api, common::Api, FakeProvider, i64) {
     let (admin, user) = server.admin_and_user().await;
     let fake = FakeProvider::start().await;
@@ -75,12 +83,7 @@ async fn a_plain_form_starts_a_thread_and_the_page_shows_safe_markdown() {
         .await;
     assert_eq!(res.status(), StatusCode::FOUND);
     let to = location(&res);
-    let conv: i64 = to
-        .strip_prefix("/c/")
-        .and_then(|t| t.strip_suffix("#latest"))
-        .unwrap_or_else(|| panic!("{to}"))
-        .parse()
-        .unwrap();
+    let conv = thread_of(&to);
     let t = wait_complete(&user, conv).await;
     assert_eq!(t["messages"][0]["content"], "Show me **markup**");
     assert_eq!(t["temperature"], 0.7);
@@ -195,12 +198,7 @@ async fn thread_rename_pin_delete_edit_and_reopen() {
         .post_form("/fn/chat/send", &[("content", "first question")])
         .await;
     let to = location(&res);
-    let conv: i64 = to
-        .strip_prefix("/c/")
-        .and_then(|t| t.strip_suffix("#latest"))
-        .unwrap_or_else(|| panic!("{to}"))
-        .parse()
-        .unwrap();
+    let conv = thread_of(&to);
     wait_complete(&user, conv).await;
 
     // Visiting the thread makes `/` reopen it next time; `/?new=1` does not.

@@ -48,8 +48,11 @@ pub async fn send_from_composer(
     send.thread_id = id;
     let sent = self::send(state, caller, send).await;
     if sent.is_err() {
-        // A refused first message leaves no empty thread behind.
-        super::threads::delete(state, caller, id).await?;
+        // A refused first message leaves no empty thread behind; the
+        // answer stays why it was refused.
+        if let Err(e) = super::threads::delete(state, caller, id).await {
+            tracing::warn!(thread.id = id, "could not remove an empty thread: {e}");
+        }
     }
     sent
 }

@@ -39,12 +39,12 @@ pub(super) fn leave(
     Ok(())
 }
 
-/// The versions of each shown message that has more than one: the ids of
-/// the messages that follow the same parent, oldest first.
+/// The versions of each shown message of `messages` that has more than
+/// one: the ids of the messages that follow the same parent, oldest first.
 pub fn versions(
     conn: &mut SqliteConnection,
     thread_id: i64,
-    shown: &[Message],
+    messages: &[Message],
 ) -> Result<HashMap<i64, Vec<i64>>, AppError> {
     // A sibling of a shown message is a hidden message with the same parent.
     let hidden: Vec<(i64, Option<i64>)> = messages::table
@@ -57,7 +57,7 @@ pub fn versions(
         by_parent.entry(parent).or_default().push(id);
     }
     let mut out = HashMap::new();
-    for m in shown {
+    for m in messages.iter().filter(|m| m.on_path) {
         if let Some(others) = by_parent.get(&m.parent_id) {
             let mut all = others.clone();
             all.push(m.id);

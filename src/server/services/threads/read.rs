@@ -98,8 +98,7 @@ pub fn get_with(
         query = query.filter(messages::on_path.eq(true));
     }
     let msgs: Vec<Message> = query.load(conn)?;
-    let shown: Vec<Message> = msgs.iter().filter(|m| m.on_path).cloned().collect();
-    let mut versions = super::branches::versions(conn, id, &shown)?;
+    let mut versions = super::branches::versions(conn, id, &msgs)?;
     let mut v = view(c, msgs, agent.as_ref());
     for m in &mut v.messages {
         if let Some(all) = versions.remove(&m.id) {
