@@ -149,6 +149,82 @@ test("regenerate an earlier reply, then switch back: nothing after it was delete
   await fake.close();
 });
 
+test("a reply shows as markdown while it is still being written", async ({ page }, info) => {
+  test.skip(!jsOn(info), "the live reply is an island");
+  const fake = await slowDefaultModel(info.project.use.baseURL!, uniqueUser(info, "md"), "markdown-80-60");
+  await signUpViaApi(page, uniqueUser(info, "md"));
+  await page.goto("/");
+  await waitHydrated(page, ".chat");
+  await page.getByRole("textbox", { name: "Message" }).fill("Plan it");
+  await page.getByRole("button", { name: "Send" }).click();
+  const reply = page.locator(".bubble-assistant").last();
+  // The finished blocks are rendered while the words still stream in.
+  await expect(reply.locator(".markdown h1")).toHaveText("Plan");
+  await expect(reply.locator(".markdown strong")).toHaveText("bold");
+  await expect(reply).toHaveAttribute("data-status", "streaming");
+  await expect(reply.locator(".plain")).toContainText("w1");
+  await expect(reply).toHaveAttribute("data-status", "complete", { timeout: 15000 });
+  await expect(reply.locator(".markdown h1")).toHaveText("Plan");
+  await fake.close();
+});
+
+/** An account archive holding one thread of `n` messages, "Line 0000" on. */
+function longArchive(n: number) {
+  const line = (i: number) => `Line ${String(i).padStart(4, "0")}`;
+  const messages = Array.from({ length: n }, (_, i) => ({
+    role: i % 2 === 0 ? "user" : "assistant",
+    content: line(i),
+    status: "complete",
+    model_sdk_id: null,
+    prompt_tokens: null,
+    completion_tokens: null,
+    ttft_ms: null,
+    total_ms: null,
+    finish_reason: null,
+    error: null,
+    created_at: 1700000000 + i,
+    updated_at: 1700000000 + i,
+    kind: "message",
+  }));
+  const thread = {
+    title: "Five thousand", model: null, temperature: null, max_tokens: null, pinned: false, archived: false,
+    folder: null, agent: null, tags: [], created_at: 1700000000, updated_at: 1700000000, messages,
+  };
+  return { format: "backrooms-account", version: 1, exported_at: 1700000000, threads: [thread] };
+}
+
+test("a 5000-message thread opens at its end and loads older pages on the way up", async ({ page }, info) => {
+  await signUpViaApi(page, uniqueUser(info, "k"));
+  expect((await page.request.post("/api/import", { data: longArchive(5000) })).status()).toBe(201);
+  const id = (await (await page.request.get("/api/conversations")).json()).items[0].id;
+  await page.goto(`/c/${id}#latest`);
+  if (jsOn(info)) await waitHydrated(page, ".chat");
+  // The end is in view, and only the latest page is on it.
+  await expect(page.locator(".bubble").last().locator(".bubble-text")).toHaveText("Line 4999");
+  await expect(page.locator(".bubble").last()).toBeInViewport();
+  await expect(page.locator(".bubble")).toHaveCount(50);
+  const older = page.locator("a.older-link");
+  if (jsOn(info)) {
+    // Scrolling up brings the page before, keeping the reader's place.
+    const first = page.locator("#m-" + (await page.locator(".bubble").first().getAttribute("data-message")));
+    await older.scrollIntoViewIfNeeded();
+    await expect(page.locator(".bubble")).toHaveCount(100);
+    await expect(page.locator(".bubble").first().locator(".bubble-text")).toHaveText("Line 4900");
+    await expect(first).toBeInViewport();
+    // And again, as far up as the reader goes.
+    await older.scrollIntoViewIfNeeded();
+    await expect(page.locator(".bubble")).toHaveCount(150);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBeTruthy();
+  } else {
+    // Without JavaScript the link is the page before.
+    await older.click();
+    await expect(page.locator(".bubble").first().locator(".bubble-text")).toHaveText("Line 4900");
+    await expect(page.locator(".bubble").last().locator(".bubble-text")).toHaveText("Line 4949");
+    await page.getByRole("link", { name: "Back to the latest" }).click();
+    await expect(page.locator(".bubble").last().locator(".bubble-text")).toHaveText("Line 4999");
+  }
+});
+
 test("a long thread opens at its latest message", async ({ page }, info) => {
   const fake = await slowDefaultModel(info.project.use.baseURL!, uniqueUser(info, "l"), "chunks-40-0");
   await signUpViaApi(page, uniqueUser(info, "long"));

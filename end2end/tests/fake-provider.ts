@@ -58,10 +58,13 @@ export async function startFakeProvider(): Promise<FakeProvider> {
 
 // Streams `w0 w1 ...` for model `chunks-N-D` (N deltas, D ms apart) in the
 // OpenAI chat-completions SSE format, then a finish reason, usage and [DONE].
+// `markdown-N-D`: a heading and a paragraph of markdown first, then N words.
 function streamChat(body: { model?: string }, res: http.ServerResponse) {
-  const m = /chunks-(\d+)-(\d+)/.exec(body.model ?? "");
-  const n = m ? Number(m[1]) : 3;
-  const delay = m ? Number(m[2]) : 0;
+  const m = /(chunks|markdown)-(\d+)-(\d+)/.exec(body.model ?? "");
+  const words = Array.from({ length: m ? Number(m[2]) : 3 }, (_, i) => `w${i} `);
+  const pieces = m?.[1] === "markdown" ? ["# Plan\n\n", "Some **bold** words.\n\n", ...words] : words;
+  const n = pieces.length;
+  const delay = m ? Number(m[3]) : 0;
   res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
   const chunk = (delta: object, finish: string | null) =>
     `data: ${JSON.stringify({ id: "c1", object: "chat.completion.chunk", created: 1, model: body.model, choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
@@ -69,7 +72,7 @@ function streamChat(body: { model?: string }, res: http.ServerResponse) {
   const tick = () => {
     if (res.destroyed) return;
     if (i < n) {
-      res.write(chunk({ content: `w${i} ` }, null));
+      res.write(chunk({ content: pieces[i] }, null));
       i += 1;
       setTimeout(tick, delay);
       return;

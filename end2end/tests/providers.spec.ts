@@ -64,6 +64,12 @@ test("an admin adds a provider from a preset, tests it, imports models and sets 
   await group.getByRole("radio", { name: /fake-mini/ }).check();
   await expect(picker.locator("summary")).toContainText("fake-mini");
   await expect(group.getByRole("radio", { name: /fake-mini/ })).toBeHidden(); // closed on choice
+  // The head of the chat names the model; a tap on it opens the menu.
+  await expect(page.locator(".model-chip")).toContainText("fake-mini");
+  await page.locator(".chat-options > summary").click();
+  await expect(page.locator(".chat-options")).not.toHaveAttribute("open", "");
+  await page.locator(".model-chip").click();
+  await expect(group.getByRole("radio", { name: /fake-large/ })).toBeVisible();
   await fake.close();
 });
 

@@ -108,6 +108,18 @@ pub struct ThreadView {
     #[serde(default)]
     pub share_token: Option<String>,
     pub messages: Vec<MessageView>,
+    /// Older messages exist: read them with `?before=` this id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub older: Option<i64>,
+}
+
+/// A page of a thread's messages, oldest first, as a reader scrolling up
+/// loads them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MessagePage {
+    pub messages: Vec<MessageView>,
+    /// Still older messages exist: the next page reads before this id.
+    pub older: Option<i64>,
 }
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
@@ -226,6 +238,10 @@ pub struct Frame {
 pub enum ReplyLine {
     /// Sequence number reached, text.
     Delta(u64, String),
+    /// While a reply is written: its text from byte `.0` to byte `.1` is
+    /// complete markdown, rendered as `.2` (from byte 0 again after a
+    /// reconnect).
+    Block(u64, u64, String),
     /// Status.
     Done(MessageStatus),
     /// Message.

@@ -16,11 +16,22 @@ mod support {
     pub use crate::serverfns::support::{caller, json_lines, plain_form as from_plain_form};
 }
 
-/// The thread with each finished reply rendered as safe HTML.
+/// The thread's latest messages (or those before message `before`) with
+/// each finished reply rendered as safe HTML.
 #[server(prefix = "/fn", endpoint = "chat/conversation")]
-pub async fn load_thread(id: i64) -> Result<ThreadView, AppError> {
+pub async fn load_thread(id: i64, before: Option<i64>) -> Result<ThreadView, AppError> {
     let (state, caller) = support::caller().await?;
-    support::chat::rendered_thread(&state, &caller, id).await
+    support::chat::rendered_thread(&state, &caller, id, before).await
+}
+
+/// The page of messages before message `before`, as the reader scrolls up.
+#[server(prefix = "/fn", endpoint = "chat/older")]
+pub async fn older_messages(
+    thread_id: i64,
+    before: i64,
+) -> Result<crate::model::chat::MessagePage, AppError> {
+    let (state, caller) = support::caller().await?;
+    support::chat::older_messages(&state, &caller, thread_id, before).await
 }
 
 /// A finished reply as safe HTML (the island asks once a stream ends).
@@ -97,15 +108,13 @@ pub async fn send_message(
     result
 }
 
-/// The reply's events after byte `after`, one JSON `ReplyLine` per line.
+/// The reply's text after byte `after` and its finished markdown blocks,
+/// one JSON `ReplyLine` per line.
 #[server(prefix = "/fn", endpoint = "chat/follow", output = StreamingText)]
 pub async fn follow_reply(message_id: i64, after: u64) -> Result<TextStream<AppError>, AppError> {
     let (state, caller) = support::caller().await?;
-    let frames = support::chat::follow(&state, &caller, message_id, after).await?;
-    Ok(support::json_lines(
-        frames,
-        crate::model::chat::ReplyLine::of,
-    ))
+    let lines = support::chat::follow_page(&state, &caller, message_id, after).await?;
+    Ok(support::json_lines(lines, Some))
 }
 
 #[server(prefix = "/fn", endpoint = "chat/stop")]

@@ -1,9 +1,10 @@
 //! Markdown for messages, safe by construction: raw HTML in the source is
 //! shown as text, only http(s)/mailto/relative links survive, images become
 //! links (no request to a third party just by reading), and code blocks get
-//! a copy button. Server only: the chat island shows a reply as plain text
-//! while it streams and swaps in this HTML when it ends, which keeps the
-//! markdown parser out of the browser's WASM.
+//! a copy button. Server only: while a reply streams the server sends its
+//! completed blocks rendered ([`super::markdown_blocks`]) and the island
+//! swaps in the whole reply's HTML when it ends, which keeps the markdown
+//! parser out of the browser's WASM.
 
 use pulldown_cmark::{html, CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 

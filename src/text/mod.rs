@@ -7,4 +7,6 @@ pub mod format;
 pub mod highlight;
 #[cfg(feature = "ssr")]
 pub mod markdown;
+#[cfg(feature = "ssr")]
+pub mod markdown_blocks;
 pub mod notice;

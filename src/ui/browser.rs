@@ -146,6 +146,58 @@ pub fn set_theme_color(color: impl Fn(bool) -> &'static str) {
     let _ = color;
 }
 
+/// Runs `insert` (which adds content above what the reader sees) and then
+/// scrolls by what it added, so the same text stays in front of them.
+/// `then` runs once the page is back in place.
+pub fn insert_above(insert: impl FnOnce(), then: impl FnOnce() + 'static) {
+    #[cfg(feature = "hydrate")]
+    {
+        let w = leptos::prelude::window();
+        let height = || {
+            leptos::prelude::document()
+                .document_element()
+                .map(|e| e.scroll_height() as f64)
+                .unwrap_or(0.0)
+        };
+        let from_end = height() - w.scroll_y().unwrap_or(0.0);
+        insert();
+        leptos::prelude::request_animation_frame(move || {
+            leptos::prelude::window().scroll_to_with_x_and_y(0.0, height() - from_end);
+            then();
+        });
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        insert();
+        then();
+    }
+}
+
+/// The reader is at (or near) the top of the page.
+pub fn near_top() -> bool {
+    #[cfg(feature = "hydrate")]
+    {
+        leptos::prelude::window().scroll_y().unwrap_or(0.0) < 400.0
+    }
+    #[cfg(not(feature = "hydrate"))]
+    false
+}
+
+/// Opens the `<details id=id>` and the `inner` one inside it, and brings
+/// them into view.
+pub fn open_details(id: &str, inner: &str) {
+    #[cfg(feature = "hydrate")]
+    if let Some(el) = leptos::prelude::document().get_element_by_id(id) {
+        let _ = el.set_attribute("open", "");
+        if let Ok(Some(menu)) = el.query_selector(inner) {
+            let _ = menu.set_attribute("open", "");
+        }
+        reveal(id);
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (id, inner);
+}
+
 /// The page address's `#fragment`, with its `#` (empty when none).
 pub fn hash() -> String {
     #[cfg(feature = "hydrate")]

@@ -31,6 +31,40 @@ async fn setup(server: &TestServer, sdk: &str) -> (common::Api, common::Api, Fak
     (admin, user, fake, mid)
 }
 
+/// The composer's send as the island makes it (JSON back).
+async fn send_json(user: &common::Api, content: &str) -> Value {
+    let res = user
+        .http
+        .post(user.url("/fn/chat/send"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("accept", "application/json")
+        .body(format!("content={content}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    res.json().await.unwrap()
+}
+
+/// The island's follow of reply `reply` after byte `after`, one
+/// `ReplyLine` per line, read to its end.
+async fn follow_lines(user: &common::Api, reply: i64, after: u64) -> Vec<ReplyLine> {
+    let text = user
+        .http
+        .post(user.url("/fn/chat/follow"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("message_id={reply}&after={after}"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    text.lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
 async fn wait_complete(api: &common::Api, conv: i64) -> Value {
     for _ in 0..200 {
         let t: Value = api
@@ -125,33 +159,9 @@ async fn a_plain_form_starts_a_thread_and_the_page_shows_safe_markdown() {
 async fn the_follow_server_function_streams_framed_events_and_resumes() {
     let server = TestServer::start().await;
     let (_admin, user, _fake, _mid) = setup(&server, "chunks-6-10").await;
-    let sent = user
-        .http
-        .post(user.url("/fn/chat/send"))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .header("accept", "application/json")
-        .body("content=hello")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(sent.status(), StatusCode::OK);
-    let sent: Value = sent.json().await.unwrap();
+    let sent = send_json(&user, "hello").await;
     let reply = sent["assistant_message_id"].as_i64().unwrap();
     let conv = sent["conversation_id"].as_i64().unwrap();
-
-    let follow = |after: u64| {
-        user.http
-            .post(user.url("/fn/chat/follow"))
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(format!("message_id={reply}&after={after}"))
-            .send()
-    };
-    // One `ReplyLine` per line: deltas with the byte length reached, then done.
-    let lines = |text: String| -> Vec<ReplyLine> {
-        text.lines()
-            .map(|l| serde_json::from_str(l).unwrap())
-            .collect()
-    };
     let deltas = |lines: &[ReplyLine]| -> String {
         lines
             .iter()
@@ -161,7 +171,8 @@ async fn the_follow_server_function_streams_framed_events_and_resumes() {
             })
             .collect()
     };
-    let all = lines(follow(0).await.unwrap().text().await.unwrap());
+    // One `ReplyLine` per line: deltas with the byte length reached, then done.
+    let all = follow_lines(&user, reply, 0).await;
     let joined = deltas(&all);
     assert_eq!(joined, "w0 w1 w2 w3 w4 w5 ");
     assert_eq!(all.last(), Some(&ReplyLine::Done(MessageStatus::Complete)));
@@ -172,7 +183,7 @@ async fn the_follow_server_function_streams_framed_events_and_resumes() {
     assert_eq!(last_seq, Some(joined.len() as u64));
 
     // Resume from the middle: exactly the rest.
-    let rest = lines(follow(9).await.unwrap().text().await.unwrap());
+    let rest = follow_lines(&user, reply, 9).await;
     assert_eq!(deltas(&rest), &joined[9..]);
     wait_complete(&user, conv).await;
 
@@ -188,6 +199,73 @@ async fn the_follow_server_function_streams_framed_events_and_resumes() {
         .await
         .unwrap();
     assert!(!res.status().is_success());
+}
+
+#[tokio::test]
+async fn a_reply_being_written_arrives_with_its_finished_markdown_blocks_rendered() {
+    let server = TestServer::start().await;
+    let (_admin, user, _fake, _mid) = setup(&server, "markdown-40").await;
+    let sent = send_json(&user, "a plan please").await;
+    let reply = sent["assistant_message_id"].as_i64().unwrap();
+    let blocks = |lines: &[ReplyLine]| -> Vec<(u64, u64, String)> {
+        lines
+            .iter()
+            .filter_map(|l| match l {
+                ReplyLine::Block(from, to, html) => Some((*from, *to, html.clone())),
+                _ => None,
+            })
+            .collect()
+    };
+    let full: String = common::fake_provider::MARKDOWN.concat();
+
+    // Live: each block comes rendered once the next one has begun; the
+    // unfinished last line stays text.
+    let live = follow_lines(&user, reply, 0).await;
+    let got = blocks(&live);
+    assert_eq!(
+        got,
+        vec![
+            (0, 8, "<h1>Plan</h1>\n".to_string()),
+            (
+                8,
+                30,
+                "<p>Some <strong>bold</strong> words.</p>\n".to_string()
+            ),
+            (
+                30,
+                43,
+                "<ul>\n<li>one</li>\n<li>two</li>\n</ul>\n".to_string()
+            ),
+        ],
+        "{live:?}"
+    );
+    // A block follows the text it renders.
+    let first_block = live.iter().position(|l| matches!(l, ReplyLine::Block(..)));
+    assert!(matches!(live[0], ReplyLine::Delta(..)) && first_block > Some(0));
+    let text: String = live
+        .iter()
+        .filter_map(|l| match l {
+            ReplyLine::Delta(_, t) => Some(t.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(text, full);
+    assert_eq!(live.last(), Some(&ReplyLine::Done(MessageStatus::Complete)));
+
+    // A page that reconnects gets every block from the start, and only
+    // the text it had not seen.
+    let again = follow_lines(&user, reply, 10).await;
+    let got = blocks(&again);
+    assert_eq!(got.len(), 1, "{again:?}");
+    assert_eq!((got[0].0, got[0].1), (0, 43));
+    assert!(got[0].2.starts_with("<h1>Plan</h1>") && got[0].2.contains("<li>two</li>"));
+    assert!(again.contains(&ReplyLine::Delta(full.len() as u64, full[10..].to_string())));
+    // A position inside a character or past the end sends no text.
+    let past = follow_lines(&user, reply, 999).await;
+    assert!(
+        !past.iter().any(|l| matches!(l, ReplyLine::Delta(..))),
+        "{past:?}"
+    );
 }
 
 #[tokio::test]

@@ -11,6 +11,7 @@ mod chat;
 mod chat_pages;
 mod common;
 mod hardening;
+mod long_threads;
 mod notes;
 mod organise;
 mod pages;

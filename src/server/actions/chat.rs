@@ -4,15 +4,15 @@
 
 use crate::error::AppError;
 use crate::model::chat::{
-    ChatSend, CompleteReply, Frame, MessageStatus, MessageView, NewThread, Role, Sent,
-    SharedThread, StreamEvent, ThreadView,
+    ChatSend, CompleteReply, Frame, MessagePage, MessageStatus, MessageView, NewThread, ReplyLine,
+    Role, Sent, SharedThread, StreamEvent, ThreadView,
 };
 use crate::server::auth::caller::Caller;
 use crate::server::engine;
-use crate::server::services::threads::{self, Turn};
+use crate::server::services::threads::{self, Branches, Turn, Window};
 use crate::server::services::{messages, shares};
 use crate::server::state::AppState;
-use crate::text::markdown;
+use crate::text::{markdown, markdown_blocks};
 use futures::stream::{BoxStream, StreamExt};
 
 /// A message into a thread the caller has (`send.thread_id`).
@@ -115,6 +115,41 @@ pub async fn follow(
     engine::follow(state, message_id, after as usize).await
 }
 
+/// The chat page's view of a reply being written: the text after byte
+/// `after`, and, as they complete, its markdown blocks rendered (from the
+/// first byte, so a page that reconnects has them all).
+pub async fn follow_page(
+    state: &AppState,
+    caller: &Caller,
+    message_id: i64,
+    after: u64,
+) -> Result<BoxStream<'static, ReplyLine>, AppError> {
+    let frames = follow(state, caller, message_id, 0).await?;
+    let mut blocks = markdown_blocks::Blocks::default();
+    Ok(frames
+        .flat_map(move |frame| {
+            let mut lines = Vec::new();
+            if let StreamEvent::Delta { text } = &frame.event {
+                let start = frame.seq.saturating_sub(text.len() as u64);
+                if let Some((span, html)) = blocks.push(text) {
+                    lines.push(ReplyLine::Block(span.start as u64, span.end as u64, html));
+                }
+                if frame.seq > after {
+                    // Only what the page has not seen; nothing if `after`
+                    // is not a character boundary of this text.
+                    let skip = after.saturating_sub(start) as usize;
+                    if let Some(rest) = text.get(skip..) {
+                        lines.push(ReplyLine::Delta(frame.seq, rest.to_string()));
+                    }
+                }
+            } else {
+                lines.extend(ReplyLine::of(frame));
+            }
+            futures::stream::iter(lines)
+        })
+        .boxed())
+}
+
 /// What a streaming send answers: a `start` frame with the new ids, then
 /// the reply's frames from its first byte.
 pub async fn follow_sent(
@@ -187,25 +222,48 @@ pub async fn rendered(
     Ok(view)
 }
 
-/// The thread with every finished reply rendered as safe HTML.
+/// The thread's latest page of messages (or the page before message
+/// `before`), each finished reply rendered as safe HTML.
 pub async fn rendered_thread(
     state: &AppState,
     caller: &Caller,
     id: i64,
+    before: Option<i64>,
 ) -> Result<ThreadView, AppError> {
-    let mut view = super::threads::get(state, caller, id).await?;
+    let window = match before {
+        Some(b) => Window::older(b),
+        None => Window::latest(),
+    };
+    let mut view = super::threads::get_with(state, caller, id, Branches::Shown, window).await?;
     render(&mut view);
     Ok(view)
 }
 
+/// The page of messages before message `before`, rendered, as the reader
+/// scrolls up.
+pub async fn older_messages(
+    state: &AppState,
+    caller: &Caller,
+    id: i64,
+    before: i64,
+) -> Result<MessagePage, AppError> {
+    let view = rendered_thread(state, caller, id, Some(before)).await?;
+    Ok(MessagePage {
+        messages: view.messages,
+        older: view.older,
+    })
+}
+
 /// "‹ 2/3 ›" on the page: shows that version of a message; answers the
-/// thread as the page shows it.
+/// thread with the messages from that version on, rendered.
 pub async fn select_version(
     state: &AppState,
     caller: &Caller,
     message_id: i64,
 ) -> Result<ThreadView, AppError> {
-    let mut view = super::threads::select_version(state, caller, message_id).await?;
+    let mut view =
+        super::threads::select_version(state, caller, message_id, super::threads::Answer::Onward)
+            .await?;
     render(&mut view);
     Ok(view)
 }

@@ -35,17 +35,27 @@ pub async fn get(state: &AppState, caller: &Caller, id: i64) -> Result<ThreadVie
     as_caller(state, caller, move |c, uid| threads::get(c, uid, id)).await
 }
 
-/// The thread with every version of every message (`?branches=all`).
+/// The thread with the messages `branches` (every version with
+/// `?branches=all`) and `window` (a page of them) pick.
 pub async fn get_with(
     state: &AppState,
     caller: &Caller,
     id: i64,
     branches: threads::Branches,
+    window: threads::Window,
 ) -> Result<ThreadView, AppError> {
     as_caller(state, caller, move |c, uid| {
-        threads::get_with(c, uid, id, branches)
+        threads::get_with(c, uid, id, branches, window)
     })
     .await
+}
+
+/// What a version switch answers: the whole thread, or (the page) the
+/// messages from that version on, since those before it did not change.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Answer {
+    Thread,
+    Onward,
 }
 
 /// "‹ 2/3 ›": the thread of message `message_id`, now showing that version
@@ -54,10 +64,15 @@ pub async fn select_version(
     state: &AppState,
     caller: &Caller,
     message_id: i64,
+    answer: Answer,
 ) -> Result<ThreadView, AppError> {
     as_caller(state, caller, move |c, uid| {
-        let thread = threads::select(c, uid, message_id)?;
-        threads::get(c, uid, thread)
+        let m = threads::select(c, uid, message_id)?;
+        let window = threads::Window {
+            after: m.parent_id.filter(|_| answer == Answer::Onward),
+            ..threads::Window::default()
+        };
+        threads::get_with(c, uid, m.thread_id, threads::Branches::Shown, window)
     })
     .await
 }

@@ -66,6 +66,10 @@ pub async fn create(
 pub struct GetParams {
     /// `all`: every version of every message, hidden ones marked.
     pub branches: Option<String>,
+    /// Only the latest `limit` messages (before message `before`); the
+    /// answer's `older` says where the next page back starts.
+    pub limit: Option<i64>,
+    pub before: Option<i64>,
 }
 
 pub async fn get(
@@ -85,7 +89,18 @@ pub async fn get(
         }
     };
     Ok(Json(
-        threads::get_with(&state, &caller, id, branches).await?,
+        threads::get_with(
+            &state,
+            &caller,
+            id,
+            branches,
+            thread_service::Window {
+                limit: q.limit.or(q.before.map(|_| thread_service::MESSAGES_PAGE)),
+                before: q.before,
+                after: None,
+            },
+        )
+        .await?,
     ))
 }
 
@@ -96,7 +111,9 @@ pub async fn select_version(
     caller: Caller,
     Id(id): Id,
 ) -> Result<Json<ThreadView>, AppError> {
-    Ok(Json(threads::select_version(&state, &caller, id).await?))
+    Ok(Json(
+        threads::select_version(&state, &caller, id, threads::Answer::Thread).await?,
+    ))
 }
 
 pub async fn update(

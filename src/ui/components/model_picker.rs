@@ -1,7 +1,9 @@
 use crate::model::provider::ModelRegistry;
 use leptos::prelude::*;
 
-fn label_of(registry: &ModelRegistry, id: Option<i64>) -> (String, Option<String>) {
+/// The name and provider logo of model `id` ("Choose a model" when it is
+/// not on offer).
+pub fn label_of(registry: &ModelRegistry, id: Option<i64>) -> (String, Option<String>) {
     registry
         .providers
         .iter()

@@ -12,7 +12,7 @@ use crate::ui::components::flash::form_error;
 use crate::ui::raw_text::PageTitle;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 /// `/c/{id}`: one thread. A reply still being written joins its live
 /// stream when the page wakes up.
@@ -23,10 +23,15 @@ pub fn ChatPage() -> impl IntoView {
         .get("id")
         .and_then(|s| s.parse::<i64>().ok())
         .unwrap_or(-1);
+    // Without JavaScript "Older messages" is a link to the page before.
+    let before = use_query_map()
+        .get_untracked()
+        .get("before")
+        .and_then(|s| s.parse::<i64>().ok());
     let data = Resource::new(
         || (),
         move |_| async move {
-            let conv = load_thread(id).await;
+            let conv = load_thread(id, before).await;
             // The agent's own settings show in the thread's options until
             // the thread overrides them.
             let agent = match conv.as_ref().ok().and_then(|c| c.agent_id) {
@@ -60,9 +65,16 @@ pub fn ChatPage() -> impl IntoView {
                                 </div>
                                 <ThreadChips c=&c folders=folders.as_deref().unwrap_or(&[]) />
                                 {form_error("thread", &[])}
+                                {before.map(|_| view! {
+                                    <p class="notice">
+                                        "These are older messages. "
+                                        <a href=crate::model::chat::thread_link(c.id)>"Back to the latest"</a>
+                                    </p>
+                                })}
                                 <ChatView
                                     thread_id=Some(c.id)
                                     messages=c.messages
+                                    older=c.older
                                     registry=registry
                                     model_id=model_id
                                     temperature=temperature

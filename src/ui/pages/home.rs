@@ -40,7 +40,10 @@ pub fn HomePage() -> impl IntoView {
         .is_some();
     let reopen = (!fresh).then(last_thread).flatten();
     if let Some(id) = reopen {
-        let check = Resource::new(|| (), move |_| crate::serverfns::chat::load_thread(id));
+        let check = Resource::new(
+            || (),
+            move |_| crate::serverfns::chat::load_thread(id, None),
+        );
         return view! {
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
@@ -88,6 +91,7 @@ pub fn HomePage() -> impl IntoView {
                                     <ChatView
                                         thread_id=None
                                         messages=Vec::new()
+                                        older=None
                                         model_id=r.offered_or_default(agent.model_id)
                                         registry=r
                                         temperature=Some(agent.temperature)
@@ -127,6 +131,7 @@ pub fn HomePage() -> impl IntoView {
                                     <ChatView
                                         thread_id=None
                                         messages=Vec::new()
+                                        older=None
                                         registry=r
                                         model_id=None
                                         temperature=None

@@ -12,6 +12,8 @@
 //! - `fault-overloaded` (Anthropic): an `error` event mid-stream;
 //! - `xss`: markup and script injection attempts;
 //! - `stopper`: `Goodbye ^C^C`; `mention-NAME`: a question to NAME;
+//! - `markdown-D`: a heading, a paragraph, a list and an unfinished line
+//!   ([`MARKDOWN`]), D ms between deltas;
 //! - anything else: `Hello from the fake provider.` in three deltas.
 //!
 //! Every chat request body is recorded for assertions.
@@ -28,6 +30,17 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 pub const GOOD_KEY: &str = "sk-fake-good-key-1234";
+
+/// The deltas of model `markdown-D`.
+pub const MARKDOWN: [&str; 7] = [
+    "# Plan",
+    "\n\nSome **bold",
+    "** words.\n",
+    "\n- one\n",
+    "- two\n\n",
+    "Still go",
+    "ing",
+];
 
 pub struct FakeProvider {
     pub base: String,
@@ -148,6 +161,12 @@ fn script(model: &str) -> (Vec<String>, Duration) {
         return (
             vec!["What do you think, ".into(), format!("{name}?")],
             Duration::ZERO,
+        );
+    }
+    if let Some(d) = model.strip_prefix("markdown-") {
+        return (
+            MARKDOWN.iter().map(|s| s.to_string()).collect(),
+            Duration::from_millis(d.parse().unwrap_or(0)),
         );
     }
     if let Some(rest) = model.strip_prefix("chunks-") {

@@ -128,12 +128,16 @@ pub(super) fn streaming_in(conn: &mut SqliteConnection, thread_id: i64) -> Resul
 }
 
 /// "‹ 2/3 ›": shows version `message_id` of the user's chat message (409
-/// while a reply is being written). Answers its thread.
-pub fn select(conn: &mut SqliteConnection, user_id: i64, message_id: i64) -> Result<i64, AppError> {
+/// while a reply is being written). Answers it (its thread, its parent).
+pub fn select(
+    conn: &mut SqliteConnection,
+    user_id: i64,
+    message_id: i64,
+) -> Result<Message, AppError> {
     conn.immediate_transaction(|conn| {
         let m = crate::server::services::messages::owned(conn, user_id, message_id)?;
         if m.on_path {
-            return Ok(m.thread_id);
+            return Ok(m);
         }
         if streaming_in(conn, m.thread_id)? {
             return Err(AppError::conflict(
@@ -141,6 +145,6 @@ pub fn select(conn: &mut SqliteConnection, user_id: i64, message_id: i64) -> Res
             ));
         }
         show(conn, m.thread_id, m.id)?;
-        Ok(m.thread_id)
+        Ok(m)
     })
 }

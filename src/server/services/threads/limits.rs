@@ -7,6 +7,11 @@ pub const TITLE_MAX: usize = 200;
 pub const CONTENT_MAX: usize = 100_000;
 pub const PAGE_DEFAULT: i64 = 30;
 pub const PAGE_MAX: i64 = 100;
+/// A thread page shows its latest this many messages; older ones load as
+/// the reader scrolls up.
+pub const MESSAGES_PAGE: i64 = 50;
+/// The most messages one read of a thread can ask for (`?limit=`).
+pub const MESSAGES_MAX: i64 = 500;
 
 pub(super) fn check_temperature(t: Option<f32>) -> Result<(), AppError> {
     match t {

@@ -1,5 +1,6 @@
 //! Reading one thread: who owns it, its agent, its share link, its full view.
 
+use super::limits::{MESSAGES_MAX, MESSAGES_PAGE};
 use crate::error::AppError;
 use crate::model::chat::ThreadView;
 use crate::server::db::rows::{Agent, Message, Thread};
@@ -61,6 +62,7 @@ pub(super) fn view(c: Thread, messages: Vec<Message>, agent: Option<&Agent>) -> 
         updated_at: c.updated_at,
         agent_id: c.agent_id,
         share_token: None,
+        older: None,
         messages: messages.iter().map(Message::view).collect(),
     }
 }
@@ -74,32 +76,68 @@ pub enum Branches {
     All,
 }
 
+/// How much of a thread a read carries: the latest `limit` messages
+/// before message `before` and after message `after` (every message when
+/// there is no limit).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Window {
+    pub limit: Option<i64>,
+    pub before: Option<i64>,
+    pub after: Option<i64>,
+}
+
+impl Window {
+    /// The latest page of a thread, as its page first shows it.
+    pub fn latest() -> Self {
+        Window {
+            limit: Some(MESSAGES_PAGE),
+            ..Window::default()
+        }
+    }
+
+    /// The page of messages older than `before`.
+    pub fn older(before: i64) -> Self {
+        Window {
+            limit: Some(MESSAGES_PAGE),
+            before: Some(before),
+            after: None,
+        }
+    }
+
+    fn check(self) -> Result<Self, AppError> {
+        match self.limit {
+            Some(n) if !(1..=MESSAGES_MAX).contains(&n) => Err(AppError::invalid(
+                "limit",
+                format!("limit must be between 1 and {MESSAGES_MAX}."),
+            )),
+            _ => Ok(self),
+        }
+    }
+}
+
 /// The thread with the branch it shows; each message that has other
 /// versions lists them.
 pub fn get(conn: &mut SqliteConnection, user_id: i64, id: i64) -> Result<ThreadView, AppError> {
-    get_with(conn, user_id, id, Branches::Shown)
+    get_with(conn, user_id, id, Branches::Shown, Window::default())
 }
 
+/// The thread with the messages `branches` and `window` pick; `older`
+/// says where the next page back starts, when there is one.
 pub fn get_with(
     conn: &mut SqliteConnection,
     user_id: i64,
     id: i64,
     branches: Branches,
+    window: Window,
 ) -> Result<ThreadView, AppError> {
+    let window = window.check()?;
     let c = owned(conn, user_id, id)?;
     let agent = bound_agent(conn, user_id, &c)?;
     let share = share_token(conn, c.id)?;
-    let mut query = messages::table
-        .filter(messages::thread_id.eq(id))
-        .order(messages::id.asc())
-        .select(Message::as_select())
-        .into_boxed();
-    if branches == Branches::Shown {
-        query = query.filter(messages::on_path.eq(true));
-    }
-    let msgs: Vec<Message> = query.load(conn)?;
+    let (msgs, older) = load_messages(conn, id, branches, window)?;
     let mut versions = super::branches::versions(conn, id, &msgs)?;
     let mut v = view(c, msgs, agent.as_ref());
+    v.older = older;
     for m in &mut v.messages {
         if let Some(all) = versions.remove(&m.id) {
             m.versions = all;
@@ -110,4 +148,43 @@ pub fn get_with(
         .remove(&id)
         .unwrap_or_default();
     Ok(v)
+}
+
+/// The window's messages, oldest first, and the id to read further back
+/// from when older ones exist.
+fn load_messages(
+    conn: &mut SqliteConnection,
+    id: i64,
+    branches: Branches,
+    window: Window,
+) -> Result<(Vec<Message>, Option<i64>), AppError> {
+    let mut query = messages::table
+        .filter(messages::thread_id.eq(id))
+        .order(messages::id.desc())
+        .select(Message::as_select())
+        .into_boxed();
+    if branches == Branches::Shown {
+        query = query.filter(messages::on_path.eq(true));
+    }
+    if let Some(before) = window.before {
+        query = query.filter(messages::id.lt(before));
+    }
+    if let Some(after) = window.after {
+        query = query.filter(messages::id.gt(after));
+    }
+    if let Some(limit) = window.limit {
+        query = query.limit(limit + 1);
+    }
+    let mut msgs: Vec<Message> = query.load(conn)?;
+    let more = window.limit.is_some_and(|n| msgs.len() as i64 > n);
+    if more {
+        msgs.pop();
+    }
+    msgs.reverse();
+    let older = if more {
+        msgs.first().map(|m| m.id)
+    } else {
+        None
+    };
+    Ok((msgs, older))
 }

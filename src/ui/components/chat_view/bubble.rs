@@ -20,6 +20,9 @@ pub(super) struct Bubble {
     pub error: RwSignal<Option<String>>,
     /// Rendered markdown once the reply has ended (plain text until then).
     pub html: RwSignal<Option<String>>,
+    /// While it is written: the bytes of `content` whose markdown blocks
+    /// are complete, and their HTML (the rest shows as plain text).
+    pub settled: RwSignal<(usize, String)>,
     /// Every version of this message, oldest first, when there are several.
     pub versions: RwSignal<Vec<i64>>,
     /// The model that wrote a reply (its SDK id).
@@ -39,6 +42,7 @@ impl Bubble {
             status: RwSignal::new(m.status),
             error: RwSignal::new(m.error.clone()),
             html: RwSignal::new(m.html.clone()),
+            settled: RwSignal::new((0, String::new())),
             versions: RwSignal::new(m.versions.clone()),
             model: RwSignal::new(m.model_sdk_id.clone()),
         }
@@ -52,6 +56,7 @@ impl Bubble {
             status: RwSignal::new(MessageStatus::Streaming),
             error: RwSignal::new(None),
             html: RwSignal::new(None),
+            settled: RwSignal::new((0, String::new())),
             versions: RwSignal::new(Vec::new()),
             model: RwSignal::new(None),
         }
@@ -93,6 +98,7 @@ pub(super) fn show_turn(
         status: RwSignal::new(MessageStatus::Complete),
         error: RwSignal::new(None),
         html: RwSignal::new(None),
+        settled: RwSignal::new((0, String::new())),
         versions: RwSignal::new(Vec::new()),
         model: RwSignal::new(None),
     };
@@ -193,6 +199,22 @@ fn Reply(chat: Chat, b: Bubble) -> impl IntoView {
             })}
         {move || match b.html.get() {
             Some(html) => view! { <div class="bubble-text markdown" inner_html=html></div> }.into_any(),
+            None if b.settled.with(|s| s.0 > 0) => {
+                // Written so far: the complete blocks rendered, the rest
+                // as it arrives.
+                view! {
+                    <div class="bubble-text">
+                        <div class="markdown" inner_html=move || b.settled.with(|s| s.1.clone())></div>
+                        <div class="plain">
+                            {move || {
+                                let at = b.settled.with(|s| s.0);
+                                b.content.with(|c| c.get(at..).unwrap_or_default().to_string())
+                            }}
+                        </div>
+                    </div>
+                }
+                    .into_any()
+            }
             None => view! { <div class="bubble-text plain">{move || b.content.get()}</div> }.into_any(),
         }}
         <Show when=move || b.status.get() == MessageStatus::Streaming && b.content.with(|c| c.is_empty())>

@@ -25,6 +25,20 @@ pub(super) async fn follow(bubble: Bubble, streaming: RwSignal<Option<i64>>, wak
                 browser::follow_bottom();
                 Step::More(Some(seq))
             }
+            ReplyLine::Block(from, to, html) => {
+                bubble.settled.update(|(at, done)| {
+                    // From the start again after a reconnect; otherwise
+                    // the next block.
+                    if from == 0 {
+                        done.clear();
+                    } else if from as usize != *at {
+                        return;
+                    }
+                    done.push_str(&html);
+                    *at = to as usize;
+                });
+                Step::More(None)
+            }
             ReplyLine::Done(status) => {
                 bubble.status.set(status);
                 streaming.set(None);

@@ -11,7 +11,7 @@ use super::form_errors::FormErrors;
 use crate::model::agent::AgentBadge;
 use crate::model::chat::MessageView;
 use crate::model::provider::ModelRegistry;
-use crate::serverfns::chat::{edit_and_resend, regenerate_reply, show_version};
+use crate::serverfns::chat::{edit_and_resend, older_messages, regenerate_reply, show_version};
 use crate::ui::browser;
 use bubble::{show_turn, Bubble, BubbleView};
 use composer::Composer;
@@ -40,6 +40,10 @@ struct Chat {
     /// The user message being edited, and its new text.
     editing: RwSignal<Option<i64>>,
     edit_text: RwSignal<String>,
+    /// Older messages are not on the page yet: they start before this id.
+    older: RwSignal<Option<i64>>,
+    /// A page of older messages is on its way.
+    loading_older: RwSignal<bool>,
 }
 
 impl Chat {
@@ -56,11 +60,60 @@ impl Chat {
                 Ok(Some(view)) => {
                     self.errors.clear();
                     self.editing.set(None);
-                    self.bubbles
-                        .set(view.messages.iter().map(Bubble::from_view).collect());
+                    // The answer starts at that version: what came before
+                    // it stays as it is.
+                    self.bubbles.update(|bs| {
+                        if let Some(pos) = bs.iter().position(|b| b.id == id) {
+                            bs.truncate(pos);
+                        }
+                        bs.extend(view.messages.iter().map(Bubble::from_view));
+                    });
                 }
                 Ok(None) => {}
                 Err(e) => self.errors.set_general(e),
+            }
+        });
+    }
+
+    /// Puts the page of messages before the oldest shown above it, keeping
+    /// the reader's place; goes on while the top stays in view.
+    fn load_older(self) {
+        let (Some(thread), Some(before)) = (self.thread_id, self.older.get_untracked()) else {
+            return;
+        };
+        if self.loading_older.get_untracked() {
+            return;
+        }
+        self.loading_older.set(true);
+        spawn_local(async move {
+            match older_messages(thread, before).await {
+                Ok(page) => browser::insert_above(
+                    move || {
+                        self.bubbles.update(|bs| {
+                            let known: std::collections::HashSet<i64> =
+                                bs.iter().map(|b| b.id).collect();
+                            let mut all: Vec<Bubble> = page
+                                .messages
+                                .iter()
+                                .filter(|m| !known.contains(&m.id))
+                                .map(Bubble::from_view)
+                                .collect();
+                            all.append(bs);
+                            *bs = all;
+                        });
+                        self.older.set(page.older);
+                    },
+                    move || {
+                        self.loading_older.set(false);
+                        if browser::near_top() {
+                            self.load_older();
+                        }
+                    },
+                ),
+                Err(e) => {
+                    self.loading_older.set(false);
+                    self.errors.set_general(e);
+                }
             }
         });
     }
@@ -116,6 +169,8 @@ impl Chat {
 pub fn ChatView(
     thread_id: Option<i64>,
     messages: Vec<MessageView>,
+    /// Older messages exist before this id (a page shows the latest).
+    older: Option<i64>,
     registry: ModelRegistry,
     model_id: Option<i64>,
     temperature: Option<f32>,
@@ -146,6 +201,8 @@ pub fn ChatView(
         errors: FormErrors::new(&["content", "temperature", "max_tokens"]),
         editing: RwSignal::new(None),
         edit_text: RwSignal::new(String::new()),
+        older: RwSignal::new(older),
+        loading_older: RwSignal::new(false),
         agent: StoredValue::new(agent),
         models: StoredValue::new(registry.clone()),
     };
@@ -183,10 +240,12 @@ pub fn ChatView(
 
     view! {
         <div class="chat" node_ref=root>
+            <ModelChip settings=settings registry=chat.models />
             <div
                 class="messages"
                 on:click=move |ev| browser::copy_code_click(&ev)
             >
+                <OlderLink chat=chat />
                 <Show when=move || bubbles.with(|b| b.is_empty())>
                     <p class="chat-empty muted">"Ask anything. Replies stream in as they are written."</p>
                 </Show>
@@ -198,4 +257,69 @@ pub fn ChatView(
             <div id="latest"></div>
         </div>
     }
+}
+
+/// "Older messages": a link to the page before (without JavaScript); with
+/// it, the page loads in place as the link scrolls into view.
+#[component]
+fn OlderLink(chat: Chat) -> impl IntoView {
+    let link = NodeRef::<leptos::html::A>::new();
+    Effect::new(move |_| {
+        if let Some(el) = link.get() {
+            browser::when_visible(&el, move || chat.load_older());
+        }
+    });
+    let href = move || {
+        chat.older
+            .get()
+            .zip(chat.thread_id)
+            .map(|(before, t)| format!("/c/{t}?before={before}"))
+    };
+    view! {
+        <a
+            class="btn btn-small older-link"
+            href=href
+            hidden=move || chat.older.get().is_none()
+            aria-busy=move || chat.loading_older.get().then_some("true")
+            node_ref=link
+            on:click=move |ev| {
+                ev.prevent_default();
+                chat.load_older();
+            }
+        >
+            {move || if chat.loading_older.get() { "Loading older messages…" } else { "Older messages" }}
+        </a>
+    }
+}
+
+/// The model the next reply comes from, at the head of the thread; a tap
+/// opens the model menu in the composer's options.
+#[component]
+fn ModelChip(settings: Settings, registry: StoredValue<ModelRegistry>) -> impl IntoView {
+    let label = move || {
+        registry
+            .with_value(|r| crate::ui::components::model_picker::label_of(r, settings.model.get()))
+    };
+    registry.with_value(|r| !r.providers.is_empty()).then(|| {
+        view! {
+            <a
+                class="chip model-chip"
+                href="#chat-options"
+                title="Change the model"
+                on:click=move |ev| {
+                    ev.prevent_default();
+                    browser::open_details("chat-options", "details.model-picker");
+                }
+            >
+                {move || {
+                    let (name, logo) = label();
+                    view! {
+                        {logo.map(|src| view! { <img src=src alt="" width="16" height="16" /> })}
+                        <span class="model-chip-name">{name}</span>
+                        <span aria-hidden="true">" ▾"</span>
+                    }
+                }}
+            </a>
+        }
+    })
 }

@@ -62,7 +62,7 @@ pub(super) fn ChatOptions(
 ) -> impl IntoView {
     let Settings { temp, tokens, .. } = settings;
     view! {
-        <details class="chat-options">
+        <details class="chat-options" id="chat-options">
             <summary class="btn btn-small">"Options"</summary>
             <div class="chat-options-body">
                 <ModelMenu registry=registry selected=settings.model name="model_id".to_string() />
