@@ -2,7 +2,10 @@
  *
  * Strategy
  *   - /api/, /fn/, /healthz: never touched (straight to the network, never cached).
- *   - Navigations: network first; offline -> cached /offline.html.
+ *   - Navigations: network first; offline -> the page's last copy for a
+ *     visited thread or backroom (/c/N, /backrooms/N, the latest 40 kept in
+ *     the "backrooms-pages" cache, emptied on sign-out), else /offline.html,
+ *     which lists those copies.
  *   - Static assets (/pkg/, /icons/, /favicon.*, /manifest.webmanifest):
  *     network first (a server upgrade never pairs new HTML with an old wasm),
  *     refresh the cache on success, fall back to the cache when offline.
@@ -11,12 +14,17 @@
  */
 "use strict";
 
-const VERSION = "v2";
+const VERSION = "v3";
 const CACHE = "backrooms-" + VERSION;
 const OFFLINE_URL = "/offline.html";
+// Visited threads and backrooms, readable offline (app.js and offline.js
+// know this name too).
+const PAGES = "backrooms-pages";
+const PAGES_KEPT = 40;
 
 const APP_SHELL = [
   OFFLINE_URL,
+  "/offline.js",
   "/pkg/backrooms.css",
   "/pkg/backrooms.js",
   "/pkg/backrooms.wasm",
@@ -49,7 +57,9 @@ self.addEventListener("activate", (event) => {
     caches
       .keys()
       .then((keys) =>
-        Promise.all(keys.filter((key) => key !== CACHE).map((key) => caches.delete(key)))
+        Promise.all(
+          keys.filter((key) => key !== CACHE && key !== PAGES).map((key) => caches.delete(key))
+        )
       )
       .then(() => self.clients.claim())
   );
@@ -72,14 +82,43 @@ function isStaticAsset(path) {
     path.startsWith("/icons/") ||
     path.startsWith("/favicon.") ||
     path === "/manifest.webmanifest" ||
-    path === OFFLINE_URL
+    path === OFFLINE_URL ||
+    path === "/offline.js"
   );
 }
 
-async function networkFirstNavigation(request) {
+/** A thread or a backroom: its last copy stays readable offline. */
+function isKeptPage(path) {
+  return /^\/(c|backrooms)\/\d+$/.test(path);
+}
+
+/** Keeps `response` as the copy of `path`, the newest of PAGES_KEPT. */
+async function keepPage(path, response) {
+  const pages = await caches.open(PAGES);
+  await pages.delete(path);
+  await pages.put(path, response);
+  const keys = await pages.keys();
+  await Promise.all(keys.slice(0, Math.max(0, keys.length - PAGES_KEPT)).map((k) => pages.delete(k)));
+}
+
+async function networkFirstNavigation(event) {
+  const request = event.request;
+  const path = new URL(request.url).pathname;
   try {
-    return await fetch(request);
+    const response = await fetch(request);
+    const landed = new URL(response.url || request.url).pathname;
+    if (landed === "/login") {
+      // Signed out (or the session ended): forget every kept page.
+      event.waitUntil(caches.delete(PAGES));
+    } else if (response.ok && isKeptPage(path) && landed === path) {
+      event.waitUntil(keepPage(path, response.clone()).catch(() => {}));
+    }
+    return response;
   } catch (err) {
+    if (isKeptPage(path)) {
+      const kept = await caches.open(PAGES).then((pages) => pages.match(path));
+      if (kept) return kept;
+    }
     const cache = await caches.open(CACHE);
     const offline = await cache.match(OFFLINE_URL);
     return (
@@ -122,7 +161,7 @@ self.addEventListener("fetch", (event) => {
   if (isBypassed(url.pathname)) return; // network only, untouched
 
   if (request.mode === "navigate") {
-    event.respondWith(networkFirstNavigation(request));
+    event.respondWith(networkFirstNavigation(event));
     return;
   }
 

@@ -68,11 +68,18 @@ test("two agents talk live in both views on a phone and a desktop; interject, st
   await waitHydrated(page, ".room");
   await waitHydrated(second, ".room");
 
+  await expect(page.getByText("Backroom ready")).toBeVisible();
   await page.getByRole("button", { name: "Start" }).click();
+  // The notice is stale once the run starts.
+  await expect(page.getByText("Backroom ready")).toHaveCount(0);
   for (const p of [page, second]) {
     await expect(p.locator(".room-state")).toHaveText("running");
     await expect(p.locator(".seat.speaking .seat-name")).toHaveText("Ada");
     await expect(p.locator(".room-words")).toContainText("w5");
+    // The words being spoken are on screen (phone and desktop), and the
+    // page never scrolls sideways.
+    await expect(p.locator(".room-words")).toBeInViewport();
+    expect(await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
   }
   // The terminal view streams the same words.
   await second.getByText("Terminal", { exact: true }).click();
@@ -80,6 +87,8 @@ test("two agents talk live in both views on a phone and a desktop; interject, st
   await expect(second.locator(".room-space")).toBeHidden();
   await expect(second.locator(".term-turn").first().locator(".term-head")).toHaveText("<Ada>");
   await expect(second.locator(".term-turn").nth(1)).toContainText("w3", { timeout: 15_000 });
+  // The terminal follows the turn being written.
+  await expect(second.locator(".term-turn").last()).toBeInViewport();
   await expect(page.locator(".seat.speaking .seat-name")).toHaveText("Bob");
 
   // Break in from the second viewer: both see the human turn.

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { jsOn } from "./helpers";
+import { jsOn, signUpViaApi, uniqueUser } from "./helpers";
 
 test("the web app manifest is linked and valid", async ({ page }) => {
   await page.goto("/login");
@@ -46,4 +46,34 @@ test("the service worker registers and serves the offline page", async ({ page, 
   await page.goto("/login").catch(() => {});
   await expect(page.getByRole("heading", { name: "You're offline" })).toBeVisible();
   await context.setOffline(false);
+});
+
+test("a visited thread stays readable offline, the offline page lists it, signing out forgets it", async ({ page, context }, info) => {
+  test.skip(!jsOn(info), "service workers need JavaScript");
+  await signUpViaApi(page, uniqueUser(info, "off"));
+  const thread = await (await page.request.post("/api/conversations", { data: { title: "Read me offline" } })).json();
+  await page.goto("/threads");
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+  });
+  await expect.poll(() => page.evaluate(() => !!navigator.serviceWorker.controller)).toBeTruthy();
+  await page.goto(`/c/${thread.id}`);
+  await expect(page.locator(".thread-title")).toHaveText("Read me offline");
+  const kept = () => page.evaluate(async () => (await (await caches.open("backrooms-pages")).keys()).length);
+  await expect.poll(kept).toBe(1);
+
+  await context.setOffline(true);
+  await page.reload();
+  await expect(page.locator(".thread-title")).toHaveText("Read me offline");
+  // A page never visited: the offline page, which lists what is kept.
+  await page.goto("/notes").catch(() => {});
+  await expect(page.getByRole("heading", { name: "You're offline" })).toBeVisible();
+  await expect(page.locator("#kept-list a", { hasText: "Read me offline" })).toHaveAttribute("href", `/c/${thread.id}`);
+  await context.setOffline(false);
+
+  // Signed out: the copies go.
+  await context.clearCookies();
+  await page.goto(`/c/${thread.id}`);
+  await expect(page).toHaveURL(/\/login/);
+  await expect.poll(kept).toBe(0);
 });

@@ -71,3 +71,27 @@ test("without JavaScript the phone drawer still opens and closes", async ({ page
   await sidebar.getByRole("link", { name: "Close menu" }).click();
   await expect(sidebar).not.toBeInViewport();
 });
+
+test("no page scrolls sideways", async ({ page, browser }, info) => {
+  const wide = async (path: string) => {
+    await page.goto(path);
+    if (jsOn(info)) await page.waitForLoadState("networkidle");
+    return page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  };
+  for (const path of ["/login", "/register"]) expect(await wide(path), path).toBeLessThanOrEqual(0);
+  await signUpViaApi(page, uniqueUser(info, "w"));
+  const thread = await (await page.request.post("/api/conversations", { data: { title: "A rather long thread title that keeps going and going" } })).json();
+  const note = await (await page.request.post("/api/notes", { data: { title: "Wide note", body: "A note." } })).json();
+  const agent = await (await page.request.post("/api/agents", { data: { name: "Wide", avatar: "🦉" } })).json();
+  const other = await (await page.request.post("/api/agents", { data: { name: "Wider still", avatar: "🐙" } })).json();
+  const room = await page.request.post("/api/backrooms", {
+    data: { title: "Wide room", scenario: "A corridor.", participants: [agent.id, other.id], max_turns: 4 },
+  });
+  const paths = [
+    "/", `/c/${thread.id}`, "/threads", "/search?q=thread", "/notes", `/notes/${note.id}`, "/prompts",
+    "/agents", "/agents/new", `/agents/${agent.id}`, "/backrooms", "/backrooms/new", "/profile",
+  ];
+  if (room.ok()) paths.push(`/backrooms/${(await room.json()).id}`);
+  for (const path of paths) expect(await wide(path), path).toBeLessThanOrEqual(0);
+  expect(room.ok(), await room.text()).toBeTruthy();
+});

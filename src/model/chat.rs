@@ -107,6 +107,9 @@ pub struct ThreadView {
     /// The read-only link's token while the thread is shared.
     #[serde(default)]
     pub share_token: Option<String>,
+    /// That link in full, to paste anywhere (`https://host/s/token`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub share_link: Option<String>,
     pub messages: Vec<MessageView>,
     /// Older messages exist: read them with `?before=` this id.
     #[serde(default, skip_serializing_if = "Option::is_none")]

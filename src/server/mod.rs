@@ -17,6 +17,7 @@ pub mod precompress;
 pub mod rest;
 pub mod router;
 pub mod services;
+pub mod site;
 pub mod state;
 
 use config::Config;

@@ -21,7 +21,16 @@ mod support {
 #[server(prefix = "/fn", endpoint = "chat/conversation")]
 pub async fn load_thread(id: i64, before: Option<i64>) -> Result<ThreadView, AppError> {
     let (state, caller) = support::caller().await?;
-    support::chat::rendered_thread(&state, &caller, id, before).await
+    let mut view = support::chat::rendered_thread(&state, &caller, id, before).await?;
+    if let Some(token) = &view.share_token {
+        let headers: axum::http::HeaderMap = leptos_axum::extract().await.unwrap_or_default();
+        view.share_link = Some(crate::server::site::share_link(
+            &state.config,
+            &headers,
+            token,
+        ));
+    }
+    Ok(view)
 }
 
 /// The page of messages before message `before`, as the reader scrolls up.
@@ -230,9 +239,20 @@ pub async fn manage_thread(
         "delete" => threads::delete(&state, &caller, id)
             .await
             .map(|()| "/?new=1".to_string()),
-        "share" => threads::share(&state, &caller, id)
-            .await
-            .map(|_| format!("/c/{id}")),
+        "share" => {
+            let shared = threads::share(&state, &caller, id).await;
+            if shared.is_ok() {
+                // The menu opens on the link, with this to confirm it.
+                crate::server::flash::redirect(
+                    &format!("/c/{id}#share"),
+                    crate::model::Flash::notice(
+                        "Link ready: anyone who has it can read this thread, and nothing else of yours.",
+                    ),
+                );
+                return Ok(());
+            }
+            shared.map(|_| String::new())
+        }
         "unshare" => threads::unshare(&state, &caller, id)
             .await
             .map(|()| format!("/c/{id}")),

@@ -198,6 +198,45 @@ pub fn open_details(id: &str, inner: &str) {
     let _ = (id, inner);
 }
 
+/// Scrolls a scrolling box to its end, once what just changed is laid out.
+pub fn scroll_to_end(el: &leptos::web_sys::HtmlElement) {
+    #[cfg(feature = "hydrate")]
+    {
+        let el = el.clone();
+        leptos::prelude::request_animation_frame(move || el.set_scroll_top(el.scroll_height()));
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = el;
+}
+
+/// A scrolling box is scrolled to (near) its end.
+pub fn at_end(el: &leptos::web_sys::HtmlElement) -> bool {
+    #[cfg(feature = "hydrate")]
+    {
+        el.scroll_top() + el.client_height() >= el.scroll_height() - 40
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = el;
+        true
+    }
+}
+
+/// Takes the notices the last form post left (`[data-flash]`) off the
+/// page once what they said is out of date.
+pub fn drop_flash_notices() {
+    #[cfg(feature = "hydrate")]
+    if let Ok(list) = leptos::prelude::document().query_selector_all("[data-flash]") {
+        for i in 0..list.length() {
+            if let Some(node) = list.item(i) {
+                if let Some(parent) = node.parent_node() {
+                    let _ = parent.remove_child(&node);
+                }
+            }
+        }
+    }
+}
+
 /// The page address's `#fragment`, with its `#` (empty when none).
 pub fn hash() -> String {
     #[cfg(feature = "hydrate")]

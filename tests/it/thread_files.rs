@@ -8,6 +8,15 @@ use common::{add_model, add_provider, json_of, location, Api, TestServer};
 use reqwest::StatusCode;
 use serde_json::json;
 
+/// The opening tag of the thread menu on a page.
+fn menu_tag(page: &str) -> String {
+    page.split("<details")
+        .find(|t| t.contains("thread-menu"))
+        .and_then(|t| t.split('>').next())
+        .unwrap_or_default()
+        .to_string()
+}
+
 async fn thread_with_reply(server: &TestServer) -> (Api, Api, i64, FakeProvider) {
     let (admin, user) = server.admin_and_user().await;
     let fake = FakeProvider::start().await;
@@ -113,6 +122,7 @@ async fn a_share_link_shows_the_thread_to_anyone_until_revoked() {
     .await;
     let url = link["url"].as_str().unwrap().to_string();
     assert_eq!(link["token"].as_str().unwrap().len(), 64);
+    assert_eq!(link["link"], server.url(&url).as_str());
     // Sharing again gives the same link.
     let again = json_of(
         user.post_empty(&format!("/api/conversations/{c}/share"))
@@ -175,17 +185,26 @@ async fn a_share_link_shows_the_thread_to_anyone_until_revoked() {
             &[("id", &c.to_string()), ("action", "share")],
         )
         .await;
-    assert_eq!(location(&res), format!("/c/{c}"));
+    // It opens the menu on the link, in full, with a Copy button and a
+    // sentence saying who can read it.
+    assert_eq!(location(&res), format!("/c/{c}#share"));
     let page = user.get(&format!("/c/{c}")).await.text().await.unwrap();
-    let token = json_of(
+    let view = json_of(
         user.get(&format!("/api/conversations/{c}")).await,
         StatusCode::OK,
     )
-    .await["share_token"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    assert!(page.contains(&format!("/s/{token}")));
+    .await;
+    let token = view["share_token"].as_str().unwrap().to_string();
+    let full = server.url(&format!("/s/{token}"));
+    assert_eq!(view["share_link"], full.as_str());
+    assert!(page.contains(&format!(r#"value="{full}""#)), "{page}");
+    assert!(page.contains("Link ready: anyone who has it can read this thread"));
+    assert!(menu_tag(&page).contains("open"), "{}", menu_tag(&page));
+    assert!(page.contains("Copy the share link"));
+    // The next visit shows the link without the notice, the menu closed.
+    let page = user.get(&format!("/c/{c}")).await.text().await.unwrap();
+    assert!(page.contains(&full) && !page.contains("Link ready"));
+    assert!(!menu_tag(&page).contains("open"));
     assert_eq!(
         stranger.get(&format!("/s/{token}")).await.status(),
         StatusCode::OK

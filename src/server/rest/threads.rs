@@ -8,9 +8,10 @@ use crate::server::actions::threads;
 use crate::server::auth::caller::Caller;
 use crate::server::rest::query::ApiQuery;
 use crate::server::services::{thread_export, threads as thread_service};
+use crate::server::site;
 use crate::server::state::AppState;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::Json;
 use serde::{Deserialize, Serialize};
@@ -76,6 +77,7 @@ pub async fn get(
     State(state): State<AppState>,
     caller: Caller,
     Id(id): Id,
+    headers: HeaderMap,
     ApiQuery(q): ApiQuery<GetParams>,
 ) -> Result<Json<ThreadView>, AppError> {
     let branches = match q.branches.as_deref() {
@@ -88,20 +90,17 @@ pub async fn get(
             ))
         }
     };
-    Ok(Json(
-        threads::get_with(
-            &state,
-            &caller,
-            id,
-            branches,
-            thread_service::Window {
-                limit: q.limit.or(q.before.map(|_| thread_service::MESSAGES_PAGE)),
-                before: q.before,
-                after: None,
-            },
-        )
-        .await?,
-    ))
+    let window = thread_service::Window {
+        limit: q.limit.or(q.before.map(|_| thread_service::MESSAGES_PAGE)),
+        before: q.before,
+        after: None,
+    };
+    let mut view = threads::get_with(&state, &caller, id, branches, window).await?;
+    view.share_link = view
+        .share_token
+        .as_deref()
+        .map(|t| site::share_link(&state.config, &headers, t));
+    Ok(Json(view))
 }
 
 /// `POST /api/messages/{id}/select`: show that version of a message (and
@@ -168,7 +167,10 @@ pub async fn export(
 #[derive(Serialize)]
 pub struct ShareLink {
     token: String,
+    /// The path (`/s/{token}`).
     url: String,
+    /// The link in full, to paste anywhere.
+    link: String,
 }
 
 /// A read-only link to the thread (the same one if it is already shared).
@@ -176,12 +178,14 @@ pub async fn share(
     State(state): State<AppState>,
     caller: Caller,
     Id(id): Id,
+    headers: HeaderMap,
 ) -> Result<(StatusCode, Json<ShareLink>), AppError> {
     let token = threads::share(&state, &caller, id).await?;
     Ok((
         StatusCode::CREATED,
         Json(ShareLink {
             url: format!("/s/{token}"),
+            link: site::share_link(&state.config, &headers, &token),
             token,
         }),
     ))

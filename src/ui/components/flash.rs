@@ -8,7 +8,7 @@ pub fn FlashNotice() -> impl IntoView {
     let flash = page_context().flash;
     let general_error = flash.error.clone().filter(|_| flash.form.is_none());
     view! {
-        {flash.notice.map(|m| view! { <p class="notice notice-ok" role="status">{m}</p> })}
+        {flash.notice.map(|m| view! { <p class="notice notice-ok" role="status" data-flash="">{m}</p> })}
         {general_error.map(|m| view! { <p class="notice notice-error" role="alert">{m}</p> })}
     }
 }

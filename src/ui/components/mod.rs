@@ -6,6 +6,7 @@ pub mod app_shell;
 pub mod auth_card;
 pub mod chat_view;
 pub mod connection_test;
+pub mod copy_button;
 pub mod flash;
 pub mod folder_drop;
 pub mod folder_links;

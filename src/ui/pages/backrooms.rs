@@ -201,9 +201,9 @@ pub fn BackroomPage() -> impl IntoView {
                                     </div>
                                 </div>
                                 {(!scenario.is_empty()).then(|| view! { <p class="room-scenario muted">{scenario}</p> })}
-                                <Cast participants=cast />
                                 {form_error("room", &[])}
                                 <RoomView view=b />
+                                <Cast participants=cast />
                                 <details class="confirm room-delete">
                                     <summary class="btn btn-small">"Delete…"</summary>
                                     <form method="post" action=DeleteRoom::url() class="confirm-box">

@@ -8,7 +8,8 @@ use crate::text::format::query_value;
 use crate::ui::components::agent_card::AgentAvatar;
 use crate::ui::components::app_shell::AppShell;
 use crate::ui::components::chat_view::ChatView;
-use crate::ui::components::flash::form_error;
+use crate::ui::components::copy_button::CopyButton;
+use crate::ui::components::flash::{form_error, FlashNotice};
 use crate::ui::raw_text::PageTitle;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -121,6 +122,7 @@ struct ThreadFacts {
     archived: bool,
     folder_id: Option<i64>,
     tags: Vec<String>,
+    /// The full read-only link while the thread is shared.
     share: Option<String>,
 }
 
@@ -132,7 +134,10 @@ impl ThreadFacts {
             archived: c.archived,
             folder_id: c.folder_id,
             tags: c.tags.clone(),
-            share: c.share_token.clone(),
+            share: c
+                .share_link
+                .clone()
+                .or_else(|| c.share_token.as_ref().map(|t| format!("/s/{t}"))),
         }
     }
 }
@@ -186,8 +191,10 @@ fn ThreadMenu(
             <input type="hidden" name="action" value=action />
         }
     };
+    // Just shared: the menu opens on the link, with the confirmation.
+    let just_shared = share.is_some() && crate::ui::page_context().flash.notice.is_some();
     view! {
-        <details class="thread-menu">
+        <details class="thread-menu" open=just_shared>
             <summary class="btn btn-small" aria-label="Thread actions">"⋯"</summary>
             <div class="menu thread-menu-body">
                 <form method="post" action=ManageThread::url() class="inline-form">
@@ -237,11 +244,15 @@ fn ThreadMenu(
                         }
                             .into_any()
                     }
-                    Some(token) => {
+                    Some(link) => {
                         view! {
-                            <div class="share-box">
-                                <a class="share-link" href=format!("/s/{token}")>"Read-only link"</a>
-                                <input readonly aria-label="Share link" value=format!("/s/{token}") />
+                            <div class="share-box" id="share">
+                                {just_shared.then(FlashNotice)}
+                                <a class="share-link" href=link.clone()>"Read-only link"</a>
+                                <div class="inline-form">
+                                    <input readonly aria-label="Share link" value=link.clone() />
+                                    <CopyButton text=link label="Copy the share link".to_string() />
+                                </div>
                                 <form method="post" action=ManageThread::url()>
                                     {hidden("unshare")}
                                     <button type="submit" class="btn btn-small">"Revoke link"</button>

@@ -62,6 +62,7 @@ pub(super) fn view(c: Thread, messages: Vec<Message>, agent: Option<&Agent>) -> 
         updated_at: c.updated_at,
         agent_id: c.agent_id,
         share_token: None,
+        share_link: None,
         older: None,
         messages: messages.iter().map(Message::view).collect(),
     }

@@ -73,6 +73,7 @@ pub(super) fn RoomSpace(room: Room) -> impl IntoView {
                                 class:speaking=move || room.speaking() == Some(pid)
                                 style=format!("{};--agent:{}", seat_position(i, n), p.color)
                                 data-participant=pid
+                                title=p.name.clone()
                             >
                                 <AgentAvatar avatar=p.avatar.clone() color=p.color.clone() size=56 />
                                 <span class="seat-name">{p.name.clone()}</span>

@@ -85,6 +85,14 @@ pub fn RoomView(view: BackroomView) -> impl IntoView {
         browser::on_visible(move || live.wake.update(|w| *w += 1));
     });
 
+    // "Backroom ready: press Start" is stale once the run has begun.
+    Effect::new(move |first: Option<()>| {
+        let state = live.state.get();
+        if first.is_some() && state != crate::model::backroom::BackroomState::Draft {
+            browser::drop_flash_notices();
+        }
+    });
+
     view! {
         <div class="room" node_ref=root data-state=move || live.state.get().as_str()>
             <RoomBar room=room max_turns=view.max_turns />

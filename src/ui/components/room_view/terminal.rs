@@ -5,14 +5,56 @@ use super::Room;
 use crate::model::backroom::{BackroomState, TurnKind};
 use crate::model::chat::MessageStatus;
 use crate::serverfns::backrooms::ForkRoom;
+use crate::ui::browser;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
+/// The log keeps its newest line in view as turns are written, unless the
+/// reader scrolled up to read (scrolling back down follows again).
 #[component]
 pub(super) fn Terminal(room: Room) -> impl IntoView {
     let Room { id, live, .. } = room;
+    let log = NodeRef::<leptos::html::Div>::new();
+    let following = StoredValue::new(true);
+    let to_end = move || {
+        if let Some(el) = log.get_untracked() {
+            browser::scroll_to_end(&el);
+        }
+    };
+    Effect::new(move |_| {
+        // Every new turn and every word of the one being written.
+        live.lines.with(|ls| {
+            ls.len();
+            if let Some(l) = ls.last() {
+                l.content.track();
+            }
+        });
+        if following.get_value() {
+            to_end();
+        }
+    });
+    Effect::new(move |_| {
+        // Switched to this view: at the end, if following.
+        if let Some(el) = log.get() {
+            browser::when_visible(&el, move || {
+                if following.get_value() {
+                    to_end();
+                }
+            });
+        }
+    });
     view! {
-        <div class="terminal" role="log" aria-label="Transcript">
+        <div
+            class="terminal"
+            role="log"
+            aria-label="Transcript"
+            node_ref=log
+            on:scroll=move |_| {
+                if let Some(el) = log.get_untracked() {
+                    following.set_value(browser::at_end(&el));
+                }
+            }
+        >
             <For each=move || live.lines.get() key=|l| l.id let:l>
                 {
                     let color = room.color(l.participant, "#b0b0b0");
