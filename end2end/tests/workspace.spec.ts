@@ -110,7 +110,7 @@ test("a note title the server refuses shows its error under the title", async ({
 test("search finds a message and opens the thread at it", async ({ page }, info) => {
   const { fake, id } = await threadWithReply(page, info, uniqueUser(info, "se"));
   await page.goto("/agents");
-  const box = page.getByRole("searchbox", { name: "Search your chats" });
+  const box = page.getByRole("searchbox", { name: "Search chats, backrooms and notes" });
   if ((info.project.use.viewport?.width ?? 1440) < 1024) {
     // On a phone the sidebar is a drawer: search from the results page.
     await page.goto("/search");
@@ -124,7 +124,7 @@ test("search finds a message and opens the thread at it", async ({ page }, info)
   const hit = page.locator(".search-hit").first();
   await expect(hit.locator("mark").first()).toHaveText("yo");
   await hit.click();
-  await expect(page).toHaveURL(new RegExp(`/c/${id}#m-\\d+$`));
+  await expect(page).toHaveURL(new RegExp(`/c/${id}\\?at=(\\d+)#m-\\1$`));
   const target = new URL(page.url()).hash;
   await expect(page.locator(target)).toContainText("yo ho");
   await fake.close();

@@ -114,6 +114,9 @@ pub struct ThreadView {
     /// Older messages exist: read them with `?before=` this id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub older: Option<i64>,
+    /// Newer messages exist past the last one here (a page further back).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub newer: bool,
 }
 
 /// A page of a thread's messages, oldest first, as a reader scrolling up

@@ -1,4 +1,4 @@
-//! Search results over the user's own threads.
+//! Search results over the user's own chats, backrooms and notes.
 
 use serde::{Deserialize, Serialize};
 
@@ -7,17 +7,64 @@ use serde::{Deserialize, Serialize};
 pub const HIT_START: char = '\u{E000}';
 pub const HIT_END: char = '\u{E001}';
 
+/// What a hit is in.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HitKind {
+    #[default]
+    Chat,
+    Backroom,
+    Note,
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SearchHit {
+    #[serde(default)]
+    pub kind: HitKind,
+    /// The chat's (or the backroom's transcript's) thread; `null` for a
+    /// note.
     #[serde(rename = "conversation_id")]
-    pub thread_id: i64,
-    /// `null` when the thread's title matched.
+    pub thread_id: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backroom_id: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note_id: Option<i64>,
+    /// `null` when a title (or a note) matched.
     pub message_id: Option<i64>,
     pub title: String,
     pub role: Option<String>,
-    /// The matched text around the hits, hits between `HIT_START`/`HIT_END`.
+    /// The matched text around the hits, hits between `HIT_START`/`HIT_END`,
+    /// as plain text (markdown syntax taken out).
     pub snippet: String,
     pub created_at: i64,
+}
+
+impl SearchHit {
+    /// Where the hit opens: the message in its thread, the backroom, the
+    /// note.
+    pub fn link(&self) -> String {
+        match (self.kind, self.thread_id, self.message_id) {
+            (HitKind::Note, ..) => format!("/notes/{}", self.note_id.unwrap_or_default()),
+            (HitKind::Backroom, ..) => {
+                format!("/backrooms/{}", self.backroom_id.unwrap_or_default())
+            }
+            (HitKind::Chat, Some(t), Some(m)) => format!("/c/{t}?at={m}#m-{m}"),
+            (HitKind::Chat, t, None) => crate::model::chat::thread_link(t.unwrap_or_default()),
+            (HitKind::Chat, None, Some(_)) => "/".to_string(),
+        }
+    }
+
+    /// The badge before the snippet: whose words, or what matched.
+    pub fn label(&self) -> &'static str {
+        match (self.kind, self.role.as_deref()) {
+            (HitKind::Note, _) => "Note",
+            (HitKind::Backroom, None) => "Backroom",
+            (HitKind::Backroom, Some(_)) => "Turn",
+            (HitKind::Chat, Some("user")) => "You",
+            (HitKind::Chat, Some(_)) => "Reply",
+            (HitKind::Chat, None) => "Title",
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

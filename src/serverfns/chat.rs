@@ -16,12 +16,22 @@ mod support {
     pub use crate::serverfns::support::{caller, json_lines, plain_form as from_plain_form};
 }
 
-/// The thread's latest messages (or those before message `before`) with
-/// each finished reply rendered as safe HTML.
+/// The thread's latest messages (or those before message `before`, or
+/// around message `at`) with each finished reply rendered as safe HTML.
 #[server(prefix = "/fn", endpoint = "chat/conversation")]
-pub async fn load_thread(id: i64, before: Option<i64>) -> Result<ThreadView, AppError> {
+pub async fn load_thread(
+    id: i64,
+    before: Option<i64>,
+    at: Option<i64>,
+) -> Result<ThreadView, AppError> {
+    use support::chat::Anchor;
     let (state, caller) = support::caller().await?;
-    let mut view = support::chat::rendered_thread(&state, &caller, id, before).await?;
+    let anchor = match (at, before) {
+        (Some(m), _) => Anchor::At(m),
+        (None, Some(b)) => Anchor::Before(b),
+        (None, None) => Anchor::Latest,
+    };
+    let mut view = support::chat::rendered_thread(&state, &caller, id, anchor).await?;
     if let Some(token) = &view.share_token {
         let headers: axum::http::HeaderMap = leptos_axum::extract().await.unwrap_or_default();
         view.share_link = Some(crate::server::site::share_link(
@@ -149,7 +159,7 @@ pub async fn show_version(id: i64, thread: i64) -> Result<Option<ThreadView>, Ap
     let result = support::chat::select_version(&state, &caller, id).await;
     if support::from_plain_form().await {
         match result {
-            Ok(v) => leptos_axum::redirect(&format!("/c/{}#m-{id}", v.id)),
+            Ok(v) => leptos_axum::redirect(&format!("/c/{}?at={id}#m-{id}", v.id)),
             Err(e) => crate::server::flash::redirect(
                 &format!("/c/{thread}"),
                 crate::model::Flash::error("thread", e.field(), e.message()),

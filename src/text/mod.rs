@@ -10,3 +10,5 @@ pub mod markdown;
 #[cfg(feature = "ssr")]
 pub mod markdown_blocks;
 pub mod notice;
+#[cfg(feature = "ssr")]
+pub mod plain;

@@ -193,6 +193,19 @@ async fn the_thread_page_shows_the_latest_fifty_and_links_to_older_ones() {
     assert!(html.contains("Back to the latest"));
     assert!(html.contains(&format!("/c/{thread}?before={}", all.messages[30].id)));
 
+    // A search hit opens the page around it: up to 25 before, 25 after.
+    let at = |i: usize| format!("/c/{thread}?at={}", all.messages[i].id);
+    let html = user.get(&at(10)).await.text().await.unwrap();
+    assert!(html.contains(&line(0)) && html.contains(&line(10)) && html.contains(&line(35)));
+    assert!(!html.contains(&line(36)) && html.contains("Back to the latest"));
+    let html = user.get(&at(120)).await.text().await.unwrap();
+    assert!(html.contains(&line(96)) && html.contains(&line(129)) && !html.contains(&line(95)));
+    assert!(
+        !html.contains("Back to the latest"),
+        "nothing newer is missing"
+    );
+    assert!(html.contains(&format!("/c/{thread}?before={}", all.messages[96].id)));
+
     // With it, the island asks for the page before the oldest it shows.
     let res = older(&user, thread, all.messages[30].id).await;
     let p: MessagePage = read(res, StatusCode::OK).await;

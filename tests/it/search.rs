@@ -209,3 +209,128 @@ async fn a_very_common_word_ranks_among_its_newest_matches() {
     }
     server.stop().await;
 }
+
+/// The thread that holds backroom `room`'s transcript.
+fn transcript_of(db: &std::path::Path, room: i64) -> i64 {
+    use diesel::prelude::*;
+    #[derive(QueryableByName)]
+    struct T {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        conversation_id: i64,
+    }
+    let mut c = diesel::SqliteConnection::establish(db.to_str().unwrap()).unwrap();
+    diesel::sql_query("SELECT conversation_id FROM backrooms WHERE id = ?")
+        .bind::<diesel::sql_types::BigInt, _>(room)
+        .get_result::<T>(&mut c)
+        .unwrap()
+        .conversation_id
+}
+
+#[tokio::test]
+async fn search_covers_notes_and_backrooms_and_shows_text_not_markdown() {
+    let server = TestServer::start().await;
+    let (admin, user) = server.admin_and_user().await;
+    let db = server.db_path();
+    let note = json_of(
+        user.post_json(
+            "/api/notes",
+            json!({"title": "Garden plans", "body": "Plant **tomatoes** in [May](https://example.com)."}),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await["id"]
+        .as_i64()
+        .unwrap();
+    json_of(
+        admin
+            .post_json(
+                "/api/notes",
+                json!({"title": "Admin tomatoes", "body": "secret"}),
+            )
+            .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let mut agents = Vec::new();
+    for name in ["Ada", "Bob"] {
+        let a = json_of(
+            user.post_json("/api/agents", json!({"name": name})).await,
+            StatusCode::CREATED,
+        )
+        .await;
+        agents.push(a["id"].as_i64().unwrap());
+    }
+    let room = json_of(
+        user.post_json(
+            "/api/backrooms",
+            json!({"title": "Tomatoes council", "participants": agents, "max_turns": 4}),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await["id"]
+        .as_i64()
+        .unwrap();
+    put(
+        &db,
+        transcript_of(&db, room),
+        "assistant",
+        "## We *grow* tomatoes, `always`",
+    );
+    let chat = thread(&user, "Lunch").await;
+    put(&db, chat, "user", "> Are **tomatoes** a fruit?");
+
+    let r = search(&user, "tomatoes").await;
+    let items = r["items"].as_array().unwrap();
+    assert!(
+        !r.to_string().contains("secret"),
+        "only the caller's notes: {r}"
+    );
+    let of = |kind: &str| -> Vec<&Value> { items.iter().filter(|h| h["kind"] == kind).collect() };
+    let notes = of("note");
+    assert_eq!(notes.len(), 1, "{r}");
+    assert_eq!(notes[0]["note_id"], note);
+    assert_eq!(notes[0]["title"], "Garden plans");
+    assert_eq!(
+        notes[0]["snippet"], "Plant \u{e000}tomatoes\u{e001} in May.",
+        "markdown syntax is gone, the hit is marked"
+    );
+    let rooms = of("backroom");
+    assert_eq!(rooms.len(), 2, "the title and the turn: {r}");
+    assert!(rooms.iter().all(|h| h["backroom_id"] == room));
+    let turn = rooms.iter().find(|h| h["message_id"].is_i64()).unwrap();
+    assert_eq!(turn["snippet"], "We grow \u{e000}tomatoes\u{e001}, always");
+    let chats = of("chat");
+    assert_eq!(chats.len(), 1, "{r}");
+    assert_eq!(chats[0]["snippet"], "Are \u{e000}tomatoes\u{e001} a fruit?");
+
+    // Each opens where it matched.
+    let page = user.get("/search?q=tomatoes").await.text().await.unwrap();
+    assert!(page.contains(&format!(r#"href="/notes/{note}""#)), "{page}");
+    assert!(page.contains(&format!(r#"href="/backrooms/{room}""#)));
+    let m = chats[0]["message_id"].as_i64().unwrap();
+    assert!(page.contains(&format!("/c/{chat}?at={m}#m-{m}")));
+    assert!(!page.contains("**"));
+
+    // Kept in step with edits and deletes.
+    user.put_json(
+        &format!("/api/notes/{note}"),
+        json!({"title": "Garden", "body": "Potatoes only."}),
+    )
+    .await;
+    assert!(of_kind(&search(&user, "tomatoes").await, "note").is_empty());
+    assert_eq!(of_kind(&search(&user, "potatoes").await, "note").len(), 1);
+    user.delete(&format!("/api/notes/{note}")).await;
+    assert!(of_kind(&search(&user, "potatoes").await, "note").is_empty());
+}
+
+fn of_kind(r: &Value, kind: &str) -> Vec<Value> {
+    r["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|h| h["kind"] == kind)
+        .cloned()
+        .collect()
+}

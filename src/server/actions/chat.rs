@@ -222,19 +222,39 @@ pub async fn rendered(
     Ok(view)
 }
 
-/// The thread's latest page of messages (or the page before message
-/// `before`), each finished reply rendered as safe HTML.
+/// Which page of a thread the chat page shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Anchor {
+    /// Its latest messages.
+    Latest,
+    /// Those before message `.0` (reading back without JavaScript).
+    Before(i64),
+    /// Those around message `.0` (a search hit).
+    At(i64),
+}
+
+/// A page of the thread's messages, each finished reply rendered as safe
+/// HTML.
 pub async fn rendered_thread(
     state: &AppState,
     caller: &Caller,
     id: i64,
-    before: Option<i64>,
+    anchor: Anchor,
 ) -> Result<ThreadView, AppError> {
-    let window = match before {
-        Some(b) => Window::older(b),
-        None => Window::latest(),
+    let mut view = match anchor {
+        Anchor::Latest => {
+            super::threads::get_with(state, caller, id, Branches::Shown, Window::latest()).await?
+        }
+        Anchor::Before(b) => {
+            super::threads::get_with(state, caller, id, Branches::Shown, Window::older(b)).await?
+        }
+        Anchor::At(at) => {
+            super::as_caller(state, caller, move |c, uid| {
+                threads::get_around(c, uid, id, at)
+            })
+            .await?
+        }
     };
-    let mut view = super::threads::get_with(state, caller, id, Branches::Shown, window).await?;
     render(&mut view);
     Ok(view)
 }
@@ -247,7 +267,7 @@ pub async fn older_messages(
     id: i64,
     before: i64,
 ) -> Result<MessagePage, AppError> {
-    let view = rendered_thread(state, caller, id, Some(before)).await?;
+    let view = rendered_thread(state, caller, id, Anchor::Before(before)).await?;
     Ok(MessagePage {
         messages: view.messages,
         older: view.older,

@@ -1,14 +1,16 @@
 //! Full-text search (SQLite FTS5, kept in step by triggers) over the
-//! caller's own chat messages and thread titles, best matches first.
+//! caller's own chat messages, backroom turns, notes and titles, best
+//! matches first.
 
 use crate::error::AppError;
-use crate::model::search::{SearchHit, SearchPage, HIT_END, HIT_START};
+use crate::model::search::{HitKind, SearchHit, SearchPage, HIT_END, HIT_START};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Nullable, Text};
 
 pub const QUERY_MAX: usize = 200;
 pub const PAGE: i64 = 20;
-/// Title matches shown above the message matches on the first page.
+/// Title matches, and note matches, shown above the message matches on
+/// the first page.
 const TITLES: i64 = 5;
 /// A word in more of the user's messages than this is ranked among its
 /// newest this many matches only: ranking scores every match, and for a
@@ -24,8 +26,12 @@ struct Id {
 
 #[derive(QueryableByName)]
 struct Row {
-    #[diesel(sql_type = BigInt)]
-    thread_id: i64,
+    #[diesel(sql_type = Nullable<BigInt>)]
+    thread_id: Option<i64>,
+    #[diesel(sql_type = Nullable<BigInt>)]
+    backroom_id: Option<i64>,
+    #[diesel(sql_type = Nullable<BigInt>)]
+    note_id: Option<i64>,
     #[diesel(sql_type = Nullable<BigInt>)]
     message_id: Option<i64>,
     #[diesel(sql_type = Text)]
@@ -86,10 +92,12 @@ pub fn search(
     let mut items: Vec<SearchHit> = Vec::new();
     if offset == 0 {
         let titles: Vec<Row> = diesel::sql_query(
-            "SELECT c.id AS thread_id, NULL AS message_id, c.title AS title, NULL AS role, \
+            "SELECT c.id AS thread_id, b.id AS backroom_id, NULL AS note_id, NULL AS message_id, \
+                    COALESCE(b.title, c.title) AS title, NULL AS role, \
                     highlight(conversations_fts, 0, ?, ?) AS snippet, c.created_at AS created_at \
              FROM conversations_fts JOIN conversations c ON c.id = conversations_fts.rowid \
-             WHERE conversations_fts MATCH ? AND c.user_id = ? AND c.kind = 'chat' \
+             LEFT JOIN backrooms b ON b.conversation_id = c.id \
+             WHERE conversations_fts MATCH ? AND c.user_id = ? AND c.kind IN ('chat', 'backroom') \
              ORDER BY bm25(conversations_fts) LIMIT ?",
         )
         .bind::<Text, _>(&open)
@@ -99,6 +107,22 @@ pub fn search(
         .bind::<BigInt, _>(TITLES)
         .load(conn)?;
         items.extend(titles.into_iter().map(hit));
+        // Notes: the title or the body, whichever matched best.
+        let notes: Vec<Row> = diesel::sql_query(
+            "SELECT NULL AS thread_id, NULL AS backroom_id, n.id AS note_id, NULL AS message_id, \
+                    n.title AS title, NULL AS role, \
+                    snippet(notes_fts, -1, ?, ?, '…', 16) AS snippet, n.updated_at AS created_at \
+             FROM notes_fts JOIN notes n ON n.id = notes_fts.rowid \
+             WHERE notes_fts MATCH ? AND n.user_id = ? \
+             ORDER BY bm25(notes_fts) LIMIT ?",
+        )
+        .bind::<Text, _>(&open)
+        .bind::<Text, _>(&close)
+        .bind::<Text, _>(&fts)
+        .bind::<BigInt, _>(user_id)
+        .bind::<BigInt, _>(TITLES)
+        .load(conn)?;
+        items.extend(notes.into_iter().map(hit));
     }
     // The oldest of the newest WINDOW matches, when there are more: walking
     // the index newest first stops there, without scoring anything.
@@ -106,7 +130,8 @@ pub fn search(
         "SELECT messages_fts.rowid AS id \
          FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid \
          JOIN conversations c ON c.id = m.conversation_id \
-         WHERE messages_fts MATCH ? AND c.user_id = ? AND c.kind = 'chat' AND m.on_path \
+         WHERE messages_fts MATCH ? AND c.user_id = ? AND c.kind IN ('chat', 'backroom') \
+               AND m.on_path \
          ORDER BY messages_fts.rowid DESC LIMIT 1 OFFSET ?",
     )
     .bind::<Text, _>(&fts)
@@ -116,13 +141,15 @@ pub fn search(
     .optional()?
     .map_or(0, |r| r.id);
     let rows: Vec<Row> = diesel::sql_query(
-        "SELECT m.conversation_id AS thread_id, m.id AS message_id, c.title AS title, \
+        "SELECT m.conversation_id AS thread_id, b.id AS backroom_id, NULL AS note_id, \
+                m.id AS message_id, COALESCE(b.title, c.title) AS title, \
                 m.role AS role, snippet(messages_fts, 0, ?, ?, '…', 16) AS snippet, \
                 m.created_at AS created_at \
          FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid \
          JOIN conversations c ON c.id = m.conversation_id \
+         LEFT JOIN backrooms b ON b.conversation_id = c.id \
          WHERE messages_fts MATCH ? AND messages_fts.rowid >= ? \
-               AND c.user_id = ? AND c.kind = 'chat' AND m.on_path \
+               AND c.user_id = ? AND c.kind IN ('chat', 'backroom') AND m.on_path \
          ORDER BY bm25(messages_fts), m.id DESC LIMIT ? OFFSET ?",
     )
     .bind::<Text, _>(&open)
@@ -142,12 +169,20 @@ pub fn search(
 }
 
 fn hit(r: Row) -> SearchHit {
+    let kind = match (r.note_id, r.backroom_id) {
+        (Some(_), _) => HitKind::Note,
+        (None, Some(_)) => HitKind::Backroom,
+        (None, None) => HitKind::Chat,
+    };
     SearchHit {
+        kind,
         thread_id: r.thread_id,
+        backroom_id: r.backroom_id,
+        note_id: r.note_id,
         message_id: r.message_id,
         title: r.title,
         role: r.role,
-        snippet: r.snippet,
+        snippet: crate::text::plain::from_markdown(&r.snippet),
         created_at: r.created_at,
     }
 }

@@ -24,15 +24,15 @@ pub fn ChatPage() -> impl IntoView {
         .get("id")
         .and_then(|s| s.parse::<i64>().ok())
         .unwrap_or(-1);
-    // Without JavaScript "Older messages" is a link to the page before.
-    let before = use_query_map()
-        .get_untracked()
-        .get("before")
-        .and_then(|s| s.parse::<i64>().ok());
+    // Without JavaScript "Older messages" is a link to the page before; a
+    // search hit opens the page around it.
+    let query = use_query_map().get_untracked();
+    let number = |name: &str| query.get(name).and_then(|s| s.parse::<i64>().ok());
+    let (before, at) = (number("before"), number("at"));
     let data = Resource::new(
         || (),
         move |_| async move {
-            let conv = load_thread(id, before).await;
+            let conv = load_thread(id, before, at).await;
             // The agent's own settings show in the thread's options until
             // the thread overrides them.
             let agent = match conv.as_ref().ok().and_then(|c| c.agent_id) {
@@ -66,7 +66,7 @@ pub fn ChatPage() -> impl IntoView {
                                 </div>
                                 <ThreadChips c=&c folders=folders.as_deref().unwrap_or(&[]) />
                                 {form_error("thread", &[])}
-                                {before.map(|_| view! {
+                                {c.newer.then(|| view! {
                                     <p class="notice">
                                         "These are older messages. "
                                         <a href=crate::model::chat::thread_link(c.id)>"Back to the latest"</a>

@@ -42,7 +42,7 @@ pub fn HomePage() -> impl IntoView {
     if let Some(id) = reopen {
         let check = Resource::new(
             || (),
-            move |_| crate::serverfns::chat::load_thread(id, None),
+            move |_| crate::serverfns::chat::load_thread(id, None, None),
         );
         return view! {
             <Suspense fallback=|| ()>

@@ -4,8 +4,8 @@ use crate::ui::components::app_shell::AppShell;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-/// `/search?q=`: the user's messages and thread titles that match, best
-/// first, each opening the thread at that message.
+/// `/search?q=`: the user's messages, backroom turns, notes and titles
+/// that match, best first, each opening where it matched.
 #[component]
 pub fn SearchPage() -> impl IntoView {
     let query = use_query_map().get_untracked();
@@ -28,7 +28,7 @@ pub fn SearchPage() -> impl IntoView {
                     let q = q.clone();
                     Suspend::new(async move {
                         if q.trim().is_empty() {
-                            return view! { <p class="muted">"Search every message and title of your chats."</p> }.into_any();
+                            return view! { <p class="muted">"Search your chats, backrooms and notes."</p> }.into_any();
                         }
                         match data.await {
                             Ok(page) if page.items.is_empty() => {
@@ -44,16 +44,9 @@ pub fn SearchPage() -> impl IntoView {
                                             .items
                                             .into_iter()
                                             .map(|h| {
-                                                let href = match h.message_id {
-                                                    Some(m) => format!("/c/{}#m-{m}", h.thread_id),
-                                                    None => crate::model::chat::thread_link(h.thread_id),
-                                                };
-                                                let title = if h.title.is_empty() { "New chat".to_string() } else { h.title.clone() };
-                                                let who = match h.role.as_deref() {
-                                                    Some("user") => "You",
-                                                    Some(_) => "Reply",
-                                                    None => "Title",
-                                                };
+                                                let href = h.link();
+                                                let title = if h.title.is_empty() { "Untitled".to_string() } else { h.title.clone() };
+                                                let who = h.label();
                                                 view! {
                                                     <li>
                                                         <a href=href class="search-hit">

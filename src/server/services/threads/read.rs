@@ -64,6 +64,7 @@ pub(super) fn view(c: Thread, messages: Vec<Message>, agent: Option<&Agent>) -> 
         share_token: None,
         share_link: None,
         older: None,
+        newer: false,
         messages: messages.iter().map(Message::view).collect(),
     }
 }
@@ -133,12 +134,72 @@ pub fn get_with(
 ) -> Result<ThreadView, AppError> {
     let window = window.check()?;
     let c = owned(conn, user_id, id)?;
-    let agent = bound_agent(conn, user_id, &c)?;
-    let share = share_token(conn, c.id)?;
     let (msgs, older) = load_messages(conn, id, branches, window)?;
+    let newer = match window.before {
+        Some(before) => newer_than(conn, id, before - 1)?,
+        None => false,
+    };
+    finish(conn, user_id, c, msgs, older, newer)
+}
+
+/// The page around message `at` (a search hit): up to half a page up to
+/// it and half a page after it, on the branch the thread shows.
+pub fn get_around(
+    conn: &mut SqliteConnection,
+    user_id: i64,
+    id: i64,
+    at: i64,
+) -> Result<ThreadView, AppError> {
+    let c = owned(conn, user_id, id)?;
+    let half = MESSAGES_PAGE / 2;
+    let upto = Window {
+        limit: Some(half),
+        before: Some(at.saturating_add(1)),
+        after: None,
+    };
+    let (mut msgs, older) = load_messages(conn, id, Branches::Shown, upto)?;
+    let mut after: Vec<Message> = messages::table
+        .filter(messages::thread_id.eq(id))
+        .filter(messages::on_path.eq(true))
+        .filter(messages::id.gt(at))
+        .order(messages::id.asc())
+        .limit(half + 1)
+        .select(Message::as_select())
+        .load(conn)?;
+    let newer = after.len() as i64 > half;
+    after.truncate(half as usize);
+    msgs.extend(after);
+    finish(conn, user_id, c, msgs, older, newer)
+}
+
+/// A message of the shown branch comes after message `id`.
+fn newer_than(conn: &mut SqliteConnection, thread: i64, id: i64) -> Result<bool, AppError> {
+    Ok(diesel::select(diesel::dsl::exists(
+        messages::table
+            .filter(messages::thread_id.eq(thread))
+            .filter(messages::on_path.eq(true))
+            .filter(messages::id.gt(id)),
+    ))
+    .get_result(conn)?)
+}
+
+/// The view of thread `c` with `msgs`: its agent, share link, tags, and
+/// each message's versions.
+fn finish(
+    conn: &mut SqliteConnection,
+    user_id: i64,
+    c: Thread,
+    msgs: Vec<Message>,
+    older: Option<i64>,
+    newer: bool,
+) -> Result<ThreadView, AppError> {
+    let id = c.id;
+    let agent = bound_agent(conn, user_id, &c)?;
+    let share = share_token(conn, id)?;
     let mut versions = super::branches::versions(conn, id, &msgs)?;
     let mut v = view(c, msgs, agent.as_ref());
     v.older = older;
+    v.newer = newer;
     for m in &mut v.messages {
         if let Some(all) = versions.remove(&m.id) {
             m.versions = all;

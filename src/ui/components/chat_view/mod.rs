@@ -63,7 +63,11 @@ impl Chat {
                     // The answer starts at that version: what came before
                     // it stays as it is.
                     self.bubbles.update(|bs| {
-                        if let Some(pos) = bs.iter().position(|b| b.id == id) {
+                        // The bubble showing a sibling of that version.
+                        let sibling = bs.iter().position(|b| {
+                            b.id == id || b.versions.with_untracked(|v| v.contains(&id))
+                        });
+                        if let Some(pos) = sibling {
                             bs.truncate(pos);
                         }
                         bs.extend(view.messages.iter().map(Bubble::from_view));
