@@ -70,6 +70,23 @@ pub fn fts_query(q: &str) -> Option<String> {
     )
 }
 
+/// Chat and backroom titles: (mark open, mark close, query, user, limit).
+const TITLES_SQL: &str = "SELECT c.id AS thread_id, b.id AS backroom_id, NULL AS note_id, \
+        NULL AS message_id, COALESCE(b.title, c.title) AS title, NULL AS role, \
+        highlight(conversations_fts, 0, ?, ?) AS snippet, c.created_at AS created_at \
+     FROM conversations_fts JOIN conversations c ON c.id = conversations_fts.rowid \
+     LEFT JOIN backrooms b ON b.conversation_id = c.id \
+     WHERE conversations_fts MATCH ? AND c.user_id = ? AND c.kind IN ('chat', 'backroom') \
+     ORDER BY bm25(conversations_fts) LIMIT ?";
+
+/// Notes, with the same parameters.
+const NOTES_SQL: &str = "SELECT NULL AS thread_id, NULL AS backroom_id, n.id AS note_id, \
+        NULL AS message_id, n.title AS title, NULL AS role, \
+        snippet(notes_fts, -1, ?, ?, '…', 16) AS snippet, n.updated_at AS created_at \
+     FROM notes_fts JOIN notes n ON n.id = notes_fts.rowid \
+     WHERE notes_fts MATCH ? AND n.user_id = ? \
+     ORDER BY bm25(notes_fts) LIMIT ?";
+
 pub fn search(
     conn: &mut SqliteConnection,
     user_id: i64,
@@ -91,38 +108,18 @@ pub fn search(
     let (open, close) = (HIT_START.to_string(), HIT_END.to_string());
     let mut items: Vec<SearchHit> = Vec::new();
     if offset == 0 {
-        let titles: Vec<Row> = diesel::sql_query(
-            "SELECT c.id AS thread_id, b.id AS backroom_id, NULL AS note_id, NULL AS message_id, \
-                    COALESCE(b.title, c.title) AS title, NULL AS role, \
-                    highlight(conversations_fts, 0, ?, ?) AS snippet, c.created_at AS created_at \
-             FROM conversations_fts JOIN conversations c ON c.id = conversations_fts.rowid \
-             LEFT JOIN backrooms b ON b.conversation_id = c.id \
-             WHERE conversations_fts MATCH ? AND c.user_id = ? AND c.kind IN ('chat', 'backroom') \
-             ORDER BY bm25(conversations_fts) LIMIT ?",
-        )
-        .bind::<Text, _>(&open)
-        .bind::<Text, _>(&close)
-        .bind::<Text, _>(&fts)
-        .bind::<BigInt, _>(user_id)
-        .bind::<BigInt, _>(TITLES)
-        .load(conn)?;
-        items.extend(titles.into_iter().map(hit));
-        // Notes: the title or the body, whichever matched best.
-        let notes: Vec<Row> = diesel::sql_query(
-            "SELECT NULL AS thread_id, NULL AS backroom_id, n.id AS note_id, NULL AS message_id, \
-                    n.title AS title, NULL AS role, \
-                    snippet(notes_fts, -1, ?, ?, '…', 16) AS snippet, n.updated_at AS created_at \
-             FROM notes_fts JOIN notes n ON n.id = notes_fts.rowid \
-             WHERE notes_fts MATCH ? AND n.user_id = ? \
-             ORDER BY bm25(notes_fts) LIMIT ?",
-        )
-        .bind::<Text, _>(&open)
-        .bind::<Text, _>(&close)
-        .bind::<Text, _>(&fts)
-        .bind::<BigInt, _>(user_id)
-        .bind::<BigInt, _>(TITLES)
-        .load(conn)?;
-        items.extend(notes.into_iter().map(hit));
+        // Titles of chats and backrooms, then notes (the title or the
+        // body, whichever matched best).
+        for sql in [TITLES_SQL, NOTES_SQL] {
+            let rows: Vec<Row> = diesel::sql_query(sql)
+                .bind::<Text, _>(&open)
+                .bind::<Text, _>(&close)
+                .bind::<Text, _>(&fts)
+                .bind::<BigInt, _>(user_id)
+                .bind::<BigInt, _>(TITLES)
+                .load(conn)?;
+            items.extend(rows.into_iter().map(hit));
+        }
     }
     // The oldest of the newest WINDOW matches, when there are more: walking
     // the index newest first stops there, without scoring anything.
