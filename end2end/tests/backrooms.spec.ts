@@ -34,8 +34,8 @@ test("two agents talk live in both views on a phone and a desktop; interject, st
   const title = `Corridor ${slug.slice(-5)}`;
   await page.getByLabel("Title").fill(title);
   await page.getByLabel("Scenario").fill("You wake up in an endless yellow corridor.");
-  await page.locator(".participant-option", { hasText: "Ada" }).click();
-  await page.locator(".participant-option", { hasText: "Bob" }).click();
+  await page.locator(".participant-pick", { hasText: "Ada" }).click();
+  await page.locator(".participant-pick", { hasText: "Bob" }).click();
   await page.getByLabel("Max turns").fill("20");
   await page.getByRole("button", { name: "Create backroom" }).click();
   await expect(page).toHaveURL(/\/backrooms\/\d+$/);
@@ -72,6 +72,8 @@ test("two agents talk live in both views on a phone and a desktop; interject, st
   await page.getByRole("button", { name: "Start" }).click();
   // The notice is stale once the run starts.
   await expect(page.getByText("Backroom ready")).toHaveCount(0);
+  // The token count grows with the turn being written.
+  await expect(page.locator(".room-tokens")).toHaveText(/^≈\d+ tokens$/);
   for (const p of [page, second]) {
     await expect(p.locator(".room-state")).toHaveText("running");
     await expect(p.locator(".seat.speaking .seat-name")).toHaveText("Ada");
@@ -94,6 +96,9 @@ test("two agents talk live in both views on a phone and a desktop; interject, st
   // Break in from the second viewer: both see the human turn.
   await second.getByRole("textbox", { name: "Interject" }).fill("Is anyone else here?");
   await second.getByRole("button", { name: "Say" }).click();
+  // Shown at once as queued, until the turn that says it ends.
+  await expect(second.locator(".queued li")).toHaveText("Is anyone else here?");
+  await expect(second.locator(".queued")).toHaveCount(0, { timeout: 15_000 });
   await expect(second.locator(".term-turn", { hasText: "Is anyone else here?" }).locator(".term-head")).toContainText("(human)");
   await page.getByText("Terminal", { exact: true }).click();
   await expect(page.locator(".term-turn", { hasText: "Is anyone else here?" })).toHaveCount(1);

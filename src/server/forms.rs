@@ -30,8 +30,35 @@ pub fn routes() -> Router<AppState> {
         )
 }
 
+/// The ticked agents in speaking order: by the position typed beside each
+/// (`seat_{id}`, 1 to 8), those without one after, in the page's order.
+fn speaking_order(
+    ticked: Vec<i64>,
+    seat: impl Fn(i64) -> Option<String>,
+) -> Result<Vec<i64>, AppError> {
+    let mut placed = Vec::with_capacity(ticked.len());
+    for (i, id) in ticked.into_iter().enumerate() {
+        let at = match seat(id) {
+            None => u8::MAX,
+            Some(v) => v
+                .parse::<u8>()
+                .ok()
+                .filter(|n| (1..=8).contains(n))
+                .ok_or_else(|| {
+                    AppError::invalid(
+                        "participants",
+                        "A speaking position is a number from 1 to 8.",
+                    )
+                })?,
+        };
+        placed.push((at, i, id));
+    }
+    placed.sort();
+    Ok(placed.into_iter().map(|(_, _, id)| id).collect())
+}
+
 /// `POST /backrooms/new`: the New backroom form; participants are the
-/// ticked `participants` boxes, speaking in the page's order.
+/// ticked `participants` boxes, in the speaking order set beside them.
 pub async fn new_backroom(
     State(state): State<AppState>,
     auth: AuthSession,
@@ -60,6 +87,7 @@ pub async fn new_backroom(
             .map(|(_, v)| v.parse::<i64>())
             .collect::<Result<Vec<_>, _>>()
             .map_err(|_| AppError::invalid("participants", "Pick agents from the list."))?;
+        let participants = speaking_order(participants, |id| one(&format!("seat_{id}")))?;
         let stop_patterns = one("stop_patterns").map(|v| {
             v.lines()
                 .map(str::trim)
@@ -147,4 +175,27 @@ pub async fn import_form(
         ),
     };
     redirect_response("/profile", flash)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::speaking_order;
+
+    #[test]
+    fn positions_set_the_order_and_the_rest_follow_the_page() {
+        let seats = |id: i64| match id {
+            7 => Some("1".to_string()),
+            5 => Some("2".to_string()),
+            _ => None,
+        };
+        assert_eq!(
+            speaking_order(vec![3, 5, 7, 9], seats).unwrap(),
+            vec![7, 5, 3, 9]
+        );
+        assert_eq!(speaking_order(vec![3, 9], |_| None).unwrap(), vec![3, 9]);
+        for bad in ["0", "9", "x", "-1"] {
+            let e = speaking_order(vec![3], |_| Some(bad.to_string())).unwrap_err();
+            assert_eq!(e.field(), Some("participants"), "{bad}");
+        }
+    }
 }

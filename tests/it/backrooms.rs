@@ -860,3 +860,63 @@ async fn validation_ownership_export_fork_and_import() {
     );
     server.stop().await;
 }
+
+#[tokio::test]
+async fn the_new_backroom_form_shows_faces_and_models_and_sets_the_speaking_order() {
+    let server = TestServer::start().await;
+    let s = setup(&server).await;
+    let ada = agent(&s, &s.user, "Ada", "model-for-ada", 0.5).await;
+    let bob = agent(&s, &s.user, "Bob", "model-for-bob", 0.5).await;
+    let cy = agent(&s, &s.user, "Cy", "model-for-cy", 0.5).await;
+    let page = s.user.get("/backrooms/new").await.text().await.unwrap();
+    assert!(page.contains("model-for-bob"), "each agent's model: {page}");
+    assert!(page.contains(&format!(r#"name="seat_{cy}""#)));
+    assert!(page.contains("Speaking position of Cy"));
+
+    // Cy is put first; the others follow in the page's order.
+    let (a, b, c) = (ada.to_string(), bob.to_string(), cy.to_string());
+    let seat = format!("seat_{cy}");
+    let res = s
+        .user
+        .post_form(
+            "/backrooms/new",
+            &[
+                ("title", "Ordered"),
+                ("participants", &a),
+                ("participants", &b),
+                ("participants", &c),
+                (&seat, "1"),
+                ("max_turns", "3"),
+                ("turn_order", "round_robin"),
+            ],
+        )
+        .await;
+    let to = common::location(&res);
+    let id: i64 = to.trim_start_matches("/backrooms/").parse().unwrap();
+    let names: Vec<String> = get(&s.user, id).await["participants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(names, ["Cy", "Ada", "Bob"]);
+
+    // A position out of range comes back with a sentence, the title kept.
+    let res = s
+        .user
+        .post_form(
+            "/backrooms/new",
+            &[
+                ("title", "Kept title"),
+                ("participants", &a),
+                ("participants", &b),
+                (&format!("seat_{ada}"), "12"),
+                ("max_turns", "3"),
+            ],
+        )
+        .await;
+    assert_eq!(common::location(&res), "/backrooms/new");
+    let page = s.user.get("/backrooms/new").await.text().await.unwrap();
+    assert!(page.contains("A speaking position is a number from 1 to 8."));
+    assert!(page.contains("Kept title"));
+}

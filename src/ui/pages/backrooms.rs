@@ -80,7 +80,17 @@ pub fn BackroomsPage() -> impl IntoView {
 /// `/backrooms/new`: title, scenario, participants and rules.
 #[component]
 pub fn NewBackroomPage() -> impl IntoView {
-    let agents = Resource::new(|| (), |_| load_agents());
+    let agents = Resource::new(
+        || (),
+        |_| async {
+            (
+                load_agents().await,
+                crate::serverfns::providers::load_model_registry()
+                    .await
+                    .ok(),
+            )
+        },
+    );
     let f = |name: &str, fallback: &str| typed("backroom", name, fallback);
     let order = f("turn_order", "round_robin");
     view! {
@@ -99,21 +109,47 @@ pub fn NewBackroomPage() -> impl IntoView {
                     {field_error("backroom", "scenario")}
                 </label>
                 <fieldset class="field">
-                    <legend>"Participants (2 to 8; they speak in this order)"</legend>
+                    <legend>"Participants (2 to 8)"</legend>
+                    <p class="muted field-hint">"Tick who takes part. They speak in the order of the numbers beside them (those without one follow, top to bottom)."</p>
                     <Suspense fallback=|| view! { <p class="muted">"Loading agents…"</p> }>
                         {move || Suspend::new(async move {
-                            let list = agents.await.unwrap_or_default();
+                            let (list, registry) = agents.await;
+                            let list = list.unwrap_or_default();
+                            let model_of = move |id: Option<i64>| {
+                                registry
+                                    .as_ref()
+                                    .and_then(|r| id.and_then(|id| r.providers.iter().flat_map(|p| &p.models).find(|m| m.id == id)))
+                                    .map(|m| m.name.clone())
+                                    .unwrap_or_else(|| "default model".to_string())
+                            };
                             view! {
                                 <div class="participant-picker">
                                     {list
                                         .into_iter()
                                         .map(|a| {
+                                            let seat = format!("seat_{}", a.id);
+                                            let seat_label = format!("Speaking position of {}", a.name);
                                             view! {
-                                                <label class="participant-option" style=format!("--agent:{}", a.color)>
-                                                    <input type="checkbox" name="participants" value=a.id />
-                                                    <AgentAvatar avatar=a.avatar.clone() color=a.color.clone() size=32 />
-                                                    <span>{a.name.clone()}</span>
-                                                </label>
+                                                <div class="participant-option" style=format!("--agent:{}", a.color)>
+                                                    <label class="participant-pick">
+                                                        <input type="checkbox" name="participants" value=a.id />
+                                                        <AgentAvatar avatar=a.avatar.clone() color=a.color.clone() size=40 />
+                                                        <span class="participant-who">
+                                                            <span class="participant-name">{a.name.clone()}</span>
+                                                            <span class="muted participant-model">{model_of(a.model_id)}</span>
+                                                        </span>
+                                                    </label>
+                                                    <input
+                                                        type="number"
+                                                        class="seat-input"
+                                                        name=seat
+                                                        min="1"
+                                                        max="8"
+                                                        inputmode="numeric"
+                                                        placeholder="#"
+                                                        aria-label=seat_label
+                                                    />
+                                                </div>
                                             }
                                         })
                                         .collect_view()}

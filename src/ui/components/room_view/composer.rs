@@ -8,20 +8,30 @@ use leptos::task::spawn_local;
 
 #[component]
 pub(super) fn Interject(room: Room) -> impl IntoView {
-    let Room { id, errors, .. } = room;
+    let Room {
+        id, errors, live, ..
+    } = room;
     let draft = RwSignal::new(String::new());
     let interject = move || {
         let text = draft.get_untracked();
         if text.trim().is_empty() {
             return;
         }
+        // Shown at once as queued (before the answer, which may come after
+        // the turn that says it has already begun).
+        live.queued.update(|q| q.push(text.clone()));
+        draft.set(String::new());
         spawn_local(async move {
-            match room_interject(id, text).await {
-                Ok(()) => {
-                    draft.set(String::new());
-                    errors.clear();
-                }
+            match room_interject(id, text.clone()).await {
+                Ok(()) => errors.clear(),
                 Err(e) => {
+                    // Not queued after all: the text comes back to the box.
+                    live.queued.update(|q| {
+                        if let Some(i) = q.iter().rposition(|t| *t == text) {
+                            q.remove(i);
+                        }
+                    });
+                    draft.set(text);
                     errors.set(e);
                 }
             }
@@ -52,6 +62,14 @@ pub(super) fn Interject(room: Room) -> impl IntoView {
                 <button type="submit" class="btn btn-primary send">"Say"</button>
             </div>
             {errors.at("content")}
+            <Show when=move || live.queued.with(|q| !q.is_empty())>
+                <div class="queued" role="status">
+                    <p class="muted">"Queued: said as soon as the current turn ends."</p>
+                    <ul>
+                        {move || live.queued.get().into_iter().map(|t| view! { <li>{t}</li> }).collect_view()}
+                    </ul>
+                </div>
+            </Show>
         </form>
     }
 }

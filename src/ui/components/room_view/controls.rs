@@ -67,7 +67,22 @@ pub(super) fn RoomBar(room: Room, max_turns: i32) -> impl IntoView {
             <span class="room-counter">
                 {move || format!("Turn {} of {}", agent_turns(), max_turns)}
             </span>
-            <span class="muted room-tokens">{move || format!("{} tokens", live.tokens.get())}</span>
+            <span class="muted room-tokens" title="Tokens used; the turn being written is estimated until it ends">
+                {move || {
+                    // The turn being written counts as it grows (about four
+                    // characters a token); its end brings the real count.
+                    let writing = live.lines.with(|ls| {
+                        ls.iter()
+                            .filter(|l| l.status.get() == crate::model::chat::MessageStatus::Streaming)
+                            .map(|l| l.content.with(|c| c.len()))
+                            .sum::<usize>()
+                    });
+                    match writing {
+                        0 => format!("{} tokens", live.tokens.get()),
+                        n => format!("≈{} tokens", live.tokens.get() + n.div_ceil(4) as i64),
+                    }
+                }}
+            </span>
             <div class="room-controls">
                 {move || match live.state.get() {
                     BackroomState::Draft => button("start", "Start", true).into_any(),

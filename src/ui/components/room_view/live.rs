@@ -53,6 +53,8 @@ pub(super) struct Live {
     pub tokens: RwSignal<i64>,
     pub next: RwSignal<Option<i64>>,
     pub lines: RwSignal<Vec<Line>>,
+    /// Interjections sent from this page that no turn has said yet.
+    pub queued: RwSignal<Vec<String>>,
     /// Bumped when the page becomes visible again (or the run was resumed).
     pub wake: RwSignal<u32>,
 }
@@ -61,6 +63,9 @@ impl Live {
     fn apply(self, event: RoomLine) {
         match event {
             RoomLine::State(_, state, reason, tokens_used, next_participant) => {
+                if over(state) {
+                    self.queued.set(Vec::new());
+                }
                 self.state.set(state);
                 self.reason.set(reason);
                 self.tokens.set(tokens_used);
@@ -92,6 +97,15 @@ impl Live {
                 if let Some(l) = self.line(turn_id) {
                     l.status.set(status);
                     l.kind.set(kind);
+                    if l.human {
+                        // That interjection has been said.
+                        let said = l.content.get_untracked();
+                        self.queued.update(|q| {
+                            if let Some(i) = q.iter().position(|t| t.trim() == said.trim()) {
+                                q.remove(i);
+                            }
+                        });
+                    }
                 }
             }
             RoomLine::Error(_, turn_id, message) => {

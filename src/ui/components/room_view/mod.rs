@@ -66,6 +66,7 @@ pub fn RoomView(view: BackroomView) -> impl IntoView {
         tokens: RwSignal::new(view.tokens_used),
         next: RwSignal::new(view.next_participant),
         lines: RwSignal::new(view.turns.iter().map(Line::from_view).collect()),
+        queued: RwSignal::new(Vec::new()),
         wake: RwSignal::new(0),
     };
     let after = resume_point(&view.turns);
