@@ -19,6 +19,10 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/backrooms/new", post(new_backroom))
         .route(
+            "/agents/new/avatar",
+            post(new_agent_avatar).layer(DefaultBodyLimit::max(crate::server::rest::UPLOAD_LIMIT)),
+        )
+        .route(
             "/agents/{id}/avatar",
             post(avatar_form).layer(DefaultBodyLimit::max(crate::server::rest::UPLOAD_LIMIT)),
         )
@@ -149,6 +153,32 @@ pub async fn avatar_form(
         Err(e) => Flash::error("avatar", Some("avatar"), e.message()),
     };
     redirect_response(&back, flash)
+}
+
+/// The new-agent page's upload form: the agent starts from the picture,
+/// and its editor opens to name it.
+pub async fn new_agent_avatar(
+    State(state): State<AppState>,
+    auth: AuthSession,
+    form: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Response {
+    let result = async {
+        let caller = Caller::signed_in(&auth)?;
+        let form = form.map_err(|_| AppError::invalid("avatar", "Choose an image to upload."))?;
+        let bytes = crate::server::rest::agents::read_image(form).await?;
+        agents::create_with_avatar(&state, &caller, bytes).await
+    }
+    .await;
+    match result {
+        Ok(a) => redirect_response(
+            &format!("/agents/{}", a.id),
+            Flash::notice("Picture saved. Now name your agent and save it."),
+        ),
+        Err(e) => redirect_response(
+            "/agents/new",
+            Flash::error("avatar", Some("avatar"), e.message()),
+        ),
+    }
 }
 
 /// The profile page's import form: back to the profile with what was

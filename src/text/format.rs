@@ -40,6 +40,19 @@ pub fn tenths(x: f32) -> String {
     format!("{sign}{}.{}", t.abs() / 10, t.abs() % 10)
 }
 
+/// A max-tokens slider's value: `0` is the model's own limit.
+pub fn tokens_label(n: i32) -> String {
+    match n {
+        0 => "the model's limit".to_string(),
+        n => n.to_string(),
+    }
+}
+
+/// A 0 to 1 slider as a percentage (`0.35` is `35%`).
+pub fn percent(x: f32) -> String {
+    format!("{}%", (x.clamp(0.0, 1.0) * 100.0 + 0.5) as u32)
+}
+
 /// A slider's value such as `1`, `0.7` or `0.05`, without the float parser
 /// (which would grow the browser's WASM).
 pub fn decimal(s: &str) -> Option<f32> {

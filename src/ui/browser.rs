@@ -237,6 +237,16 @@ pub fn drop_flash_notices() {
     }
 }
 
+/// Sets the text of element `id` (a slider's shown value).
+pub fn set_text_of(id: &str, text: &str) {
+    #[cfg(feature = "hydrate")]
+    if let Some(el) = leptos::prelude::document().get_element_by_id(id) {
+        el.set_text_content(Some(text));
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (id, text);
+}
+
 /// The page address's `#fragment`, with its `#` (empty when none).
 pub fn hash() -> String {
     #[cfg(feature = "hydrate")]

@@ -249,3 +249,46 @@ async fn the_upload_form_sets_the_avatar_or_explains_why_not() {
     );
     server.stop().await;
 }
+
+#[tokio::test]
+async fn a_new_agent_can_start_from_an_uploaded_picture() {
+    let server = TestServer::start().await;
+    let (_admin, user) = server.admin_and_user().await;
+    let page = user.get("/agents/new").await.text().await.unwrap();
+    assert!(page.contains(r#"action="/agents/new/avatar""#), "{page}");
+    let post = |bytes: Vec<u8>| {
+        let part = Part::bytes(bytes).file_name("face.gif");
+        user.http
+            .post(user.url("/agents/new/avatar"))
+            .header("origin", user.base.clone())
+            .multipart(Form::new().part("avatar", part))
+            .send()
+    };
+    let count = || async {
+        json_of(user.get("/api/agents").await, StatusCode::OK)
+            .await
+            .as_array()
+            .map(|a| a.len())
+            .unwrap_or_default()
+    };
+    // A file that is no image: nothing is made, the page says why.
+    let before = count().await;
+    let res = post(b"just text".to_vec()).await.unwrap();
+    assert_eq!(location(&res), "/agents/new");
+    let html = user.get("/agents/new").await.text().await.unwrap();
+    assert!(html.contains("The avatar must be a PNG, JPEG, WebP or GIF image."));
+    assert_eq!(count().await, before);
+
+    // A picture: the agent exists with it, and its editor opens to name it.
+    let res = post(b"GIF89a\x01\x00\x01\x00".to_vec()).await.unwrap();
+    let to = location(&res);
+    let id: i64 = to.trim_start_matches("/agents/").parse().unwrap();
+    let made = json_of(user.get(&format!("/api/agents/{id}")).await, StatusCode::OK).await;
+    assert_eq!(made["name"], "New agent");
+    let avatar = made["avatar"].as_str().unwrap().to_string();
+    assert!(avatar.starts_with("/avatars/"), "{made}");
+    let html = user.get(&to).await.text().await.unwrap();
+    assert!(html.contains("Picture saved. Now name your agent and save it."));
+    assert!(html.contains(&format!(r#"value="{avatar}" checked"#)));
+    assert_eq!(count().await, before + 1);
+}

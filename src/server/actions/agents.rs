@@ -73,6 +73,34 @@ pub async fn set_avatar(
     .await
 }
 
+/// A new agent that starts from an uploaded picture (named "New agent"
+/// until its editor saves a name). A picture that is refused leaves no
+/// agent behind.
+pub async fn create_with_avatar(
+    state: &AppState,
+    caller: &Caller,
+    bytes: Vec<u8>,
+) -> Result<AgentView, AppError> {
+    let made = create(
+        state,
+        caller,
+        AgentInput {
+            name: "New agent".into(),
+            ..Default::default()
+        },
+    )
+    .await?;
+    match set_avatar(state, caller, made.id, bytes).await {
+        Ok(view) => Ok(view),
+        Err(e) => {
+            if let Err(undo) = delete(state, caller, made.id).await {
+                tracing::error!("removing agent {} after a refused avatar: {undo}", made.id);
+            }
+            Err(e)
+        }
+    }
+}
+
 /// An avatar image (content type, bytes), to any signed-in user.
 pub async fn avatar_image(
     state: &AppState,

@@ -1,5 +1,6 @@
 use super::agent_card::AgentAvatar;
-use crate::text::format::{decimal, tenths};
+use crate::text::format::{decimal, percent, tenths, tokens_label};
+use crate::ui::browser;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -55,9 +56,21 @@ pub fn AgentEditor(preview: Preview, children: Children) -> impl IntoView {
             "avatar_custom" => custom.set(value),
             "color" => color.set(value),
             "model_id" => model.set(value.parse().ok()),
-            "temperature" => temperature.set(decimal(&value).unwrap_or(1.0)),
-            "max_tokens" => max_tokens.set(value.parse().unwrap_or(0)),
-            "talkativeness" => talk.set(decimal(&value).unwrap_or(0.5)),
+            "temperature" => {
+                temperature.set(decimal(&value).unwrap_or(1.0));
+                browser::set_text_of("temperature-value", &tenths(temperature.get_untracked()));
+            }
+            "max_tokens" => {
+                max_tokens.set(value.parse().unwrap_or(0));
+                browser::set_text_of(
+                    "max_tokens-value",
+                    &tokens_label(max_tokens.get_untracked()),
+                );
+            }
+            "talkativeness" => {
+                talk.set(decimal(&value).unwrap_or(0.5));
+                browser::set_text_of("talkativeness-value", &percent(talk.get_untracked()));
+            }
             _ => {}
         }
     };

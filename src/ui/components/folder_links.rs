@@ -22,7 +22,7 @@ pub fn FolderLinks(folders: Vec<FolderView>, current: String) -> impl IntoView {
                         <li>
                             <a href=href aria-current=here data-folder=f.id>
                                 <span class="folder-name">{format!("▸ {}", f.name)}</span>
-                                <span class="muted">{f.threads}</span>
+                                <span class="muted folder-count" title="Threads in this folder">{f.threads}</span>
                             </a>
                         </li>
                     }

@@ -2,6 +2,7 @@ use crate::model::agent::{is_image, AgentTemplate, AgentView};
 use crate::model::provider::ModelRegistry;
 use crate::serverfns::agents::{load_agent, load_agent_templates, load_agents, SaveAgent};
 use crate::serverfns::providers::load_model_registry;
+use crate::text::format::{percent, tenths, tokens_label};
 use crate::ui::components::agent_card::{model_label, AgentCard};
 use crate::ui::components::agent_editor::{AgentEditor, Preview};
 use crate::ui::components::app_shell::AppShell;
@@ -301,17 +302,17 @@ fn Editor(
                     {field_error("agent", "model_id")}
                 </div>
                 <label class="field">
-                    <span>"Temperature"</span>
+                    <span>"Temperature " <output class="range-value" id="temperature-value">{tenths(v.temperature)}</output></span>
                     <input type="range" name="temperature" min="0" max="2" step="0.1" value=v.temperature.to_string() />
                     {field_error("agent", "temperature")}
                 </label>
                 <label class="field">
-                    <span>"Max tokens (0 = the model's own limit)"</span>
+                    <span>"Max tokens " <output class="range-value" id="max_tokens-value">{tokens_label(v.max_tokens.unwrap_or(0))}</output></span>
                     <input type="range" name="max_tokens" min="0" max="16384" step="256" value=v.max_tokens.unwrap_or(0).to_string() />
                     {field_error("agent", "max_tokens")}
                 </label>
                 <label class="field">
-                    <span>"Talkativeness (how often it speaks up in backrooms)"</span>
+                    <span>"Talkativeness " <output class="range-value" id="talkativeness-value">{percent(v.talkativeness)}</output> <small class="muted">"(how often it speaks up in backrooms)"</small></span>
                     <input type="range" name="talkativeness" min="0" max="1" step="0.05" value=v.talkativeness.to_string() />
                     {field_error("agent", "talkativeness")}
                 </label>
@@ -327,23 +328,33 @@ fn Editor(
                     {id.map(|id| view! { <a class="btn" href=format!("/?new=1&agent={id}")>"Chat with this agent"</a> })}
                 </div>
             </form>
-            {id.map(|id| view! { <AvatarUpload id=id /> })}
+            <AvatarUpload id=id />
         </AgentEditor>
     }
 }
 
-/// Uploading an image avatar: a plain multipart form.
+/// Uploading an image avatar: a plain multipart form. On a new agent it
+/// creates the agent from the picture first.
 #[component]
-fn AvatarUpload(id: i64) -> impl IntoView {
+fn AvatarUpload(id: Option<i64>) -> impl IntoView {
+    let action = match id {
+        Some(id) => format!("/agents/{id}/avatar"),
+        None => "/agents/new/avatar".to_string(),
+    };
+    let label = if id.is_some() {
+        "Or upload an image (PNG, JPEG, WebP or GIF, up to 512 KB)"
+    } else {
+        "Or start from an image (PNG, JPEG, WebP or GIF, up to 512 KB); you name the agent next"
+    };
     view! {
         <form
             class="avatar-upload"
             method="post"
-            action=format!("/agents/{id}/avatar")
+            action=action
             enctype="multipart/form-data"
         >
             <label class="field">
-                <span>"Or upload an image (PNG, JPEG, WebP or GIF, up to 512 KB)"</span>
+                <span>{label}</span>
                 <input type="file" name="avatar" accept="image/png,image/jpeg,image/webp,image/gif" required />
             </label>
             {field_error("avatar", "avatar")}
