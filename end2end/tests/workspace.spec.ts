@@ -44,9 +44,18 @@ test("a share link opens signed out, and stops working once revoked", async ({ p
   await page.goto(`/c/${id}`);
   await page.getByLabel("Thread actions").click();
   await page.getByRole("button", { name: "Share a read-only link" }).click();
-  await page.getByLabel("Thread actions").click();
+  // The menu opens on the full link, with a sentence saying who can read it.
+  await expect(page.getByText("Link ready: anyone who has it can read this thread")).toBeVisible();
   const link = await page.getByLabel("Share link").inputValue();
-  expect(link).toMatch(/^\/s\/[0-9a-f]{64}$/);
+  expect(link).toMatch(/^http:\/\/[^/]+\/s\/[0-9a-f]{64}$/);
+  if (jsOn(info)) {
+    await page.context().grantPermissions(["clipboard-read", "clipboard-write"]);
+    await page.getByRole("button", { name: "Copy the link" }).click();
+    await expect(page.getByRole("button", { name: "Copy the link" })).toHaveText("Copied ✓");
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(link);
+  } else {
+    await expect(page.getByRole("button", { name: "Copy the link" })).toBeHidden();
+  }
 
   const stranger = await browser.newContext({ viewport: info.project.use.viewport ?? undefined });
   const other = await stranger.newPage();
@@ -110,7 +119,7 @@ test("a note title the server refuses shows its error under the title", async ({
 test("search finds a message and opens the thread at it", async ({ page }, info) => {
   const { fake, id } = await threadWithReply(page, info, uniqueUser(info, "se"));
   await page.goto("/agents");
-  const box = page.getByRole("searchbox", { name: "Search chats, backrooms and notes" });
+  const box = page.getByRole("searchbox", { name: "Search everything" });
   if ((info.project.use.viewport?.width ?? 1440) < 1024) {
     // On a phone the sidebar is a drawer: search from the results page.
     await page.goto("/search");

@@ -200,7 +200,7 @@ async fn a_share_link_shows_the_thread_to_anyone_until_revoked() {
     assert!(page.contains(&format!(r#"value="{full}""#)), "{page}");
     assert!(page.contains("Link ready: anyone who has it can read this thread"));
     assert!(menu_tag(&page).contains("open"), "{}", menu_tag(&page));
-    assert!(page.contains("Copy the share link"));
+    assert!(page.contains("Copy the link"));
     // The next visit shows the link without the notice, the menu closed.
     let page = user.get(&format!("/c/{c}")).await.text().await.unwrap();
     assert!(page.contains(&full) && !page.contains("Link ready"));

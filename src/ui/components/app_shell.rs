@@ -59,7 +59,7 @@ pub fn AppShell(title: &'static str, children: Children) -> impl IntoView {
                     {is_admin.then(|| link("/admin", "Admin"))}
                 </nav>
                 <form method="get" action="/search" class="sidebar-search" role="search">
-                    <input type="search" name="q" placeholder="Search" aria-label="Search chats, backrooms and notes" maxlength="200" />
+                    <input type="search" name="q" placeholder="Search" aria-label="Search everything" maxlength="200" />
                 </form>
                 <a class="btn btn-primary new-chat-link" href="/?new=1">
                     "+ New chat"

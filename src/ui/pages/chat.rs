@@ -251,7 +251,7 @@ fn ThreadMenu(
                                 <a class="share-link" href=link.clone()>"Read-only link"</a>
                                 <div class="inline-form">
                                     <input readonly aria-label="Share link" value=link.clone() />
-                                    <CopyButton text=link label="Copy the share link".to_string() />
+                                    <CopyButton text=link label="Copy the link".to_string() />
                                 </div>
                                 <form method="post" action=ManageThread::url()>
                                     {hidden("unshare")}
