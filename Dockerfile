@@ -27,8 +27,11 @@ RUN apt-get update \
  && chown backrooms:backrooms /data
 WORKDIR /app
 COPY --from=build /src/target/release/backrooms /app/backrooms
+# Names the content-hashed pkg/ files; read from beside the binary.
+COPY --from=build /src/target/release/hash.txt /app/hash.txt
 COPY --from=build /src/target/site /app/site
 ENV LEPTOS_SITE_ROOT=/app/site \
+    LEPTOS_HASH_FILES=true \
     BACKROOMS_DATA_DIR=/data \
     BACKROOMS_ADDR=0.0.0.0:3000 \
     RUST_LOG=info,tower_http=warn

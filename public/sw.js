@@ -9,12 +9,14 @@
  *   - Static assets (/pkg/, /icons/, /favicon.*, /manifest.webmanifest):
  *     network first (a server upgrade never pairs new HTML with an old wasm),
  *     refresh the cache on success, fall back to the cache when offline.
+ *     /pkg/ names carry their content's hash, so they are cached as the
+ *     pages use them, not ahead.
  *
  * Bump VERSION to drop every old cache on the next activation.
  */
 "use strict";
 
-const VERSION = "v3";
+const VERSION = "v4";
 const CACHE = "backrooms-" + VERSION;
 const OFFLINE_URL = "/offline.html";
 // Visited threads and backrooms, readable offline (app.js and offline.js
@@ -25,9 +27,6 @@ const PAGES_KEPT = 40;
 const APP_SHELL = [
   OFFLINE_URL,
   "/offline.js",
-  "/pkg/backrooms.css",
-  "/pkg/backrooms.js",
-  "/pkg/backrooms.wasm",
   "/manifest.webmanifest",
   "/icons/icon.svg",
   "/icons/icon-192.png",
@@ -169,4 +168,19 @@ self.addEventListener("fetch", (event) => {
     event.respondWith(networkFirstAsset(event));
   }
   // Anything else: let the browser handle it normally.
+});
+
+// A tap on a notification (a reply or a run that ended): the page it is
+// about, in an open tab if there is one.
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const url = new URL((event.notification.data && event.notification.data.url) || "/", self.location.origin);
+  if (url.origin !== self.location.origin) return;
+  event.waitUntil(
+    self.clients.matchAll({ type: "window", includeUncontrolled: true }).then((tabs) => {
+      const open = tabs.find((t) => new URL(t.url).pathname === url.pathname);
+      if (open) return open.focus();
+      return self.clients.openWindow(url.href);
+    })
+  );
 });

@@ -20,7 +20,7 @@ use crate::ui::pages::{
     threads::ThreadsPage,
 };
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
@@ -57,7 +57,12 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <link rel="apple-touch-icon" href="/icons/apple-touch-icon.png" />
                 <script src="/app.js" defer></script>
-                <HydrationScripts options islands=true />
+                // File names carry their content's hash (cargo-leptos
+                // `hash-files`), so a warm visit revalidates nothing.
+                <HashedStylesheet options=options.clone() id="leptos" />
+                // Pages without islands (sign-in, register, a shared
+                // thread) load no WASM at all.
+                {page_context().islands.then(|| view! { <HydrationScripts options islands=true /> })}
                 <MetaTags />
             </head>
             <body>
@@ -71,7 +76,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
-        <Stylesheet id="leptos" href="/pkg/backrooms.css" />
         <Title formatter=|page: String| {
             if page.is_empty() { "Backrooms".to_string() } else { format!("{page} · Backrooms") }
         } />

@@ -168,6 +168,38 @@ test("a reply shows as markdown while it is still being written", async ({ page 
   await fake.close();
 });
 
+test("a reply that ends while the page is hidden says so in a notification", async ({ page }, info) => {
+  test.skip(!jsOn(info), "notifications need JavaScript");
+  const fake = await slowDefaultModel(info.project.use.baseURL!, uniqueUser(info, "nt"), "chunks-60-80");
+  await signUpViaApi(page, uniqueUser(info, "nt"));
+  // Record what the page asks app.js to show, and let the test hide the page.
+  await page.addInitScript(() => {
+    const w = window as unknown as { __notified: string[][]; __asked: number; __hidden: boolean };
+    w.__notified = [];
+    w.__asked = 0;
+    w.__hidden = false;
+    Object.defineProperty(window, "backroomsNotify", { get: () => (...a: string[]) => w.__notified.push(a), set: () => {} });
+    Object.defineProperty(window, "backroomsAskToNotify", { get: () => () => (w.__asked += 1), set: () => {} });
+    Object.defineProperty(document, "visibilityState", { get: () => (w.__hidden ? "hidden" : "visible") });
+  });
+  await page.goto("/");
+  await waitHydrated(page, ".chat");
+  expect(await page.evaluate(() => (window as unknown as { __asked: number }).__asked)).toBe(0);
+  await page.getByRole("textbox", { name: "Message" }).fill("Count slowly");
+  await page.getByRole("button", { name: "Send" }).click();
+  await expect(page).toHaveURL(/\/c\/\d+#latest$/);
+  await waitHydrated(page, ".chat");
+  await page.evaluate(() => ((window as unknown as { __hidden: boolean }).__hidden = true));
+  const reply = page.locator(".bubble-assistant").last();
+  await expect(reply).toHaveAttribute("data-status", "complete", { timeout: 15000 });
+  const notified = await page.evaluate(() => (window as unknown as { __notified: string[][] }).__notified);
+  expect(notified).toHaveLength(1);
+  expect(notified[0][0]).toBe("Reply ready");
+  expect(notified[0][1]).toContain("w59");
+  expect(notified[0][2]).toMatch(/^\/c\/\d+#m-\d+$/);
+  await fake.close();
+});
+
 /** An account archive holding one thread of `n` messages, "Line 0000" on. */
 function longArchive(n: number) {
   const line = (i: number) => `Line ${String(i).padStart(4, "0")}`;

@@ -39,6 +39,15 @@ pub fn leptos_options() -> LeptosOptions {
     if options.output_name.is_empty() {
         options.output_name = "backrooms".into();
     }
+    // The build names its pkg/ files by content and lists them in
+    // hash.txt beside the binary (where Leptos reads it): run directly
+    // (`make run`, no LEPTOS_* variables), the pages still name them right.
+    let beside_binary = std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|dir| dir.join(&*options.hash_file)));
+    if beside_binary.is_some_and(|f| f.exists()) {
+        options.hash_files = true;
+    }
     options
 }
 

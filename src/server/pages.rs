@@ -73,6 +73,7 @@ pub async fn handler(
         prefs,
         registration_open,
         flash: flash.unwrap_or_default(),
+        islands: !(path == "/login" || path == "/register" || path.starts_with("/s/")),
     };
     let options = state.leptos_options.clone();
     // The page's one inline script (the island loader) runs by this nonce.

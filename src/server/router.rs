@@ -14,7 +14,6 @@ use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::path::Path;
 use tower_http::compression::CompressionLayer;
 use tower_http::services::{ServeDir, ServeFile};
-use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 pub fn build(state: AppState) -> Router {
@@ -48,9 +47,41 @@ async fn server_fn(State(state): State<AppState>, req: Request<Body>) -> impl In
     leptos_axum::handle_server_fns_with_context(move || provide_context(state.clone()), req).await
 }
 
+/// A `pkg/` file named for its content (`backrooms.<hash>.wasm`, as
+/// cargo-leptos `hash-files` writes them): it never changes, so browsers
+/// keep it for a year without asking again.
+fn content_named(path: &str) -> bool {
+    let Some(name) = path.strip_prefix("/pkg/") else {
+        return false;
+    };
+    let parts: Vec<&str> = name.split('.').collect();
+    parts.len() >= 3
+        && parts[1].len() >= 16
+        && parts[1]
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+/// Caching of the static files: immutable for content-named ones, else
+/// `no-cache` (revalidated by `Last-Modified` / 304, so a server upgrade
+/// never pairs new HTML with an old WASM).
+async fn static_cache(
+    req: Request<Body>,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let immutable = content_named(req.uri().path());
+    let mut res = next.run(req).await;
+    let value = if immutable && res.status().is_success() {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    };
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+    res
+}
+
 /// Routes for what cargo-leptos put in the site root (`public/` plus `pkg/`).
-/// File names carry no content hash, so browsers revalidate (`no-cache`,
-/// answered by `Last-Modified` / 304) instead of keeping a stale WASM.
 fn static_files(site_root: &Path) -> Router<AppState> {
     let mut router = Router::new();
     let Ok(entries) = std::fs::read_dir(site_root) else {
@@ -89,8 +120,22 @@ fn static_files(site_root: &Path) -> Router<AppState> {
             router = router.route_service(&format!("/{name}"), ServeFile::new(path));
         }
     }
-    router.layer(SetResponseHeaderLayer::overriding(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("no-cache"),
-    ))
+    router.layer(axum::middleware::from_fn(static_cache))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn only_content_named_pkg_files_are_immutable() {
+        assert!(super::content_named(
+            "/pkg/backrooms.Xk3_q9-aZ0b1c2d3e4f5.wasm"
+        ));
+        assert!(super::content_named(
+            "/pkg/backrooms.Xk3_q9-aZ0b1c2d3e4f5.css.br"
+        ));
+        assert!(!super::content_named("/pkg/backrooms.wasm"));
+        assert!(!super::content_named("/pkg/backrooms_bg.wasm"));
+        assert!(!super::content_named("/sw.js"));
+        assert!(!super::content_named("/icons/icon.192x192.png"));
+    }
 }

@@ -247,6 +247,62 @@ pub fn set_text_of(id: &str, text: &str) {
     let _ = (id, text);
 }
 
+/// The page address's path (`/c/12`).
+pub fn path() -> String {
+    #[cfg(feature = "hydrate")]
+    {
+        leptos::prelude::window()
+            .location()
+            .pathname()
+            .unwrap_or_default()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    String::new()
+}
+
+/// The first run the user starts asks whether the browser may notify
+/// them when runs end (never on load). `app.js` holds the asking.
+pub fn ask_to_notify() {
+    call_app_js("backroomsAskToNotify", &[]);
+}
+
+/// While the page is hidden: a notification (shown by the service worker,
+/// once allowed) that opens `url` when tapped.
+pub fn notify_if_hidden(title: &str, body: &str, url: &str) {
+    #[cfg(feature = "hydrate")]
+    {
+        if leptos::prelude::document().visibility_state() == web_sys::VisibilityState::Visible {
+            return;
+        }
+        let body: String = body.chars().take(140).collect();
+        call_app_js("backroomsNotify", &[title, &body, url]);
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (title, body, url);
+}
+
+/// Calls `window[name](...args)` when `app.js` defined it.
+fn call_app_js(name: &str, args: &[&str]) {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::{JsCast, JsValue};
+        let window = leptos::prelude::window();
+        let Ok(f) = web_sys::js_sys::Reflect::get(&window, &JsValue::from_str(name)) else {
+            return;
+        };
+        let Ok(f) = f.dyn_into::<web_sys::js_sys::Function>() else {
+            return;
+        };
+        let list = web_sys::js_sys::Array::new();
+        for a in args {
+            list.push(&JsValue::from_str(a));
+        }
+        let _ = f.apply(&window, &list);
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (name, args);
+}
+
 /// The page address's `#fragment`, with its `#` (empty when none).
 pub fn hash() -> String {
     #[cfg(feature = "hydrate")]

@@ -20,6 +20,9 @@ pub struct PageContext {
     pub registration_open: bool,
     /// The result of the form posted just before this page.
     pub flash: Flash,
+    /// The page has islands: it loads the WASM that wakes them (sign-in,
+    /// register and a shared thread have none and load no WASM).
+    pub islands: bool,
 }
 
 /// The request's context; empty while Leptos lists routes at boot.

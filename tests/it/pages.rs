@@ -4,7 +4,7 @@
 
 use crate::common;
 
-use common::{location, TestServer};
+use common::{json_of, location, TestServer};
 use reqwest::StatusCode;
 
 const PW: &str = "correct horse battery";
@@ -198,4 +198,49 @@ async fn theme_choice_persists_in_a_cookie_without_javascript() {
         html.contains(r#"data-theme="dark""#),
         "theme rendered server-side"
     );
+}
+
+#[tokio::test]
+async fn pages_without_islands_load_no_wasm() {
+    let server = TestServer::start().await;
+    let (_admin, user) = server.admin_and_user().await;
+    let anon = server.client();
+    let loads_wasm = |html: &str| html.contains("/pkg/backrooms") && html.contains(".wasm");
+    for path in ["/login", "/register"] {
+        let html = anon.get(path).await.text().await.unwrap();
+        assert!(html.contains("<form"), "{path} is the page: {html}");
+        assert!(!loads_wasm(&html), "{path} loads WASM: {html}");
+    }
+    let thread = json_of(
+        user.post_json(
+            "/api/conversations",
+            serde_json::json!({"title": "Shared one"}),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await["id"]
+        .as_i64()
+        .unwrap();
+    let share = json_of(
+        user.post_empty(&format!("/api/conversations/{thread}/share"))
+            .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let html = anon
+        .get(share["url"].as_str().unwrap())
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Shared one") && !loads_wasm(&html), "{html}");
+    // A page with islands still wakes them.
+    let html = user
+        .get(&format!("/c/{thread}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(loads_wasm(&html), "{html}");
 }

@@ -34,6 +34,7 @@ pub(super) fn Composer(chat: Chat, settings: Settings, registry: ModelRegistry) 
             return;
         }
         errors.clear();
+        browser::ask_to_notify();
         let (model, temperature, max_tokens) = settings.own();
         spawn_local(async move {
             match send_message(

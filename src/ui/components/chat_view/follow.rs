@@ -1,7 +1,7 @@
 //! Following a reply as it is written.
 
 use super::bubble::Bubble;
-use crate::model::chat::ReplyLine;
+use crate::model::chat::{MessageStatus, ReplyLine};
 use crate::serverfns::chat::follow_reply;
 use crate::ui::browser;
 use crate::ui::line_stream::{follow_lines, json, End, Retry, Step};
@@ -14,6 +14,10 @@ const GIVE_UP_AFTER: u32 = 60;
 /// number after a drop (and at once when the page becomes visible again).
 pub(super) async fn follow(bubble: Bubble, streaming: RwSignal<Option<i64>>, wake: RwSignal<u32>) {
     let id = bubble.id;
+    // Told when it ends while the page is hidden; a tap opens it.
+    let notify = move |title: &str, body: &str| {
+        browser::notify_if_hidden(title, body, &format!("{}#m-{id}", browser::path()));
+    };
     let seen = bubble.content.with_untracked(|c| c.len()) as u64;
     let end = follow_lines(
         seen,
@@ -42,12 +46,18 @@ pub(super) async fn follow(bubble: Bubble, streaming: RwSignal<Option<i64>>, wak
             ReplyLine::Done(status) => {
                 bubble.status.set(status);
                 streaming.set(None);
+                let title = match status {
+                    MessageStatus::Complete => "Reply ready",
+                    _ => "Reply stopped",
+                };
+                notify(title, &bubble.content.get_untracked());
                 // How it ended ("Stopped", the buttons) comes into view.
                 browser::reveal(&format!("m-{}", bubble.id));
                 Step::Stop
             }
             ReplyLine::Error(message) => {
-                bubble.status.set(crate::model::chat::MessageStatus::Error);
+                notify("The reply failed", &message);
+                bubble.status.set(MessageStatus::Error);
                 bubble.error.set(Some(message));
                 streaming.set(None);
                 browser::reveal(&format!("m-{}", bubble.id));

@@ -12,6 +12,9 @@ use leptos::task::spawn_local;
 
 impl Room {
     fn control(self, action: &'static str) {
+        if matches!(action, "start" | "resume") {
+            crate::ui::browser::ask_to_notify();
+        }
         spawn_local(async move {
             match room_control(self.id, action.to_string()).await {
                 Ok(state) => {

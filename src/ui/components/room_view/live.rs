@@ -66,6 +66,20 @@ impl Live {
                 if over(state) {
                     self.queued.set(Vec::new());
                 }
+                // A run that stops running (ended, or paused on an error or a
+                // limit) while the page is hidden says so.
+                if self.state.get_untracked() == BackroomState::Running
+                    && state != BackroomState::Running
+                {
+                    let title = match state {
+                        BackroomState::Paused => "Backroom paused",
+                        _ => "Backroom finished",
+                    };
+                    let why = reason
+                        .clone()
+                        .unwrap_or_else(|| format!("The run is {state}."));
+                    browser::notify_if_hidden(title, &why, &browser::path());
+                }
                 self.state.set(state);
                 self.reason.set(reason);
                 self.tokens.set(tokens_used);
