@@ -12,7 +12,7 @@ BINARYEN_VERSION     := 123.0.0
 TEST_RUSTFLAGS       := --cfg erase_components
 E2E_ADDR             := 127.0.0.1:3107
 
-.PHONY: run dev test test-rust test-e2e build bench lint fmt tools browser e2e-deps clean
+.PHONY: run dev test test-rust test-e2e build bench lighthouse lint fmt tools browser e2e-deps clean
 
 ## make run: build the release site and serve it on http://127.0.0.1:3000 (data in ./data)
 run: tools
@@ -49,6 +49,11 @@ bench: build
 	cargo run --release --no-default-features --features ssr --example relay_bench
 	cargo run --release --no-default-features --features ssr --example rooms_bench
 	cargo run --release --no-default-features --features ssr --example search_bench
+
+## make lighthouse: Lighthouse mobile scores of the release build (npm lighthouse, Debian's Chromium)
+lighthouse: build
+	@command -v lighthouse >/dev/null || npm install -g lighthouse@12
+	./bench/lighthouse.sh
 
 ## make lint: formatting, clippy -D warnings (server and WASM), and the layer guard
 lint: tools

@@ -195,8 +195,30 @@ test("a reply that ends while the page is hidden says so in a notification", asy
   const notified = await page.evaluate(() => (window as unknown as { __notified: string[][] }).__notified);
   expect(notified).toHaveLength(1);
   expect(notified[0][0]).toBe("Reply ready");
-  expect(notified[0][1]).toContain("w59");
+  // The body is how the reply begins (at most 140 characters).
+  expect(notified[0][1]).toMatch(/^w0 w1 w2 /);
+  expect(notified[0][1].length).toBeLessThanOrEqual(140);
   expect(notified[0][2]).toMatch(/^\/c\/\d+#m-\d+$/);
+  await fake.close();
+});
+
+test("a send while offline says the server cannot be reached and keeps the text", async ({ page, context }, info) => {
+  test.skip(!jsOn(info), "without JavaScript the browser itself says it is offline");
+  const fake = await slowDefaultModel(info.project.use.baseURL!, uniqueUser(info, "of"), "chunks-2-0");
+  await signUpViaApi(page, uniqueUser(info, "of"));
+  await page.goto("/");
+  await waitHydrated(page, ".chat");
+  const box = page.getByRole("textbox", { name: "Message" });
+  await box.fill("Nothing lost, please");
+  await context.setOffline(true);
+  await page.getByRole("button", { name: "Send" }).click();
+  await expect(page.locator(".composer [role=alert]")).toHaveText("Could not reach the server. Check your connection and try again.");
+  await expect(box).toHaveValue("Nothing lost, please");
+  // Back online, the same text goes.
+  await context.setOffline(false);
+  await page.getByRole("button", { name: "Send" }).click();
+  await expect(page).toHaveURL(/\/c\/\d+#latest$/);
+  await expect(page.locator(".bubble-user").last().locator(".bubble-text")).toHaveText("Nothing lost, please");
   await fake.close();
 });
 

@@ -76,6 +76,7 @@ pub fn ChatPage() -> impl IntoView {
                                     thread_id=Some(c.id)
                                     messages=c.messages
                                     older=c.older
+                                    newer=c.newer
                                     registry=registry
                                     model_id=model_id
                                     temperature=temperature

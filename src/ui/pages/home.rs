@@ -92,6 +92,7 @@ pub fn HomePage() -> impl IntoView {
                                         thread_id=None
                                         messages=Vec::new()
                                         older=None
+                                        newer=false
                                         model_id=r.offered_or_default(agent.model_id)
                                         registry=r
                                         temperature=Some(agent.temperature)
@@ -132,6 +133,7 @@ pub fn HomePage() -> impl IntoView {
                                         thread_id=None
                                         messages=Vec::new()
                                         older=None
+                                        newer=false
                                         registry=r
                                         model_id=None
                                         temperature=None

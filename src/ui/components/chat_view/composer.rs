@@ -47,8 +47,9 @@ pub(super) fn Composer(chat: Chat, settings: Settings, registry: ModelRegistry) 
             )
             .await
             {
-                Ok(sent) if thread_id.is_none() => {
-                    // A new thread: open it (the reply is already running).
+                Ok(sent) if thread_id.is_none() || chat.newer => {
+                    // A new thread, or a page of older messages: open the
+                    // latest (the reply is already running).
                     browser::go(&crate::model::chat::thread_link(sent.thread_id));
                 }
                 Ok(sent) => {

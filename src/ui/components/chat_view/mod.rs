@@ -44,6 +44,9 @@ struct Chat {
     older: RwSignal<Option<i64>>,
     /// A page of older messages is on its way.
     loading_older: RwSignal<bool>,
+    /// The page shows older messages, not the latest: a send opens the
+    /// latest to show its reply.
+    newer: bool,
 }
 
 impl Chat {
@@ -175,6 +178,8 @@ pub fn ChatView(
     messages: Vec<MessageView>,
     /// Older messages exist before this id (a page shows the latest).
     older: Option<i64>,
+    /// Newer messages exist past the last one shown (a page further back).
+    newer: bool,
     registry: ModelRegistry,
     model_id: Option<i64>,
     temperature: Option<f32>,
@@ -207,6 +212,7 @@ pub fn ChatView(
         edit_text: RwSignal::new(String::new()),
         older: RwSignal::new(older),
         loading_older: RwSignal::new(false),
+        newer,
         agent: StoredValue::new(agent),
         models: StoredValue::new(registry.clone()),
     };
