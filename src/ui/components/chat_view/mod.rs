@@ -285,20 +285,22 @@ fn OlderLink(chat: Chat) -> impl IntoView {
             .zip(chat.thread_id)
             .map(|(before, t)| format!("/c/{t}?before={before}"))
     };
+    // Only while there are older messages (a link to nowhere is no link).
     view! {
-        <a
-            class="btn btn-small older-link"
-            href=href
-            hidden=move || chat.older.get().is_none()
-            aria-busy=move || chat.loading_older.get().then_some("true")
-            node_ref=link
-            on:click=move |ev| {
-                ev.prevent_default();
-                chat.load_older();
-            }
-        >
-            {move || if chat.loading_older.get() { "Loading older messages…" } else { "Older messages" }}
-        </a>
+        <Show when=move || chat.older.get().is_some()>
+            <a
+                class="btn btn-small older-link"
+                href=href
+                aria-busy=move || chat.loading_older.get().then_some("true")
+                node_ref=link
+                on:click=move |ev| {
+                    ev.prevent_default();
+                    chat.load_older();
+                }
+            >
+                {move || if chat.loading_older.get() { "Loading older messages…" } else { "Older messages" }}
+            </a>
+        </Show>
     }
 }
 
