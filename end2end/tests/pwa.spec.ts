@@ -25,6 +25,14 @@ test("the web app manifest is linked and valid", async ({ page }) => {
   await expect(page.locator("#theme-color-dark")).toHaveAttribute("content", manifest.theme_color);
   await expect(page.locator("#theme-color-light")).toHaveAttribute("content", "#faf6ec");
   expect(manifest.shortcuts.map((s: { url: string }) => s.url)).toEqual(["/?new=1", "/backrooms"]);
+  // Screenshots for the install sheet, one narrow and one wide, served
+  // signed out (the install prompt fetches them without a session).
+  expect(manifest.screenshots.map((s: { form_factor: string }) => s.form_factor)).toEqual(["narrow", "wide"]);
+  for (const shot of manifest.screenshots) {
+    const r = await page.request.get(shot.src);
+    expect(r.ok(), shot.src).toBeTruthy();
+    expect(r.headers()["content-type"]).toBe(shot.type);
+  }
 });
 
 test("robots.txt answers, signed out, instead of sending to sign-in", async ({ page }) => {
