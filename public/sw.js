@@ -102,14 +102,16 @@ async function keepPage(path, response) {
 
 async function networkFirstNavigation(event) {
   const request = event.request;
-  const path = new URL(request.url).pathname;
+  const url = new URL(request.url);
+  const path = url.pathname;
   try {
     const response = await fetch(request);
     const landed = new URL(response.url || request.url).pathname;
     if (landed === "/login") {
       // Signed out (or the session ended): forget every kept page.
       event.waitUntil(caches.delete(PAGES));
-    } else if (response.ok && isKeptPage(path) && landed === path) {
+    } else if (response.ok && isKeptPage(path) && landed === path && url.search === "") {
+      // Only the page itself (its latest messages), not a page further back.
       event.waitUntil(keepPage(path, response.clone()).catch(() => {}));
     }
     return response;
@@ -130,17 +132,36 @@ async function networkFirstNavigation(event) {
   }
 }
 
+/** `/pkg/backrooms.<hash>.wasm`: the cached `/pkg/backrooms.*.wasm` of other builds go. */
+async function dropOlderBuilds(cache, url) {
+  const m = /^\/pkg\/([^.]+)\.[^.]+\.([a-z]+)$/.exec(url.pathname);
+  if (!m) return;
+  const keys = await cache.keys();
+  await Promise.all(
+    keys
+      .filter((k) => {
+        const p = new URL(k.url).pathname;
+        return p !== url.pathname && p.startsWith(`/pkg/${m[1]}.`) && p.endsWith(`.${m[2]}`);
+      })
+      .map((k) => cache.delete(k))
+  );
+}
+
 async function networkFirstAsset(event) {
   const request = event.request;
   const cache = await caches.open(CACHE);
   try {
     const response = await fetch(request);
     if (response && response.ok && response.type === "basic") {
-      // Update the cache in the background; don't delay the page.
+      // Update the cache in the background; don't delay the page. A new
+      // content-named pkg/ file replaces the older builds of the same file.
+      const copy = response.clone();
       event.waitUntil(
-        cache.put(request, response.clone()).catch(() => {
-          /* quota or opaque response: ignore */
-        })
+        dropOlderBuilds(cache, new URL(request.url))
+          .then(() => cache.put(request, copy))
+          .catch(() => {
+            /* quota or opaque response: ignore */
+          })
       );
     }
     return response;

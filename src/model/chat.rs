@@ -119,6 +119,10 @@ pub struct ThreadView {
     pub newer: bool,
 }
 
+/// What the page says once a thread is shared (the menu opens on it).
+pub const SHARED_NOTICE: &str =
+    "Link ready: anyone who has it can read this thread, and nothing else of yours.";
+
 /// A page of a thread's messages, oldest first, as a reader scrolling up
 /// loads them.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

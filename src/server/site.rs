@@ -4,8 +4,10 @@
 use crate::server::config::Config;
 use axum::http::{header, HeaderMap};
 
-/// `BACKROOMS_PUBLIC_URL` when set, else `http://` and the request's
-/// `Host` (already checked against the allowed hosts).
+/// `BACKROOMS_PUBLIC_URL` when set, else the request's `Host` (already
+/// checked against the allowed hosts), over `https` when a proxy says the
+/// request came that way (`X-Forwarded-Proto`; it only shapes the link
+/// shown to this same requester).
 pub fn origin(config: &Config, headers: &HeaderMap) -> String {
     if let Some(url) = &config.public_url {
         return url.trim_end_matches('/').to_string();
@@ -15,7 +17,11 @@ pub fn origin(config: &Config, headers: &HeaderMap) -> String {
         .and_then(|h| h.to_str().ok())
         .filter(|h| !h.is_empty())
         .unwrap_or("localhost");
-    format!("http://{host}")
+    let https = headers
+        .get("x-forwarded-proto")
+        .and_then(|p| p.to_str().ok())
+        .is_some_and(|p| p.trim().eq_ignore_ascii_case("https"));
+    format!("{}://{host}", if https { "https" } else { "http" })
 }
 
 /// The full read-only link of share `token`.

@@ -255,9 +255,7 @@ pub async fn manage_thread(
                 // The menu opens on the link, with this to confirm it.
                 crate::server::flash::redirect(
                     &format!("/c/{id}#share"),
-                    crate::model::Flash::notice(
-                        "Link ready: anyone who has it can read this thread, and nothing else of yours.",
-                    ),
+                    crate::model::Flash::notice(crate::model::chat::SHARED_NOTICE),
                 );
                 return Ok(());
             }

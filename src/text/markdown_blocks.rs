@@ -109,14 +109,16 @@ impl Blocks {
     /// `line`, after a blank line at `gap`, still belongs to the block
     /// before: it is indented, or the next item of the same list.
     fn continues(&self, gap: usize, line: &str) -> bool {
-        line.starts_with([' ', '\t']) || (list_item(line) && self.starts_with_list(gap))
+        line.starts_with([' ', '\t']) || (list_item(line) && self.ends_in_list(gap))
     }
 
-    /// The unsettled text up to `gap` opens with a list item.
-    fn starts_with_list(&self, gap: usize) -> bool {
+    /// The unsettled text up to `gap` ends in a list: its last line that is
+    /// not blank or indented (a continuation) is an item.
+    fn ends_in_list(&self, gap: usize) -> bool {
         self.text[self.ready..gap]
             .lines()
-            .find(|l| !l.trim().is_empty())
+            .rev()
+            .find(|l| !l.trim().is_empty() && !l.starts_with([' ', '\t']))
             .is_some_and(list_item)
     }
 }
@@ -179,6 +181,10 @@ mod tests {
         assert_eq!(got.len(), 1, "{got:?}");
         assert_eq!(got[0].1.matches("<li>").count(), 2, "{}", got[0].1);
         assert!(blocks("1. a\n\n2. b\n", 1).is_empty());
+        assert!(
+            blocks("Intro:\n- a\n\n- b\n", 2).is_empty(),
+            "a list after a line"
+        );
     }
 
     #[test]

@@ -55,14 +55,24 @@ fn strip_block_marks(mut line: &str) -> &str {
 /// Emphasis, code and link syntax inside a line.
 fn inline(line: &str, out: &mut String) {
     let chars: Vec<char> = line.chars().collect();
+    // A search hit's marks sit inside words (`snake_\u{E000}case\u{E001}`).
     let word = |i: Option<usize>| {
+        i.and_then(|i| chars.get(i)).is_some_and(|c| {
+            c.is_alphanumeric()
+                || *c == crate::model::search::HIT_START
+                || *c == crate::model::search::HIT_END
+        })
+    };
+    let spaced = |i: Option<usize>| {
         i.and_then(|i| chars.get(i))
-            .is_some_and(|c| c.is_alphanumeric())
+            .is_none_or(|c| c.is_whitespace())
     };
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
         match c {
+            // `2 * 3` keeps its star; `**bold**` loses them.
+            '*' | '~' if spaced(i.checked_sub(1)) && spaced(Some(i + 1)) => out.push(c),
             '*' | '`' | '~' => {}
             // `snake_case` keeps its underscore; `_emphasis_` loses them.
             '_' if !(word(i.checked_sub(1)) && word(Some(i + 1))) => {}
@@ -121,5 +131,8 @@ mod tests {
             "#hashtag and 2024. A year"
         );
         assert_eq!(from_markdown(""), "");
+        let snake = format!("snake_{}case{}", '\u{E000}', '\u{E001}');
+        assert_eq!(from_markdown(&snake), snake);
+        assert_eq!(from_markdown("2 * 3 ~ 4"), "2 * 3 ~ 4");
     }
 }

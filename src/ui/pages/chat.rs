@@ -193,7 +193,9 @@ fn ThreadMenu(
         }
     };
     // Just shared: the menu opens on the link, with the confirmation.
-    let just_shared = share.is_some() && crate::ui::page_context().flash.notice.is_some();
+    let just_shared = share.is_some()
+        && crate::ui::page_context().flash.notice.as_deref()
+            == Some(crate::model::chat::SHARED_NOTICE);
     view! {
         <details class="thread-menu" open=just_shared>
             <summary class="btn btn-small" aria-label="Thread actions">"⋯"</summary>

@@ -136,7 +136,7 @@ pub fn get_with(
     let c = owned(conn, user_id, id)?;
     let (msgs, older) = load_messages(conn, id, branches, window)?;
     let newer = match window.before {
-        Some(before) => newer_than(conn, id, before - 1)?,
+        Some(before) => newer_than(conn, id, before.saturating_sub(1))?,
         None => false,
     };
     finish(conn, user_id, c, msgs, older, newer)
