@@ -143,8 +143,7 @@ pub async fn avatar_form(
     let result = async {
         let caller = Caller::signed_in(&auth)?;
         agents::may_set_avatar(&state, &caller, id).await?;
-        let form = form.map_err(|_| AppError::invalid("avatar", "Choose an image to upload."))?;
-        let bytes = crate::server::rest::agents::read_image(form).await?;
+        let bytes = uploaded_image(form).await?;
         agents::set_avatar(&state, &caller, id, bytes).await
     }
     .await;
@@ -153,6 +152,14 @@ pub async fn avatar_form(
         Err(e) => Flash::error("avatar", Some("avatar"), e.message()),
     };
     redirect_response(&back, flash)
+}
+
+/// The picture of an avatar upload form (field `avatar`).
+async fn uploaded_image(
+    form: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<Vec<u8>, AppError> {
+    let form = form.map_err(|_| AppError::invalid("avatar", "Choose an image to upload."))?;
+    crate::server::rest::agents::read_image(form).await
 }
 
 /// The new-agent page's upload form: the agent starts from the picture,
@@ -164,8 +171,7 @@ pub async fn new_agent_avatar(
 ) -> Response {
     let result = async {
         let caller = Caller::signed_in(&auth)?;
-        let form = form.map_err(|_| AppError::invalid("avatar", "Choose an image to upload."))?;
-        let bytes = crate::server::rest::agents::read_image(form).await?;
+        let bytes = uploaded_image(form).await?;
         agents::create_with_avatar(&state, &caller, bytes).await
     }
     .await;

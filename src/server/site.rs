@@ -28,3 +28,16 @@ pub fn origin(config: &Config, headers: &HeaderMap) -> String {
 pub fn share_link(config: &Config, headers: &HeaderMap, token: &str) -> String {
     format!("{}/s/{token}", origin(config, headers))
 }
+
+/// Fills in the thread's full share link while it is shared (REST and the
+/// chat page read it alike).
+pub fn fill_share_link(
+    view: &mut crate::model::chat::ThreadView,
+    config: &Config,
+    headers: &HeaderMap,
+) {
+    view.share_link = view
+        .share_token
+        .as_deref()
+        .map(|t| share_link(config, headers, t));
+}

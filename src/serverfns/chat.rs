@@ -32,13 +32,9 @@ pub async fn load_thread(
         (None, None) => Anchor::Latest,
     };
     let mut view = support::chat::rendered_thread(&state, &caller, id, anchor).await?;
-    if let Some(token) = &view.share_token {
+    if view.share_token.is_some() {
         let headers: axum::http::HeaderMap = leptos_axum::extract().await.unwrap_or_default();
-        view.share_link = Some(crate::server::site::share_link(
-            &state.config,
-            &headers,
-            token,
-        ));
+        crate::server::site::fill_share_link(&mut view, &state.config, &headers);
     }
     Ok(view)
 }

@@ -96,10 +96,7 @@ pub async fn get(
         after: None,
     };
     let mut view = threads::get_with(&state, &caller, id, branches, window).await?;
-    view.share_link = view
-        .share_token
-        .as_deref()
-        .map(|t| site::share_link(&state.config, &headers, t));
+    site::fill_share_link(&mut view, &state.config, &headers);
     Ok(Json(view))
 }
 
