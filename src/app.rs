@@ -3,6 +3,8 @@
 use crate::ui::page_context;
 use crate::ui::pages::{
     admin::AdminPage,
+    admin_audit::AdminAuditPage,
+    admin_users::AdminUsersPage,
     agents::AgentEditorPage,
     agents::AgentsPage,
     backrooms::{BackroomPage, BackroomsPage, NewBackroomPage},
@@ -87,6 +89,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/register") view=RegisterPage />
                 <Route path=path!("/profile") view=ProfilePage />
                 <Route path=path!("/admin") view=AdminPage />
+                <Route path=path!("/admin/users") view=AdminUsersPage />
+                <Route path=path!("/admin/audit") view=AdminAuditPage />
                 <Route path=path!("/settings/providers") view=ProvidersPage />
                 <Route path=path!("/agents") view=AgentsPage />
                 <Route path=path!("/agents/new") view=AgentEditorPage />

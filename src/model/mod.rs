@@ -4,6 +4,7 @@ pub mod agent;
 pub mod archive;
 pub mod backroom;
 pub mod chat;
+pub mod community;
 pub mod flash;
 pub mod folder;
 pub mod note;
@@ -14,9 +15,10 @@ pub mod search;
 pub mod user;
 mod vocabulary;
 
+pub use community::AdminSettings;
 pub use flash::Flash;
 pub use prefs::{Theme, UiPrefs};
-pub use user::{AdminSettings, Role, SessionUser, UserProfile};
+pub use user::{Role, SessionUser, UserProfile};
 
 /// A field that is present (even as `null`) is `Some`: tells "set to none"
 /// from "leave as it is" in a patch.

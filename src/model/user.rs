@@ -34,6 +34,10 @@ pub struct UserProfile {
     pub role: Role,
     /// Unix seconds.
     pub created_at: i64,
+    /// An admin chose this account's password: every page but the profile
+    /// waits until the user picks their own.
+    #[serde(default)]
+    pub must_change_password: bool,
 }
 
 impl UserProfile {
@@ -58,10 +62,4 @@ impl From<&UserProfile> for SessionUser {
             role: p.role,
         }
     }
-}
-
-/// Instance-wide settings an admin can change.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AdminSettings {
-    pub registration_open: bool,
 }

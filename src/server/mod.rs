@@ -101,6 +101,7 @@ pub async fn start(
         config: Arc::new(config),
         leptos_options,
         throttle: Default::default(),
+        activity: Default::default(),
         http,
     };
 

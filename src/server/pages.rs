@@ -2,6 +2,7 @@
 //! the sign-in gate, decided once here before any view renders.
 
 use crate::app::shell;
+use crate::model::community::Registration;
 use crate::model::UiPrefs;
 use crate::server::auth::AuthSession;
 use crate::server::services::settings;
@@ -47,16 +48,21 @@ pub async fn handler(
             return Redirect::to(&login).into_response();
         }
         (Some(_), true) => return Redirect::to("/").into_response(),
+        // An admin chose this password: nothing else until the user has
+        // chosen their own.
+        (Some(u), false) if u.must_change_password && path != "/profile" => {
+            return Redirect::to("/profile#password").into_response()
+        }
         _ => {}
     }
 
-    let registration_open = if public || path == "/admin" {
-        match state.db.run(settings::registration_open).await {
-            Ok(open) => open,
+    let registration = if public || path.starts_with("/admin") {
+        match state.db.run(settings::registration).await {
+            Ok(mode) => mode,
             Err(e) => return e.into_response(),
         }
     } else {
-        false
+        Registration::Closed
     };
 
     let prefs = req
@@ -71,7 +77,7 @@ pub async fn handler(
     let ctx = PageContext {
         user,
         prefs,
-        registration_open,
+        registration,
         flash: flash.unwrap_or_default(),
         islands: !(path == "/login" || path == "/register" || path.starts_with("/s/")),
     };

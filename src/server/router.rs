@@ -27,6 +27,10 @@ pub fn build(state: AppState) -> Router {
         .route("/fn/{*name}", post(server_fn).get(server_fn))
         .leptos_routes_with_handler(routes, get(pages::handler))
         .fallback(pages::handler)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::activity::touch,
+        ))
         .layer(auth::layer(&state.db, &state.config));
 
     Router::new()

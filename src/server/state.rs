@@ -15,6 +15,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub leptos_options: LeptosOptions,
     pub throttle: Arc<LoginThrottle>,
+    /// When each session's activity was last written.
+    pub activity: Arc<crate::server::auth::activity::Activity>,
     /// Encrypts provider API keys at rest.
     pub cipher: Cipher,
     /// One connection pool for every call to an LLM provider.

@@ -26,7 +26,9 @@ mod support {
     pub fn back(page: &str, form: &str, e: &AppError, username: &str, next: &str) {
         use crate::model::Flash;
         use crate::text::{format::query_value, notice};
-        let to = format!("{page}?next={}", query_value(next));
+        // `page` may carry a query already (ending in `&`).
+        let sep = if page.ends_with('&') { "" } else { "?" };
+        let to = format!("{page}{sep}next={}", query_value(next));
         let flash = Flash::error(form, e.field(), notice::sentence(e))
             .with_values(&[("username", username.trim())]);
         crate::server::flash::redirect(&to, flash);
@@ -65,14 +67,25 @@ pub async fn register(
     username: String,
     password: String,
     next: Option<String>,
+    invite: Option<String>,
 ) -> Result<(), AppError> {
     use crate::server::auth::{accounts, next::safe_next};
+    use crate::text::format::query_value;
     let state = state()?;
     let mut session = auth().await?;
     let next = safe_next(next.as_deref());
-    match accounts::register(&state, &mut session, &username, &password).await {
+    let invite = invite.unwrap_or_default();
+    match accounts::register(&state, &mut session, &username, &password, Some(&invite)).await {
         Ok(_) => leptos_axum::redirect(&next),
-        Err(e) => support::back("/register", "register", &e, &username, &next),
+        Err(e) => {
+            // Back to the same invitation, so a taken name costs nothing.
+            let page = if invite.trim().is_empty() {
+                "/register".to_string()
+            } else {
+                format!("/register?invite={}&", query_value(invite.trim()))
+            };
+            support::back(&page, "register", &e, &username, &next)
+        }
     }
     Ok(())
 }
@@ -129,5 +142,33 @@ pub async fn set_theme(theme: String) -> Result<(), AppError> {
     ) {
         res.append_header(header::SET_COOKIE, value);
     }
+    Ok(())
+}
+
+/// The signed-in user's own sessions, for the profile page.
+#[server(prefix = "/fn", endpoint = "sessions")]
+pub async fn load_sessions() -> Result<Vec<crate::model::community::SessionView>, AppError> {
+    use crate::server::auth::caller::Caller;
+    let state = state()?;
+    let session = auth().await?;
+    let caller = Caller::signed_in(&session)?;
+    let current = session.session.id().map(|id| id.to_string());
+    crate::server::actions::sessions::list(&state, &caller, current).await
+}
+
+/// Ends one of the user's sessions (the profile's "Sign out" buttons).
+#[server(prefix = "/fn", endpoint = "sessions/end")]
+pub async fn end_session(id: i64) -> Result<(), AppError> {
+    use crate::model::Flash;
+    let done = async {
+        let (state, caller) = crate::serverfns::support::caller().await?;
+        crate::server::actions::sessions::end(&state, &caller, id).await
+    }
+    .await;
+    let flash = match done {
+        Ok(()) => Flash::notice("That session is signed out."),
+        Err(e) => Flash::error("sessions", None, e.message()),
+    };
+    crate::server::flash::redirect("/profile#sessions", flash);
     Ok(())
 }

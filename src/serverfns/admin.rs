@@ -1,26 +1,176 @@
-//! Admin switches used by the admin page.
+//! The admin pages' server functions: settings, accounts, invitations and
+//! the audit log. Each plain form posts here and comes back to its page
+//! with the outcome in the flash cookie.
 
 use crate::error::AppError;
+use crate::model::community::{AccountPage, AuditPage, Invite};
 use leptos::prelude::*;
 
-#[server(prefix = "/fn", endpoint = "set_registration")]
-pub async fn set_registration(open: bool) -> Result<(), AppError> {
-    use crate::model::{AdminSettings, Flash};
-    use crate::server::{actions::admin, flash};
-    use crate::text::notice;
-    let input = AdminSettings {
-        registration_open: open,
-    };
-    let saved = match crate::serverfns::support::admin().await {
-        Ok((state, caller)) => admin::save_settings(&state, &caller, input).await,
-        Err(e) => Err(e),
-    };
-    match saved {
-        Ok(_) => flash::redirect("/admin", Flash::notice(notice::SETTINGS_SAVED)),
-        Err(e) => flash::redirect(
-            "/admin",
-            Flash::error("settings", None, notice::sentence(&e)),
-        ),
+#[cfg(feature = "ssr")]
+mod support {
+    pub use crate::serverfns::support::admin;
+
+    /// The server's public address as the request shows it.
+    pub async fn origin(state: &crate::server::state::AppState) -> String {
+        let headers = leptos_axum::extract::<axum::http::HeaderMap>()
+            .await
+            .unwrap_or_default();
+        crate::server::site::origin(&state.config, &headers)
     }
+
+    /// Back to `page` with `done` or the error (shown in `form`).
+    pub fn back(page: &str, form: &str, done: Result<String, crate::error::AppError>) {
+        use crate::model::Flash;
+        let flash = match done {
+            Ok(notice) => Flash::notice(notice),
+            Err(e) => Flash::error(form, e.field(), e.message()),
+        };
+        crate::server::flash::redirect(page, flash);
+    }
+}
+
+#[server(prefix = "/fn", endpoint = "set_registration")]
+pub async fn set_registration(mode: String) -> Result<(), AppError> {
+    use crate::model::community::{Registration, SettingsInput};
+    use crate::server::actions::admin;
+    use crate::text::notice;
+    let done = async {
+        let (state, caller) = support::admin().await?;
+        let mode = Registration::parse(&mode)
+            .ok_or_else(|| AppError::invalid("mode", "Choose closed, invite or open."))?;
+        let input = SettingsInput {
+            registration: Some(mode),
+            registration_open: None,
+        };
+        admin::save_settings(&state, &caller, input).await?;
+        Ok(notice::SETTINGS_SAVED.to_string())
+    }
+    .await;
+    support::back("/admin", "settings", done);
     Ok(())
+}
+
+#[server(prefix = "/fn", endpoint = "admin/invites")]
+pub async fn load_invites() -> Result<Vec<Invite>, AppError> {
+    let (state, caller) = support::admin().await?;
+    let origin = support::origin(&state).await;
+    crate::server::actions::admin::invites(&state, &caller, origin).await
+}
+
+/// `create` (with `max_uses`, `expires_in_days`) or `revoke` (with `id`).
+#[server(prefix = "/fn", endpoint = "admin/invite")]
+pub async fn manage_invite(
+    action: String,
+    id: Option<i64>,
+    max_uses: Option<String>,
+    expires_in_days: Option<String>,
+) -> Result<(), AppError> {
+    use crate::model::community::NewInvite;
+    use crate::server::actions::admin;
+    // An empty box means "left out"; anything else must be a number.
+    fn number(field: &str, raw: Option<String>) -> Result<Option<i64>, AppError> {
+        match raw.as_deref().map(str::trim) {
+            None | Some("") => Ok(None),
+            Some(s) => s
+                .parse()
+                .map(Some)
+                .map_err(|_| AppError::invalid(field, "Enter a whole number.")),
+        }
+    }
+    let done = async {
+        let (state, caller) = support::admin().await?;
+        match (action.as_str(), id) {
+            ("create", _) => {
+                let input = NewInvite {
+                    max_uses: number("max_uses", max_uses)?,
+                    expires_in_days: number("expires_in_days", expires_in_days)?,
+                };
+                let origin = support::origin(&state).await;
+                let invite = admin::create_invite(&state, &caller, input, origin).await?;
+                Ok(format!("Invitation ready: {}", invite.link))
+            }
+            ("revoke", Some(id)) => {
+                admin::revoke_invite(&state, &caller, id).await?;
+                Ok("Invitation revoked.".to_string())
+            }
+            _ => Err(AppError::bad_request("Unknown action.")),
+        }
+    }
+    .await;
+    support::back("/admin#invites", "invites", done);
+    Ok(())
+}
+
+#[server(prefix = "/fn", endpoint = "admin/users")]
+pub async fn load_accounts(q: String, offset: i64) -> Result<AccountPage, AppError> {
+    let (state, caller) = support::admin().await?;
+    crate::server::actions::accounts::list(&state, &caller, q, offset).await
+}
+
+/// One button or form of a row on `/admin/users`: `promote`, `demote`,
+/// `disable`, `enable`, `end_sessions`, `password` (with `new_password`)
+/// or `delete` (with `confirm`). Back to the same search and page.
+#[server(prefix = "/fn", endpoint = "admin/user")]
+pub async fn manage_account(
+    action: String,
+    id: i64,
+    new_password: Option<String>,
+    confirm: Option<String>,
+    back: Option<String>,
+) -> Result<(), AppError> {
+    use crate::model::community::AccountChange;
+    use crate::model::Role;
+    use crate::server::actions::accounts;
+    let done = async {
+        let (state, caller) = support::admin().await?;
+        let change = |f: fn(&mut AccountChange)| {
+            let mut c = AccountChange::default();
+            f(&mut c);
+            c
+        };
+        let (change, notice) = match action.as_str() {
+            "promote" => (change(|c| c.role = Some(Role::Admin)), "Now an admin."),
+            "demote" => (change(|c| c.role = Some(Role::User)), "Now a user."),
+            "disable" => (
+                change(|c| c.disabled = Some(true)),
+                "Disabled: every session of the account has ended.",
+            ),
+            "enable" => (change(|c| c.disabled = Some(false)), "Enabled."),
+            "password" => {
+                let c = AccountChange {
+                    new_password: Some(new_password.clone().unwrap_or_default()),
+                    ..Default::default()
+                };
+                (
+                    c,
+                    "Password set. They choose their own at their next sign-in.",
+                )
+            }
+            "end_sessions" => {
+                let n = accounts::end_sessions(&state, &caller, id).await?;
+                return Ok(format!("{n} session(s) ended."));
+            }
+            "delete" => {
+                let confirm = confirm.clone().unwrap_or_default();
+                accounts::delete(&state, &caller, id, confirm).await?;
+                return Ok("Account deleted with all its data.".to_string());
+            }
+            _ => return Err(AppError::bad_request("Unknown action.")),
+        };
+        accounts::change(&state, &caller, id, change).await?;
+        Ok(notice.to_string())
+    }
+    .await;
+    // Only a path of this page (a search, a page of it) is a place to return.
+    let back = back
+        .filter(|b| b.starts_with("/admin/users") && !b.contains("//"))
+        .unwrap_or_else(|| "/admin/users".into());
+    support::back(&back, &format!("user-{id}"), done);
+    Ok(())
+}
+
+#[server(prefix = "/fn", endpoint = "admin/audit")]
+pub async fn load_audit(before: Option<i64>) -> Result<AuditPage, AppError> {
+    let (state, caller) = support::admin().await?;
+    crate::server::actions::admin::audit(&state, &caller, before).await
 }

@@ -15,6 +15,17 @@ pub fn date(unix_secs: i64) -> String {
     format!("{year:04}-{month:02}-{day:02}")
 }
 
+/// `2026-11-22 14:05 UTC`.
+pub fn date_time(unix_secs: i64) -> String {
+    let secs = unix_secs.rem_euclid(86_400);
+    format!(
+        "{} {:02}:{:02} UTC",
+        date(unix_secs),
+        secs / 3600,
+        secs % 3600 / 60
+    )
+}
+
 /// Percent-encodes a query-string value.
 pub fn query_value(v: &str) -> String {
     v.bytes()
@@ -48,6 +59,21 @@ pub fn tokens_label(n: i32) -> String {
     }
 }
 
+/// `12,345 tokens` (`1 token`).
+pub fn token_count(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    let sign = if n < 0 { "-" } else { "" };
+    let unit = if n == 1 { "token" } else { "tokens" };
+    format!("{sign}{out} {unit}")
+}
+
 /// A 0 to 1 slider as a percentage (`0.35` is `35%`).
 pub fn percent(x: f32) -> String {
     format!("{}%", (x.clamp(0.0, 1.0) * 100.0 + 0.5) as u32)
@@ -77,6 +103,19 @@ pub fn decimal(s: &str) -> Option<f32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_time_of_day_follows_the_date() {
+        assert_eq!(date_time(1_796_239_958), "2026-12-02 19:32 UTC");
+    }
+
+    #[test]
+    fn token_counts_are_grouped_by_thousands() {
+        assert_eq!(token_count(0), "0 tokens");
+        assert_eq!(token_count(1), "1 token");
+        assert_eq!(token_count(999), "999 tokens");
+        assert_eq!(token_count(1_234_567), "1,234,567 tokens");
+    }
 
     #[test]
     fn dates_and_queries() {

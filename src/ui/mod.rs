@@ -16,8 +16,9 @@ use leptos::prelude::use_context;
 pub struct PageContext {
     pub user: Option<UserProfile>,
     pub prefs: UiPrefs,
-    /// Only filled in for the pages that show it (sign-in, register, admin).
-    pub registration_open: bool,
+    /// Only filled in for the pages that show it (sign-in, register, admin);
+    /// `Closed` elsewhere.
+    pub registration: crate::model::community::Registration,
     /// The result of the form posted just before this page.
     pub flash: Flash,
     /// The page has islands: it loads the WASM that wakes them (sign-in,

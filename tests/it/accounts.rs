@@ -38,7 +38,10 @@ async fn first_account_is_admin_then_registration_closes_until_reopened() {
     assert!(session_cookie(&res).is_none());
 
     let settings = json_of(alice.get("/api/admin/settings").await, StatusCode::OK).await;
-    assert_eq!(settings, json!({"registration_open": false}));
+    assert_eq!(
+        settings,
+        json!({"registration": "closed", "registration_open": false})
+    );
     let settings = json_of(
         alice
             .put_json("/api/admin/settings", json!({"registration_open": true}))

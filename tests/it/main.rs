@@ -10,6 +10,7 @@ mod branches;
 mod chat;
 mod chat_pages;
 mod common;
+mod community;
 mod hardening;
 mod long_threads;
 mod notes;

@@ -146,28 +146,37 @@ async fn admin_page_is_for_admins_and_toggles_registration() {
     admin.register("alice", PW).await;
 
     let page = admin.get("/admin").await.text().await.unwrap();
-    assert!(page.contains("Open registration"));
+    assert!(page.contains("Closed: only existing accounts can sign in."));
     let res = admin
-        .post_form("/fn/set_registration", &[("open", "true")])
+        .post_form("/fn/set_registration", &[("mode", "open")])
         .await;
     assert_eq!(location(&res), "/admin");
     let page = admin.get("/admin").await.text().await.unwrap();
     assert!(page.contains("Settings saved."));
-    assert!(page.contains("Close registration"));
+    assert!(page.contains("Open: anyone who can reach this server"));
+    let bad = admin
+        .post_form("/fn/set_registration", &[("mode", "sometimes")])
+        .await;
+    assert_eq!(location(&bad), "/admin");
+    let page = admin.get("/admin").await.text().await.unwrap();
+    assert!(page.contains("Choose closed, invite or open."));
 
     let bob = server.client();
     assert_eq!(bob.register("bob", PW).await.status(), StatusCode::CREATED);
     let res = bob.get("/admin").await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
-    assert!(!res.text().await.unwrap().contains("Close registration"));
+    assert!(!res.text().await.unwrap().contains("Save registration"));
     let res = bob
-        .post_form("/fn/set_registration", &[("open", "false")])
+        .post_form("/fn/set_registration", &[("mode", "closed")])
         .await;
     assert_eq!(location(&res), "/admin");
     let page = bob.get("/admin").await.text().await.unwrap();
     assert!(page.contains("Only an admin can do that."));
     let page = admin.get("/admin").await.text().await.unwrap();
-    assert!(page.contains("Close registration"), "still open");
+    assert!(
+        page.contains("Open: anyone who can reach this server"),
+        "still open"
+    );
 
     let missing = bob.get("/no/such/page").await;
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);

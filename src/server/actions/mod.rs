@@ -5,6 +5,7 @@
 //! every rule of an action (ownership, the order of its steps, what it
 //! stops or announces) lives here once.
 
+pub mod accounts;
 pub mod admin;
 pub mod agents;
 pub mod archive;
@@ -16,6 +17,7 @@ pub mod notes;
 pub mod prompts;
 pub mod providers;
 pub mod search;
+pub mod sessions;
 pub mod threads;
 
 use crate::error::AppError;

@@ -5,6 +5,7 @@
 use super::backend::{AuthSession, Backend, Credentials};
 use super::password;
 use crate::error::AppError;
+use crate::model::community::Registration;
 use crate::model::UserProfile;
 use crate::server::services::{settings, users};
 use crate::server::state::AppState;
@@ -41,12 +42,18 @@ pub async fn register(
     auth: &mut AuthSession,
     username: &str,
     password: &str,
+    invite: Option<&str>,
 ) -> Result<UserProfile, AppError> {
     let username = username.trim().to_string();
     users::validate_username(&username)?;
     users::validate_password("password", password)?;
-    // Refuse before spending a hash on a closed instance.
-    if !state.db.run(settings::registration_open).await? {
+    let invite = invite
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_string);
+    // Refuse before spending a hash on a closed instance (the account's
+    // own transaction decides again, invitation included).
+    if state.db.run(settings::registration).await? == Registration::Closed {
         return Err(AppError::forbidden(
             "Registration is closed. Ask an admin for an account.",
         ));
@@ -54,7 +61,7 @@ pub async fn register(
     let hash = password::hash(password.to_string()).await?;
     let user = state
         .db
-        .run(move |conn| users::create(conn, &username, &hash))
+        .run(move |conn| users::create(conn, &username, &hash, invite.as_deref()))
         .await?;
     sign_in(auth, &user).await?;
     tracing::info!(user.id = user.id, role = user.role, "account created");
@@ -98,6 +105,11 @@ pub async fn login(
         return Err(AppError::unauthorized("Wrong username or password."));
     };
     state.throttle.record_success(username);
+    if user.disabled {
+        return Err(AppError::forbidden(
+            "This account is disabled. Ask an admin of this server.",
+        ));
+    }
     sign_in(auth, &user).await?;
     Ok(user.profile())
 }
@@ -124,6 +136,12 @@ pub async fn change_password(
         });
     }
     users::validate_password("new_password", new)?;
+    if user.must_change_password && new == current {
+        return Err(AppError::invalid(
+            "new_password",
+            "Choose a password of your own, not the one an admin set.",
+        ));
+    }
     if current.len() > users::PASSWORD_MAX * 4
         || !password::verify(current.to_string(), Some(user.password_hash.clone())).await?
     {

@@ -55,7 +55,10 @@ impl AuthnBackend for Backend {
 
     async fn get_user(&self, id: &UserId<Self>) -> Result<Option<User>, AppError> {
         let id = *id;
-        self.db.run(move |conn| users::find_by_id(conn, id)).await
+        // A disabled account's sessions are worth nothing, from the very
+        // next request on.
+        let user = self.db.run(move |conn| users::find_by_id(conn, id)).await?;
+        Ok(user.filter(|u| !u.disabled))
     }
 }
 

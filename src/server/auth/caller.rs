@@ -10,6 +10,9 @@ use crate::server::db::rows::User;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 
+pub const MUST_CHANGE_PASSWORD: &str =
+    "An admin set a new password for this account. Choose your own on your profile first.";
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Caller {
     pub id: i64,
@@ -26,12 +29,18 @@ impl Caller {
         }
     }
 
-    /// The signed-in user of `auth`, or 401.
+    /// The signed-in user of `auth`, or 401; 403 while an admin-chosen
+    /// password waits to be replaced (only the profile's password change
+    /// and sign-out work then).
     pub fn signed_in(auth: &AuthSession) -> Result<Caller, AppError> {
-        auth.user
+        let user = auth
+            .user
             .as_ref()
-            .map(Caller::of)
-            .ok_or_else(|| AppError::unauthorized("Please sign in."))
+            .ok_or_else(|| AppError::unauthorized("Please sign in."))?;
+        if user.must_change_password {
+            return Err(AppError::forbidden(MUST_CHANGE_PASSWORD));
+        }
+        Ok(Caller::of(user))
     }
 
     pub fn is_admin(&self) -> bool {

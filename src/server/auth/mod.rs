@@ -2,6 +2,7 @@
 //! session store, login throttling and the account flows built on them.
 
 pub mod accounts;
+pub mod activity;
 pub mod backend;
 pub mod caller;
 pub mod next;

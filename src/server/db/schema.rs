@@ -11,6 +11,9 @@ diesel::table! {
         role -> Text,
         created_at -> BigInt,
         updated_at -> BigInt,
+        disabled -> Bool,
+        must_change_password -> Bool,
+        last_active_at -> Nullable<BigInt>,
     }
 }
 
@@ -20,6 +23,36 @@ diesel::table! {
         user_id -> Nullable<BigInt>,
         data -> Text,
         expires_at -> BigInt,
+        user_agent -> Nullable<Text>,
+        address -> Nullable<Text>,
+        first_seen_at -> Nullable<BigInt>,
+        last_seen_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    invites (id) {
+        id -> BigInt,
+        token -> Text,
+        created_by -> Nullable<BigInt>,
+        max_uses -> Integer,
+        uses -> Integer,
+        expires_at -> Nullable<BigInt>,
+        revoked -> Bool,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    audit_log (id) {
+        id -> BigInt,
+        actor_id -> Nullable<BigInt>,
+        actor_name -> Text,
+        action -> Text,
+        target_id -> Nullable<BigInt>,
+        target_name -> Nullable<Text>,
+        detail -> Text,
+        created_at -> BigInt,
     }
 }
 
@@ -258,5 +291,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     notes,
     folders,
     thread_tags,
-    prompts
+    prompts,
+    invites,
+    audit_log
 );

@@ -1,13 +1,22 @@
-//! `/api/admin/settings`: instance-wide switches, admins only.
+//! `/api/admin/*`: instance-wide switches, accounts, invitations and the
+//! audit log, admins only.
 
+use super::id::Id;
 use super::json::ApiJson;
+use super::query::ApiQuery;
 use crate::error::AppError;
+use crate::model::community::{
+    AccountChange, AccountDelete, AccountPage, AuditPage, Invite, NewInvite, SettingsInput,
+};
 use crate::model::AdminSettings;
-use crate::server::actions::admin;
+use crate::server::actions::{accounts, admin};
 use crate::server::auth::caller::Admin;
+use crate::server::site;
 use crate::server::state::AppState;
 use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
+use serde::Deserialize;
 
 pub async fn get_settings(
     State(state): State<AppState>,
@@ -19,7 +28,97 @@ pub async fn get_settings(
 pub async fn put_settings(
     State(state): State<AppState>,
     Admin(caller): Admin,
-    ApiJson(body): ApiJson<AdminSettings>,
+    ApiJson(body): ApiJson<SettingsInput>,
 ) -> Result<Json<AdminSettings>, AppError> {
     Ok(Json(admin::save_settings(&state, &caller, body).await?))
+}
+
+#[derive(Deserialize)]
+pub struct UsersQuery {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    offset: i64,
+}
+
+pub async fn users(
+    State(state): State<AppState>,
+    Admin(caller): Admin,
+    ApiQuery(query): ApiQuery<UsersQuery>,
+) -> Result<Json<AccountPage>, AppError> {
+    Ok(Json(
+        accounts::list(&state, &caller, query.q, query.offset).await?,
+    ))
+}
+
+pub async fn update_user(
+    State(state): State<AppState>,
+    Admin(caller): Admin,
+    Id(id): Id,
+    ApiJson(body): ApiJson<AccountChange>,
+) -> Result<StatusCode, AppError> {
+    accounts::change(&state, &caller, id, body).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn delete_user(
+    State(state): State<AppState>,
+    Admin(caller): Admin,
+    Id(id): Id,
+    ApiJson(body): ApiJson<AccountDelete>,
+) -> Result<StatusCode, AppError> {
+    accounts::delete(&state, &caller, id, body.confirm).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn end_user_sessions(
+    State(state): State<AppState>,
+    Admin(caller): Admin,
+    Id(id): Id,
+) -> Result<StatusCode, AppError> {
+    accounts::end_sessions(&state, &caller, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn invites(
+    State(state): State<AppState>,
+    Admin(caller): Admin,
+    headers: HeaderMap,
+) -> Result<Json<Vec<Invite>>, AppError> {
+    let origin = site::origin(&state.config, &headers);
+    Ok(Json(admin::invites(&state, &caller, origin).await?))
+}
+
+pub async fn create_invite(
+    State(state): State<AppState>,
+    Admin(caller): Admin,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<NewInvite>,
+) -> Result<(StatusCode, Json<Invite>), AppError> {
+    let origin = site::origin(&state.config, &headers);
+    let invite = admin::create_invite(&state, &caller, body, origin).await?;
+    Ok((StatusCode::CREATED, Json(invite)))
+}
+
+pub async fn revoke_invite(
+    State(state): State<AppState>,
+    Admin(caller): Admin,
+    Id(id): Id,
+) -> Result<StatusCode, AppError> {
+    admin::revoke_invite(&state, &caller, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize)]
+pub struct AuditQuery {
+    #[serde(default)]
+    before: Option<i64>,
+}
+
+pub async fn audit(
+    State(state): State<AppState>,
+    Admin(caller): Admin,
+    ApiQuery(query): ApiQuery<AuditQuery>,
+) -> Result<Json<AuditPage>, AppError> {
+    Ok(Json(admin::audit(&state, &caller, query.before).await?))
 }

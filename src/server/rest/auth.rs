@@ -17,12 +17,28 @@ pub struct CredentialsBody {
     password: String,
 }
 
+#[derive(Deserialize)]
+pub struct RegisterBody {
+    username: String,
+    password: String,
+    /// The token of an invitation link (`/register?invite=...`).
+    #[serde(default)]
+    invite: Option<String>,
+}
+
 pub async fn register(
     State(state): State<AppState>,
     mut auth: AuthSession,
-    ApiJson(body): ApiJson<CredentialsBody>,
+    ApiJson(body): ApiJson<RegisterBody>,
 ) -> Result<(StatusCode, Json<SessionUser>), AppError> {
-    let profile = accounts::register(&state, &mut auth, &body.username, &body.password).await?;
+    let profile = accounts::register(
+        &state,
+        &mut auth,
+        &body.username,
+        &body.password,
+        body.invite.as_deref(),
+    )
+    .await?;
     Ok((StatusCode::CREATED, Json(SessionUser::from(&profile))))
 }
 

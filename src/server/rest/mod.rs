@@ -16,6 +16,7 @@ pub mod prompts;
 pub mod providers;
 pub mod query;
 pub mod search;
+pub mod sessions;
 pub mod sse;
 pub mod tags;
 pub mod threads;
@@ -47,6 +48,26 @@ pub fn routes() -> Router<AppState> {
             "/api/admin/settings",
             get(admin::get_settings).put(admin::put_settings),
         )
+        .route("/api/admin/users", get(admin::users))
+        .route(
+            "/api/admin/users/{id}",
+            axum::routing::put(admin::update_user).delete(admin::delete_user),
+        )
+        .route(
+            "/api/admin/users/{id}/sessions",
+            axum::routing::delete(admin::end_user_sessions),
+        )
+        .route(
+            "/api/admin/invites",
+            get(admin::invites).post(admin::create_invite),
+        )
+        .route(
+            "/api/admin/invites/{id}",
+            axum::routing::delete(admin::revoke_invite),
+        )
+        .route("/api/admin/audit", get(admin::audit))
+        .route("/api/sessions", get(sessions::list))
+        .route("/api/sessions/{id}", axum::routing::delete(sessions::end))
         .route(
             "/api/config/providers",
             post(providers::create).get(providers::list),

@@ -1,21 +1,25 @@
 //! Domain logic as synchronous Diesel code on `&mut SqliteConnection`.
 //! REST handlers, server functions and background tasks all call these.
 
+pub mod accounts;
 pub mod agent_templates;
 pub mod agents;
 pub mod archive_export;
 pub mod archive_import;
+pub mod audit;
 pub mod avatars;
 pub mod backroom_export;
 pub mod backroom_rules;
 pub mod backrooms;
 pub mod folders;
+pub mod invites;
 pub mod messages;
 pub mod models;
 pub mod notes;
 pub mod prompts;
 pub mod providers;
 pub mod search;
+pub mod sessions;
 pub mod settings;
 pub mod shares;
 pub mod tags;

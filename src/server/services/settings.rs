@@ -1,10 +1,13 @@
 //! Instance-wide settings stored as key/value rows.
 
 use crate::error::AppError;
+use crate::model::community::{Registration, SettingsInput};
 use crate::model::AdminSettings;
 use crate::server::db::{now, schema::settings, schema::users};
 use diesel::prelude::*;
 
+const REGISTRATION: &str = "registration";
+/// Before the modes: "true" or "false".
 const REGISTRATION_OPEN: &str = "registration_open";
 
 fn get(conn: &mut SqliteConnection, key: &str) -> Result<Option<String>, AppError> {
@@ -30,36 +33,49 @@ fn put(conn: &mut SqliteConnection, key: &str, value: &str) -> Result<(), AppErr
 }
 
 /// Open until the first account (the admin) exists, unless an admin has
-/// chosen explicitly since.
-pub fn registration_open(conn: &mut SqliteConnection) -> Result<bool, AppError> {
+/// chosen since. Reads the boolean of servers from before the modes.
+pub fn registration(conn: &mut SqliteConnection) -> Result<Registration, AppError> {
+    if let Some(mode) = get(conn, REGISTRATION)?
+        .as_deref()
+        .and_then(Registration::parse)
+    {
+        return Ok(mode);
+    }
     match get(conn, REGISTRATION_OPEN)?.as_deref() {
-        Some(v) => Ok(v == "true"),
+        Some("true") => Ok(Registration::Open),
+        Some(_) => Ok(Registration::Closed),
         None => {
             let any_user = diesel::select(diesel::dsl::exists(users::table.select(users::id)))
                 .get_result::<bool>(conn)?;
-            Ok(!any_user)
+            Ok(if any_user {
+                Registration::Closed
+            } else {
+                Registration::Open
+            })
         }
     }
 }
 
 pub fn admin_settings(conn: &mut SqliteConnection) -> Result<AdminSettings, AppError> {
+    let registration = registration(conn)?;
     Ok(AdminSettings {
-        registration_open: registration_open(conn)?,
+        registration,
+        registration_open: registration == Registration::Open,
     })
 }
 
 pub fn update_admin_settings(
     conn: &mut SqliteConnection,
-    new: &AdminSettings,
+    new: &SettingsInput,
 ) -> Result<AdminSettings, AppError> {
-    put(
-        conn,
-        REGISTRATION_OPEN,
-        if new.registration_open {
-            "true"
-        } else {
-            "false"
-        },
-    )?;
+    let mode = match (new.registration, new.registration_open) {
+        (Some(mode), _) => Some(mode),
+        (None, Some(true)) => Some(Registration::Open),
+        (None, Some(false)) => Some(Registration::Closed),
+        (None, None) => None,
+    };
+    if let Some(mode) = mode {
+        put(conn, REGISTRATION, mode.as_str())?;
+    }
     admin_settings(conn)
 }

@@ -1,10 +1,11 @@
 //! Accounts: validation rules and the rows behind them.
 
 use crate::error::AppError;
+use crate::model::community::Registration;
 use crate::model::Role;
 use crate::server::db::rows::{NewUser, User};
 use crate::server::db::{now, schema::sessions, schema::users};
-use crate::server::services::settings;
+use crate::server::services::{invites, settings};
 use diesel::prelude::*;
 
 pub const USERNAME_MIN: usize = 3;
@@ -71,17 +72,16 @@ pub fn create(
     conn: &mut SqliteConnection,
     username: &str,
     password_hash: &str,
+    invite: Option<&str>,
 ) -> Result<User, AppError> {
     conn.immediate_transaction(|conn| {
         let first = !diesel::select(diesel::dsl::exists(users::table.select(users::id)))
             .get_result::<bool>(conn)?;
-        if !first && !settings::registration_open(conn)? {
-            return Err(AppError::forbidden(
-                "Registration is closed. Ask an admin for an account.",
-            ));
-        }
         if find_by_username(conn, username)?.is_some() {
             return Err(AppError::conflict("That username is taken."));
+        }
+        if !first {
+            admit(conn, invite)?;
         }
         let role = if first { Role::Admin } else { Role::User };
         let ts = now();
@@ -100,6 +100,22 @@ pub fn create(
     })
 }
 
+/// May one more account be created? Open lets anyone in (an invitation
+/// is not needed, so not spent), invite only those with a usable one,
+/// closed nobody.
+fn admit(conn: &mut SqliteConnection, invite: Option<&str>) -> Result<(), AppError> {
+    match (settings::registration(conn)?, invite) {
+        (Registration::Closed, _) => Err(AppError::forbidden(
+            "Registration is closed. Ask an admin for an account.",
+        )),
+        (Registration::Invite, None) => Err(AppError::forbidden(
+            "Registration is by invitation. Ask an admin for an invitation link.",
+        )),
+        (Registration::Invite, Some(token)) => invites::spend(conn, token),
+        (Registration::Open, _) => Ok(()),
+    }
+}
+
 /// Stores a new hash and ends every other session of the user; the session
 /// `keep` (the one that asked) survives.
 pub fn set_password(
@@ -112,6 +128,7 @@ pub fn set_password(
         let user = diesel::update(users::table.find(user_id))
             .set((
                 users::password_hash.eq(password_hash),
+                users::must_change_password.eq(false),
                 users::updated_at.eq(now()),
             ))
             .returning(User::as_returning())

@@ -1,47 +1,172 @@
-use crate::serverfns::admin::SetRegistration;
+//! `/admin`: registration mode and invitations. Other users get a 403
+//! page. `/admin/users` and `/admin/audit` sit beside it.
+
+use crate::model::community::{Invite, InviteState, Registration};
+use crate::serverfns::admin::{load_invites, ManageInvite, SetRegistration};
+use crate::text::format;
 use crate::ui::components::app_shell::AppShell;
+use crate::ui::components::copy_button::CopyButton;
 use crate::ui::components::flash::{form_error, FlashNotice};
 use crate::ui::page_context;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
-/// `/admin`: instance-wide settings. Other users get a 403 page.
-#[component]
-pub fn AdminPage() -> impl IntoView {
-    let ctx = page_context();
-    let is_admin = ctx.user.as_ref().is_some_and(|u| u.is_admin());
+/// True for an admin; otherwise sets 403 for the page.
+pub fn admin_or_forbidden() -> bool {
+    let is_admin = page_context().user.as_ref().is_some_and(|u| u.is_admin());
     if !is_admin {
         crate::ui::set_status(403);
     }
-    let open = ctx.registration_open;
+    is_admin
+}
+
+pub fn forbidden() -> AnyView {
+    view! { <p class="notice notice-error">"Only admins can see this page."</p> }.into_any()
+}
+
+/// Settings, Users, Audit log.
+#[component]
+pub fn AdminTabs(current: &'static str) -> impl IntoView {
+    let tab = move |href: &'static str, label: &'static str| {
+        let here = href == current;
+        view! {
+            <a href=href class="admin-tab" aria-current=here.then_some("page")>{label}</a>
+        }
+    };
+    view! {
+        <nav class="admin-tabs" aria-label="Admin">
+            {tab("/admin", "Settings")}
+            {tab("/admin/users", "Users")}
+            {tab("/admin/audit", "Audit log")}
+        </nav>
+    }
+}
+
+#[component]
+pub fn AdminPage() -> impl IntoView {
+    let is_admin = admin_or_forbidden();
+    let mode = page_context().registration;
     view! {
         <AppShell title="Admin">
             <FlashNotice />
-            {form_error("settings", &[])}
             {if is_admin {
                 view! {
-                    <section class="panel">
-                        <h2>"Registration"</h2>
-                        <p class="registration-state">
-                            {if open {
-                                "Open: anyone who can reach this server can create an account."
-                            } else {
-                                "Closed: only existing accounts can sign in."
-                            }}
-                        </p>
-                        <form method="post" action=SetRegistration::url()>
-                            <input type="hidden" name="open" value=if open { "false" } else { "true" } />
-                            <button type="submit" class="btn">
-                                {if open { "Close registration" } else { "Open registration" }}
-                            </button>
-                        </form>
-                    </section>
+                    <AdminTabs current="/admin" />
+                    <RegistrationPanel mode />
+                    <InvitesPanel />
                 }
                     .into_any()
             } else {
-                view! { <p class="notice notice-error">"Only admins can see this page."</p> }
+                view! {
+                    {form_error("settings", &[])}
+                    {forbidden()}
+                }
                     .into_any()
             }}
         </AppShell>
+    }
+}
+
+#[component]
+fn RegistrationPanel(mode: Registration) -> impl IntoView {
+    view! {
+        <section class="panel">
+            <h2>"Registration"</h2>
+            {form_error("settings", &[])}
+            <p class="registration-state">{mode.describe()}</p>
+            <form method="post" action=SetRegistration::url() class="stack">
+                <fieldset class="choice-list">
+                    <legend class="visually-hidden">"Who may create an account"</legend>
+                    {Registration::ALL
+                        .into_iter()
+                        .map(|m| {
+                            let label = match m {
+                                Registration::Closed => "Closed",
+                                Registration::Invite => "By invitation",
+                                Registration::Open => "Open to anyone",
+                            };
+                            view! {
+                                <label class="choice">
+                                    <input type="radio" name="mode" value=m.as_str() checked=m == mode />
+                                    <span>{label}</span>
+                                </label>
+                            }
+                        })
+                        .collect_view()}
+                </fieldset>
+                <button type="submit" class="btn">"Save registration"</button>
+            </form>
+        </section>
+    }
+}
+
+#[component]
+fn InvitesPanel() -> impl IntoView {
+    let list = Resource::new(|| (), |_| load_invites());
+    view! {
+        <section class="panel" id="invites">
+            <h2>"Invitations"</h2>
+            <p class="muted">
+                "A link that lets people create an account while registration is by invitation."
+            </p>
+            {form_error("invites", &["max_uses", "expires_in_days"])}
+            <form method="post" action=ManageInvite::url() class="invite-new">
+                <input type="hidden" name="action" value="create" />
+                <label class="field">
+                    <span>"Accounts it can create"</span>
+                    <input type="number" name="max_uses" min="1" max="100" value="1" inputmode="numeric" />
+                </label>
+                <label class="field">
+                    <span>"Expires after (days, empty for never)"</span>
+                    <input type="number" name="expires_in_days" min="1" max="365" value="7" inputmode="numeric" />
+                </label>
+                <button type="submit" class="btn btn-primary">"Create invitation"</button>
+            </form>
+            <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match list.await {
+                        Ok(l) if l.is_empty() => view! { <p class="muted empty">"No invitations yet."</p> }.into_any(),
+                        Ok(l) => view! { <ul class="invite-list">{l.into_iter().map(invite_row).collect_view()}</ul> }.into_any(),
+                        Err(e) => view! { <p class="notice notice-error">{format::server_error(e)}</p> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+fn invite_row(i: Invite) -> impl IntoView {
+    let usable = i.state == InviteState::Usable;
+    let expiry = match i.expires_at {
+        Some(t) => format!("expires {}", format::date(t)),
+        None => "never expires".to_string(),
+    };
+    let by = i
+        .created_by
+        .clone()
+        .unwrap_or_else(|| "a deleted account".into());
+    view! {
+        <li class="invite" data-state=format!("{:?}", i.state).to_lowercase()>
+            <div class="invite-head">
+                <span class="invite-state">{i.state.label()}</span>
+                <span class="muted">
+                    {format!("{} of {} used · {expiry} · by {by} on {}", i.uses, i.max_uses, format::date(i.created_at))}
+                </span>
+            </div>
+            {usable
+                .then(|| {
+                    view! {
+                        <div class="invite-link">
+                            <input class="share-link" readonly value=i.link.clone() aria-label=format!("Invitation link {}", i.id) />
+                            <CopyButton text=i.link.clone() label=format!("Copy invitation {}", i.id) />
+                            <form method="post" action=ManageInvite::url()>
+                                <input type="hidden" name="action" value="revoke" />
+                                <input type="hidden" name="id" value=i.id />
+                                <button type="submit" class="btn btn-small btn-danger-outline">"Revoke"</button>
+                            </form>
+                        </div>
+                    }
+                })}
+        </li>
     }
 }

@@ -17,7 +17,7 @@ pub fn LoginPage() -> impl IntoView {
     } else {
         format!("/register?next={}", crate::text::format::query_value(&next))
     };
-    let open = page_context().registration_open;
+    let open = page_context().registration == crate::model::community::Registration::Open;
     view! {
         <AuthCard title="Sign in">
             <FlashNotice />

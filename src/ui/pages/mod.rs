@@ -1,6 +1,8 @@
 //! One file per route.
 
 pub mod admin;
+pub mod admin_audit;
+pub mod admin_users;
 pub mod agents;
 pub mod backrooms;
 pub mod chat;

@@ -1,3 +1,4 @@
+use crate::model::community::Registration;
 use crate::serverfns::account::Register;
 use crate::ui::components::auth_card::AuthCard;
 use crate::ui::components::flash::{form_error, typed, FlashNotice};
@@ -7,13 +8,26 @@ use leptos::server_fn::ServerFn;
 use leptos_router::hooks::use_query_map;
 
 /// `/register`: the first account becomes the admin; afterwards it works
-/// only while an admin keeps registration open.
+/// while an admin keeps registration open, or with an invitation link
+/// (`/register?invite=...`) while it is by invitation.
 #[component]
 pub fn RegisterPage() -> impl IntoView {
     let query = use_query_map().get_untracked();
     let next = query.get("next").unwrap_or_default();
     let username = typed("register", "username", "");
-    let open = page_context().registration_open;
+    let invite = query.get("invite").unwrap_or_default();
+    let mode = page_context().registration;
+    let open = match mode {
+        Registration::Open => true,
+        Registration::Invite => !invite.is_empty(),
+        Registration::Closed => false,
+    };
+    let refusal = match mode {
+        Registration::Invite => {
+            "Registration is by invitation. Ask an admin of this server for an invitation link."
+        }
+        _ => "Registration is closed. Ask an admin of this server for an account.",
+    };
     view! {
         <AuthCard title="Create account">
             <FlashNotice />
@@ -22,6 +36,7 @@ pub fn RegisterPage() -> impl IntoView {
                 view! {
                     <form class="stack" method="post" action=Register::url()>
                         <input type="hidden" name="next" value=next />
+                        <input type="hidden" name="invite" value=invite />
                         <label class="field">
                             <span>"Username"</span>
                             <input
@@ -55,9 +70,7 @@ pub fn RegisterPage() -> impl IntoView {
                     .into_any()
             } else {
                 view! {
-                    <p class="notice notice-info">
-                        "Registration is closed. Ask an admin of this server for an account."
-                    </p>
+                    <p class="notice notice-info">{refusal}</p>
                 }
                     .into_any()
             }}

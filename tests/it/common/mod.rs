@@ -99,6 +99,19 @@ impl TestServer {
         }
     }
 
+    /// The same, sending `agent` as its User-Agent.
+    pub fn client_as(&self, agent: &str) -> Api {
+        Api {
+            base: self.base.clone(),
+            http: Client::builder()
+                .cookie_store(true)
+                .user_agent(agent.to_string())
+                .redirect(redirect::Policy::none())
+                .build()
+                .expect("client"),
+        }
+    }
+
     /// An admin (the first account) and a plain user, both signed in.
     pub async fn admin_and_user(&self) -> (Api, Api) {
         let admin = self.client();
@@ -145,6 +158,15 @@ impl Api {
     pub async fn put_json(&self, path: &str, body: Value) -> Response {
         self.http
             .put(self.url(path))
+            .json(&body)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn delete_json(&self, path: &str, body: Value) -> Response {
+        self.http
+            .delete(self.url(path))
             .json(&body)
             .send()
             .await

@@ -15,6 +15,9 @@ pub struct User {
     pub role: String,
     pub created_at: i64,
     pub updated_at: i64,
+    pub disabled: bool,
+    pub must_change_password: bool,
+    pub last_active_at: Option<i64>,
 }
 
 impl std::fmt::Debug for User {
@@ -38,6 +41,7 @@ impl User {
             username: self.username.clone(),
             role: self.role(),
             created_at: self.created_at,
+            must_change_password: self.must_change_password,
         }
     }
 }

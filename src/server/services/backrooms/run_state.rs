@@ -110,7 +110,7 @@ mod tests {
         conn.batch_execute("PRAGMA foreign_keys = ON;")?;
         conn.run_pending_migrations(crate::server::db::MIGRATIONS)
             .map_err(|e| e.to_string())?;
-        let user = crate::server::services::users::create(conn, "ada", "not a real hash")?;
+        let user = crate::server::services::users::create(conn, "ada", "not a real hash", None)?;
         let caller = Caller {
             id: user.id,
             name: user.username.clone(),
