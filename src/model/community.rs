@@ -179,10 +179,11 @@ pub enum AuditAction {
     CreateInvite,
     RevokeInvite,
     Settings,
+    Limits,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 10] = [
+    pub const ALL: [AuditAction; 11] = [
         AuditAction::Promote,
         AuditAction::Demote,
         AuditAction::Disable,
@@ -193,6 +194,7 @@ impl AuditAction {
         AuditAction::CreateInvite,
         AuditAction::RevokeInvite,
         AuditAction::Settings,
+        AuditAction::Limits,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -207,6 +209,7 @@ impl AuditAction {
             AuditAction::CreateInvite => "create_invite",
             AuditAction::RevokeInvite => "revoke_invite",
             AuditAction::Settings => "settings",
+            AuditAction::Limits => "limits",
         }
     }
 
@@ -226,6 +229,7 @@ impl AuditAction {
             AuditAction::CreateInvite => "created an invitation",
             AuditAction::RevokeInvite => "revoked an invitation",
             AuditAction::Settings => "changed settings",
+            AuditAction::Limits => "changed the limits of",
         }
     }
 }

@@ -102,7 +102,7 @@ pub struct ProviderPatch {
     pub is_enabled: Option<bool>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ModelView {
     pub id: i64,
     pub provider_id: i64,
@@ -112,6 +112,12 @@ pub struct ModelView {
     pub is_enabled: bool,
     pub created_at: i64,
     pub updated_at: i64,
+    /// USD per million prompt tokens, when the admin set a price.
+    #[serde(default)]
+    pub input_price: Option<f64>,
+    /// USD per million completion tokens.
+    #[serde(default)]
+    pub output_price: Option<f64>,
 }
 
 /// `POST /api/config/models`. `model_sdk_id` may be the upstream id alone
@@ -134,6 +140,11 @@ pub struct ModelPatch {
     pub model_sdk_id: Option<String>,
     #[serde(default)]
     pub is_enabled: Option<bool>,
+    /// USD per million tokens; `null` removes the price.
+    #[serde(default, deserialize_with = "super::present")]
+    pub input_price: Option<Option<f64>>,
+    #[serde(default, deserialize_with = "super::present")]
+    pub output_price: Option<Option<f64>>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -179,7 +190,7 @@ pub struct ImportRequest {
     pub models: Option<Vec<String>>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ImportResult {
     pub imported: Vec<ModelView>,
     /// Upstream ids that already existed here.

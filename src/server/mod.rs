@@ -14,6 +14,7 @@ pub mod health;
 pub mod llm;
 pub mod pages;
 pub mod precompress;
+pub mod quotas;
 pub mod rest;
 pub mod router;
 pub mod services;
@@ -102,6 +103,7 @@ pub async fn start(
         leptos_options,
         throttle: Default::default(),
         activity: Default::default(),
+        quotas: Default::default(),
         http,
     };
 

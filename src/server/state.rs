@@ -15,6 +15,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub leptos_options: LeptosOptions,
     pub throttle: Arc<LoginThrottle>,
+    /// Replies and turns admitted against their account's limits.
+    pub quotas: Arc<crate::server::quotas::Quotas>,
     /// When each session's activity was last written.
     pub activity: Arc<crate::server::auth::activity::Activity>,
     /// Encrypts provider API keys at rest.

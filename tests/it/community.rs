@@ -366,25 +366,26 @@ async fn the_account_list_searches_pages_and_counts_this_months_tokens() {
             values.join(",")
         ),
     );
-    // Two of the user's replies this month and one long ago.
+    // Two of the user's replies this month (in the ledger) and one long ago.
     let thread = json_of(
         user.post_json("/api/conversations", json!({"title": "t"}))
             .await,
         StatusCode::CREATED,
     )
     .await;
-    let tid = thread["id"].as_i64().unwrap();
+    assert!(thread["id"].as_i64().is_some());
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
         .as_secs();
+    let today = now / 86_400;
     sql(
         &server,
         &format!(
-            "INSERT INTO messages (conversation_id, role, content, status, prompt_tokens, completion_tokens, created_at, updated_at)
-             VALUES ({tid}, 'assistant', 'a', 'complete', 100, 20, {now}, {now}),
-                    ({tid}, 'assistant', 'b', 'complete', 7, 3, {now}, {now}),
-                    ({tid}, 'assistant', 'c', 'complete', 5000, 5000, 1600000000, 1600000000)"
+            "INSERT INTO usage_days (user_id, day, model, prompt_tokens, completion_tokens, cost_nanos, replies)
+             VALUES ({uid}, {today}, 'a', 100, 20, 0, 1),
+                    ({uid}, {today}, 'b', 7, 3, 0, 1),
+                    ({uid}, 18000, 'a', 5000, 5000, 0, 1)"
         ),
     );
 

@@ -18,6 +18,7 @@ mod organise;
 mod pages;
 mod provider_pages;
 mod providers;
+mod quotas;
 mod search;
 mod security;
 mod thread_files;

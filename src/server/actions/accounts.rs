@@ -26,7 +26,8 @@ pub async fn list(
     state.db.run(move |c| accounts::list(c, &q, offset)).await
 }
 
-fn record(
+/// Writes `action` by `caller` on `whom` to the audit log.
+pub(super) fn record(
     conn: &mut SqliteConnection,
     caller: &Caller,
     action: AuditAction,

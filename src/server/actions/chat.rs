@@ -9,6 +9,7 @@ use crate::model::chat::{
 };
 use crate::server::auth::caller::Caller;
 use crate::server::engine;
+use crate::server::quotas::Permit;
 use crate::server::services::threads::{self, Branches, Turn, Window};
 use crate::server::services::{messages, shares};
 use crate::server::state::AppState;
@@ -18,11 +19,12 @@ use futures::stream::{BoxStream, StreamExt};
 /// A message into a thread the caller has (`send.thread_id`).
 pub async fn send(state: &AppState, caller: &Caller, send: ChatSend) -> Result<Sent, AppError> {
     let uid = caller.id;
+    let permit = state.quotas.admit(&state.db, uid).await?;
     let turn = state
         .db
         .run(move |c| threads::begin_turn(c, uid, &send))
         .await?;
-    start(state, turn).await
+    start(state, turn, permit).await
 }
 
 /// The composer's send: into `thread_id`, or into a new thread with
@@ -64,11 +66,12 @@ pub async fn regenerate(
     message_id: i64,
 ) -> Result<Sent, AppError> {
     let uid = caller.id;
+    let permit = state.quotas.admit(&state.db, uid).await?;
     let turn = state
         .db
         .run(move |c| threads::begin_regenerate(c, uid, message_id))
         .await?;
-    start(state, turn).await
+    start(state, turn, permit).await
 }
 
 /// "Edit & resend": the user's message `message_id` gets new text and a
@@ -80,22 +83,29 @@ pub async fn edit(
     content: String,
 ) -> Result<Sent, AppError> {
     let uid = caller.id;
+    let permit = state.quotas.admit(&state.db, uid).await?;
     let turn = state
         .db
         .run(move |c| threads::begin_edit(c, uid, message_id, &content))
         .await?;
-    start(state, turn).await
+    start(state, turn, permit).await
 }
 
 /// The turn is stored: hand it to the engine (a failure to start is
-/// written to the reply and answered).
-async fn start(state: &AppState, turn: Turn) -> Result<Sent, AppError> {
+/// written to the reply and answered). The quota permit is held until the
+/// reply ends.
+async fn start(state: &AppState, turn: Turn, permit: Permit) -> Result<Sent, AppError> {
     let sent = Sent {
         thread_id: turn.thread_id,
         user_message_id: turn.user_message_id,
         assistant_message_id: turn.assistant_message_id,
     };
-    engine::start_or_fail(state, turn).await?;
+    // Held before the start: a reply may end before `start` returns.
+    state.quotas.hold(sent.assistant_message_id, permit);
+    if let Err(e) = engine::start_or_fail(state, turn).await {
+        state.quotas.release(sent.assistant_message_id);
+        return Err(e);
+    }
     Ok(sent)
 }
 

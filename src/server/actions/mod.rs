@@ -19,6 +19,7 @@ pub mod providers;
 pub mod search;
 pub mod sessions;
 pub mod threads;
+pub mod usage;
 
 use crate::error::AppError;
 use crate::server::auth::caller::Caller;

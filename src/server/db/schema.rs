@@ -89,6 +89,8 @@ diesel::table! {
         is_enabled -> Bool,
         created_at -> BigInt,
         updated_at -> BigInt,
+        input_price -> Nullable<Double>,
+        output_price -> Nullable<Double>,
     }
 }
 
@@ -257,7 +259,28 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    usage_days (user_id, day, model) {
+        user_id -> BigInt,
+        day -> BigInt,
+        model -> Text,
+        prompt_tokens -> BigInt,
+        completion_tokens -> BigInt,
+        cost_nanos -> BigInt,
+        replies -> BigInt,
+    }
+}
+
+diesel::table! {
+    user_limits (user_id) {
+        user_id -> BigInt,
+        limits -> Text,
+        updated_at -> BigInt,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(usage_days -> users (user_id));
 diesel::joinable!(notes -> users (user_id));
 diesel::joinable!(folders -> users (user_id));
 diesel::joinable!(prompts -> users (user_id));
@@ -293,5 +316,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     thread_tags,
     prompts,
     invites,
-    audit_log
+    audit_log,
+    usage_days,
+    user_limits
 );

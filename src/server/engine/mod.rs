@@ -45,6 +45,7 @@ pub fn spawn(state: &AppState, turn: Turn) -> Result<tokio::task::JoinHandle<()>
     );
     let live = state.hub.open(turn.assistant_message_id, turn.thread_id);
     let hub = state.hub.clone();
+    let quotas = state.quotas.clone();
     let id = turn.assistant_message_id;
     let run = runner::Run {
         db: state.db.clone(),
@@ -58,7 +59,11 @@ pub fn spawn(state: &AppState, turn: Turn) -> Result<tokio::task::JoinHandle<()>
             stop: Vec::new(),
         },
         idle_timeout: state.config.provider_idle_timeout,
-        on_end: Box::new(move || hub.close(id)),
+        // The tokens are in the ledger by now: the quota place frees.
+        on_end: Box::new(move || {
+            hub.close(id);
+            quotas.release(id);
+        }),
     };
     Ok(tokio::spawn(run.run()))
 }

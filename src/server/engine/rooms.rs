@@ -79,34 +79,41 @@ async fn run(state: AppState, room: Arc<Room>) {
                 return;
             }
         }
+        // Each turn is admitted against the owner's limits; over one, the
+        // run pauses with reason "quota: ..." saying which and when it frees.
+        let permit = match admit_turn(&state, id).await {
+            Ok(p) => p,
+            Err(why) => return halt(&state, &room, why).await,
+        };
         let step = state.db.run(move |c| backrooms::next_step(c, id)).await;
-        let turn = match step {
-            Ok(Step::Speak(turn)) => turn,
+        // Only a turn spoken keeps its admission; the loop asks again
+        // before its next step.
+        let (turn, permit) = match step {
+            Ok(Step::Speak(turn)) => (turn, permit),
             Ok(Step::Wait) => {
+                permit.refund();
                 room.wake.notified().await;
                 continue;
             }
             Ok(Step::Finish(why)) => {
+                permit.refund();
                 let _ = state.db.run(move |c| backrooms::finish(c, id, &why)).await;
                 done(&room);
                 announce(&state, id, Signal::State);
                 return;
             }
             Err(e) => {
+                permit.refund();
                 // No model to call, the database... : pause and say why.
-                let why = e.message().to_string();
-                tracing::info!(backroom.id = id, "backroom paused: {why}");
-                let _ = state
-                    .db
-                    .run(move |c| backrooms::pause_for(c, id, &why))
-                    .await;
-                done(&room);
-                announce(&state, id, Signal::State);
-                return;
+                return halt(&state, &room, e.message().to_string()).await;
             }
         };
         let turn_id = turn.assistant_message_id;
+        state.quotas.hold(turn_id, permit);
         let task = super::spawn_or_fail(&state, *turn).await;
+        if task.is_err() {
+            state.quotas.release(turn_id);
+        }
         let stop_now = {
             let mut c = room.control();
             c.current = Some(turn_id);
@@ -133,6 +140,39 @@ async fn run(state: AppState, room: Arc<Room>) {
             }
         }
     }
+}
+
+/// The run cannot go on: paused, saying why, and its task ends.
+async fn halt(state: &AppState, room: &Room, why: String) {
+    let id = room.id;
+    tracing::info!(backroom.id = id, "backroom paused: {why}");
+    let _ = state
+        .db
+        .run(move |c| backrooms::pause_for(c, id, &why))
+        .await;
+    {
+        let mut c = room.control();
+        c.running = false;
+        c.current = None;
+    }
+    announce(state, id, Signal::State);
+}
+
+/// The room owner's quota permit for one more turn, or the pause reason.
+async fn admit_turn(state: &AppState, id: i64) -> Result<crate::server::quotas::Permit, String> {
+    let owner = state
+        .db
+        .run(move |c| backrooms::owner(c, id))
+        .await
+        .map_err(|e| e.message().to_string())?;
+    state
+        .quotas
+        .admit(&state.db, owner)
+        .await
+        .map_err(|e| match e {
+            crate::error::AppError::TooManyRequests { message, .. } => format!("quota: {message}"),
+            other => other.message().to_string(),
+        })
 }
 
 fn state_frame(b: &crate::server::db::rows::Backroom, id: u64) -> RoomFrame {

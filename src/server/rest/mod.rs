@@ -20,6 +20,7 @@ pub mod sessions;
 pub mod sse;
 pub mod tags;
 pub mod threads;
+pub mod usage;
 pub mod users;
 
 use crate::error::AppError;
@@ -66,6 +67,17 @@ pub fn routes() -> Router<AppState> {
             axum::routing::delete(admin::revoke_invite),
         )
         .route("/api/admin/audit", get(admin::audit))
+        .route(
+            "/api/admin/limits",
+            get(usage::defaults).put(usage::set_defaults),
+        )
+        .route(
+            "/api/admin/users/{id}/limits",
+            get(usage::account).put(usage::set_account),
+        )
+        .route("/api/limits", get(usage::mine))
+        .route("/api/usage", get(usage::report))
+        .route("/api/usage.csv", get(usage::csv))
         .route("/api/sessions", get(sessions::list))
         .route("/api/sessions/{id}", axum::routing::delete(sessions::end))
         .route(

@@ -85,15 +85,14 @@ pub fn list(conn: &mut SqliteConnection, q: &str, offset: i64) -> Result<Account
                 u.last_active_at,
                 (SELECT COUNT(*) FROM conversations c
                   WHERE c.user_id = u.id AND c.kind = 'chat') AS threads,
-                (SELECT COALESCE(SUM(COALESCE(m.prompt_tokens, 0) + COALESCE(m.completion_tokens, 0)), 0)
-                   FROM conversations c JOIN messages m ON m.conversation_id = c.id
-                  WHERE c.user_id = u.id AND m.created_at >= ?) AS tokens
+                (SELECT COALESCE(SUM(d.prompt_tokens + d.completion_tokens), 0)
+                   FROM usage_days d WHERE d.user_id = u.id AND d.day >= ?) AS tokens
            FROM users u
           WHERE u.username LIKE ? ESCAPE '\\'
           ORDER BY u.id
           LIMIT ? OFFSET ?",
     )
-    .bind::<BigInt, _>(month_start(now()))
+    .bind::<BigInt, _>(month_start(now()).div_euclid(86_400))
     .bind::<Text, _>(&pattern)
     .bind::<BigInt, _>(PAGE)
     .bind::<BigInt, _>(offset)

@@ -44,11 +44,21 @@ pub fn save_progress(conn: &mut SqliteConnection, id: i64, content: &str) -> Res
     Ok(())
 }
 
+/// Writes the reply's end; its tokens (when the provider told them) go
+/// into the usage ledger in the same transaction.
 pub fn finish(conn: &mut SqliteConnection, id: i64, end: MessageEnd) -> Result<(), AppError> {
-    diesel::update(messages::table.find(id))
-        .set(end)
-        .execute(conn)?;
-    Ok(())
+    let tokens = |t: Option<Option<i32>>| t.flatten().map(i64::from);
+    let used = (tokens(end.prompt_tokens), tokens(end.completion_tokens));
+    let at = end.updated_at;
+    conn.immediate_transaction(|conn| {
+        diesel::update(messages::table.find(id))
+            .set(end)
+            .execute(conn)?;
+        if used.0.is_some() || used.1.is_some() {
+            super::usage::record(conn, id, used.0.unwrap_or(0), used.1.unwrap_or(0), at)?;
+        }
+        Ok(())
+    })
 }
 
 /// At boot: a reply still `streaming` lost its runner with the last process.

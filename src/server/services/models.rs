@@ -156,6 +156,9 @@ pub fn get(conn: &mut SqliteConnection, id: i64) -> Result<ModelView, AppError> 
 }
 
 /// Disabling the default model leaves no default: never a silent pick.
+/// Highest price per million tokens an admin may set (USD).
+pub const PRICE_MAX: f64 = 10_000.0;
+
 pub fn update(
     conn: &mut SqliteConnection,
     id: i64,
@@ -181,12 +184,27 @@ pub fn update(
                 )));
             }
         }
+        for (field, price) in [
+            ("input_price", patch.input_price),
+            ("output_price", patch.output_price),
+        ] {
+            if let Some(Some(p)) = price {
+                if !(p.is_finite() && (0.0..=PRICE_MAX).contains(&p)) {
+                    return Err(AppError::invalid(
+                        field,
+                        format!("A price is 0 to {PRICE_MAX} USD per million tokens."),
+                    ));
+                }
+            }
+        }
         let row = diesel::update(provider_models::table.find(id))
             .set(ModelChanges {
                 name,
                 model_sdk_id: sdk_id,
                 is_enabled: patch.is_enabled,
                 is_default: (patch.is_enabled == Some(false)).then_some(false),
+                input_price: patch.input_price,
+                output_price: patch.output_price,
                 updated_at: now(),
             })
             .returning(ProviderModel::as_returning())

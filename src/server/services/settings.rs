@@ -10,7 +10,7 @@ const REGISTRATION: &str = "registration";
 /// Before the modes: "true" or "false".
 const REGISTRATION_OPEN: &str = "registration_open";
 
-fn get(conn: &mut SqliteConnection, key: &str) -> Result<Option<String>, AppError> {
+pub fn get(conn: &mut SqliteConnection, key: &str) -> Result<Option<String>, AppError> {
     Ok(settings::table
         .find(key)
         .select(settings::value)
@@ -18,7 +18,7 @@ fn get(conn: &mut SqliteConnection, key: &str) -> Result<Option<String>, AppErro
         .optional()?)
 }
 
-fn put(conn: &mut SqliteConnection, key: &str, value: &str) -> Result<(), AppError> {
+pub fn put(conn: &mut SqliteConnection, key: &str, value: &str) -> Result<(), AppError> {
     diesel::insert_into(settings::table)
         .values((
             settings::key.eq(key),

@@ -68,6 +68,8 @@ pub struct ProviderModel {
     pub is_enabled: bool,
     pub created_at: i64,
     pub updated_at: i64,
+    pub input_price: Option<f64>,
+    pub output_price: Option<f64>,
 }
 
 impl ProviderModel {
@@ -81,6 +83,8 @@ impl ProviderModel {
             is_enabled: self.is_enabled,
             created_at: self.created_at,
             updated_at: self.updated_at,
+            input_price: self.input_price,
+            output_price: self.output_price,
         }
     }
 }
@@ -103,5 +107,7 @@ pub struct ModelChanges {
     pub model_sdk_id: Option<String>,
     pub is_enabled: Option<bool>,
     pub is_default: Option<bool>,
+    pub input_price: Option<Option<f64>>,
+    pub output_price: Option<Option<f64>>,
     pub updated_at: i64,
 }

@@ -16,7 +16,7 @@ pub use fork::fork;
 pub use limits::{
     DEFAULT_STOP, INTERJECTION_MAX, MAX_TURNS, PATTERNS_MAX, PATTERN_MAX, SCENARIO_MAX, TITLE_MAX,
 };
-pub use read::{get, list, load, owned, participants, turn_count, turn_view, turns, view};
+pub use read::{get, list, load, owned, owner, participants, turn_count, turn_view, turns, view};
 pub use run_state::{finish, mark_interrupted, pause_for, pick, transition};
 pub use template::import_template;
 pub use turn_taking::{after_turn, interject, next_step, After, Step};

@@ -25,6 +25,16 @@ pub fn owned(conn: &mut SqliteConnection, user_id: i64, id: i64) -> Result<Backr
         .ok_or_else(missing)
 }
 
+/// Whose backroom it is.
+pub fn owner(conn: &mut SqliteConnection, id: i64) -> Result<i64, AppError> {
+    backrooms::table
+        .find(id)
+        .select(backrooms::user_id)
+        .first(conn)
+        .optional()?
+        .ok_or_else(missing)
+}
+
 pub fn load(conn: &mut SqliteConnection, id: i64) -> Result<Backroom, AppError> {
     backrooms::table
         .find(id)

@@ -1,0 +1,283 @@
+//! Admission of replies and backroom turns against the account's limits.
+//! Each admission holds the account's own lock while it reads the usage
+//! ledger and counts what is in flight, so parallel sends cannot all slip
+//! through: 20 sends with room for one start exactly one. A reply being
+//! written holds one token (and one billionth of a dollar) of the budget
+//! until its real usage is in the ledger.
+
+use crate::error::AppError;
+use crate::model::usage::{LimitKind, LimitUse, Limits, MyLimits};
+use crate::server::db::{now, Db};
+use crate::server::services::{accounts::month_start, limits, usage};
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex};
+
+const MINUTE: i64 = 60;
+/// Retry-After while every allowed reply is still being written.
+const CONCURRENT_RETRY: u64 = 5;
+
+#[derive(Default)]
+struct Live {
+    in_flight: i64,
+    /// When each reply of the last minute was admitted (Unix seconds).
+    started: VecDeque<i64>,
+}
+
+#[derive(Default)]
+struct Gate {
+    admit: tokio::sync::Mutex<()>,
+    live: Mutex<Live>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+#[derive(Default)]
+pub struct Quotas {
+    gates: Mutex<HashMap<i64, Arc<Gate>>>,
+    held: Mutex<HashMap<i64, Permit>>,
+}
+
+/// One admitted reply; dropping it frees its place.
+pub struct Permit {
+    gate: Arc<Gate>,
+    started: i64,
+}
+
+impl Permit {
+    /// Nothing was started after all: the minute's count gets it back too.
+    pub fn refund(self) {
+        let mut live = lock(&self.gate.live);
+        if let Some(i) = live.started.iter().rposition(|s| *s == self.started) {
+            live.started.remove(i);
+        }
+    }
+}
+
+impl Drop for Permit {
+    fn drop(&mut self) {
+        let gate = self.gate.clone();
+        // Freed under the admission lock, so an admission that already read
+        // the ledger (before this reply's tokens were written) still counts
+        // this reply as in flight.
+        match tokio::runtime::Handle::try_current() {
+            Ok(rt) => {
+                rt.spawn(async move {
+                    let _g = gate.admit.lock().await;
+                    lock(&gate.live).in_flight -= 1;
+                });
+            }
+            Err(_) => lock(&gate.live).in_flight -= 1,
+        }
+    }
+}
+
+/// Seconds until `at`, at least 1.
+fn until(at: i64, t: i64) -> u64 {
+    (at - t).max(1) as u64
+}
+
+fn in_words(secs: u64) -> String {
+    match secs {
+        0..=59 => format!("{secs} s"),
+        60..=3599 => format!("{} min", secs.div_ceil(60)),
+        _ => format!("{} h {} min", secs / 3600, secs % 3600 / 60),
+    }
+}
+
+fn refuse(message: String, retry_after: u64) -> AppError {
+    AppError::TooManyRequests {
+        message,
+        retry_after,
+    }
+}
+
+/// Where the day and month of `t` end (Unix seconds, UTC).
+fn next_midnight(t: i64) -> i64 {
+    (t.div_euclid(usage::DAY) + 1) * usage::DAY
+}
+
+fn next_month(t: i64) -> i64 {
+    // 32 days past the first is always in the next month.
+    month_start(month_start(t) + 32 * usage::DAY)
+}
+
+struct Used {
+    tokens_today: i64,
+    tokens_month: i64,
+    cost_month: i64,
+}
+
+async fn used(db: &Db, user: i64, t: i64) -> Result<(Limits, Used), AppError> {
+    db.run(move |c| {
+        let limits = limits::effective(c, user)?;
+        let (tokens_today, _) = usage::since(c, user, t.div_euclid(usage::DAY))?;
+        let (tokens_month, cost_month) =
+            usage::since(c, user, month_start(t).div_euclid(usage::DAY))?;
+        Ok((
+            limits,
+            Used {
+                tokens_today,
+                tokens_month,
+                cost_month,
+            },
+        ))
+    })
+    .await
+}
+
+impl Quotas {
+    fn gate(&self, user: i64) -> Arc<Gate> {
+        lock(&self.gates).entry(user).or_default().clone()
+    }
+
+    /// Admits one more reply or turn of `user`, or says which limit stops
+    /// it and when it frees (429 with Retry-After).
+    pub async fn admit(&self, db: &Db, user: i64) -> Result<Permit, AppError> {
+        let gate = self.gate(user);
+        let _admitting = gate.admit.lock().await;
+        let t = now();
+        let (l, u) = used(db, user, t).await?;
+        let mut live = lock(&gate.live);
+        while live.started.front().is_some_and(|s| *s <= t - MINUTE) {
+            live.started.pop_front();
+        }
+        let flying = live.in_flight;
+        if let Some(max) = l.concurrent {
+            if flying >= max {
+                return Err(refuse(
+                    format!("You already have {flying} replies being written, the most at once. Wait for one to finish."),
+                    CONCURRENT_RETRY,
+                ));
+            }
+        }
+        if let Some(max) = l.requests_per_minute {
+            if live.started.len() as i64 >= max {
+                let wait = until(live.started.front().copied().unwrap_or(t) + MINUTE, t);
+                return Err(refuse(
+                    format!("You started {max} replies in the last minute, the most allowed. Try again in {}.", in_words(wait)),
+                    wait,
+                ));
+            }
+        }
+        if let Some(max) = l.tokens_per_day {
+            if u.tokens_today + flying >= max {
+                let wait = until(next_midnight(t), t);
+                return Err(refuse(
+                    format!(
+                        "Daily token limit reached: {} of {}. It resets at 00:00 UTC, in {}.",
+                        u.tokens_today,
+                        max,
+                        in_words(wait)
+                    ),
+                    wait,
+                ));
+            }
+        }
+        let month_end = next_month(t);
+        if let Some(max) = l.tokens_per_month {
+            if u.tokens_month + flying >= max {
+                return Err(refuse(
+                    format!(
+                        "Monthly token limit reached: {} of {}. It resets on {} at 00:00 UTC.",
+                        u.tokens_month,
+                        max,
+                        crate::text::format::date(month_end)
+                    ),
+                    until(month_end, t),
+                ));
+            }
+        }
+        if let Some(max) = l.cost_per_month {
+            if (u.cost_month + flying) as f64 >= max * 1e9 {
+                return Err(refuse(
+                    format!(
+                        "Monthly cost limit reached: ${:.2} of ${:.2}. It resets on {} at 00:00 UTC.",
+                        u.cost_month as f64 / 1e9, max, crate::text::format::date(month_end)
+                    ),
+                    until(month_end, t),
+                ));
+            }
+        }
+        live.in_flight += 1;
+        live.started.push_back(t);
+        drop(live);
+        Ok(Permit {
+            gate: gate.clone(),
+            started: t,
+        })
+    }
+
+    /// Keeps `permit` until reply `message_id` ends ([`Quotas::release`]).
+    pub fn hold(&self, message_id: i64, permit: Permit) {
+        lock(&self.held).insert(message_id, permit);
+    }
+
+    /// Reply `message_id` ended (its tokens are in the ledger).
+    pub fn release(&self, message_id: i64) {
+        let permit = lock(&self.held).remove(&message_id);
+        drop(permit);
+    }
+
+    /// The limits that apply to `user`, what is used and when each resets.
+    pub async fn status(&self, db: &Db, user: i64) -> Result<MyLimits, AppError> {
+        let t = now();
+        let (l, u) = used(db, user, t).await?;
+        let gate = self.gate(user);
+        let (flying, recent) = {
+            let live = lock(&gate.live);
+            let recent = live.started.iter().filter(|s| **s > t - MINUTE).count();
+            (live.in_flight, recent as f64)
+        };
+        let month_end = Some(next_month(t));
+        let mut out = Vec::new();
+        let mut add = |kind, limit: Option<f64>, used: f64, resets_at| {
+            if let Some(limit) = limit {
+                out.push(LimitUse {
+                    kind,
+                    limit,
+                    used,
+                    resets_at,
+                });
+            }
+        };
+        let f = |v: Option<i64>| v.map(|n| n as f64);
+        add(
+            LimitKind::TokensPerDay,
+            f(l.tokens_per_day),
+            u.tokens_today as f64,
+            Some(next_midnight(t)),
+        );
+        add(
+            LimitKind::TokensPerMonth,
+            f(l.tokens_per_month),
+            u.tokens_month as f64,
+            month_end,
+        );
+        add(
+            LimitKind::CostPerMonth,
+            l.cost_per_month,
+            u.cost_month as f64 / 1e9,
+            month_end,
+        );
+        add(LimitKind::Concurrent, f(l.concurrent), flying as f64, None);
+        add(
+            LimitKind::RequestsPerMinute,
+            f(l.requests_per_minute),
+            recent,
+            Some(t + MINUTE),
+        );
+        Ok(MyLimits { limits: out })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_month_ends_on_the_first_of_the_next() {
+        // 2026-12-02 → 2027-01-01
+        assert_eq!(super::next_month(1_796_239_958), 1_798_761_600);
+        assert_eq!(super::next_midnight(1_796_239_958), 1_796_256_000);
+    }
+}
