@@ -20,6 +20,7 @@ use crate::ui::pages::{
     search::SearchPage,
     shared::SharedPage,
     threads::ThreadsPage,
+    usage::{AdminUsagePage, UsagePage},
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
@@ -91,6 +92,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin") view=AdminPage />
                 <Route path=path!("/admin/users") view=AdminUsersPage />
                 <Route path=path!("/admin/audit") view=AdminAuditPage />
+                <Route path=path!("/admin/usage") view=AdminUsagePage />
+                <Route path=path!("/usage") view=UsagePage />
                 <Route path=path!("/settings/providers") view=ProvidersPage />
                 <Route path=path!("/agents") view=AgentsPage />
                 <Route path=path!("/agents/new") view=AgentEditorPage />

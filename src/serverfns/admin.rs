@@ -174,3 +174,50 @@ pub async fn load_audit(before: Option<i64>) -> Result<AuditPage, AppError> {
     let (state, caller) = support::admin().await?;
     crate::server::actions::admin::audit(&state, &caller, before).await
 }
+
+#[server(prefix = "/fn", endpoint = "admin/limits/load")]
+pub async fn load_default_limits() -> Result<crate::model::usage::Limits, AppError> {
+    let (state, caller) = support::admin().await?;
+    crate::server::actions::usage::defaults(&state, &caller).await
+}
+
+/// The defaults form: an empty box is "no limit".
+#[server(prefix = "/fn", endpoint = "admin/limits")]
+pub async fn set_default_limits(
+    tokens_per_day: Option<String>,
+    tokens_per_month: Option<String>,
+    cost_per_month: Option<String>,
+    concurrent: Option<String>,
+    requests_per_minute: Option<String>,
+) -> Result<(), AppError> {
+    use crate::model::usage::Limits;
+    fn parsed<T: std::str::FromStr>(
+        field: &str,
+        raw: Option<String>,
+    ) -> Result<Option<T>, AppError> {
+        match raw.as_deref().map(str::trim) {
+            None | Some("") => Ok(None),
+            Some(s) => s.parse().map(Some).map_err(|_| {
+                AppError::invalid(
+                    field,
+                    format!("{field}: enter a number, or leave it empty for no limit."),
+                )
+            }),
+        }
+    }
+    let done = async {
+        let (state, caller) = support::admin().await?;
+        let limits = Limits {
+            tokens_per_day: parsed("tokens_per_day", tokens_per_day)?,
+            tokens_per_month: parsed("tokens_per_month", tokens_per_month)?,
+            cost_per_month: parsed("cost_per_month", cost_per_month)?,
+            concurrent: parsed("concurrent", concurrent)?,
+            requests_per_minute: parsed("requests_per_minute", requests_per_minute)?,
+        };
+        crate::server::actions::usage::set_defaults(&state, &caller, limits).await?;
+        Ok("Limits saved.".to_string())
+    }
+    .await;
+    support::back("/admin#limits", "limits", done);
+    Ok(())
+}

@@ -13,3 +13,4 @@ pub mod prompts;
 pub mod providers;
 #[cfg(feature = "ssr")]
 pub(crate) mod support;
+pub mod usage;

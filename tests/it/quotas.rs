@@ -461,3 +461,54 @@ async fn a_running_backroom_pauses_with_reason_quota() {
     let turns = last["turns"].as_array().map(|t| t.len()).unwrap_or(0);
     assert!(turns <= 1, "at most the one admitted turn: {last}");
 }
+
+#[tokio::test]
+async fn the_usage_pages_draw_the_chart_and_show_whats_left() {
+    let server = TestServer::start().await;
+    let s = setup(&server, "chunks-2-1").await;
+    let t = new_thread(&s.user, s.model).await;
+    chat(&s.user, t).await;
+    idle(&s.user).await;
+
+    let page = s.user.get("/usage").await.text().await.unwrap();
+    assert!(page.contains("No limits apply to your account."));
+    assert!(page.contains("<svg") && page.contains("class=\"usage-bar\""));
+    assert!(page.contains("fo:chunks-2-1"), "the model's row");
+
+    // The admin's form sets the defaults (an empty box is no limit).
+    let res = s
+        .admin
+        .post_form(
+            "/fn/admin/limits",
+            &[("tokens_per_day", "5000"), ("concurrent", ""), ("cost_per_month", "2.5")],
+        )
+        .await;
+    assert_eq!(common::location(&res), "/admin#limits");
+    let limits = json_of(s.admin.get("/api/admin/limits").await, StatusCode::OK).await;
+    assert_eq!(limits["tokens_per_day"], 5000);
+    assert_eq!(limits["cost_per_month"], 2.5);
+    assert_eq!(limits["concurrent"], Value::Null);
+    let res = s
+        .admin
+        .post_form("/fn/admin/limits", &[("tokens_per_day", "lots")])
+        .await;
+    assert_eq!(common::location(&res), "/admin#limits");
+    let page = s.admin.get("/admin").await.text().await.unwrap();
+    assert!(page.contains("tokens_per_day: enter a number"), "{page}");
+
+    let used = tokens_of(&s.user, t).await;
+    let page = s.user.get("/usage").await.text().await.unwrap();
+    assert!(
+        page.contains(&format!("Tokens today: {} of 5000 left", 5000 - used)),
+        "{page}"
+    );
+    let menu = s.user.get("/notes").await.text().await.unwrap();
+    assert!(menu.contains("class=\"menu-meter\""), "the menu shows what is left");
+
+    let all = s.admin.get("/admin/usage").await.text().await.unwrap();
+    assert!(all.contains("By user") && all.contains(">user<"));
+    assert_eq!(
+        s.user.get("/admin/usage").await.status(),
+        StatusCode::FORBIDDEN
+    );
+}

@@ -21,4 +21,5 @@ pub mod room_view;
 pub mod sidebar_toggle;
 pub mod theme_picker;
 pub mod thread_list;
+pub mod usage_view;
 pub mod user_menu;

@@ -28,7 +28,9 @@ pub fn UserMenu(user: UserProfile) -> impl IntoView {
                     <strong>{user.username.clone()}</strong>
                     <span class="badge">{user.role.as_str()}</span>
                 </div>
+                <LimitMeter />
                 <a role="menuitem" href="/profile">"Profile"</a>
+                <a role="menuitem" href="/usage">"Usage"</a>
                 <a role="menuitem" href="/profile#password">"Change password"</a>
                 {is_admin.then(|| view! { <a role="menuitem" href="/admin">"Admin settings"</a> })}
                 <ThemeForm current=theme />
@@ -37,5 +39,32 @@ pub fn UserMenu(user: UserProfile) -> impl IntoView {
                 </form>
             </div>
         </details>
+    }
+}
+
+/// What is left under the tightest limit, when one applies.
+#[component]
+fn LimitMeter() -> impl IntoView {
+    use crate::ui::components::usage_view::left_text;
+    let limits = Resource::new(|| (), |_| crate::serverfns::usage::load_limits());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let tightest = limits.await.ok().and_then(|l| {
+                    l.limits
+                        .into_iter()
+                        .filter(|u| u.resets_at.is_some() && u.limit > 0.0)
+                        .max_by(|a, b| (a.used / a.limit).total_cmp(&(b.used / b.limit)))
+                });
+                tightest.map(|l| {
+                    view! {
+                        <a class="menu-meter" href="/usage#limits">
+                            <span>{left_text(&l)}</span>
+                            <meter min="0" max=l.limit value=l.used.min(l.limit) low=l.limit * 0.7 high=l.limit * 0.9 optimum="0"></meter>
+                        </a>
+                    }
+                })
+            })}
+        </Suspense>
     }
 }

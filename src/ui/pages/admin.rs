@@ -2,7 +2,9 @@
 //! page. `/admin/users` and `/admin/audit` sit beside it.
 
 use crate::model::community::{Invite, InviteState, Registration};
-use crate::serverfns::admin::{load_invites, ManageInvite, SetRegistration};
+use crate::serverfns::admin::{
+    load_default_limits, load_invites, ManageInvite, SetDefaultLimits, SetRegistration,
+};
 use crate::text::format;
 use crate::ui::components::app_shell::AppShell;
 use crate::ui::components::copy_button::CopyButton;
@@ -37,6 +39,7 @@ pub fn AdminTabs(current: &'static str) -> impl IntoView {
         <nav class="admin-tabs" aria-label="Admin">
             {tab("/admin", "Settings")}
             {tab("/admin/users", "Users")}
+            {tab("/admin/usage", "Usage")}
             {tab("/admin/audit", "Audit log")}
         </nav>
     }
@@ -54,6 +57,7 @@ pub fn AdminPage() -> impl IntoView {
                     <AdminTabs current="/admin" />
                     <RegistrationPanel mode />
                     <InvitesPanel />
+                    <LimitsPanel />
                 }
                     .into_any()
             } else {
@@ -168,5 +172,42 @@ fn invite_row(i: Invite) -> impl IntoView {
                     }
                 })}
         </li>
+    }
+}
+
+/// The limits every account has unless an override says otherwise.
+#[component]
+fn LimitsPanel() -> impl IntoView {
+    let current = Resource::new(|| (), |_| load_default_limits());
+    let number = |v: Option<i64>| v.map(|n| n.to_string()).unwrap_or_default();
+    view! {
+        <section class="panel" id="limits">
+            <h2>"Limits for everyone"</h2>
+            <p class="muted">"Checked before each reply and backroom turn. Leave a box empty for no limit."</p>
+            {form_error("limits", &[])}
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let l = current.await.unwrap_or_default();
+                    let field = |name: &'static str, label: &'static str, value: String, step: &'static str| {
+                        view! {
+                            <label class="field">
+                                <span>{label}</span>
+                                <input type="number" name=name min="0" step=step value=value inputmode="decimal" />
+                            </label>
+                        }
+                    };
+                    view! {
+                        <form method="post" action=SetDefaultLimits::url() class="limits-form">
+                            {field("tokens_per_day", "Tokens per day", number(l.tokens_per_day), "1")}
+                            {field("tokens_per_month", "Tokens per month", number(l.tokens_per_month), "1")}
+                            {field("cost_per_month", "Cost per month (USD)", l.cost_per_month.map(|c| c.to_string()).unwrap_or_default(), "0.01")}
+                            {field("concurrent", "Replies at once", number(l.concurrent), "1")}
+                            {field("requests_per_minute", "Replies per minute", number(l.requests_per_minute), "1")}
+                            <button type="submit" class="btn">"Save limits"</button>
+                        </form>
+                    }
+                })}
+            </Suspense>
+        </section>
     }
 }

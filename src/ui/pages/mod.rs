@@ -17,3 +17,4 @@ pub mod register;
 pub mod search;
 pub mod shared;
 pub mod threads;
+pub mod usage;
