@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { ADMIN, PASSWORD, signUpViaApi, uniqueUser } from "./helpers";
+import { ADMIN, jsOn, PASSWORD, signUpViaApi, uniqueUser, waitHydrated } from "./helpers";
 
 // Every project (phone and desktop, JavaScript on and off): the admin pages
 // are plain forms.
@@ -40,4 +40,27 @@ test("an admin disables a user, whose open page then loses access", async ({ pag
   await page.getByRole("link", { name: "Audit log" }).click();
   await expect(page.locator(".audit-entry", { hasText: name }).first()).toContainText(`${ADMIN} disabled ${name}`);
   await member.close();
+});
+
+test("a user over their daily limit reads which limit and when it resets, and keeps their text", async ({ page, playwright }, info) => {
+  const name = uniqueUser(info, "q");
+  await signUpViaApi(page, name);
+  const me = await (await page.request.get("/api/users/profile")).json();
+  const admin = await playwright.request.newContext({ baseURL: info.project.use.baseURL });
+  expect((await admin.post("/api/auth/login", { data: { username: ADMIN, password: PASSWORD } })).ok()).toBeTruthy();
+  const set = await admin.put(`/api/admin/users/${me.id}/limits`, { data: { tokens_per_day: 0 } });
+  expect(set.status(), await set.text()).toBe(200);
+  await admin.dispose();
+
+  await page.goto("/");
+  if (jsOn(info)) await waitHydrated(page, ".chat");
+  const box = page.getByRole("textbox", { name: "Message" });
+  await box.fill("Are you there?");
+  await page.getByRole("button", { name: "Send" }).click();
+  await expect(page.getByText(/Daily token limit reached: 0 of 0\. It resets at 00:00 UTC/)).toBeVisible();
+  if (jsOn(info)) await expect(box).toHaveValue("Are you there?");
+
+  await page.goto("/usage");
+  await expect(page.getByText(/Tokens today: 0 of 0 left, resets/)).toBeVisible();
+  await expect(page.getByRole("img", { name: /Tokens per day/ })).toBeVisible();
 });
