@@ -480,7 +480,11 @@ async fn the_usage_pages_draw_the_chart_and_show_whats_left() {
         .admin
         .post_form(
             "/fn/admin/limits",
-            &[("tokens_per_day", "5000"), ("concurrent", ""), ("cost_per_month", "2.5")],
+            &[
+                ("tokens_per_day", "5000"),
+                ("concurrent", ""),
+                ("cost_per_month", "2.5"),
+            ],
         )
         .await;
     assert_eq!(common::location(&res), "/admin#limits");
@@ -503,7 +507,10 @@ async fn the_usage_pages_draw_the_chart_and_show_whats_left() {
         "{page}"
     );
     let menu = s.user.get("/notes").await.text().await.unwrap();
-    assert!(menu.contains("class=\"menu-meter\""), "the menu shows what is left");
+    assert!(
+        menu.contains("class=\"menu-meter\""),
+        "the menu shows what is left"
+    );
 
     let all = s.admin.get("/admin/usage").await.text().await.unwrap();
     assert!(all.contains("By user") && all.contains(">user<"));
@@ -511,4 +518,28 @@ async fn the_usage_pages_draw_the_chart_and_show_whats_left() {
         s.user.get("/admin/usage").await.status(),
         StatusCode::FORBIDDEN
     );
+}
+
+#[tokio::test]
+async fn a_refused_plain_form_send_comes_back_with_the_reason_and_the_text() {
+    let server = TestServer::start().await;
+    let s = setup(&server, "chunks-2-1").await;
+    set_limits(&s, json!({"tokens_per_day": 0})).await;
+    let res = s
+        .user
+        .post_form("/fn/chat/send", &[("content", "Are you <there>?")])
+        .await;
+    let back = common::location(&res);
+    assert_eq!(back, "/?new=1");
+    let page = s.user.get(&back).await.text().await.unwrap();
+    assert!(
+        page.contains("Daily token limit reached: 0 of 0."),
+        "{page}"
+    );
+    assert!(
+        page.contains("Are you &lt;there&gt;?</textarea>"),
+        "the typed text is back in the box, as text"
+    );
+    let threads = json_of(s.user.get("/api/conversations").await, StatusCode::OK).await;
+    assert_eq!(threads["items"], json!([]), "no empty thread left");
 }

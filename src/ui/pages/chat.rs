@@ -46,58 +46,60 @@ pub fn ChatPage() -> impl IntoView {
         },
     );
     view! {
-        <AppShell title="Chat">
-            <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match data.await {
-                        (Ok(c), Ok(registry), agent, folders) => {
-                            let title = if c.title.is_empty() { "New chat".to_string() } else { c.title.clone() };
-                            remember_thread(c.id);
-                            let model_id = registry
-                                .offered_or_default(c.model_id.or(agent.as_ref().and_then(|a| a.model_id)));
-                            let temperature = c.temperature.or(agent.as_ref().map(|a| a.temperature));
-                            let max_tokens = c.max_tokens.or(agent.as_ref().and_then(|a| a.max_tokens));
-                            view! {
-                                <PageTitle text=title.clone() />
-                                <div class="thread-head">
-                                    {c.agent.clone().map(|a| view! { <AgentHeader agent=a /> })}
-                                    <h2 class="thread-title">{title.clone()}</h2>
-                                    <ThreadMenu thread=ThreadFacts::of(&c) title=title folders=folders.clone() />
-                                </div>
-                                <ThreadChips c=&c folders=folders.as_deref().unwrap_or(&[]) />
-                                {form_error("thread", &[])}
-                                {c.newer.then(|| view! {
-                                    <p class="notice">
-                                        "These are older messages. "
-                                        <a href=crate::model::chat::thread_link(c.id)>"Back to the latest"</a>
-                                    </p>
-                                })}
-                                <ChatView
-                                    thread_id=Some(c.id)
-                                    messages=c.messages
-                                    older=c.older
-                                    newer=c.newer
-                                    registry=registry
-                                    model_id=model_id
-                                    temperature=temperature
-                                    max_tokens=max_tokens
-                                    agent=c.agent
-                                />
+            <AppShell title="Chat">
+                <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+                    {move || Suspend::new(async move {
+                        match data.await {
+                            (Ok(c), Ok(registry), agent, folders) => {
+                                let title = if c.title.is_empty() { "New chat".to_string() } else { c.title.clone() };
+                                remember_thread(c.id);
+                                let model_id = registry
+                                    .offered_or_default(c.model_id.or(agent.as_ref().and_then(|a| a.model_id)));
+                                let temperature = c.temperature.or(agent.as_ref().map(|a| a.temperature));
+                                let max_tokens = c.max_tokens.or(agent.as_ref().and_then(|a| a.max_tokens));
+                                view! {
+                                    <PageTitle text=title.clone() />
+                                    <div class="thread-head">
+                                        {c.agent.clone().map(|a| view! { <AgentHeader agent=a /> })}
+                                        <h2 class="thread-title">{title.clone()}</h2>
+                                        <ThreadMenu thread=ThreadFacts::of(&c) title=title folders=folders.clone() />
+                                    </div>
+                                    <ThreadChips c=&c folders=folders.as_deref().unwrap_or(&[]) />
+                                    {form_error("thread", &[])}
+                                    {c.newer.then(|| view! {
+                                        <p class="notice">
+                                            "These are older messages. "
+                                            <a href=crate::model::chat::thread_link(c.id)>"Back to the latest"</a>
+                                        </p>
+                                    })}
+                                    {crate::ui::components::flash::form_error("composer", &[])}
+    <ChatView
+                                        thread_id=Some(c.id)
+                                        messages=c.messages
+                                        older=c.older
+                                        newer=c.newer
+                                        registry=registry
+                                        model_id=model_id
+                                        temperature=temperature
+                                        max_tokens=max_tokens
+                                        agent=c.agent
+                                        draft=crate::ui::components::flash::typed("composer", "content", "")
+                                    />
+                                }
+                                    .into_any()
                             }
-                                .into_any()
-                        }
-                        _ => {
-                            crate::ui::set_status(404);
-                            view! {
-                                <p class="notice notice-error">"This thread does not exist."</p>
+                            _ => {
+                                crate::ui::set_status(404);
+                                view! {
+                                    <p class="notice notice-error">"This thread does not exist."</p>
+                                }
+                                    .into_any()
                             }
-                                .into_any()
                         }
-                    }
-                })}
-            </Suspense>
-        </AppShell>
-    }
+                    })}
+                </Suspense>
+            </AppShell>
+        }
 }
 
 /// The next visit to `/` reopens this thread (a cookie, like the theme).

@@ -88,7 +88,8 @@ pub fn HomePage() -> impl IntoView {
                                         <h2>"Chat with " {agent.name.clone()}</h2>
                                         <p class="muted">{agent.description.clone()}</p>
                                     </section>
-                                    <ChatView
+                                    {crate::ui::components::flash::form_error("composer", &[])}
+<ChatView
                                         thread_id=None
                                         messages=Vec::new()
                                         older=None
@@ -98,6 +99,7 @@ pub fn HomePage() -> impl IntoView {
                                         temperature=Some(agent.temperature)
                                         max_tokens=agent.max_tokens
                                         agent=Some(badge)
+                                        draft=crate::ui::components::flash::typed("composer", "content", "")
                                     />
                                 }
                                     .into_any()
@@ -129,7 +131,8 @@ pub fn HomePage() -> impl IntoView {
                                             <a href="/agents">"chat with an agent"</a> "."</p>
                                     </section>
                                     {setup}
-                                    <ChatView
+                                    {crate::ui::components::flash::form_error("composer", &[])}
+<ChatView
                                         thread_id=None
                                         messages=Vec::new()
                                         older=None
@@ -139,6 +142,7 @@ pub fn HomePage() -> impl IntoView {
                                         temperature=None
                                         max_tokens=None
                                         agent=None
+                                        draft=crate::ui::components::flash::typed("composer", "content", "")
                                     />
                                 }
                                     .into_any()

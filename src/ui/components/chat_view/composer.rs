@@ -24,7 +24,8 @@ pub(super) fn Composer(chat: Chat, settings: Settings, registry: ModelRegistry) 
         errors,
         ..
     } = chat;
-    let draft = RwSignal::new(String::new());
+    let first = chat.draft.get_value();
+    let draft = RwSignal::new(first.clone());
     let textarea = NodeRef::<leptos::html::Textarea>::new();
     let picker = Picker::new(draft, textarea);
 
@@ -116,6 +117,7 @@ pub(super) fn Composer(chat: Chat, settings: Settings, registry: ModelRegistry) 
                     required
                     maxlength="100000"
                     node_ref=textarea
+                    inner_html=crate::ui::raw_text::raw_text(&first)
                     prop:value=move || draft.get()
                     on:input=move |ev| {
                         draft.set(event_target_value(&ev));

@@ -24,6 +24,8 @@ use options::Settings;
 #[derive(Clone, Copy)]
 struct Chat {
     thread_id: Option<i64>,
+    /// The composer's text when the page opened.
+    draft: StoredValue<String>,
     /// The thread's agent, sent along with each message.
     agent_id: Option<i64>,
     /// The agent the thread talks to: its face and name head each reply.
@@ -186,6 +188,8 @@ pub fn ChatView(
     max_tokens: Option<i32>,
     /// The agent the thread talks to: its face and name head each reply.
     agent: Option<AgentBadge>,
+    /// What was typed before a refused plain-form send (kept, not lost).
+    draft: String,
 ) -> impl IntoView {
     let root = NodeRef::<leptos::html::Div>::new();
     let settings = Settings {
@@ -197,6 +201,7 @@ pub fn ChatView(
     };
     let chat = Chat {
         thread_id,
+        draft: StoredValue::new(draft),
         agent_id: agent.as_ref().map(|a| a.id),
         bubbles: RwSignal::new(messages.iter().map(Bubble::from_view).collect()),
         streaming: RwSignal::new(
