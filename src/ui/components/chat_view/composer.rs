@@ -9,6 +9,7 @@ use crate::model::provider::ModelRegistry;
 use crate::serverfns::chat::{send_message, stop_reply, SendMessage};
 use crate::ui::browser;
 use crate::ui::components::prompt_picker::{Picker, PromptMenu};
+use crate::ui::raw_text::raw_text;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos::task::spawn_local;
@@ -117,7 +118,7 @@ pub(super) fn Composer(chat: Chat, settings: Settings, registry: ModelRegistry) 
                     required
                     maxlength="100000"
                     node_ref=textarea
-                    inner_html=crate::ui::raw_text::raw_text(&first)
+                    inner_html=raw_text(&first)
                     prop:value=move || draft.get()
                     on:input=move |ev| {
                         draft.set(event_target_value(&ev));
