@@ -20,9 +20,11 @@ async fn main() -> std::process::ExitCode {
             println!("precompressed {n} file(s) in {}", dir.display());
             std::process::ExitCode::SUCCESS
         }
+        Some("backup") => backrooms::server::backup_cli::backup(std::env::args().nth(2)).await,
+        Some("restore") => backrooms::server::backup_cli::restore(std::env::args().nth(2)).await,
         Some(other) => {
             eprintln!(
-                "usage: backrooms [healthcheck | precompress [DIR]]   (unknown argument {other:?})"
+                "usage: backrooms [healthcheck | precompress [DIR] | backup PATH | restore PATH]   (unknown argument {other:?})"
             );
             std::process::ExitCode::from(2)
         }

@@ -180,10 +180,11 @@ pub enum AuditAction {
     RevokeInvite,
     Settings,
     Limits,
+    Backup,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 11] = [
+    pub const ALL: [AuditAction; 12] = [
         AuditAction::Promote,
         AuditAction::Demote,
         AuditAction::Disable,
@@ -195,6 +196,7 @@ impl AuditAction {
         AuditAction::RevokeInvite,
         AuditAction::Settings,
         AuditAction::Limits,
+        AuditAction::Backup,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -210,6 +212,7 @@ impl AuditAction {
             AuditAction::RevokeInvite => "revoke_invite",
             AuditAction::Settings => "settings",
             AuditAction::Limits => "limits",
+            AuditAction::Backup => "backup",
         }
     }
 
@@ -230,6 +233,7 @@ impl AuditAction {
             AuditAction::RevokeInvite => "revoked an invitation",
             AuditAction::Settings => "changed settings",
             AuditAction::Limits => "changed the limits of",
+            AuditAction::Backup => "downloaded a backup",
         }
     }
 }

@@ -29,6 +29,8 @@ pub enum ConfigError {
         "BACKROOMS_PROVIDER_IDLE_TIMEOUT_SECS must be a whole number of seconds from 1 to 3600"
     )]
     ProviderIdleTimeout,
+    #[error("BACKROOMS_BACKUP_KEEP must be a whole number from 1 to 365")]
+    BackupKeep,
     #[error("cannot use the data directory {path}: {source}")]
     DataDir {
         path: PathBuf,
@@ -83,6 +85,12 @@ pub struct Config {
     /// A streaming reply with no data for this long fails
     /// (`BACKROOMS_PROVIDER_IDLE_TIMEOUT_SECS`, 1-3600, default 120).
     pub provider_idle_timeout: Duration,
+    /// Where a daily backup is written (`BACKROOMS_BACKUP_DIR`); none when
+    /// unset.
+    pub backup_dir: Option<PathBuf>,
+    /// How many daily backups stay (`BACKROOMS_BACKUP_KEEP`, 1-365,
+    /// default 7); older ones are deleted.
+    pub backup_keep: usize,
 }
 
 impl Config {
@@ -134,7 +142,18 @@ impl Config {
             },
         };
 
+        let backup_dir = get("BACKROOMS_BACKUP_DIR").map(PathBuf::from);
+        let backup_keep = match get("BACKROOMS_BACKUP_KEEP") {
+            None => 7,
+            Some(v) => match v.trim().parse::<usize>() {
+                Ok(n) if (1..=365).contains(&n) => n,
+                _ => return Err(ConfigError::BackupKeep),
+            },
+        };
+
         Ok(Config {
+            backup_dir,
+            backup_keep,
             provider_idle_timeout,
             addr,
             data_dir,

@@ -2,6 +2,8 @@
 
 pub mod actions;
 pub mod auth;
+pub mod backup;
+pub mod backup_cli;
 pub mod config;
 pub mod crypto;
 pub mod csrf;
@@ -107,6 +109,9 @@ pub async fn start(
         http,
     };
 
+    if let Some(dir) = state.config.backup_dir.clone() {
+        backup::start_daily(db.clone(), dir, state.config.backup_keep);
+    }
     let store = auth::session_store::SqliteSessionStore::new(db);
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(3600));

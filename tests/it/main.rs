@@ -6,6 +6,7 @@ mod agent_pages;
 mod agents;
 mod archive;
 mod backrooms;
+mod backups;
 mod branches;
 mod chat;
 mod chat_pages;

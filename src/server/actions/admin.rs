@@ -109,3 +109,33 @@ pub async fn audit(
     caller.ensure_admin()?;
     state.db.run(move |c| audit::page(c, before)).await
 }
+
+/// A snapshot of the whole database to download, as an open file whose
+/// name is already gone from the data directory (nothing is left behind),
+/// and its size.
+pub async fn backup(state: &AppState, caller: &Caller) -> Result<(tokio::fs::File, u64), AppError> {
+    caller.ensure_admin()?;
+    let temp = state.config.data_dir.join(format!(
+        ".backup-{}.db",
+        hex::encode(rand::random::<[u8; 8]>())
+    ));
+    crate::server::backup::snapshot_to(&state.db, temp.clone()).await?;
+    let opened = tokio::fs::File::open(&temp).await;
+    let _ = tokio::fs::remove_file(&temp).await;
+    let file = opened.map_err(|e| {
+        tracing::error!("cannot read the backup just written: {e}");
+        AppError::Internal
+    })?;
+    let size = file.metadata().await.map(|m| m.len()).unwrap_or(0);
+    let who = caller.clone();
+    state
+        .db
+        .run(move |c| {
+            audit::write(
+                c,
+                record(&who, AuditAction::Backup, &format!("{size} bytes")),
+            )
+        })
+        .await?;
+    Ok((file, size))
+}

@@ -122,3 +122,27 @@ pub async fn audit(
 ) -> Result<Json<AuditPage>, AppError> {
     Ok(Json(admin::audit(&state, &caller, query.before).await?))
 }
+
+/// `GET /api/admin/backup`: the database as it is now.
+pub async fn backup(
+    State(state): State<AppState>,
+    Admin(caller): Admin,
+) -> Result<axum::response::Response, AppError> {
+    use axum::http::{header, HeaderValue};
+    use axum::response::IntoResponse;
+    let (file, size) = admin::backup(&state, &caller).await?;
+    let stamp = crate::text::format::date(crate::server::db::now());
+    let body = axum::body::Body::from_stream(tokio_util::io::ReaderStream::new(file));
+    let mut res = body.into_response();
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/vnd.sqlite3"),
+    );
+    h.insert(header::CONTENT_LENGTH, HeaderValue::from(size));
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"backrooms-{stamp}.db\""))
+    {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    Ok(res)
+}

@@ -67,6 +67,7 @@ pub fn routes() -> Router<AppState> {
             axum::routing::delete(admin::revoke_invite),
         )
         .route("/api/admin/audit", get(admin::audit))
+        .route("/api/admin/backup", get(admin::backup))
         .route(
             "/api/admin/limits",
             get(usage::defaults).put(usage::set_defaults),
