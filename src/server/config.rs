@@ -29,6 +29,8 @@ pub enum ConfigError {
         "BACKROOMS_PROVIDER_IDLE_TIMEOUT_SECS must be a whole number of seconds from 1 to 3600"
     )]
     ProviderIdleTimeout,
+    #[error("BACKROOMS_TRUSTED_PROXIES must be addresses or CIDR ranges separated by commas, such as 10.0.0.0/8,::1 (got {0:?})")]
+    TrustedProxies(String),
     #[error("BACKROOMS_BACKUP_KEEP must be a whole number from 1 to 365")]
     BackupKeep,
     #[error("cannot use the data directory {path}: {source}")]
@@ -85,6 +87,9 @@ pub struct Config {
     /// A streaming reply with no data for this long fails
     /// (`BACKROOMS_PROVIDER_IDLE_TIMEOUT_SECS`, 1-3600, default 120).
     pub provider_idle_timeout: Duration,
+    /// Reverse proxies whose `X-Forwarded-For` tells the client's address
+    /// (`BACKROOMS_TRUSTED_PROXIES`); from anyone else the header is ignored.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
     /// Where a daily backup is written (`BACKROOMS_BACKUP_DIR`); none when
     /// unset.
     pub backup_dir: Option<PathBuf>,
@@ -142,6 +147,10 @@ impl Config {
             },
         };
 
+        let trusted_proxies = match get("BACKROOMS_TRUSTED_PROXIES") {
+            None => Vec::new(),
+            Some(raw) => parse_networks(&raw).ok_or(ConfigError::TrustedProxies(raw))?,
+        };
         let backup_dir = get("BACKROOMS_BACKUP_DIR").map(PathBuf::from);
         let backup_keep = match get("BACKROOMS_BACKUP_KEEP") {
             None => 7,
@@ -152,6 +161,7 @@ impl Config {
         };
 
         Ok(Config {
+            trusted_proxies,
             backup_dir,
             backup_keep,
             provider_idle_timeout,
@@ -243,6 +253,19 @@ fn load_or_create_key(dir: &Path) -> Result<SecretKey, ConfigError> {
         }
         Err(e) => Err(io_err(e)),
     }
+}
+
+/// `10.0.0.0/8, 192.168.1.2, ::1`: ranges, or single addresses.
+fn parse_networks(raw: &str) -> Option<Vec<ipnet::IpNet>> {
+    raw.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            s.parse::<ipnet::IpNet>()
+                .ok()
+                .or_else(|| s.parse::<std::net::IpAddr>().ok().map(ipnet::IpNet::from))
+        })
+        .collect()
 }
 
 #[cfg(test)]

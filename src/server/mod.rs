@@ -4,6 +4,7 @@ pub mod actions;
 pub mod auth;
 pub mod backup;
 pub mod backup_cli;
+pub mod client;
 pub mod config;
 pub mod crypto;
 pub mod csrf;

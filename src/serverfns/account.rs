@@ -34,11 +34,20 @@ mod support {
         crate::server::flash::redirect(&to, flash);
     }
 
-    pub async fn client_ip() -> Option<std::net::IpAddr> {
-        leptos_axum::extract::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+    pub async fn client_ip(state: &AppState) -> Option<std::net::IpAddr> {
+        let peer = leptos_axum::extract::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
             .await
-            .ok()
-            .map(|c| c.0.ip())
+            .ok()?
+            .0
+            .ip();
+        let headers = leptos_axum::extract::<axum::http::HeaderMap>()
+            .await
+            .unwrap_or_default();
+        Some(crate::server::client::address(
+            peer,
+            &headers,
+            &state.config.trusted_proxies,
+        ))
     }
 }
 #[cfg(feature = "ssr")]
@@ -54,7 +63,7 @@ pub async fn login(
     let state = state()?;
     let mut session = auth().await?;
     let next = safe_next(next.as_deref());
-    let ip = support::client_ip().await;
+    let ip = support::client_ip(&state).await;
     match accounts::login(&state, &mut session, ip, &username, &password).await {
         Ok(_) => leptos_axum::redirect(&next),
         Err(e) => support::back("/login", "login", &e, &username, &next),

@@ -783,3 +783,82 @@ async fn the_admin_pages_work_as_plain_forms() {
         "{audit}"
     );
 }
+
+async fn login_from(c: &common::Api, name: &str, password: &str, xff: &str) -> StatusCode {
+    c.http
+        .post(c.url("/api/auth/login"))
+        .header("x-forwarded-for", xff)
+        .json(&json!({"username": name, "password": password}))
+        .send()
+        .await
+        .expect("request")
+        .status()
+}
+
+#[tokio::test]
+async fn only_trusted_proxies_decide_the_client_address() {
+    // Not trusted: a forged header changes nothing, the peer is counted.
+    let server = TestServer::start().await;
+    server.admin_and_user().await;
+    let c = server.client();
+    for i in 0..20 {
+        let status = login_from(
+            &c,
+            &format!("nobody{i}"),
+            "wrong password",
+            &format!("198.51.100.{i}"),
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+    assert_eq!(
+        login_from(&c, "user", "user password", "198.51.100.99").await,
+        StatusCode::TOO_MANY_REQUESTS,
+        "every try came from the same peer"
+    );
+    drop(server.stop().await);
+
+    // Trusted: each client behind the proxy is counted on its own.
+    let dir = tempfile::tempdir().unwrap();
+    let server = TestServer::start_with(
+        dir.path(),
+        &[("BACKROOMS_TRUSTED_PROXIES", "127.0.0.1/32, ::1")],
+    )
+    .await;
+    server.admin_and_user().await;
+    let c = server.client();
+    for i in 0..20 {
+        let status = login_from(&c, &format!("nobody{i}"), "wrong password", "203.0.113.5").await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+    assert_eq!(
+        login_from(&c, "user", "user password", "203.0.113.5").await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    let other = server.client();
+    assert_eq!(
+        login_from(&other, "user", "user password", "6.6.6.6, 203.0.113.6").await,
+        StatusCode::OK,
+        "another client, read from the proxy's own hop"
+    );
+    let res = other
+        .http
+        .get(other.url("/api/conversations"))
+        .header("x-forwarded-for", "203.0.113.6")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let sessions = json_of(other.get("/api/sessions").await, StatusCode::OK).await;
+    let mine = sessions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["current"] == true)
+        .unwrap();
+    assert_eq!(
+        mine["address"], "203.0.113.6",
+        "the session shows the client, not the proxy"
+    );
+    drop(server.stop().await);
+}

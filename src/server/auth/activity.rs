@@ -54,10 +54,10 @@ pub async fn touch(State(state): State<AppState>, req: Request<Body>, next: Next
         .get(header::USER_AGENT)
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
-    let address = req
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip().to_string());
+    let address = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| {
+        crate::server::client::address(c.0.ip(), req.headers(), &state.config.trusted_proxies)
+            .to_string()
+    });
     let res = next.run(req).await;
     if let Some((user, session)) = seen {
         if state.activity.due(&session, crate::server::db::now()) {

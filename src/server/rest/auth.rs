@@ -45,13 +45,18 @@ pub async fn register(
 pub async fn login(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: axum::http::HeaderMap,
     mut auth: AuthSession,
     ApiJson(body): ApiJson<CredentialsBody>,
 ) -> Result<Json<SessionUser>, AppError> {
     let profile = accounts::login(
         &state,
         &mut auth,
-        Some(peer.ip()),
+        Some(crate::server::client::address(
+            peer.ip(),
+            &headers,
+            &state.config.trusted_proxies,
+        )),
         &body.username,
         &body.password,
     )
