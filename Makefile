@@ -43,12 +43,13 @@ build: tools
 	cargo leptos build --release
 	target/release/backrooms precompress target/site/pkg
 
-## make bench: binary size, start-up time, idle memory, first-load bytes, relay overhead, 200 concurrent streams
+## make bench: binary size, start-up time, idle memory, first-load bytes, relay overhead, 200 concurrent streams, search, the quota check
 bench: build
 	./bench/run.sh
 	cargo run --release --no-default-features --features ssr --example relay_bench
 	cargo run --release --no-default-features --features ssr --example rooms_bench
 	cargo run --release --no-default-features --features ssr --example search_bench
+	cargo run --release --no-default-features --features ssr --example quota_bench
 
 ## make lighthouse: Lighthouse mobile scores of the release build (npm lighthouse, Debian's Chromium)
 lighthouse: build
