@@ -112,9 +112,15 @@ struct Used {
 async fn used(db: &Db, user: i64, t: i64) -> Result<(Limits, Used), AppError> {
     db.run(move |c| {
         let limits = limits::effective(c, user)?;
-        let (tokens_today, _) = usage::since(c, user, t.div_euclid(usage::DAY))?;
-        let (tokens_month, cost_month) =
-            usage::since(c, user, month_start(t).div_euclid(usage::DAY))?;
+        // The ledger is read only for the limits that count it.
+        let (tokens_today, _) = match limits.tokens_per_day {
+            Some(_) => usage::since(c, user, t.div_euclid(usage::DAY))?,
+            None => (0, 0),
+        };
+        let (tokens_month, cost_month) = match (limits.tokens_per_month, limits.cost_per_month) {
+            (None, None) => (0, 0),
+            _ => usage::since(c, user, month_start(t).div_euclid(usage::DAY))?,
+        };
         Ok((
             limits,
             Used {
