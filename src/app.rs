@@ -10,6 +10,7 @@ use crate::ui::pages::{
     backrooms::{BackroomPage, BackroomsPage, NewBackroomPage},
     chat::ChatPage,
     home::HomePage,
+    keys::KeysPage,
     login::LoginPage,
     not_found::NotFoundPage,
     notes::{NotePage, NotesPage},
@@ -95,6 +96,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/usage") view=AdminUsagePage />
                 <Route path=path!("/usage") view=UsagePage />
                 <Route path=path!("/settings/providers") view=ProvidersPage />
+                <Route path=path!("/settings/keys") view=KeysPage />
                 <Route path=path!("/agents") view=AgentsPage />
                 <Route path=path!("/agents/new") view=AgentEditorPage />
                 <Route path=path!("/agents/:id") view=AgentEditorPage />

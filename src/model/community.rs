@@ -54,6 +54,13 @@ pub struct AdminSettings {
     pub registration: Registration,
     /// `registration == open`, for the clients written before the modes.
     pub registration_open: bool,
+    /// Accounts may add their own providers and keys (`/api/keys`).
+    #[serde(default)]
+    pub own_keys: bool,
+    /// Own keys may reach loopback, private and link-local addresses (a
+    /// household's own Ollama, say). Off, they are refused.
+    #[serde(default)]
+    pub own_keys_private_addresses: bool,
 }
 
 /// `PUT /api/admin/settings`: either field; `registration` wins when both
@@ -65,6 +72,10 @@ pub struct SettingsInput {
     pub registration: Option<Registration>,
     #[serde(default)]
     pub registration_open: Option<bool>,
+    #[serde(default)]
+    pub own_keys: Option<bool>,
+    #[serde(default)]
+    pub own_keys_private_addresses: Option<bool>,
 }
 
 /// One row of `/admin/users`.

@@ -161,6 +161,9 @@ pub struct RegistryProvider {
     pub name: String,
     pub provider_sdk_id: String,
     pub image_url: Option<String>,
+    /// The caller's own key ("Your keys" in the pickers).
+    #[serde(default)]
+    pub own_key: bool,
     pub models: Vec<RegistryModel>,
 }
 
@@ -338,4 +341,36 @@ impl ModelRegistry {
         id.filter(|id| self.name_of(*id).is_some())
             .or(self.default_model_id)
     }
+}
+
+/// An account's own provider (`/api/keys`): the provider's fields and its
+/// models. Never the key itself.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OwnKey {
+    #[serde(flatten)]
+    pub provider: ProviderView,
+    pub models: Vec<ModelView>,
+}
+
+/// `POST /api/keys/{id}/models`: a model of the account's own provider.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct NewOwnModel {
+    #[serde(default)]
+    pub name: Option<String>,
+    pub model_sdk_id: String,
+}
+
+/// Whether accounts may use their own keys, and whether those may reach
+/// private addresses: the admin's two switches.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OwnKeysPolicy {
+    pub allowed: bool,
+    pub private_addresses: bool,
+}
+
+/// What "Your keys" shows: the switches and the caller's own providers.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct OwnKeysPage {
+    pub policy: OwnKeysPolicy,
+    pub keys: Vec<OwnKey>,
 }

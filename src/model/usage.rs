@@ -137,6 +137,10 @@ pub struct UsageRow {
     pub replies: i64,
     /// USD.
     pub cost: f64,
+    /// Of these tokens, those spent on the account's own keys (shown,
+    /// never counted against its quotas).
+    #[serde(default)]
+    pub own_key_tokens: i64,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

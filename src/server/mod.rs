@@ -76,10 +76,13 @@ pub async fn start(
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     leptos_options.site_addr = addr;
 
+    const USER_AGENT: &str = concat!("backrooms/", env!("CARGO_PKG_VERSION"));
     let http = reqwest::Client::builder()
         .connect_timeout(Duration::from_secs(10))
-        .user_agent(concat!("backrooms/", env!("CARGO_PKG_VERSION")))
+        .user_agent(USER_AGENT)
         .build()
+        .map_err(|e| format!("cannot set up the HTTP client: {e}"))?;
+    let guarded_http = crate::server::llm::guard::client(USER_AGENT, Duration::from_secs(10))
         .map_err(|e| format!("cannot set up the HTTP client: {e}"))?;
     match db
         .run(crate::server::services::messages::mark_interrupted)
@@ -108,6 +111,7 @@ pub async fn start(
         activity: Default::default(),
         quotas: Default::default(),
         http,
+        guarded_http,
     };
 
     if let Some(dir) = state.config.backup_dir.clone() {

@@ -65,6 +65,15 @@ pub async fn handler(
         Registration::Closed
     };
 
+    let own_keys = if user.is_some() {
+        match state.db.run(settings::own_keys).await {
+            Ok(policy) => policy,
+            Err(e) => return e.into_response(),
+        }
+    } else {
+        Default::default()
+    };
+
     let prefs = req
         .headers()
         .get(header::COOKIE)
@@ -78,6 +87,7 @@ pub async fn handler(
         user,
         prefs,
         registration,
+        own_keys,
         flash: flash.unwrap_or_default(),
         islands: !(path == "/login" || path == "/register" || path.starts_with("/s/")),
     };

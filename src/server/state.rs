@@ -23,6 +23,9 @@ pub struct AppState {
     pub cipher: Cipher,
     /// One connection pool for every call to an LLM provider.
     pub http: reqwest::Client,
+    /// For accounts' own keys while private addresses are refused: see
+    /// `llm::guard`.
+    pub guarded_http: reqwest::Client,
     /// Replies being generated right now.
     pub hub: Arc<Hub>,
     /// Backrooms running or watched right now.

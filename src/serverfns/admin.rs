@@ -40,13 +40,37 @@ pub async fn set_registration(mode: String) -> Result<(), AppError> {
             .ok_or_else(|| AppError::invalid("mode", "Choose closed, invite or open."))?;
         let input = SettingsInput {
             registration: Some(mode),
-            registration_open: None,
+            ..SettingsInput::default()
         };
         admin::save_settings(&state, &caller, input).await?;
         Ok(notice::SETTINGS_SAVED.to_string())
     }
     .await;
     support::back("/admin", "settings", done);
+    Ok(())
+}
+
+/// The own-key switches (checkboxes: present is on).
+#[server(prefix = "/fn", endpoint = "set_own_keys")]
+pub async fn set_own_keys(
+    allowed: Option<String>,
+    private_addresses: Option<String>,
+) -> Result<(), AppError> {
+    use crate::model::community::SettingsInput;
+    use crate::server::actions::admin;
+    use crate::text::notice;
+    let done = async {
+        let (state, caller) = support::admin().await?;
+        let input = SettingsInput {
+            own_keys: Some(allowed.is_some()),
+            own_keys_private_addresses: Some(private_addresses.is_some()),
+            ..SettingsInput::default()
+        };
+        admin::save_settings(&state, &caller, input).await?;
+        Ok(notice::SETTINGS_SAVED.to_string())
+    }
+    .await;
+    support::back("/admin#own-keys", "own-keys", done);
     Ok(())
 }
 

@@ -19,6 +19,8 @@ pub struct PageContext {
     /// Only filled in for the pages that show it (sign-in, register, admin);
     /// `Closed` elsewhere.
     pub registration: crate::model::community::Registration,
+    /// The admin's own-key switches (signed-in pages).
+    pub own_keys: crate::model::provider::OwnKeysPolicy,
     /// The result of the form posted just before this page.
     pub flash: Flash,
     /// The page has islands: it loads the WASM that wakes them (sign-in,

@@ -40,7 +40,8 @@ async fn first_account_is_admin_then_registration_closes_until_reopened() {
     let settings = json_of(alice.get("/api/admin/settings").await, StatusCode::OK).await;
     assert_eq!(
         settings,
-        json!({"registration": "closed", "registration_open": false})
+        json!({"registration": "closed", "registration_open": false,
+               "own_keys": false, "own_keys_private_addresses": false})
     );
     let settings = json_of(
         alice

@@ -453,7 +453,8 @@ async fn invitations_let_people_in_until_used_up_expired_or_revoked() {
     .await;
     assert_eq!(
         settings,
-        json!({"registration": "invite", "registration_open": false})
+        json!({"registration": "invite", "registration_open": false,
+               "own_keys": false, "own_keys_private_addresses": false})
     );
 
     let err = json_of(

@@ -16,6 +16,7 @@ mod hardening;
 mod long_threads;
 mod notes;
 mod organise;
+mod own_keys;
 mod pages;
 mod provider_pages;
 mod providers;

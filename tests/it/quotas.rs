@@ -177,7 +177,9 @@ async fn usage_sums_the_stored_tokens_and_costs_them_at_the_models_price() {
         .unwrap()
         .starts_with("text/csv"));
     let text = csv.text().await.unwrap();
-    assert!(text.starts_with("model,prompt_tokens,completion_tokens,replies,cost_usd\n"));
+    assert!(
+        text.starts_with("model,prompt_tokens,completion_tokens,replies,cost_usd,own_key_tokens\n")
+    );
     assert!(text.contains(&format!("fo:chunks-4-1,{},{},2,", stored.0, stored.1)));
 
     // Only an admin sees another account's or everyone's.

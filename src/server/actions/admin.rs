@@ -26,7 +26,13 @@ pub async fn save_settings(
             let before = settings::admin_settings(c)?;
             let after = settings::update_admin_settings(c, &input)?;
             if after != before {
-                let detail = format!("registration: {}", after.registration.as_str());
+                let on = |b: bool| if b { "on" } else { "off" };
+                let detail = format!(
+                    "registration: {}, own keys: {}, own keys to private addresses: {}",
+                    after.registration.as_str(),
+                    on(after.own_keys),
+                    on(after.own_keys_private_addresses)
+                );
                 audit::write(c, record(&who, AuditAction::Settings, &detail))?;
             }
             Ok(after)

@@ -12,6 +12,7 @@ pub mod archive;
 pub mod backrooms;
 pub mod chat;
 pub mod folders;
+pub mod keys;
 pub mod models;
 pub mod notes;
 pub mod prompts;

@@ -5,11 +5,14 @@ use crate::error::AppError;
 use crate::model::provider::{ModelPatch, ModelRegistry, ModelView, NewModelInput};
 use crate::server::auth::caller::Caller;
 use crate::server::services::models;
+use crate::server::services::providers::Scope;
 use crate::server::state::AppState;
 
-/// Every enabled model by provider, and the default.
-pub async fn registry(state: &AppState, _caller: &Caller) -> Result<ModelRegistry, AppError> {
-    state.db.run(models::registry).await
+/// Every enabled model by provider (the caller's own keys last), and the
+/// default.
+pub async fn registry(state: &AppState, caller: &Caller) -> Result<ModelRegistry, AppError> {
+    let user = caller.id;
+    state.db.run(move |c| models::registry(c, user)).await
 }
 
 pub async fn create(
@@ -18,7 +21,10 @@ pub async fn create(
     input: NewModelInput,
 ) -> Result<ModelView, AppError> {
     caller.ensure_admin()?;
-    state.db.run(move |c| models::create(c, &input)).await
+    state
+        .db
+        .run(move |c| models::create(c, Scope::Shared, &input))
+        .await
 }
 
 pub async fn list_for_provider(
@@ -29,13 +35,16 @@ pub async fn list_for_provider(
     caller.ensure_admin()?;
     state
         .db
-        .run(move |c| models::list_for_provider(c, provider_id))
+        .run(move |c| models::list_for_provider(c, Scope::Shared, provider_id))
         .await
 }
 
 pub async fn get(state: &AppState, caller: &Caller, id: i64) -> Result<ModelView, AppError> {
     caller.ensure_admin()?;
-    state.db.run(move |c| models::get(c, id)).await
+    state
+        .db
+        .run(move |c| models::get(c, Scope::Shared, id))
+        .await
 }
 
 /// Rename, enable or disable.
@@ -46,12 +55,18 @@ pub async fn update(
     patch: ModelPatch,
 ) -> Result<ModelView, AppError> {
     caller.ensure_admin()?;
-    state.db.run(move |c| models::update(c, id, &patch)).await
+    state
+        .db
+        .run(move |c| models::update(c, Scope::Shared, id, &patch))
+        .await
 }
 
 pub async fn delete(state: &AppState, caller: &Caller, id: i64) -> Result<(), AppError> {
     caller.ensure_admin()?;
-    state.db.run(move |c| models::delete(c, id)).await
+    state
+        .db
+        .run(move |c| models::delete(c, Scope::Shared, id))
+        .await
 }
 
 /// The model every new thread starts with.

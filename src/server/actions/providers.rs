@@ -9,13 +9,17 @@ use crate::model::provider::{
 };
 use crate::server::auth::caller::Caller;
 use crate::server::llm::upstream;
+use crate::server::services::providers::Scope;
 use crate::server::services::{models, providers};
 use crate::server::state::AppState;
 
 pub async fn list(state: &AppState, caller: &Caller) -> Result<Vec<ProviderView>, AppError> {
     caller.ensure_admin()?;
     let cipher = state.cipher.clone();
-    state.db.run(move |c| providers::list(c, &cipher)).await
+    state
+        .db
+        .run(move |c| providers::list(c, &cipher, Scope::Shared))
+        .await
 }
 
 /// Every provider with its models, as the providers page shows them.
@@ -28,10 +32,10 @@ pub async fn list_with_models(
     state
         .db
         .run(move |c| {
-            let list = providers::list(c, &cipher)?;
+            let list = providers::list(c, &cipher, Scope::Shared)?;
             let mut out = Vec::with_capacity(list.len());
             for p in list {
-                let m = models::list_for_provider(c, p.id)?;
+                let m = models::list_for_provider(c, Scope::Shared, p.id)?;
                 out.push((p, m));
             }
             Ok(out)
@@ -42,7 +46,10 @@ pub async fn list_with_models(
 pub async fn get(state: &AppState, caller: &Caller, id: i64) -> Result<ProviderView, AppError> {
     caller.ensure_admin()?;
     let cipher = state.cipher.clone();
-    state.db.run(move |c| providers::get(c, &cipher, id)).await
+    state
+        .db
+        .run(move |c| providers::get(c, &cipher, Scope::Shared, id))
+        .await
 }
 
 pub async fn create(
@@ -54,7 +61,7 @@ pub async fn create(
     let cipher = state.cipher.clone();
     state
         .db
-        .run(move |c| providers::create(c, &cipher, &input))
+        .run(move |c| providers::create(c, &cipher, Scope::Shared, &input))
         .await
 }
 
@@ -68,7 +75,7 @@ pub async fn update(
     let cipher = state.cipher.clone();
     state
         .db
-        .run(move |c| providers::update(c, &cipher, id, &patch))
+        .run(move |c| providers::update(c, &cipher, Scope::Shared, id, &patch))
         .await
 }
 
@@ -83,7 +90,7 @@ pub async fn delete(
     caller.ensure_admin()?;
     state
         .db
-        .run(move |c| providers::delete(c, id, cascade))
+        .run(move |c| providers::delete(c, Scope::Shared, id, cascade))
         .await
 }
 
@@ -94,7 +101,7 @@ pub async fn test_connection(
     id: i64,
 ) -> Result<ConnectionTest, AppError> {
     caller.ensure_admin()?;
-    upstream::test_connection(state, id).await
+    upstream::test_connection(state, Scope::Shared, id).await
 }
 
 /// Adds the picked upstream models (or all) that are not here yet.
@@ -105,5 +112,5 @@ pub async fn import_models(
     req: ImportRequest,
 ) -> Result<ImportResult, AppError> {
     caller.ensure_admin()?;
-    upstream::import_models(state, id, req).await
+    upstream::import_models(state, Scope::Shared, id, req).await
 }

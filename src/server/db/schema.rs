@@ -67,6 +67,7 @@ diesel::table! {
 diesel::table! {
     providers (id) {
         id -> BigInt,
+        owner_id -> Nullable<BigInt>,
         name -> Text,
         provider_sdk_id -> Text,
         api_format -> Text,
@@ -268,6 +269,7 @@ diesel::table! {
         completion_tokens -> BigInt,
         cost_nanos -> BigInt,
         replies -> BigInt,
+        own_key -> Bool,
     }
 }
 

@@ -10,7 +10,7 @@ pub mod runner;
 use crate::error::AppError;
 use crate::model::chat::{Frame, MessageStatus, StreamEvent};
 use crate::server::llm::chat::{ChatRequest, ProviderTarget};
-use crate::server::llm::provider_for;
+use crate::server::llm::{guard, provider_for};
 use crate::server::services::messages;
 use crate::server::services::threads::Turn;
 use crate::server::state::AppState;
@@ -35,14 +35,17 @@ pub fn spawn(state: &AppState, turn: Turn) -> Result<tokio::task::JoinHandle<()>
         })?),
         None => None,
     };
-    let provider = provider_for(
-        ProviderTarget {
-            format: turn.provider.format,
-            base_url: turn.provider.base_url.clone(),
-            api_key,
-        },
-        state.http.clone(),
-    );
+    let target = ProviderTarget {
+        format: turn.provider.format,
+        base_url: turn.provider.base_url.clone(),
+        api_key,
+    };
+    let provider = if turn.provider.guarded {
+        let base = target.base();
+        guard::checked(provider_for(target, state.guarded_http.clone()), base)
+    } else {
+        provider_for(target, state.http.clone())
+    };
     let live = state.hub.open(turn.assistant_message_id, turn.thread_id);
     let hub = state.hub.clone();
     let quotas = state.quotas.clone();

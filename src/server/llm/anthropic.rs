@@ -139,7 +139,9 @@ impl ChatProvider for Anthropic {
                 req = req.header("x-api-key", k);
             }
             let res = req.send().await.map_err(|e| {
-                if e.is_timeout() {
+                if let Some(refused) = super::guard::explain(&e) {
+                    LlmError::Connect(refused)
+                } else if e.is_timeout() {
                     LlmError::Timeout(e.to_string())
                 } else {
                     LlmError::Connect(e.to_string())

@@ -3,6 +3,7 @@
 
 pub mod anthropic;
 pub mod chat;
+pub mod guard;
 pub mod openai;
 pub mod sse;
 pub mod upstream;

@@ -84,6 +84,9 @@ fn body(request: &ChatRequest) -> Value {
 }
 
 fn map_error(e: OpenAIError) -> LlmError {
+    if let Some(refused) = super::guard::explain(&e) {
+        return LlmError::Connect(refused);
+    }
     match e {
         OpenAIError::ApiError(resp) => LlmError::from_status(
             resp.status_code.as_u16(),

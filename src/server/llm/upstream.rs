@@ -2,11 +2,13 @@
 //! bearer key) or `GET {base}/v1/models` (Anthropic, `x-api-key`). Used by
 //! "Test connection" and "Import models".
 
+use super::guard;
 use super::redact;
 use crate::error::AppError;
 use crate::model::provider::{ApiFormat, ConnectionTest, ImportRequest, ImportResult};
 use crate::server::db::rows::Provider;
-use crate::server::services::{models, providers};
+use crate::server::services::providers::Scope;
+use crate::server::services::{models, providers, settings};
 use crate::server::state::AppState;
 use std::time::{Duration, Instant};
 
@@ -50,7 +52,9 @@ pub async fn list_models(
         }
     };
     let mut response = request.timeout(timeout).send().await.map_err(|e| {
-        let why = if e.is_timeout() {
+        let why = if let Some(refused) = guard::explain(&e) {
+            refused
+        } else if e.is_timeout() {
             format!("no answer within {} s", timeout.as_secs())
         } else if e.is_connect() {
             "cannot connect (is the base URL right and the server up?)".to_string()
@@ -101,38 +105,60 @@ pub async fn list_models(
         .collect())
 }
 
-async fn load(state: &AppState, id: i64) -> Result<(Provider, Option<String>), AppError> {
+/// A provider of `scope`, its key, and whether the guard applies.
+struct Loaded {
+    provider: Provider,
+    key: Option<String>,
+    guarded: bool,
+}
+
+async fn load(state: &AppState, scope: Scope, id: i64) -> Result<Loaded, AppError> {
     let cipher = state.cipher.clone();
     state
         .db
         .run(move |conn| {
-            let p = providers::get_row(conn, id)?;
-            let key = providers::api_key(&cipher, &p)?;
-            Ok((p, key))
+            let provider = providers::get_row(conn, scope, id)?;
+            let key = providers::api_key(&cipher, &provider)?;
+            let guarded =
+                provider.owner_id.is_some() && !settings::own_keys(conn)?.private_addresses;
+            Ok(Loaded {
+                provider,
+                key,
+                guarded,
+            })
         })
         .await
 }
 
-async fn fetch(
-    state: &AppState,
-    p: &Provider,
-    key: Option<&str>,
-) -> Result<Vec<UpstreamModel>, String> {
+async fn fetch(state: &AppState, loaded: &Loaded) -> Result<Vec<UpstreamModel>, String> {
+    let p = &loaded.provider;
+    let format = ApiFormat::parse(&p.api_format).unwrap_or(ApiFormat::Openai);
+    let http = if loaded.guarded {
+        let base = p.base_url.as_deref().unwrap_or(format.default_base_url());
+        guard::check_url(base).await.map_err(|refused| refused.0)?;
+        &state.guarded_http
+    } else {
+        &state.http
+    };
     list_models(
-        &state.http,
-        ApiFormat::parse(&p.api_format).unwrap_or(ApiFormat::Openai),
+        http,
+        format,
         p.base_url.as_deref(),
-        key,
+        loaded.key.as_deref(),
         state.config.provider_timeout,
     )
     .await
 }
 
 /// Never an error for a provider fault: `{"ok": false, "error"}` instead.
-pub async fn test_connection(state: &AppState, id: i64) -> Result<ConnectionTest, AppError> {
-    let (provider, key) = load(state, id).await?;
+pub async fn test_connection(
+    state: &AppState,
+    scope: Scope,
+    id: i64,
+) -> Result<ConnectionTest, AppError> {
+    let loaded = load(state, scope, id).await?;
     let started = Instant::now();
-    Ok(match fetch(state, &provider, key.as_deref()).await {
+    Ok(match fetch(state, &loaded).await {
         Ok(list) => ConnectionTest {
             ok: true,
             latency_ms: Some(started.elapsed().as_millis() as u64),
@@ -154,11 +180,12 @@ pub async fn test_connection(state: &AppState, id: i64) -> Result<ConnectionTest
 /// Adds the picked upstream models (or all) that are not here yet.
 pub async fn import_models(
     state: &AppState,
+    scope: Scope,
     id: i64,
     req: ImportRequest,
 ) -> Result<ImportResult, AppError> {
-    let (provider, key) = load(state, id).await?;
-    let upstream = fetch(state, &provider, key.as_deref())
+    let loaded = load(state, scope, id).await?;
+    let upstream = fetch(state, &loaded)
         .await
         .map_err(|message| AppError::Upstream { message })?;
     let picked: Vec<(String, String)> = match &req.models {
@@ -184,6 +211,6 @@ pub async fn import_models(
     };
     state
         .db
-        .run(move |conn| models::import(conn, id, &picked))
+        .run(move |conn| models::import(conn, scope, id, &picked))
         .await
 }

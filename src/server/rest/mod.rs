@@ -10,6 +10,7 @@ pub mod download;
 pub mod folders;
 pub mod id;
 pub mod json;
+pub mod keys;
 pub mod models;
 pub mod notes;
 pub mod prompts;
@@ -110,6 +111,18 @@ pub fn routes() -> Router<AppState> {
             post(models::set_default),
         )
         .route("/api/model-registry", get(providers::registry))
+        .route("/api/keys", get(keys::list).post(keys::create))
+        .route(
+            "/api/keys/models/{id}",
+            axum::routing::put(keys::update_model).delete(keys::delete_model),
+        )
+        .route(
+            "/api/keys/{id}",
+            get(keys::get).put(keys::update).delete(keys::delete),
+        )
+        .route("/api/keys/{id}/models", post(keys::add_model))
+        .route("/api/keys/{id}/test", post(keys::test))
+        .route("/api/keys/{id}/import-models", post(keys::import))
         .route(
             "/api/conversations",
             get(threads::list).post(threads::create),

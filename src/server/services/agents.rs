@@ -199,7 +199,7 @@ fn apply(
     }
     if let Some(m) = patch.model_id {
         if let Some(id) = m {
-            super::models::usable_model(conn, id)?;
+            super::models::usable_model(conn, caller.id, id)?;
         }
         f.model_id = m;
         f.model_lost = false;

@@ -8,15 +8,19 @@ use crate::model::provider::{
 };
 use crate::server::db::rows::{ModelChanges, NewProviderModel, Provider, ProviderModel};
 use crate::server::db::{now, schema::provider_models, schema::providers};
-use crate::server::services::providers as provider_service;
+use crate::server::services::providers::{self as provider_service, Scope};
+use crate::server::services::settings;
 use diesel::prelude::*;
 
 /// The largest `max_tokens` a thread or agent may ask for.
 pub const MAX_TOKENS_LIMIT: i32 = 1_000_000;
 
-/// A usable model: it exists, it and its provider are enabled.
+/// A model `user` may use: it exists, it and its provider are enabled,
+/// and the provider is shared or `user`'s own key (while the server allows
+/// own keys). Anyone else's own key is "not an available model".
 pub fn usable_model(
     conn: &mut SqliteConnection,
+    user: i64,
     id: i64,
 ) -> Result<(ProviderModel, Provider), AppError> {
     let found = provider_models::table
@@ -26,7 +30,15 @@ pub fn usable_model(
         .first::<(ProviderModel, Provider)>(conn)
         .optional()?;
     match found {
-        Some((m, p)) if m.is_enabled && p.is_enabled => Ok((m, p)),
+        Some((m, p)) if m.is_enabled && p.is_enabled && p.owner_id.is_none_or(|o| o == user) => {
+            if p.owner_id.is_some() && !settings::own_keys(conn)?.allowed {
+                return Err(AppError::invalid(
+                    "model_id",
+                    "Own keys are turned off on this server: pick one of the server's models.",
+                ));
+            }
+            Ok((m, p))
+        }
         _ => Err(AppError::invalid(
             "model_id",
             "model_id is not an available model.",
@@ -58,12 +70,20 @@ pub fn full_sdk_id(provider_slug: &str, raw: &str) -> Result<String, AppError> {
     Ok(format!("{provider_slug}:{upstream}"))
 }
 
-pub fn get_row(conn: &mut SqliteConnection, id: i64) -> Result<ProviderModel, AppError> {
+/// A model of a provider in `scope`; any other is a 404.
+pub fn get_row(
+    conn: &mut SqliteConnection,
+    scope: Scope,
+    id: i64,
+) -> Result<ProviderModel, AppError> {
     provider_models::table
-        .find(id)
-        .select(ProviderModel::as_select())
-        .first(conn)
+        .inner_join(providers::table)
+        .filter(provider_models::id.eq(id))
+        .select((ProviderModel::as_select(), providers::owner_id))
+        .first::<(ProviderModel, Option<i64>)>(conn)
         .optional()?
+        .filter(|(_, owner)| *owner == scope.owner())
+        .map(|(m, _)| m)
         .ok_or_else(|| AppError::not_found("No such model."))
 }
 
@@ -82,9 +102,13 @@ fn exists(
     .get_result(conn)?)
 }
 
-pub fn create(conn: &mut SqliteConnection, input: &NewModelInput) -> Result<ModelView, AppError> {
+pub fn create(
+    conn: &mut SqliteConnection,
+    scope: Scope,
+    input: &NewModelInput,
+) -> Result<ModelView, AppError> {
     conn.immediate_transaction(|conn| {
-        let provider = provider_service::get_row(conn, input.provider_id).map_err(|_| {
+        let provider = provider_service::get_row(conn, scope, input.provider_id).map_err(|_| {
             AppError::invalid("provider_id", "provider_id is not a known provider.")
         })?;
         let sdk_id = full_sdk_id(&provider.provider_sdk_id, &input.model_sdk_id)?;
@@ -109,18 +133,19 @@ pub fn create(conn: &mut SqliteConnection, input: &NewModelInput) -> Result<Mode
             })
             .returning(ProviderModel::as_returning())
             .get_result(conn)?;
-        Ok(default_when_none(conn, row, provider.is_enabled)?.view())
+        Ok(default_when_none(conn, row, &provider)?.view())
     })
 }
 
-/// The first usable model becomes the default when there is none, so a
-/// fresh server answers its first message without a trip to Models.
+/// The first usable shared model becomes the default when there is none,
+/// so a fresh server answers its first message without a trip to Models.
+/// An own key's model never becomes everyone's default.
 fn default_when_none(
     conn: &mut SqliteConnection,
     row: ProviderModel,
-    provider_enabled: bool,
+    provider: &Provider,
 ) -> Result<ProviderModel, AppError> {
-    if !row.is_enabled || !provider_enabled {
+    if !row.is_enabled || !provider.is_enabled || provider.owner_id.is_some() {
         return Ok(row);
     }
     let any: bool = diesel::select(diesel::dsl::exists(
@@ -138,9 +163,10 @@ fn default_when_none(
 
 pub fn list_for_provider(
     conn: &mut SqliteConnection,
+    scope: Scope,
     provider_id: i64,
 ) -> Result<Vec<ModelView>, AppError> {
-    provider_service::get_row(conn, provider_id)?;
+    provider_service::get_row(conn, scope, provider_id)?;
     Ok(provider_models::table
         .filter(provider_models::provider_id.eq(provider_id))
         .order((provider_models::name.asc(), provider_models::id.asc()))
@@ -151,8 +177,8 @@ pub fn list_for_provider(
         .collect())
 }
 
-pub fn get(conn: &mut SqliteConnection, id: i64) -> Result<ModelView, AppError> {
-    Ok(get_row(conn, id)?.view())
+pub fn get(conn: &mut SqliteConnection, scope: Scope, id: i64) -> Result<ModelView, AppError> {
+    Ok(get_row(conn, scope, id)?.view())
 }
 
 /// Disabling the default model leaves no default: never a silent pick.
@@ -161,12 +187,13 @@ pub const PRICE_MAX: f64 = 10_000.0;
 
 pub fn update(
     conn: &mut SqliteConnection,
+    scope: Scope,
     id: i64,
     patch: &ModelPatch,
 ) -> Result<ModelView, AppError> {
     conn.immediate_transaction(|conn| {
-        let model = get_row(conn, id)?;
-        let provider = provider_service::get_row(conn, model.provider_id)?;
+        let model = get_row(conn, scope, id)?;
+        let provider = provider_service::get_row(conn, scope, model.provider_id)?;
         let name = patch
             .name
             .as_deref()
@@ -213,20 +240,20 @@ pub fn update(
     })
 }
 
-pub fn delete(conn: &mut SqliteConnection, id: i64) -> Result<(), AppError> {
-    let deleted = diesel::delete(provider_models::table.find(id)).execute(conn)?;
-    if deleted == 0 {
-        return Err(AppError::not_found("No such model."));
-    }
-    Ok(())
+pub fn delete(conn: &mut SqliteConnection, scope: Scope, id: i64) -> Result<(), AppError> {
+    conn.immediate_transaction(|conn| {
+        get_row(conn, scope, id)?;
+        diesel::delete(provider_models::table.find(id)).execute(conn)?;
+        Ok(())
+    })
 }
 
 /// Makes `id` the one global default, atomically: clear, then set, in one
 /// immediate transaction (the partial unique index backs this up).
 pub fn set_default(conn: &mut SqliteConnection, id: i64) -> Result<ModelView, AppError> {
     conn.immediate_transaction(|conn| {
-        let model = get_row(conn, id)?;
-        let provider = provider_service::get_row(conn, model.provider_id)?;
+        let model = get_row(conn, Scope::Shared, id)?;
+        let provider = provider_service::get_row(conn, Scope::Shared, model.provider_id)?;
         if !model.is_enabled || !provider.is_enabled {
             return Err(AppError::conflict(
                 "Enable the model and its provider before making it the default.",
@@ -246,13 +273,22 @@ pub fn set_default(conn: &mut SqliteConnection, id: i64) -> Result<ModelView, Ap
     })
 }
 
-/// Enabled providers with their enabled models, by name, and the default.
-pub fn registry(conn: &mut SqliteConnection) -> Result<ModelRegistry, AppError> {
+/// Enabled shared providers with their enabled models, by name, then
+/// `user`'s own keys (while the server allows them), and the default.
+pub fn registry(conn: &mut SqliteConnection, user: i64) -> Result<ModelRegistry, AppError> {
+    let own = settings::own_keys(conn)?.allowed;
     let rows: Vec<(Provider, ProviderModel)> = providers::table
         .inner_join(provider_models::table)
+        // No account has the id -1: with own keys off, only shared ones.
+        .filter(
+            providers::owner_id
+                .is_null()
+                .or(providers::owner_id.eq(if own { user } else { -1 })),
+        )
         .filter(providers::is_enabled.eq(true))
         .filter(provider_models::is_enabled.eq(true))
         .order((
+            providers::owner_id.is_not_null().asc(),
             providers::name.asc(),
             provider_models::name.asc(),
             provider_models::id.asc(),
@@ -270,6 +306,7 @@ pub fn registry(conn: &mut SqliteConnection) -> Result<ModelRegistry, AppError> 
                 name: p.name.clone(),
                 provider_sdk_id: p.provider_sdk_id.clone(),
                 image_url: p.image_url.clone(),
+                own_key: p.owner_id.is_some(),
                 models: Vec::new(),
             });
         }
@@ -288,11 +325,12 @@ pub fn registry(conn: &mut SqliteConnection) -> Result<ModelRegistry, AppError> 
 /// Adds upstream models (id, display name) not already present.
 pub fn import(
     conn: &mut SqliteConnection,
+    scope: Scope,
     provider_id: i64,
     upstream: &[(String, String)],
 ) -> Result<ImportResult, AppError> {
     conn.immediate_transaction(|conn| {
-        let provider = provider_service::get_row(conn, provider_id)?;
+        let provider = provider_service::get_row(conn, scope, provider_id)?;
         let mut result = ImportResult {
             imported: Vec::new(),
             skipped: Vec::new(),
@@ -316,7 +354,7 @@ pub fn import(
                 })
                 .returning(ProviderModel::as_returning())
                 .get_result(conn)?;
-            let row = default_when_none(conn, row, provider.is_enabled)?;
+            let row = default_when_none(conn, row, &provider)?;
             result.imported.push(row.view());
         }
         Ok(result)

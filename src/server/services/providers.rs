@@ -9,7 +9,34 @@ use crate::server::db::rows::{NewProvider, Provider, ProviderChanges, ProviderMo
 use crate::server::db::{now, schema::provider_models, schema::providers};
 use diesel::prelude::*;
 
+/// Whose providers a call is about: the server's shared ones (the
+/// admin's) or one account's own keys. A provider outside the scope is a
+/// 404, as if it did not exist.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    Shared,
+    Own(i64),
+}
+
+impl Scope {
+    pub fn owner(self) -> Option<i64> {
+        match self {
+            Scope::Shared => None,
+            Scope::Own(user) => Some(user),
+        }
+    }
+
+    pub fn of(p: &Provider) -> Scope {
+        match p.owner_id {
+            None => Scope::Shared,
+            Some(user) => Scope::Own(user),
+        }
+    }
+}
+
 pub const NAME_MAX: usize = 64;
+/// Providers of its own one account may have.
+pub const OWN_PROVIDERS_MAX: i64 = 20;
 pub const SLUG_MAX: usize = 32;
 pub const API_KEY_MAX: usize = 4096;
 
@@ -22,7 +49,7 @@ fn format(value: &str) -> Result<ApiFormat, AppError> {
     })
 }
 
-fn base_url(value: Option<&str>) -> Result<Option<String>, AppError> {
+pub fn base_url(value: Option<&str>) -> Result<Option<String>, AppError> {
     match value.map(str::trim) {
         None | Some("") => Ok(None),
         Some(v) => validate::http_url("base_url", v).map(Some),
@@ -109,18 +136,34 @@ pub fn view(cipher: &Cipher, p: &Provider) -> ProviderView {
     }
 }
 
-pub fn get_row(conn: &mut SqliteConnection, id: i64) -> Result<Provider, AppError> {
+pub fn get_row(conn: &mut SqliteConnection, scope: Scope, id: i64) -> Result<Provider, AppError> {
     providers::table
         .find(id)
         .select(Provider::as_select())
         .first(conn)
         .optional()?
+        .filter(|p| Scope::of(p) == scope)
         .ok_or_else(|| AppError::not_found("No such provider."))
 }
 
-/// Friendly 409s before the database's own unique constraints.
+fn in_scope(scope: Scope) -> providers::BoxedQuery<'static, diesel::sqlite::Sqlite> {
+    match scope {
+        Scope::Shared => providers::table
+            .filter(providers::owner_id.is_null())
+            .into_boxed(),
+        Scope::Own(user) => providers::table
+            .filter(providers::owner_id.eq(user))
+            .into_boxed(),
+    }
+}
+
+/// Friendly 409s before the database's own unique indexes. Names are
+/// unique within a scope. A slug is also unique against the shared
+/// providers (an account sees those too, so its model ids stay
+/// unambiguous), and a shared slug against every account's own.
 fn ensure_unique(
     conn: &mut SqliteConnection,
+    scope: Scope,
     name: Option<&str>,
     slug: Option<&str>,
     except: Option<i64>,
@@ -128,8 +171,8 @@ fn ensure_unique(
     let except = except.unwrap_or(-1);
     if let Some(name) = name {
         let taken = diesel::select(diesel::dsl::exists(
-            providers::table
-                .filter(providers::name.eq(name))
+            in_scope(scope)
+                .filter(providers::name.eq(name.to_string()))
                 .filter(providers::id.ne(except)),
         ))
         .get_result::<bool>(conn)?;
@@ -140,15 +183,23 @@ fn ensure_unique(
         }
     }
     if let Some(slug) = slug {
-        let taken = diesel::select(diesel::dsl::exists(
-            providers::table
-                .filter(providers::provider_sdk_id.eq(slug))
-                .filter(providers::id.ne(except)),
-        ))
-        .get_result::<bool>(conn)?;
+        let clash = providers::table
+            .filter(providers::provider_sdk_id.eq(slug))
+            .filter(providers::id.ne(except))
+            .select(providers::owner_id)
+            .load::<Option<i64>>(conn)?;
+        let taken = clash.iter().any(|owner| match scope {
+            Scope::Shared => true,
+            Scope::Own(user) => owner.is_none() || *owner == Some(user),
+        });
         if taken {
+            let whose = if scope == Scope::Shared && clash.iter().all(Option::is_some) {
+                " (an account's own key uses it)"
+            } else {
+                ""
+            };
             return Err(AppError::conflict(format!(
-                "A provider with the id {slug} already exists."
+                "A provider with the id {slug} already exists{whose}."
             )));
         }
     }
@@ -158,6 +209,7 @@ fn ensure_unique(
 pub fn create(
     conn: &mut SqliteConnection,
     cipher: &Cipher,
+    scope: Scope,
     input: &NewProviderInput,
 ) -> Result<ProviderView, AppError> {
     let name = validate::text("name", &input.name, NAME_MAX)?;
@@ -167,10 +219,22 @@ pub fn create(
     let image_url = image_url(input.image_url.as_deref())?;
     let api_key = encrypt_key(cipher, input.api_key.as_deref().unwrap_or(""))?;
     conn.immediate_transaction(|conn| {
-        ensure_unique(conn, Some(&name), Some(&slug), None)?;
+        ensure_unique(conn, scope, Some(&name), Some(&slug), None)?;
+        if let Scope::Own(user) = scope {
+            let count: i64 = providers::table
+                .filter(providers::owner_id.eq(user))
+                .count()
+                .get_result(conn)?;
+            if count >= OWN_PROVIDERS_MAX {
+                return Err(AppError::conflict(format!(
+                    "You can have at most {OWN_PROVIDERS_MAX} providers of your own."
+                )));
+            }
+        }
         let ts = now();
         let row = diesel::insert_into(providers::table)
             .values(NewProvider {
+                owner_id: scope.owner(),
                 name,
                 provider_sdk_id: slug,
                 api_format: api_format.as_str().to_string(),
@@ -187,8 +251,12 @@ pub fn create(
     })
 }
 
-pub fn list(conn: &mut SqliteConnection, cipher: &Cipher) -> Result<Vec<ProviderView>, AppError> {
-    let rows = providers::table
+pub fn list(
+    conn: &mut SqliteConnection,
+    cipher: &Cipher,
+    scope: Scope,
+) -> Result<Vec<ProviderView>, AppError> {
+    let rows = in_scope(scope)
         .order(providers::name.asc())
         .select(Provider::as_select())
         .load(conn)?;
@@ -198,14 +266,16 @@ pub fn list(conn: &mut SqliteConnection, cipher: &Cipher) -> Result<Vec<Provider
 pub fn get(
     conn: &mut SqliteConnection,
     cipher: &Cipher,
+    scope: Scope,
     id: i64,
 ) -> Result<ProviderView, AppError> {
-    Ok(view(cipher, &get_row(conn, id)?))
+    Ok(view(cipher, &get_row(conn, scope, id)?))
 }
 
 pub fn update(
     conn: &mut SqliteConnection,
     cipher: &Cipher,
+    scope: Scope,
     id: i64,
     patch: &ProviderPatch,
 ) -> Result<ProviderView, AppError> {
@@ -236,8 +306,8 @@ pub fn update(
         .map(|k| encrypt_key(cipher, k))
         .transpose()?;
     conn.immediate_transaction(|conn| {
-        let old = get_row(conn, id)?;
-        ensure_unique(conn, name.as_deref(), slug.as_deref(), Some(id))?;
+        let old = get_row(conn, scope, id)?;
+        ensure_unique(conn, scope, name.as_deref(), slug.as_deref(), Some(id))?;
         if let Some(new_slug) = slug.as_deref().filter(|s| *s != old.provider_sdk_id) {
             rename_model_prefixes(conn, id, &old.provider_sdk_id, new_slug)?;
         }
@@ -288,9 +358,14 @@ fn rename_model_prefixes(
 }
 
 /// Refuses (409) while the provider still has models, unless `cascade`.
-pub fn delete(conn: &mut SqliteConnection, id: i64, cascade: bool) -> Result<(), AppError> {
+pub fn delete(
+    conn: &mut SqliteConnection,
+    scope: Scope,
+    id: i64,
+    cascade: bool,
+) -> Result<(), AppError> {
     conn.immediate_transaction(|conn| {
-        get_row(conn, id)?;
+        get_row(conn, scope, id)?;
         let models: i64 = provider_models::table
             .filter(provider_models::provider_id.eq(id))
             .count()

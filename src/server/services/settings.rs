@@ -2,6 +2,7 @@
 
 use crate::error::AppError;
 use crate::model::community::{Registration, SettingsInput};
+use crate::model::provider::OwnKeysPolicy;
 use crate::model::AdminSettings;
 use crate::server::db::{now, schema::settings, schema::users};
 use diesel::prelude::*;
@@ -9,6 +10,16 @@ use diesel::prelude::*;
 const REGISTRATION: &str = "registration";
 /// Before the modes: "true" or "false".
 const REGISTRATION_OPEN: &str = "registration_open";
+const OWN_KEYS: &str = "own_keys";
+const OWN_KEYS_PRIVATE: &str = "own_keys_private_addresses";
+
+/// Both off until an admin turns them on.
+pub fn own_keys(conn: &mut SqliteConnection) -> Result<OwnKeysPolicy, AppError> {
+    Ok(OwnKeysPolicy {
+        allowed: get(conn, OWN_KEYS)?.as_deref() == Some("true"),
+        private_addresses: get(conn, OWN_KEYS_PRIVATE)?.as_deref() == Some("true"),
+    })
+}
 
 pub fn get(conn: &mut SqliteConnection, key: &str) -> Result<Option<String>, AppError> {
     Ok(settings::table
@@ -58,9 +69,12 @@ pub fn registration(conn: &mut SqliteConnection) -> Result<Registration, AppErro
 
 pub fn admin_settings(conn: &mut SqliteConnection) -> Result<AdminSettings, AppError> {
     let registration = registration(conn)?;
+    let own = own_keys(conn)?;
     Ok(AdminSettings {
         registration,
         registration_open: registration == Registration::Open,
+        own_keys: own.allowed,
+        own_keys_private_addresses: own.private_addresses,
     })
 }
 
@@ -76,6 +90,14 @@ pub fn update_admin_settings(
     };
     if let Some(mode) = mode {
         put(conn, REGISTRATION, mode.as_str())?;
+    }
+    for (key, value) in [
+        (OWN_KEYS, new.own_keys),
+        (OWN_KEYS_PRIVATE, new.own_keys_private_addresses),
+    ] {
+        if let Some(on) = value {
+            put(conn, key, if on { "true" } else { "false" })?;
+        }
     }
     admin_settings(conn)
 }

@@ -6,7 +6,8 @@
 use crate::error::AppError;
 use crate::model::usage::{UsageGroup, UsageReport, UsageRow};
 use crate::server::db::{
-    schema::messages, schema::provider_models, schema::threads, schema::usage_days, schema::users,
+    schema::messages, schema::provider_models, schema::providers, schema::threads,
+    schema::usage_days, schema::users,
 };
 use diesel::prelude::*;
 
@@ -39,13 +40,26 @@ pub fn record(
         return Ok(());
     };
     let model = model.unwrap_or_default();
-    let price = provider_models::table
+    // The model as this account sees it: a shared one or its own key (the
+    // slugs of the two never clash for one account).
+    let (input, output, owner) = provider_models::table
+        .inner_join(providers::table)
         .filter(provider_models::model_sdk_id.eq(&model))
-        .select((provider_models::input_price, provider_models::output_price))
-        .first::<(Option<f64>, Option<f64>)>(conn)
+        .filter(
+            providers::owner_id
+                .is_null()
+                .or(providers::owner_id.eq(user)),
+        )
+        .select((
+            provider_models::input_price,
+            provider_models::output_price,
+            providers::owner_id,
+        ))
+        .first::<(Option<f64>, Option<f64>, Option<i64>)>(conn)
         .optional()?
-        .unwrap_or((None, None));
-    let cost = cost_nanos(prompt, completion, price.0, price.1);
+        .unwrap_or((None, None, None));
+    let own_key = owner.is_some();
+    let cost = cost_nanos(prompt, completion, input, output);
     diesel::insert_into(usage_days::table)
         .values((
             usage_days::user_id.eq(user),
@@ -55,6 +69,7 @@ pub fn record(
             usage_days::completion_tokens.eq(completion),
             usage_days::cost_nanos.eq(cost),
             usage_days::replies.eq(1),
+            usage_days::own_key.eq(own_key),
         ))
         .on_conflict((usage_days::user_id, usage_days::day, usage_days::model))
         .do_update()
@@ -68,7 +83,9 @@ pub fn record(
     Ok(())
 }
 
-/// What an account has used since `from_day` (inclusive): tokens and cost.
+/// What an account has used since `from_day` (inclusive) on the server's
+/// keys, as its quotas count it: tokens and cost. Its own keys are not
+/// counted.
 pub fn since(
     conn: &mut SqliteConnection,
     user: i64,
@@ -77,6 +94,7 @@ pub fn since(
     let (tokens, cost) = usage_days::table
         .filter(usage_days::user_id.eq(user))
         .filter(usage_days::day.ge(from_day))
+        .filter(usage_days::own_key.eq(false))
         .select((
             diesel::dsl::sql::<diesel::sql_types::BigInt>(
                 "COALESCE(SUM(prompt_tokens + completion_tokens), 0)",
@@ -128,12 +146,13 @@ pub fn report(
             usage_days::completion_tokens,
             usage_days::replies,
             usage_days::cost_nanos,
+            usage_days::own_key,
         ))
         .into_boxed();
     if let Some(u) = user {
         q = q.filter(usage_days::user_id.eq(u));
     }
-    let rows = q.load::<(i64, String, String, i64, i64, i64, i64)>(conn)?;
+    let rows = q.load::<(i64, String, String, i64, i64, i64, i64, bool)>(conn)?;
     let mut groups: std::collections::BTreeMap<String, UsageRow> = Default::default();
     let empty = |key: String| UsageRow {
         key,
@@ -141,11 +160,13 @@ pub fn report(
         completion_tokens: 0,
         replies: 0,
         cost: 0.0,
+        own_key_tokens: 0,
     };
     let mut total = empty("total".into());
     let mut nanos_total = 0i64;
     let mut nanos: std::collections::BTreeMap<String, i64> = Default::default();
-    for (day, model, name, p, c, r, cost) in rows {
+    for (day, model, name, p, c, r, cost, own_key) in rows {
+        let own = if own_key { p + c } else { 0 };
         let key = match group {
             UsageGroup::Day => day_label(day),
             UsageGroup::Model => model,
@@ -157,10 +178,12 @@ pub fn report(
         g.prompt_tokens += p;
         g.completion_tokens += c;
         g.replies += r;
+        g.own_key_tokens += own;
         *nanos.entry(key).or_default() += cost;
         total.prompt_tokens += p;
         total.completion_tokens += c;
         total.replies += r;
+        total.own_key_tokens += own;
         nanos_total += cost;
     }
     // Every day of the range, so a chart has no gaps.
@@ -190,7 +213,7 @@ pub fn report(
 /// The report as CSV (one header line, then a line per group).
 pub fn csv(report: &UsageReport) -> String {
     let mut out = format!(
-        "{},prompt_tokens,completion_tokens,replies,cost_usd\n",
+        "{},prompt_tokens,completion_tokens,replies,cost_usd,own_key_tokens\n",
         match report.group {
             UsageGroup::Day => "day",
             UsageGroup::Model => "model",
@@ -199,12 +222,13 @@ pub fn csv(report: &UsageReport) -> String {
     );
     for r in &report.rows {
         out.push_str(&format!(
-            "{},{},{},{},{:.6}\n",
+            "{},{},{},{},{:.6},{}\n",
             csv_field(&r.key),
             r.prompt_tokens,
             r.completion_tokens,
             r.replies,
-            r.cost
+            r.cost,
+            r.own_key_tokens
         ));
     }
     out

@@ -4,9 +4,9 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 /// "Test connection": asks the provider for its model list with the stored
-/// key and shows how it went.
+/// key and shows how it went. `own`: one of the caller's own keys.
 #[island]
-pub fn ConnectionTester(provider_id: i64) -> impl IntoView {
+pub fn ConnectionTester(provider_id: i64, own: bool) -> impl IntoView {
     let root = NodeRef::<leptos::html::Div>::new();
     Effect::new(move |_| {
         if let Some(el) = root.get() {
@@ -19,7 +19,7 @@ pub fn ConnectionTester(provider_id: i64) -> impl IntoView {
         busy.set(true);
         result.set(None);
         spawn_local(async move {
-            let r = test_provider(provider_id)
+            let r = test_provider(provider_id, own)
                 .await
                 .map_err(|e| e.message().to_string());
             result.set(Some(r));

@@ -6,7 +6,12 @@ use leptos::task::spawn_local;
 /// they become this provider's models. `existing` are upstream ids already
 /// here (shown ticked and locked).
 #[island]
-pub fn ModelImporter(provider_id: i64, existing: Vec<String>) -> impl IntoView {
+pub fn ModelImporter(
+    provider_id: i64,
+    existing: Vec<String>,
+    /// One of the caller's own keys.
+    own: bool,
+) -> impl IntoView {
     let root = NodeRef::<leptos::html::Div>::new();
     Effect::new(move |_| {
         if let Some(el) = root.get() {
@@ -23,7 +28,7 @@ pub fn ModelImporter(provider_id: i64, existing: Vec<String>) -> impl IntoView {
         busy.set(true);
         message.set(None);
         spawn_local(async move {
-            match test_provider(provider_id).await {
+            match test_provider(provider_id, own).await {
                 Ok(t) if t.ok => upstream.set(Some(t.models.unwrap_or_default())),
                 Ok(t) => message.set(t.error),
                 Err(e) => message.set(Some(e.to_string())),
@@ -39,7 +44,7 @@ pub fn ModelImporter(provider_id: i64, existing: Vec<String>) -> impl IntoView {
         }
         busy.set(true);
         spawn_local(async move {
-            match import_models(provider_id, chosen).await {
+            match import_models(provider_id, chosen, own).await {
                 Ok(_) => {
                     // The page lists the models: show them.
                     let _ = window().location().reload();

@@ -89,9 +89,16 @@ pub fn ModelMenu(
                     .get_value()
                     .providers
                     .into_iter()
-                    .map(|p| {
+                    .enumerate()
+                    .map(|(i, p)| {
                         let name = name.clone();
+                        // The caller's own keys come last, under a heading.
+                        let first_own = p.own_key
+                            && registry
+                                .with_value(|r| i == 0 || !r.providers[i - 1].own_key);
                         view! {
+                            {first_own
+                                .then(|| view! { <div class="model-section">"Your keys"</div> })}
                             <div class="model-group">
                                 <div class="model-group-head">
                                     {p

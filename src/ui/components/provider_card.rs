@@ -1,8 +1,12 @@
 use super::connection_test::ConnectionTester;
 use super::flash::{field_error, form_error, typed};
 use super::model_import::ModelImporter;
-use crate::model::provider::{upstream_id, ApiFormat, ModelView, ProviderView};
-use crate::serverfns::providers::{CreateModel, DeleteProvider, ModelAction, UpdateProvider};
+use crate::model::provider::{
+    upstream_id, ApiFormat, ModelView, ProviderPreset, ProviderView, PRESETS,
+};
+use crate::serverfns::providers::{
+    CreateModel, CreateProvider, DeleteProvider, ModelAction, UpdateProvider,
+};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
@@ -14,10 +18,19 @@ fn key_status(p: &ProviderView) -> String {
     }
 }
 
-/// One provider on Settings > Providers: what it is, its actions and its
-/// models.
+/// The hidden field that sends a form to the caller's own keys.
+fn own_field(own: bool) -> Option<impl IntoView> {
+    own.then(|| view! { <input type="hidden" name="own" value="1" /> })
+}
+
+/// One provider on Settings > Providers, or one of Your keys (`own`):
+/// what it is, its actions and its models.
 #[component]
-pub fn ProviderCard(provider: ProviderView, models: Vec<ModelView>) -> impl IntoView {
+pub fn ProviderCard(
+    provider: ProviderView,
+    models: Vec<ModelView>,
+    #[prop(optional)] own: bool,
+) -> impl IntoView {
     let id = provider.id;
     let edit = format!("edit-{id}");
     let logo = provider
@@ -61,8 +74,8 @@ pub fn ProviderCard(provider: ProviderView, models: Vec<ModelView>) -> impl Into
             {form_error(&edit, &["name", "provider_sdk_id", "api_format", "base_url", "api_key", "image_url"])}
             {form_error(&format!("delete-{id}"), &[])}
             <div class="provider-actions">
-                <ConnectionTester provider_id=id />
-                <ModelImporter provider_id=id existing=existing />
+                <ConnectionTester provider_id=id own=own />
+                <ModelImporter provider_id=id existing=existing own=own />
             </div>
             <details class="provider-edit" open=page_flash_is(&edit)>
                 <summary class="btn">"Edit"</summary>
@@ -71,12 +84,14 @@ pub fn ProviderCard(provider: ProviderView, models: Vec<ModelView>) -> impl Into
                     form=edit.clone()
                     submit="Save"
                     provider=Some(provider.clone())
+                    own=own
                 />
             </details>
             <details class="confirm">
                 <summary class="btn btn-danger-outline">"Delete…"</summary>
                 <form method="post" action=DeleteProvider::url() class="confirm-box">
                     <input type="hidden" name="id" value=id />
+                    {own_field(own)}
                     {(model_count > 0).then(|| view! { <input type="hidden" name="cascade" value="true" /> })}
                     <p>
                         {if model_count > 0 {
@@ -94,12 +109,12 @@ pub fn ProviderCard(provider: ProviderView, models: Vec<ModelView>) -> impl Into
             } else {
                 view! {
                     <ul class="model-list">
-                        {models.into_iter().map(|m| view! { <ModelRow model=m /> }).collect_view()}
+                        {models.into_iter().map(|m| view! { <ModelRow model=m own=own /> }).collect_view()}
                     </ul>
                 }
                     .into_any()
             }}
-            <AddModelForm provider_id=id />
+            <AddModelForm provider_id=id own=own />
         </section>
     }
 }
@@ -109,7 +124,7 @@ fn page_flash_is(form: &str) -> bool {
 }
 
 #[component]
-fn ModelRow(model: ModelView) -> impl IntoView {
+fn ModelRow(model: ModelView, own: bool) -> impl IntoView {
     let id = model.id;
     let pid = model.provider_id;
     let form = format!("model-{id}");
@@ -119,6 +134,7 @@ fn ModelRow(model: ModelView) -> impl IntoView {
                 <input type="hidden" name="id" value=id />
                 <input type="hidden" name="provider_id" value=pid />
                 <input type="hidden" name="action" value=act />
+                {own_field(own)}
                 <button type="submit" class=class>{label}</button>
             </form>
         }
@@ -140,7 +156,7 @@ fn ModelRow(model: ModelView) -> impl IntoView {
             </div>
             {form_error(&form, &[])}
             <div class="model-actions">
-                {(!model.is_default && model.is_enabled)
+                {(!own && !model.is_default && model.is_enabled)
                     .then(|| action("default", "Set as global default", "btn btn-small"))}
                 {if model.is_enabled {
                     action("disable", "Disable", "btn btn-small")
@@ -153,6 +169,7 @@ fn ModelRow(model: ModelView) -> impl IntoView {
                         <input type="hidden" name="id" value=id />
                         <input type="hidden" name="provider_id" value=pid />
                         <input type="hidden" name="action" value="rename" />
+                        {own_field(own)}
                         <input name="name" value=typed(&form, "name", &model.name) maxlength="128" required aria-label="Model name" />
                         <button type="submit" class="btn btn-small">"Save"</button>
                     </form>
@@ -170,11 +187,12 @@ fn ModelRow(model: ModelView) -> impl IntoView {
 }
 
 #[component]
-fn AddModelForm(provider_id: i64) -> impl IntoView {
+fn AddModelForm(provider_id: i64, own: bool) -> impl IntoView {
     let form = format!("model-add-{provider_id}");
     view! {
         <form method="post" action=CreateModel::url() class="add-model">
             <input type="hidden" name="provider_id" value=provider_id />
+            {own_field(own)}
             <label class="field">
                 <span>"Model id"</span>
                 <input
@@ -205,6 +223,9 @@ pub fn ProviderForm(
     submit: &'static str,
     provider: Option<ProviderView>,
     #[prop(optional)] preset: Option<&'static crate::model::provider::ProviderPreset>,
+    /// One of the caller's own keys.
+    #[prop(optional)]
+    own: bool,
 ) -> impl IntoView {
     let f = form.clone();
     let initial = |field: &str, from_provider: Option<String>, from_preset: &str| {
@@ -246,6 +267,7 @@ pub fn ProviderForm(
         <form method="post" action=action class="stack provider-form">
             {provider.as_ref().map(|p| view! { <input type="hidden" name="id" value=p.id /> })}
             {preset.map(|x| view! { <input type="hidden" name="preset" value=x.key /> })}
+            {own_field(own)}
             <label class="field">
                 <span>"Name"</span>
                 <input name="name" required maxlength="64" value=name />
@@ -323,5 +345,50 @@ pub fn ProviderForm(
                 })}
             <button type="submit" class="btn btn-primary">{submit}</button>
         </form>
+    }
+}
+
+/// "Add a provider": the presets, and the form of the one picked
+/// (`?add=key`). The same for the admin's providers and for own keys.
+#[component]
+pub fn AddProvider(preset: Option<&'static ProviderPreset>, own: bool) -> impl IntoView {
+    view! {
+        <section class="panel" id="add">
+            <h2>"Add a provider"</h2>
+            <div class="preset-grid">
+                {PRESETS
+                    .iter()
+                    .map(|p| {
+                        let current = preset.is_some_and(|x| x.key == p.key);
+                        view! {
+                            <a
+                                class="preset"
+                                class:current=current
+                                href=format!("?add={}#add", p.key)
+                                data-preset=p.key
+                            >
+                                <img src=p.image_url alt="" width="32" height="32" />
+                                <span>{p.name}</span>
+                            </a>
+                        }
+                    })
+                    .collect_view()}
+            </div>
+            {preset
+                .map(|p| {
+                    view! {
+                        <h3>{format!("New {} provider", p.name)}</h3>
+                        {form_error("add", &["name", "provider_sdk_id", "api_format", "base_url", "api_key", "image_url"])}
+                        <ProviderForm
+                            action=CreateProvider::url()
+                            form="add".to_string()
+                            submit="Add provider"
+                            provider=None
+                            preset=p
+                            own=own
+                        />
+                    }
+                })}
+        </section>
     }
 }

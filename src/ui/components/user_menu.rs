@@ -15,7 +15,9 @@ pub fn UserMenu(user: UserProfile) -> impl IntoView {
         .next()
         .map(|c| c.to_ascii_uppercase())
         .unwrap_or('?');
-    let theme = page_context().prefs.theme;
+    let ctx = page_context();
+    let theme = ctx.prefs.theme;
+    let own_keys = ctx.own_keys.allowed;
     let is_admin = user.is_admin();
     view! {
         <details class="user-menu">
@@ -31,6 +33,7 @@ pub fn UserMenu(user: UserProfile) -> impl IntoView {
                 <LimitMeter />
                 <a role="menuitem" href="/profile">"Profile"</a>
                 <a role="menuitem" href="/usage">"Usage"</a>
+                {own_keys.then(|| view! { <a role="menuitem" href="/settings/keys">"Your keys"</a> })}
                 <a role="menuitem" href="/profile#password">"Change password"</a>
                 {is_admin.then(|| view! { <a role="menuitem" href="/admin">"Admin settings"</a> })}
                 <ThemeForm current=theme />

@@ -3,7 +3,7 @@
 
 use crate::model::community::{Invite, InviteState, Registration};
 use crate::serverfns::admin::{
-    load_default_limits, load_invites, ManageInvite, SetDefaultLimits, SetRegistration,
+    load_default_limits, load_invites, ManageInvite, SetDefaultLimits, SetOwnKeys, SetRegistration,
 };
 use crate::text::format;
 use crate::ui::components::app_shell::AppShell;
@@ -56,6 +56,7 @@ pub fn AdminPage() -> impl IntoView {
                 view! {
                     <AdminTabs current="/admin" />
                     <RegistrationPanel mode />
+                    <OwnKeysPanel />
                     <InvitesPanel />
                     <LimitsPanel />
                 }
@@ -99,6 +100,41 @@ fn RegistrationPanel(mode: Registration) -> impl IntoView {
                         .collect_view()}
                 </fieldset>
                 <button type="submit" class="btn">"Save registration"</button>
+            </form>
+        </section>
+    }
+}
+
+/// The two own-key switches: allowed at all, and to private addresses.
+#[component]
+fn OwnKeysPanel() -> impl IntoView {
+    let policy = page_context().own_keys;
+    view! {
+        <section class="panel" id="own-keys">
+            <h2>"Own keys"</h2>
+            {form_error("own-keys", &[])}
+            <p class="muted">
+                "Let people add their own provider and API key (Your keys in their menu). "
+                "Only they see and use it, and it does not count against their limits."
+            </p>
+            <form method="post" action=SetOwnKeys::url() class="stack">
+                <label class="check">
+                    <input type="checkbox" name="allowed" value="on" checked=policy.allowed />
+                    <span>"Allow own keys"</span>
+                </label>
+                <label class="check">
+                    <input
+                        type="checkbox"
+                        name="private_addresses"
+                        value="on"
+                        checked=policy.private_addresses
+                    />
+                    <span>
+                        "Let own keys reach private addresses (localhost, 10.x, 192.168.x, link-local) "
+                        "— only on a server whose network you trust everyone with"
+                    </span>
+                </label>
+                <button type="submit" class="btn">"Save own keys"</button>
             </form>
         </section>
     }

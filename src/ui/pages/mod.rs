@@ -7,6 +7,7 @@ pub mod agents;
 pub mod backrooms;
 pub mod chat;
 pub mod home;
+pub mod keys;
 pub mod login;
 pub mod not_found;
 pub mod notes;

@@ -1,11 +1,10 @@
-use crate::model::provider::{preset_by_key, PRESETS};
-use crate::serverfns::providers::{load_provider_settings, CreateProvider};
+use crate::model::provider::preset_by_key;
+use crate::serverfns::providers::load_provider_settings;
 use crate::ui::components::app_shell::AppShell;
-use crate::ui::components::flash::{form_error, FlashNotice};
-use crate::ui::components::provider_card::{ProviderCard, ProviderForm};
+use crate::ui::components::flash::FlashNotice;
+use crate::ui::components::provider_card::{AddProvider, ProviderCard};
 use crate::ui::page_context;
 use leptos::prelude::*;
-use leptos::server_fn::ServerFn;
 use leptos_router::hooks::use_query_map;
 
 /// `/settings/providers` (admins): add providers from presets, edit them,
@@ -28,42 +27,7 @@ pub fn ProvidersPage() -> impl IntoView {
     view! {
         <AppShell title="Providers">
             <FlashNotice />
-            <section class="panel" id="add">
-                <h2>"Add a provider"</h2>
-                <div class="preset-grid">
-                    {PRESETS
-                        .iter()
-                        .map(|p| {
-                            let current = preset.is_some_and(|x| x.key == p.key);
-                            view! {
-                                <a
-                                    class="preset"
-                                    class:current=current
-                                    href=format!("?add={}#add", p.key)
-                                    data-preset=p.key
-                                >
-                                    <img src=p.image_url alt="" width="32" height="32" />
-                                    <span>{p.name}</span>
-                                </a>
-                            }
-                        })
-                        .collect_view()}
-                </div>
-                {preset
-                    .map(|p| {
-                        view! {
-                            <h3>{format!("New {} provider", p.name)}</h3>
-                            {form_error("add", &["name", "provider_sdk_id", "api_format", "base_url", "api_key", "image_url"])}
-                            <ProviderForm
-                                action=CreateProvider::url()
-                                form="add".to_string()
-                                submit="Add provider"
-                                provider=None
-                                preset=p
-                            />
-                        }
-                    })}
-            </section>
+            <AddProvider preset own=false />
             <Suspense fallback=|| view! { <p class="muted">"Loading providers…"</p> }>
                 {move || Suspend::new(async move {
                     match data.await {

@@ -7,6 +7,9 @@ use diesel::prelude::*;
 #[diesel(table_name = providers)]
 pub struct Provider {
     pub id: i64,
+    /// The account whose own key this is; `None` for the server's shared
+    /// providers.
+    pub owner_id: Option<i64>,
     pub name: String,
     pub provider_sdk_id: String,
     pub api_format: String,
@@ -23,6 +26,7 @@ impl std::fmt::Debug for Provider {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Provider")
             .field("id", &self.id)
+            .field("owner_id", &self.owner_id)
             .field("provider_sdk_id", &self.provider_sdk_id)
             .field("has_api_key", &self.api_key.is_some())
             .finish_non_exhaustive()
@@ -32,6 +36,7 @@ impl std::fmt::Debug for Provider {
 #[derive(Insertable)]
 #[diesel(table_name = providers)]
 pub struct NewProvider {
+    pub owner_id: Option<i64>,
     pub name: String,
     pub provider_sdk_id: String,
     pub api_format: String,

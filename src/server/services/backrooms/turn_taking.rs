@@ -166,8 +166,8 @@ pub fn next_step(conn: &mut SqliteConnection, id: i64) -> Result<Step, AppError>
             &spoken,
             rules::CONTEXT_CHARS,
         );
-        let (model, provider) = chats::resolve_model(conn, seat.model_id, None, None)
-            .or_else(|_| chats::resolve_model(conn, None, None, None))?;
+        let (model, provider) = chats::resolve_model(conn, b.user_id, seat.model_id, None, None)
+            .or_else(|_| chats::resolve_model(conn, b.user_id, None, None, None))?;
         let ts = now();
         let turn: Message = diesel::insert_into(messages::table)
             .values(NewTurn {
@@ -195,7 +195,7 @@ pub fn next_step(conn: &mut SqliteConnection, id: i64) -> Result<Step, AppError>
             thread_id: b.thread_id,
             user_message_id: None,
             assistant_message_id: turn.id,
-            provider: chats::target(&provider),
+            provider: chats::target(conn, &provider)?,
             upstream_model: upstream_id(&model.model_sdk_id).to_string(),
             history: prompt,
             temperature: Some(seat.temperature),

@@ -109,7 +109,8 @@ fn begin_turn_replacing(
             ));
         }
         let agent = bound_agent(conn, user_id, &conv)?;
-        let (model, provider) = resolve_model(conn, send.model_id, conv.model_id, agent.as_ref())?;
+        let (model, provider) =
+            resolve_model(conn, user_id, send.model_id, conv.model_id, agent.as_ref())?;
         if let Some(from) = replace_from {
             leave(conn, conv.id, from)?;
         }
@@ -161,7 +162,7 @@ fn begin_turn_replacing(
             thread_id: conv.id,
             user_message_id: Some(user_msg.id),
             assistant_message_id: reply.id,
-            provider: target(&provider),
+            provider: target(conn, &provider)?,
             upstream_model: upstream_id(&model.model_sdk_id).to_string(),
             history: with_prompt(agent.as_ref(), history(conn, conv.id, reply.id)?),
             temperature,
@@ -196,7 +197,7 @@ pub fn begin_regenerate(
             ));
         }
         let agent = bound_agent(conn, user_id, &conv)?;
-        let (model, provider) = resolve_model(conn, None, conv.model_id, agent.as_ref())?;
+        let (model, provider) = resolve_model(conn, user_id, None, conv.model_id, agent.as_ref())?;
         leave(conn, conv.id, message_id)?;
         let ts = now();
         let reply = insert_reply(conn, conv.id, msg.parent_id, &model.model_sdk_id, ts)?;
@@ -207,7 +208,7 @@ pub fn begin_regenerate(
             thread_id: conv.id,
             user_message_id: None,
             assistant_message_id: reply.id,
-            provider: target(&provider),
+            provider: target(conn, &provider)?,
             upstream_model: upstream_id(&model.model_sdk_id).to_string(),
             history: with_prompt(agent.as_ref(), history(conn, conv.id, reply.id)?),
             temperature: conv.temperature.or(agent.as_ref().map(|a| a.temperature)),

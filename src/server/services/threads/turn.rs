@@ -7,6 +7,7 @@ use crate::server::db::rows::{Agent, Message, Provider, ProviderModel};
 use crate::server::db::schema::{messages, provider_models};
 use crate::server::llm::chat::{ChatMessage, Role};
 use crate::server::services::models::usable_model;
+use crate::server::services::settings;
 use diesel::prelude::*;
 
 /// Everything the engine needs to generate one reply.
@@ -29,6 +30,9 @@ pub struct TurnProvider {
     pub base_url: Option<String>,
     pub encrypted_key: Option<Vec<u8>>,
     pub name: String,
+    /// An account's own key that may not reach private addresses: the
+    /// engine calls it through `llm::guard`.
+    pub guarded: bool,
 }
 
 /// The thread so far as the model sees it: finished turns only.
@@ -65,15 +69,16 @@ pub(super) fn history(
 /// clear 400.
 pub fn resolve_model(
     conn: &mut SqliteConnection,
+    user: i64,
     asked: Option<i64>,
     thread: Option<i64>,
     agent: Option<&Agent>,
 ) -> Result<(ProviderModel, Provider), AppError> {
     if let Some(id) = asked.or(thread) {
-        return usable_model(conn, id);
+        return usable_model(conn, user, id);
     }
     if let Some(id) = agent.and_then(|a| a.model_id) {
-        if let Ok(found) = usable_model(conn, id) {
+        if let Ok(found) = usable_model(conn, user, id) {
             return Ok(found);
         }
     }
@@ -83,7 +88,7 @@ pub fn resolve_model(
         .first::<i64>(conn)
         .optional()?;
     match default {
-        Some(id) => usable_model(conn, id),
+        Some(id) => usable_model(conn, user, id),
         None => Err(AppError::invalid(
             "model_id",
             "No model was chosen and no default model is set. Pick a model, or ask an admin to set a default.",
@@ -104,11 +109,13 @@ pub(super) fn with_prompt(agent: Option<&Agent>, history: Vec<ChatMessage>) -> V
     }
 }
 
-pub fn target(p: &Provider) -> TurnProvider {
-    TurnProvider {
+pub fn target(conn: &mut SqliteConnection, p: &Provider) -> Result<TurnProvider, AppError> {
+    let guarded = p.owner_id.is_some() && !settings::own_keys(conn)?.private_addresses;
+    Ok(TurnProvider {
         format: ApiFormat::parse(&p.api_format).unwrap_or(ApiFormat::Openai),
         base_url: p.base_url.clone(),
         encrypted_key: p.api_key.clone(),
         name: p.name.clone(),
-    }
+        guarded,
+    })
 }

@@ -20,7 +20,7 @@ pub fn create(
     check_temperature(input.temperature)?;
     check_max_tokens(input.max_tokens)?;
     if let Some(id) = input.model_id {
-        usable_model(conn, id)?;
+        usable_model(conn, user_id, id)?;
     }
     if let Some(agent) = input.agent_id {
         agents::visible(conn, user_id, agent)
@@ -62,7 +62,7 @@ pub fn update(
     check_temperature(patch.temperature)?;
     check_max_tokens(patch.max_tokens)?;
     if let Some(m) = patch.model_id {
-        usable_model(conn, m)?;
+        usable_model(conn, user_id, m)?;
     }
     if let Some(Some(folder)) = patch.folder_id {
         crate::server::services::folders::owned(conn, user_id, folder)
