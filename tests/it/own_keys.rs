@@ -342,6 +342,8 @@ async fn own_key_usage_is_shown_but_not_counted_against_quotas() {
     assert_eq!(row["replies"], 3);
     assert_eq!(row["own_key_tokens"], 39);
     assert_eq!(report["total"]["own_key_tokens"], 39);
+    let page = user.get("/usage").await.text().await.unwrap();
+    assert!(page.contains("Tokens on own keys") && page.contains("mine:chunks-2-0"));
 
     // The server's key still counts: 13 tokens, then 26 > 20 refuses.
     let thread = thread_on(&user, shared_model).await["id"].as_i64().unwrap();

@@ -58,9 +58,11 @@ fn dollars(x: f64) -> String {
     format!("${x:.2}")
 }
 
-/// One line per group, and the total.
+/// One line per group, and the total. Tokens on accounts' own keys get a
+/// column of their own when there are any (they count against no limit).
 pub fn usage_table(head: &'static str, rows: Vec<UsageRow>, total: UsageRow) -> impl IntoView {
-    let line = |r: UsageRow, class: &'static str| {
+    let own = total.own_key_tokens > 0;
+    let line = move |r: UsageRow, class: &'static str| {
         view! {
             <tr class=class>
                 <th scope="row">{r.key.clone()}</th>
@@ -68,6 +70,7 @@ pub fn usage_table(head: &'static str, rows: Vec<UsageRow>, total: UsageRow) -> 
                 <td>{r.completion_tokens}</td>
                 <td>{r.replies}</td>
                 <td>{dollars(r.cost)}</td>
+                {own.then(|| view! { <td>{r.own_key_tokens}</td> })}
             </tr>
         }
     };
@@ -81,6 +84,7 @@ pub fn usage_table(head: &'static str, rows: Vec<UsageRow>, total: UsageRow) -> 
                         <th scope="col">"Completion tokens"</th>
                         <th scope="col">"Replies"</th>
                         <th scope="col">"Cost"</th>
+                        {own.then(|| view! { <th scope="col">"Tokens on own keys"</th> })}
                     </tr>
                 </thead>
                 <tbody>
