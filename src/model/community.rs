@@ -93,6 +93,9 @@ pub struct Account {
     /// Prompt and completion tokens of replies and turns since the first of
     /// this month (UTC).
     pub tokens_this_month: i64,
+    /// The account's own limits over the defaults.
+    #[serde(default)]
+    pub limits: crate::model::usage::LimitsOverride,
 }
 
 /// Accounts on one page of `/admin/users`.

@@ -185,12 +185,61 @@ pub async fn manage_account(
         Ok(notice.to_string())
     }
     .await;
-    // Only a path of this page (a search, a page of it) is a place to return.
-    let back = back
-        .filter(|b| b.starts_with("/admin/users") && !b.contains("//"))
-        .unwrap_or_else(|| "/admin/users".into());
-    support::back(&back, &format!("user-{id}"), done);
+    support::back(&back_to_users(back), &format!("user-{id}"), done);
     Ok(())
+}
+
+/// One account's limits over the defaults, from `/admin/users`: a blank
+/// box follows the default, `none` is no limit, a number is the limit.
+#[server(prefix = "/fn", endpoint = "admin/users/limits")]
+pub async fn set_account_limits(
+    id: i64,
+    back: Option<String>,
+    tokens_per_day: Option<String>,
+    tokens_per_month: Option<String>,
+    cost_per_month: Option<String>,
+    concurrent: Option<String>,
+    requests_per_minute: Option<String>,
+) -> Result<(), AppError> {
+    use crate::model::usage::LimitsOverride;
+    fn parsed<T: std::str::FromStr>(
+        field: &str,
+        raw: Option<String>,
+    ) -> Result<Option<Option<T>>, AppError> {
+        match raw.as_deref().map(str::trim) {
+            None | Some("") => Ok(None),
+            Some(s) if s.eq_ignore_ascii_case("none") => Ok(Some(None)),
+            Some(s) => s.parse().map(|n| Some(Some(n))).map_err(|_| {
+                AppError::invalid(
+                    field,
+                    format!("{field}: a number, \"none\" for no limit, or empty for the default."),
+                )
+            }),
+        }
+    }
+    let done = async {
+        let (state, caller) = support::admin().await?;
+        let limits = LimitsOverride {
+            tokens_per_day: parsed("tokens_per_day", tokens_per_day)?,
+            tokens_per_month: parsed("tokens_per_month", tokens_per_month)?,
+            cost_per_month: parsed("cost_per_month", cost_per_month)?,
+            concurrent: parsed("concurrent", concurrent)?,
+            requests_per_minute: parsed("requests_per_minute", requests_per_minute)?,
+        };
+        crate::server::actions::usage::set_account(&state, &caller, id, limits).await?;
+        Ok("Limits saved.".to_string())
+    }
+    .await;
+    support::back(&back_to_users(back), &format!("user-{id}"), done);
+    Ok(())
+}
+
+/// Only a path of `/admin/users` (a search, a page of it) is a place to
+/// return to.
+#[cfg(feature = "ssr")]
+fn back_to_users(back: Option<String>) -> String {
+    back.filter(|b| b.starts_with("/admin/users") && !b.contains("//"))
+        .unwrap_or_else(|| "/admin/users".into())
 }
 
 #[server(prefix = "/fn", endpoint = "admin/audit")]

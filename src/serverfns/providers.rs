@@ -287,13 +287,16 @@ pub async fn create_model(
 }
 
 /// One form per model action: `action` is `enable`, `disable`, `default`,
-/// `rename` (with `name`) or `delete`.
+/// `rename` (with `name`), `price` (with `input_price` and `output_price`,
+/// USD per million tokens, blank for none) or `delete`.
 #[server(prefix = "/fn", endpoint = "models/act")]
 pub async fn model_action(
     id: i64,
     provider_id: i64,
     action: String,
     name: Option<String>,
+    input_price: Option<String>,
+    output_price: Option<String>,
     own: Option<String>,
 ) -> Result<(), AppError> {
     use crate::error::AppError;
@@ -310,6 +313,8 @@ pub async fn model_action(
         }
     };
     let typed = name.clone().unwrap_or_default();
+    let typed_in = input_price.clone().unwrap_or_default();
+    let typed_out = output_price.clone().unwrap_or_default();
     let (state, caller) = (&state, &caller);
     let patch = |p: ModelPatch| async move {
         match door {
@@ -336,6 +341,19 @@ pub async fn model_action(
         })
         .await
         .map(|m| format!("Renamed to {}.", m.name)),
+        "price" => match (
+            price("input_price", input_price.as_deref()),
+            price("output_price", output_price.as_deref()),
+        ) {
+            (Ok(input), Ok(output)) => patch(ModelPatch {
+                input_price: Some(input),
+                output_price: Some(output),
+                ..Default::default()
+            })
+            .await
+            .map(|m| format!("Saved the price of {}.", m.name)),
+            (Err(e), _) | (_, Err(e)) => Err(e),
+        },
         "default" if door == Door::Shared => models::set_default(state, caller, id)
             .await
             .map(|m| format!("{} is now the global default.", m.name)),
@@ -346,8 +364,26 @@ pub async fn model_action(
         .map(|()| "Model deleted.".to_string()),
         _ => Err(AppError::bad_request("Unknown action.")),
     };
-    door.done(&anchor, result.map_err(|e| (form, e)), &[("name", &typed)]);
+    // What was typed comes back with a refusal, for the form that sent it.
+    let values: &[(&str, &str)] = if action == "price" {
+        &[("input_price", &typed_in), ("output_price", &typed_out)]
+    } else {
+        &[("name", &typed)]
+    };
+    door.done(&anchor, result.map_err(|e| (form, e)), values);
     Ok(())
+}
+
+/// A price field: blank is "no price", else a number (the action checks
+/// its range).
+#[cfg(feature = "ssr")]
+fn price(field: &str, typed: Option<&str>) -> Result<Option<f64>, AppError> {
+    match typed.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(v) => v.parse::<f64>().map(Some).map_err(|_| {
+            AppError::invalid(field, "A price is a number of USD per million tokens.")
+        }),
+    }
 }
 
 /// For the "Test connection" island.

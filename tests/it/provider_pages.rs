@@ -5,7 +5,7 @@
 use crate::common;
 
 use common::fake_provider::{FakeProvider, GOOD_KEY};
-use common::{location, TestServer};
+use common::{json_of, location, TestServer};
 use reqwest::StatusCode;
 
 const PAGE: &str = "/settings/providers";
@@ -117,6 +117,55 @@ async fn add_edit_and_manage_models_through_forms() {
     assert_eq!(reg["default_model_id"], model_id);
     let html = admin.get(PAGE).await.text().await.unwrap();
     assert!(html.contains("★ default"));
+
+    // Prices by form: a bad one is refused beside it, what was typed kept;
+    // blank removes a price.
+    let price = |input: &'static str, output: &'static str| {
+        let admin = &admin;
+        async move {
+            admin
+                .post_form(
+                    "/fn/models/act",
+                    &[
+                        ("id", &model_id.to_string()),
+                        ("provider_id", &id.to_string()),
+                        ("action", "price"),
+                        ("input_price", input),
+                        ("output_price", output),
+                    ],
+                )
+                .await
+        }
+    };
+    let res = price("0.15", "lots").await;
+    let html = admin.get(&location(&res)).await.text().await.unwrap();
+    assert!(html.contains("A price is a number of USD per million tokens."));
+    assert!(html.contains(r#"value="lots""#));
+    let res = price("0.15", "20000").await;
+    let html = admin.get(&location(&res)).await.text().await.unwrap();
+    assert!(
+        html.contains("A price is 0 to 10000 USD per million tokens."),
+        "{html}"
+    );
+    price("0.15", "0.6").await;
+    let m = json_of(
+        admin.get(&format!("/api/config/models/{model_id}")).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(
+        (m["input_price"].as_f64(), m["output_price"].as_f64()),
+        (Some(0.15), Some(0.6))
+    );
+    let html = admin.get(PAGE).await.text().await.unwrap();
+    assert!(html.contains("$0.15 / $0.6 per M"), "{html}");
+    price("", "0.6").await;
+    let m = json_of(
+        admin.get(&format!("/api/config/models/{model_id}")).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(m["input_price"], serde_json::Value::Null);
 
     // The home page's picker has the default preselected.
     let home = user.get("/").await.text().await.unwrap();

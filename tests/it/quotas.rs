@@ -545,3 +545,84 @@ async fn a_refused_plain_form_send_comes_back_with_the_reason_and_the_text() {
     let threads = json_of(s.user.get("/api/conversations").await, StatusCode::OK).await;
     assert_eq!(threads["items"], json!([]), "no empty thread left");
 }
+
+#[tokio::test]
+async fn an_accounts_limits_are_set_from_the_users_page_with_plain_forms() {
+    let server = TestServer::start().await;
+    let s = setup(&server, "gpt-fake-mini").await;
+    let id = s.user_id.to_string();
+    let post = |fields: Vec<(&'static str, &'static str)>| {
+        let admin = &s.admin;
+        let id = id.clone();
+        async move {
+            let mut all = vec![("id", id.as_str()), ("back", "/admin/users?q=us")];
+            all.extend(fields);
+            admin.post_form("/fn/admin/users/limits", &all).await
+        }
+    };
+    // Blank follows the default, "none" is no limit, a number is the limit.
+    let res = post(vec![
+        ("tokens_per_day", "5"),
+        ("tokens_per_month", ""),
+        ("cost_per_month", "2.5"),
+        ("concurrent", "none"),
+        ("requests_per_minute", ""),
+    ])
+    .await;
+    assert_eq!(common::location(&res), "/admin/users?q=us");
+    let got = json_of(
+        s.admin
+            .get(&format!("/api/admin/users/{}/limits", s.user_id))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(
+        got["overrides"],
+        json!({"tokens_per_day": 5, "cost_per_month": 2.5, "concurrent": null})
+    );
+    let html = s.admin.get("/admin/users").await.text().await.unwrap();
+    assert!(html.contains("Limits saved."));
+    assert!(
+        html.contains(r#"name="tokens_per_day" value="5""#),
+        "{html}"
+    );
+    assert!(html.contains(r#"name="concurrent" value="none""#));
+
+    // A word that is not a number is refused in the account's row, and
+    // nothing changes.
+    let res = post(vec![("tokens_per_day", "lots")]).await;
+    let html = s
+        .admin
+        .get(&common::location(&res))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("tokens_per_day: a number"), "{html}");
+    let again = json_of(
+        s.admin
+            .get(&format!("/api/admin/users/{}/limits", s.user_id))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(again["overrides"], got["overrides"]);
+    // Only an admin.
+    let res = s
+        .user
+        .post_form(
+            "/fn/admin/users/limits",
+            &[("id", id.as_str()), ("tokens_per_day", "999999")],
+        )
+        .await;
+    assert_ne!(res.status(), StatusCode::OK);
+    let still = json_of(
+        s.admin
+            .get(&format!("/api/admin/users/{}/limits", s.user_id))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(still["overrides"]["tokens_per_day"], 5);
+}

@@ -97,7 +97,7 @@ pub fn list(conn: &mut SqliteConnection, q: &str, offset: i64) -> Result<Account
     .bind::<BigInt, _>(PAGE)
     .bind::<BigInt, _>(offset)
     .load::<Listed>(conn)?;
-    let accounts = rows
+    let mut accounts: Vec<Account> = rows
         .into_iter()
         .map(|r| Account {
             id: r.id,
@@ -109,8 +109,12 @@ pub fn list(conn: &mut SqliteConnection, q: &str, offset: i64) -> Result<Account
             last_active_at: r.last_active_at,
             threads: r.threads,
             tokens_this_month: r.tokens,
+            limits: Default::default(),
         })
         .collect();
+    for a in &mut accounts {
+        a.limits = super::limits::overrides(conn, a.id)?;
+    }
     Ok(AccountPage {
         accounts,
         total,

@@ -119,6 +119,22 @@ pub fn ProviderCard(
     }
 }
 
+/// "Price" or what is set ("$0.15 / $0.60"), per million tokens.
+fn price_label(m: &ModelView) -> String {
+    match (m.input_price, m.output_price) {
+        (None, None) => "Price".to_string(),
+        (i, o) => format!(
+            "${} / ${} per M",
+            i.map_or("–".to_string(), |x| x.to_string()),
+            o.map_or("–".to_string(), |x| x.to_string())
+        ),
+    }
+}
+
+fn price_value(p: Option<f64>) -> String {
+    p.map(|x| x.to_string()).unwrap_or_default()
+}
+
 fn page_flash_is(form: &str) -> bool {
     crate::ui::page_context().flash.form.as_deref() == Some(form)
 }
@@ -172,6 +188,40 @@ fn ModelRow(model: ModelView, own: bool) -> impl IntoView {
                         {own_field(own)}
                         <input name="name" value=typed(&form, "name", &model.name) maxlength="128" required aria-label="Model name" />
                         <button type="submit" class="btn btn-small">"Save"</button>
+                    </form>
+                </details>
+                <details class="confirm" open=page_flash_is(&form)>
+                    <summary class="btn btn-small">{price_label(&model)}</summary>
+                    <form method="post" action=ModelAction::url() class="inline-form price-form">
+                        <input type="hidden" name="id" value=id />
+                        <input type="hidden" name="provider_id" value=pid />
+                        <input type="hidden" name="action" value="price" />
+                        {own_field(own)}
+                        <label class="field">
+                            <span>"Input, USD per million tokens"</span>
+                            <input
+                                name="input_price"
+                                type="number"
+                                min="0"
+                                max="10000"
+                                step="any"
+                                inputmode="decimal"
+                                value=typed(&form, "input_price", &price_value(model.input_price))
+                            />
+                        </label>
+                        <label class="field">
+                            <span>"Output, USD per million tokens"</span>
+                            <input
+                                name="output_price"
+                                type="number"
+                                min="0"
+                                max="10000"
+                                step="any"
+                                inputmode="decimal"
+                                value=typed(&form, "output_price", &price_value(model.output_price))
+                            />
+                        </label>
+                        <button type="submit" class="btn btn-small">"Save price"</button>
                     </form>
                 </details>
                 <details class="confirm">

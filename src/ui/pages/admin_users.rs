@@ -4,8 +4,9 @@
 
 use super::admin::{admin_or_forbidden, forbidden, AdminTabs};
 use crate::model::community::{Account, AccountPage};
+use crate::model::usage::LimitsOverride;
 use crate::model::Role;
-use crate::serverfns::admin::{load_accounts, ManageAccount};
+use crate::serverfns::admin::{load_accounts, ManageAccount, SetAccountLimits};
 use crate::text::format;
 use crate::ui::components::app_shell::AppShell;
 use crate::ui::components::flash::{field_error, form_error, FlashNotice};
@@ -123,6 +124,41 @@ fn whom(id: i64, back: &str) -> impl IntoView {
     }
 }
 
+/// The account's own limits: blank follows the default for everyone,
+/// `none` is no limit.
+fn limits_form(id: i64, name: &str, o: &LimitsOverride, back: &str) -> impl IntoView {
+    fn shown<T: ToString>(v: Option<Option<T>>) -> String {
+        match v {
+            None => String::new(),
+            Some(None) => "none".into(),
+            Some(Some(n)) => n.to_string(),
+        }
+    }
+    let field = |field: &'static str, label: &'static str, value: String| {
+        view! {
+            <label class="field">
+                <span>{label}</span>
+                <input name=field value=value placeholder="default" inputmode="decimal" autocomplete="off" />
+            </label>
+        }
+    };
+    view! {
+        <details class="account-limits">
+            <summary class="btn btn-small">{format!("Limits for {name}")}</summary>
+            <form method="post" action=SetAccountLimits::url() class="limits-form">
+                {whom(id, back)}
+                <p class="muted">"Empty: the default for everyone. \"none\": no limit."</p>
+                {field("tokens_per_day", "Tokens per day", shown(o.tokens_per_day))}
+                {field("tokens_per_month", "Tokens per month", shown(o.tokens_per_month))}
+                {field("cost_per_month", "Cost per month (USD)", shown(o.cost_per_month))}
+                {field("concurrent", "Replies at once", shown(o.concurrent))}
+                {field("requests_per_minute", "Replies per minute", shown(o.requests_per_minute))}
+                <button type="submit" class="btn btn-small">"Save limits"</button>
+            </form>
+        </details>
+    }
+}
+
 fn account_row(a: Account, me: Option<i64>, back: &str) -> impl IntoView {
     let form = format!("user-{}", a.id);
     let open = page_context().flash.form.as_deref() == Some(form.as_str());
@@ -184,6 +220,7 @@ fn account_row(a: Account, me: Option<i64>, back: &str) -> impl IntoView {
                         </label>
                         <button type="submit" name="action" value="password" class="btn btn-small">"Set password"</button>
                     </form>
+                    {limits_form(a.id, &name, &a.limits, back)}
                     <form method="post" action=ManageAccount::url() class="inline-form">
                         {whom(a.id, back)}
                         <label class="field">
