@@ -29,8 +29,10 @@ test: tools browser e2e-deps
 	$(MAKE) test-rust
 	$(MAKE) test-e2e
 
+# A hung test fails the run after 40 minutes (compiling included) instead
+# of holding CI until its own limit.
 test-rust:
-	RUSTFLAGS="$(TEST_RUSTFLAGS)" cargo test --features ssr
+	RUSTFLAGS="$(TEST_RUSTFLAGS)" timeout --foreground 2400 cargo test --features ssr
 
 # A fresh database and a port of its own, so a running `make run` is never touched.
 test-e2e:
