@@ -32,7 +32,7 @@ test("a user adds their own key and chats with it", async ({ page, playwright },
   const card = page.locator('section.provider-card[data-provider="mykey"]');
   await expect(card).toContainText("Key ••••4242");
   await expect(card).not.toContainText(FAKE_KEY);
-  await card.getByLabel("Model id").fill("chunks-3-0");
+  await card.getByLabel("Model id", { exact: true }).fill("chunks-3-0");
   await card.getByRole("button", { name: "Add model" }).click();
   await expect(page.locator('.model-row[data-model="mykey:chunks-3-0"]')).toBeVisible();
 

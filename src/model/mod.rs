@@ -12,6 +12,7 @@ pub mod prefs;
 pub mod prompt;
 pub mod provider;
 pub mod search;
+pub mod token;
 pub mod usage;
 pub mod user;
 mod vocabulary;

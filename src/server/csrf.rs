@@ -87,7 +87,12 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
         .into_response();
     }
     let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-    if !safe && !same_origin(req.headers(), state.config.public_host()) {
+    // A personal access token is no ambient credential: a page of another
+    // site cannot add the header without CORS, which this server never
+    // grants. Its requests need no Origin.
+    let token = crate::server::auth::tokens::applies(req.uri().path())
+        && crate::server::auth::tokens::presented(req.headers()).is_some();
+    if !safe && !token && !same_origin(req.headers(), state.config.public_host()) {
         tracing::warn!(path = %req.uri().path(), "cross-origin write refused");
         return AppError::forbidden("Cross-origin request refused.").into_response();
     }

@@ -31,6 +31,10 @@ pub fn build(state: AppState) -> Router {
             state.clone(),
             auth::activity::touch,
         ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::tokens::bearer,
+        ))
         .layer(auth::layer(&state.db, &state.config));
 
     Router::new()

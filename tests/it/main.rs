@@ -4,6 +4,7 @@
 mod accounts;
 mod agent_pages;
 mod agents;
+mod api_v1;
 mod archive;
 mod backrooms;
 mod backups;

@@ -11,6 +11,7 @@ pub mod agents;
 pub mod archive;
 pub mod backrooms;
 pub mod chat;
+pub mod completions;
 pub mod folders;
 pub mod keys;
 pub mod models;
@@ -20,6 +21,7 @@ pub mod providers;
 pub mod search;
 pub mod sessions;
 pub mod threads;
+pub mod tokens;
 pub mod usage;
 
 use crate::error::AppError;

@@ -1,5 +1,6 @@
 //! `Caller`: who is asking, the one shape every action takes. REST handlers
-//! extract it (401 when signed out), admin-only handlers extract `Admin`
+//! extract it (401 when signed out; a personal access token counts as
+//! signed in), admin-only handlers extract `Admin`
 //! (403 for everyone else), and server functions get the same through
 //! `leptos_axum::extract`.
 
@@ -76,6 +77,10 @@ impl<S: Send + Sync> FromRequestParts<S> for Caller {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
+        // A personal access token, checked by `auth::tokens`, comes first.
+        if let Some(super::tokens::TokenUser(user)) = parts.extensions.get() {
+            return Ok(Caller::of(user));
+        }
         Caller::signed_in(&session(parts, state).await?)
     }
 }

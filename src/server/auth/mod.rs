@@ -9,6 +9,7 @@ pub mod next;
 pub mod password;
 pub mod session_store;
 pub mod throttle;
+pub mod tokens;
 
 pub use backend::{AuthSession, Backend};
 

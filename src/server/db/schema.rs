@@ -65,6 +65,19 @@ diesel::table! {
 }
 
 diesel::table! {
+    api_tokens (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        name -> Text,
+        prefix -> Text,
+        token_hash -> Binary,
+        created_at -> BigInt,
+        last_used_at -> Nullable<BigInt>,
+        expires_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
     providers (id) {
         id -> BigInt,
         owner_id -> Nullable<BigInt>,
@@ -282,6 +295,7 @@ diesel::table! {
 }
 
 diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(usage_days -> users (user_id));
 diesel::joinable!(notes -> users (user_id));
 diesel::joinable!(folders -> users (user_id));
@@ -301,6 +315,7 @@ diesel::joinable!(backroom_participants -> backrooms (backroom_id));
 diesel::joinable!(messages -> backroom_participants (participant_id));
 diesel::joinable!(provider_models -> providers (provider_id));
 diesel::allow_tables_to_appear_in_same_query!(
+    api_tokens,
     users,
     sessions,
     settings,

@@ -58,6 +58,7 @@ pub fn spawn(state: &AppState, turn: Turn) -> Result<tokio::task::JoinHandle<()>
             model: turn.upstream_model,
             messages: turn.history,
             temperature: turn.temperature,
+            top_p: None,
             max_tokens: turn.max_tokens,
             stop: Vec::new(),
         },

@@ -57,6 +57,9 @@ fn body(request: &ChatRequest) -> Value {
         // Anthropic accepts 0-1.
         body["temperature"] = json!(t.clamp(0.0, 1.0));
     }
+    if let Some(p) = request.top_p {
+        body["top_p"] = json!(p);
+    }
     if !request.stop.is_empty() {
         body["stop_sequences"] = json!(request.stop);
     }

@@ -22,6 +22,8 @@ pub struct ChatRequest {
     pub model: String,
     pub messages: Vec<ChatMessage>,
     pub temperature: Option<f32>,
+    /// Nucleus sampling, passed on when a `/v1` client sets it.
+    pub top_p: Option<f32>,
     pub max_tokens: Option<u32>,
     pub stop: Vec<String>,
 }

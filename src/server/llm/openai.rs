@@ -77,6 +77,9 @@ fn body(request: &ChatRequest) -> Value {
         // `max_tokens` is what every compatible server understands.
         body["max_tokens"] = json!(n);
     }
+    if let Some(p) = request.top_p {
+        body["top_p"] = json!(p);
+    }
     if !request.stop.is_empty() {
         body["stop"] = json!(request.stop);
     }

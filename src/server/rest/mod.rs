@@ -21,8 +21,10 @@ pub mod sessions;
 pub mod sse;
 pub mod tags;
 pub mod threads;
+pub mod tokens;
 pub mod usage;
 pub mod users;
+pub mod v1;
 
 use crate::error::AppError;
 use crate::server::state::AppState;
@@ -39,6 +41,7 @@ pub const UPLOAD_LIMIT: usize = 600 * 1024;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .merge(v1::routes())
         .route("/api/auth/register", post(auth::register))
         .route("/api/auth/login", post(auth::login))
         .route("/api/auth/logout", post(auth::logout))
@@ -111,6 +114,8 @@ pub fn routes() -> Router<AppState> {
             post(models::set_default),
         )
         .route("/api/model-registry", get(providers::registry))
+        .route("/api/tokens", get(tokens::list).post(tokens::create))
+        .route("/api/tokens/{id}", axum::routing::delete(tokens::revoke))
         .route("/api/keys", get(keys::list).post(keys::create))
         .route(
             "/api/keys/models/{id}",

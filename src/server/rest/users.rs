@@ -3,14 +3,22 @@
 use super::json::ApiJson;
 use crate::error::AppError;
 use crate::model::UserProfile;
+use crate::server::auth::tokens::TokenUser;
 use crate::server::auth::{accounts, AuthSession};
 use crate::server::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::Json;
+use axum::{Extension, Json};
 use serde::Deserialize;
 
-pub async fn profile(auth: AuthSession) -> Result<Json<UserProfile>, AppError> {
+/// The session's account, or the personal access token's.
+pub async fn profile(
+    token: Option<Extension<TokenUser>>,
+    auth: AuthSession,
+) -> Result<Json<UserProfile>, AppError> {
+    if let Some(Extension(TokenUser(user))) = token {
+        return Ok(Json(user.profile()));
+    }
     Ok(Json(accounts::require_user(&auth)?.profile()))
 }
 

@@ -26,6 +26,7 @@ pub mod shares;
 pub mod tags;
 pub mod thread_export;
 pub mod threads;
+pub mod tokens;
 pub mod usage;
 pub mod users;
 pub mod validate;

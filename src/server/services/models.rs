@@ -46,6 +46,32 @@ pub fn usable_model(
     }
 }
 
+/// The model `user` knows as `sdk_id` (`openai:gpt-4o`), while usable.
+pub fn usable_by_sdk_id(
+    conn: &mut SqliteConnection,
+    user: i64,
+    sdk_id: &str,
+) -> Result<(ProviderModel, Provider), AppError> {
+    let id = provider_models::table
+        .inner_join(providers::table)
+        .filter(provider_models::model_sdk_id.eq(sdk_id))
+        .filter(
+            providers::owner_id
+                .is_null()
+                .or(providers::owner_id.eq(user)),
+        )
+        .select(provider_models::id)
+        .first::<i64>(conn)
+        .optional()?;
+    match id {
+        Some(id) => usable_model(conn, user, id),
+        None => Err(AppError::invalid(
+            "model",
+            format!("The model {sdk_id} does not exist here: GET /v1/models lists yours."),
+        )),
+    }
+}
+
 pub const NAME_MAX: usize = 128;
 pub const UPSTREAM_ID_MAX: usize = 256;
 

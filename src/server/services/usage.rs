@@ -39,12 +39,32 @@ pub fn record(
     else {
         return Ok(());
     };
-    let model = model.unwrap_or_default();
+    add(
+        conn,
+        user,
+        &model.unwrap_or_default(),
+        prompt,
+        completion,
+        at,
+    )
+}
+
+/// Adds one reply's tokens of `model` (a `slug:model` id) to `user`'s
+/// ledger row for the day of `at`, costed at the model's price now: for
+/// replies stored in threads and for `/v1` completions, which store none.
+pub fn add(
+    conn: &mut SqliteConnection,
+    user: i64,
+    model: &str,
+    prompt: i64,
+    completion: i64,
+    at: i64,
+) -> Result<(), AppError> {
     // The model as this account sees it: a shared one or its own key (the
     // slugs of the two never clash for one account).
     let (input, output, owner) = provider_models::table
         .inner_join(providers::table)
-        .filter(provider_models::model_sdk_id.eq(&model))
+        .filter(provider_models::model_sdk_id.eq(model))
         .filter(
             providers::owner_id
                 .is_null()
@@ -64,7 +84,7 @@ pub fn record(
         .values((
             usage_days::user_id.eq(user),
             usage_days::day.eq(at.div_euclid(DAY)),
-            usage_days::model.eq(&model),
+            usage_days::model.eq(model),
             usage_days::prompt_tokens.eq(prompt),
             usage_days::completion_tokens.eq(completion),
             usage_days::cost_nanos.eq(cost),

@@ -1,0 +1,199 @@
+//! `/v1`: the OpenAI- and Anthropic-compatible API, for programs that
+//! already speak one of them, behind a personal access token (or the
+//! session cookie). The handlers only decode the wire format into one
+//! `actions::completions::Ask` and encode the answer back; errors come in
+//! the shape each format's clients parse.
+
+pub mod anthropic;
+pub mod openai;
+
+use crate::error::AppError;
+use crate::model::chat::Role;
+use crate::server::llm::chat::{ChatEvent, ChatMessage, ChatStream, LlmError};
+use crate::server::state::AppState;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::json;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/v1/models", get(openai::models))
+        .route("/v1/chat/completions", post(openai::chat_completions))
+        .route("/v1/messages", post(anthropic::messages))
+}
+
+/// The largest `/v1` request body (about 1 M characters of messages).
+pub const BODY_MAX: usize = 4 * 1024 * 1024;
+
+/// Which clients read the error.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    OpenAi,
+    Anthropic,
+}
+
+impl Shape {
+    pub fn of_path(path: &str) -> Shape {
+        if path.starts_with("/v1/messages") {
+            Shape::Anthropic
+        } else {
+            Shape::OpenAi
+        }
+    }
+}
+
+/// `{"error":{"message","type","code"}}` (OpenAI) or
+/// `{"type":"error","error":{"type","message"}}` (Anthropic), with the
+/// status (and `Retry-After`) of the error.
+pub fn error_in(e: &AppError, shape: Shape) -> Response {
+    let status = StatusCode::from_u16(e.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let kind = match (e.status_code(), shape) {
+        (400 | 413 | 415, _) => "invalid_request_error",
+        (401, _) => "authentication_error",
+        (403, _) => "permission_error",
+        (404, _) => "not_found_error",
+        (429, Shape::OpenAi) => "rate_limit_exceeded",
+        (429, Shape::Anthropic) => "rate_limit_error",
+        (_, Shape::OpenAi) => "server_error",
+        (_, Shape::Anthropic) => "api_error",
+    };
+    let body = match shape {
+        Shape::OpenAi => {
+            json!({"error": {"message": e.message(), "type": kind, "code": e.field()}})
+        }
+        Shape::Anthropic => {
+            json!({"type": "error", "error": {"type": kind, "message": e.message()}})
+        }
+    };
+    let mut res = (status, Json(body)).into_response();
+    if let AppError::TooManyRequests { retry_after, .. } = e {
+        res.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(*retry_after));
+    }
+    res
+}
+
+/// For the token check, which runs before any handler.
+pub fn error_response(e: &AppError, path: &str) -> Response {
+    error_in(e, Shape::of_path(path))
+}
+
+/// The body as `T`, or a 400 naming what is wrong (never axum's text).
+pub fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
+    if body.len() > BODY_MAX {
+        return Err(AppError::PayloadTooLarge {
+            message: format!("A request is at most {} MB.", BODY_MAX / 1024 / 1024),
+        });
+    }
+    let mut de = serde_json::Deserializer::from_slice(body);
+    serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        let field = if path == "." {
+            "body".to_string()
+        } else {
+            path
+        };
+        AppError::invalid(&field, format!("{field}: {}", e.inner()))
+    })
+}
+
+/// Message content: a string, or a list of parts of which the text ones
+/// count (`{"type":"text","text"}`).
+#[derive(Deserialize)]
+#[serde(untagged)]
+pub enum Content {
+    Text(String),
+    Parts(Vec<Part>),
+}
+
+#[derive(Deserialize)]
+pub struct Part {
+    #[serde(rename = "type")]
+    pub kind: String,
+    #[serde(default)]
+    pub text: Option<String>,
+}
+
+impl Content {
+    /// The text; a part that is not text (an image, a tool result) is a
+    /// clear 400, not silently dropped.
+    pub fn text(self, field: &str) -> Result<String, AppError> {
+        match self {
+            Content::Text(t) => Ok(t),
+            Content::Parts(parts) => {
+                let mut out = String::new();
+                for p in parts {
+                    match (p.kind.as_str(), p.text) {
+                        ("text", Some(t)) => out.push_str(&t),
+                        (kind, _) => {
+                            return Err(AppError::invalid(
+                                field,
+                                format!("{field}: only text parts are supported here, not {kind}."),
+                            ))
+                        }
+                    }
+                }
+                Ok(out)
+            }
+        }
+    }
+}
+
+pub fn role(field: &str, name: &str) -> Result<Role, AppError> {
+    match name {
+        "system" | "developer" => Ok(Role::System),
+        "user" => Ok(Role::User),
+        "assistant" => Ok(Role::Assistant),
+        other => Err(AppError::invalid(
+            field,
+            format!("{field}: the role {other} is not supported (system, user, assistant)."),
+        )),
+    }
+}
+
+pub fn message(role: Role, content: String) -> ChatMessage {
+    ChatMessage { role, content }
+}
+
+/// A completion read to its end, for the answers that are not streamed.
+pub struct Whole {
+    pub text: String,
+    pub usage: (u32, u32),
+    pub finish: Option<String>,
+}
+
+pub async fn whole(mut events: ChatStream) -> Result<Whole, AppError> {
+    use futures::StreamExt;
+    let mut out = Whole {
+        text: String::new(),
+        usage: (0, 0),
+        finish: None,
+    };
+    while let Some(event) = events.next().await {
+        match event {
+            Ok(ChatEvent::Delta(d)) => out.text.push_str(&d),
+            Ok(ChatEvent::Usage {
+                prompt_tokens,
+                completion_tokens,
+            }) => out.usage = (prompt_tokens, completion_tokens),
+            Ok(ChatEvent::Finish(reason)) => out.finish = reason,
+            Err(e) => return Err(upstream(e)),
+        }
+    }
+    Ok(out)
+}
+
+/// A provider's fault, in its own words (key redacted): 502.
+pub fn upstream(e: LlmError) -> AppError {
+    AppError::Upstream {
+        message: e.to_string(),
+    }
+}
+
+/// `chatcmpl-…` / `msg_…`: an id for one answer.
+pub fn answer_id(prefix: &str) -> String {
+    format!("{prefix}{}", hex::encode(rand::random::<[u8; 12]>()))
+}
