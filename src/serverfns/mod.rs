@@ -13,4 +13,5 @@ pub mod prompts;
 pub mod providers;
 #[cfg(feature = "ssr")]
 pub(crate) mod support;
+pub mod tokens;
 pub mod usage;

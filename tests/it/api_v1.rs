@@ -640,3 +640,63 @@ async fn v1_errors_come_in_each_formats_shape() {
         .unwrap()
         .contains("Daily token limit"));
 }
+
+#[tokio::test]
+async fn the_profile_makes_shows_once_and_revokes_tokens_with_plain_forms() {
+    let server = TestServer::start().await;
+    let (_, user) = server.admin_and_user().await;
+    let res = user
+        .post_form(
+            "/fn/tokens/create",
+            &[("name", "My editor"), ("expires_in_days", "30")],
+        )
+        .await;
+    assert_eq!(common::location(&res), "/profile#tokens");
+    let html = user.get("/profile").await.text().await.unwrap();
+    assert!(html.contains("Token My editor created."));
+    let start = html.find(r#"class="token-value""#).expect(&html);
+    let value = &html[start..];
+    let token: String = value[value.find("bk_").unwrap()..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
+    assert_eq!(token.len(), 46);
+    // Once: the next page has only its name and prefix.
+    let again = user.get("/profile").await.text().await.unwrap();
+    assert!(!again.contains(&token));
+    assert!(again.contains("My editor") && again.contains(&token[..11]));
+
+    let program = Program::new(&server, &token);
+    assert_eq!(program.get("/v1/models").await.status(), StatusCode::OK);
+    let id = json_of(user.get("/api/tokens").await, StatusCode::OK).await[0]["id"]
+        .as_i64()
+        .unwrap();
+    // A refused name comes back beside the form.
+    let res = user
+        .post_form(
+            "/fn/tokens/create",
+            &[("name", " "), ("expires_in_days", "never")],
+        )
+        .await;
+    let html = user
+        .get(&common::location(&res))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Give the token a name."));
+    let res = user
+        .post_form("/fn/tokens/revoke", &[("id", &id.to_string())])
+        .await;
+    let html = user
+        .get(&common::location(&res))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Token revoked"));
+    assert_eq!(
+        program.get("/v1/models").await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+}

@@ -54,10 +54,10 @@ pub fn create(
     user: i64,
     input: &NewToken,
 ) -> Result<CreatedToken, AppError> {
-    let name = validate::text("name", &input.name, NAME_MAX)?;
-    if name.is_empty() {
+    if input.name.trim().is_empty() {
         return Err(AppError::invalid("name", "Give the token a name."));
     }
+    let name = validate::text("name", &input.name, NAME_MAX)?;
     let expires_at = match input.expires_in_days {
         None => None,
         Some(d) if (1..=TOKEN_DAYS_MAX).contains(&d) => Some(now() + d * 86_400),

@@ -12,6 +12,7 @@ pub mod login;
 pub mod not_found;
 pub mod notes;
 pub mod profile;
+pub mod profile_tokens;
 pub mod prompts;
 pub mod providers;
 pub mod register;

@@ -4,6 +4,7 @@ use crate::text::format;
 use crate::ui::components::flash::{form_error, FlashNotice};
 use crate::ui::components::{app_shell::AppShell, auth_card::AuthCard, theme_picker::ThemeForm};
 use crate::ui::page_context;
+use crate::ui::pages::profile_tokens::TokensPanel;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
@@ -40,6 +41,7 @@ pub fn ProfilePage() -> impl IntoView {
                 <PasswordForm />
             </section>
             <SessionsPanel />
+            <TokensPanel />
             <section class="panel" id="data">
                 <h2>"Your data"</h2>
                 <p class="muted">
