@@ -700,3 +700,107 @@ async fn the_profile_makes_shows_once_and_revokes_tokens_with_plain_forms() {
         StatusCode::UNAUTHORIZED
     );
 }
+
+#[tokio::test]
+async fn an_exchange_is_kept_as_a_thread_when_asked() {
+    let s = setup().await;
+    let ask = |content: &str| {
+        json!({"model": "fo:chunks-3-0",
+               "messages": [{"role": "system", "content": "Be brief."},
+                            {"role": "user", "content": "Plan a picnic"},
+                            {"role": "assistant", "content": "w0 w1 w2 "},
+                            {"role": "user", "content": content}]})
+    };
+    let post = |body: Value, keep: String| {
+        let p = &s.program;
+        async move {
+            p.http
+                .post(format!("{}/v1/chat/completions", p.base))
+                .bearer_auth(&p.token)
+                .header("X-Backrooms-Thread", keep.as_str())
+                .json(&body)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let res = post(ask("Where?"), "new".into()).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let thread: i64 = res.headers()["x-backrooms-thread"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let finished = |thread: i64| {
+        let user = &s.user;
+        async move {
+            for _ in 0..100 {
+                let t = json_of(
+                    user.get(&format!("/api/conversations/{thread}")).await,
+                    StatusCode::OK,
+                )
+                .await;
+                if t["messages"].as_array().unwrap().last().unwrap()["status"] == "complete" {
+                    return t;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            }
+            panic!("the kept reply never finished");
+        }
+    };
+    let t = finished(thread).await;
+    let spoken: Vec<(&str, &str)> = t["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| (m["role"].as_str().unwrap(), m["content"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        spoken,
+        [
+            ("user", "Plan a picnic"),
+            ("assistant", "w0 w1 w2 "),
+            ("user", "Where?"),
+            ("assistant", "w0 w1 w2 ")
+        ]
+    );
+    assert_eq!(t["title"], "Where?");
+    let reply = t["messages"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(reply["completion_tokens"], 3);
+
+    // Streamed into the same thread: only the new turn is added.
+    let mut body = ask("When?");
+    body["stream"] = json!(true);
+    let res = post(body, thread.to_string()).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(
+        res.headers()["x-backrooms-thread"],
+        thread.to_string().as_str()
+    );
+    res.text().await.unwrap();
+    let t = finished(thread).await;
+    assert_eq!(t["messages"].as_array().unwrap().len(), 6);
+    assert_eq!(t["messages"][4]["content"], "When?");
+    // Counted once each: two replies in the ledger.
+    let report = json_of(s.user.get("/api/usage").await, StatusCode::OK).await;
+    assert_eq!(report["total"]["replies"], 2, "{report}");
+
+    // Someone else's thread, or a bad header: refused in OpenAI's shape.
+    let other = s.server.client();
+    other.login("admin", "admin password").await;
+    let theirs = json_of(
+        other.post_json("/api/conversations", json!({})).await,
+        StatusCode::CREATED,
+    )
+    .await["id"]
+        .as_i64()
+        .unwrap();
+    let res = post(ask("Hi"), theirs.to_string()).await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    let e: Value = res.json().await.unwrap();
+    assert_eq!(e["error"]["type"], "not_found_error");
+    let res = post(ask("Hi"), "yes please".into()).await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let e: Value = res.json().await.unwrap();
+    assert_eq!(e["error"]["code"], "X-Backrooms-Thread");
+}

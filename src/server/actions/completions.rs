@@ -2,17 +2,21 @@
 //! the caller may use, or with one of their agents (`agent:<id>`: its
 //! system prompt first, its settings unless the request sets its own),
 //! admitted against the caller's limits and counted in their usage like a
-//! reply in a thread. Nothing is stored but the usage.
+//! reply in a thread. Nothing is stored but the usage, unless the caller
+//! asks to keep the exchange as a thread (`X-Backrooms-Thread`).
 
 use crate::error::AppError;
-use crate::model::chat::Role;
+use crate::model::chat::{MessageStatus, Role};
 use crate::server::auth::caller::Caller;
+use crate::server::db::rows::MessageEnd;
 use crate::server::db::Db;
 use crate::server::llm::chat::{ChatEvent, ChatMessage, ChatRequest, ChatStream, ProviderTarget};
 use crate::server::llm::{guard, provider_for};
 use crate::server::quotas::Permit;
+use crate::server::services::threads::exchange;
+pub use crate::server::services::threads::exchange::Keep;
 use crate::server::services::threads::{resolve_model, target};
-use crate::server::services::{agents, models, usage};
+use crate::server::services::{agents, messages, models, usage};
 use crate::server::state::AppState;
 use futures::StreamExt;
 
@@ -33,6 +37,8 @@ pub struct Ask {
 pub struct Completion {
     /// The model as asked (what the answer names).
     pub model: String,
+    /// The thread it is kept in, when asked to keep it.
+    pub thread: Option<i64>,
     pub events: ChatStream,
 }
 
@@ -124,13 +130,42 @@ fn check(ask: &Ask) -> Result<(), AppError> {
 }
 
 /// Starts the completion: 400 for a bad request or an unknown model, 429
-/// over a limit, 502 when the provider fails before its first event.
-pub async fn complete(state: &AppState, caller: &Caller, ask: Ask) -> Result<Completion, AppError> {
+/// over a limit, 502 when the provider fails before its first event. With
+/// `keep`, the exchange is also stored as a thread (its id in the answer).
+pub async fn complete(
+    state: &AppState,
+    caller: &Caller,
+    ask: Ask,
+    keep: Option<Keep>,
+) -> Result<Completion, AppError> {
     check(&ask)?;
     let user = caller.id;
+    let permit = state.quotas.admit(&state.db, user).await?;
+    match start(state, user, ask, keep, permit).await {
+        Ok(c) => Ok(c),
+        Err((e, permit)) => {
+            // Nothing started: the minute's count gets its place back.
+            if let Some(p) = permit {
+                p.refund();
+            }
+            Err(e)
+        }
+    }
+}
+
+type Refused = (AppError, Option<Permit>);
+
+async fn start(
+    state: &AppState,
+    user: i64,
+    ask: Ask,
+    keep: Option<Keep>,
+    permit: Permit,
+) -> Result<Completion, Refused> {
     let asked = ask.model.trim().to_string();
     let lookup = asked.clone();
-    let (model, provider, turn, agent) = state
+    let stored_msgs = keep.map(|_| ask.messages.clone());
+    let found = state
         .db
         .run(move |c| {
             let agent = match lookup.strip_prefix("agent:") {
@@ -149,10 +184,24 @@ pub async fn complete(state: &AppState, caller: &Caller, ask: Ask) -> Result<Com
                 None => models::usable_by_sdk_id(c, user, &lookup)?,
             };
             let turn = target(c, &provider)?;
-            Ok((model, provider, turn, agent))
+            let kept = match (keep, &stored_msgs) {
+                (Some(keep), Some(msgs)) => Some(exchange::open(
+                    c,
+                    user,
+                    keep,
+                    &model,
+                    agent.as_ref().map(|a| a.id),
+                    msgs,
+                )?),
+                _ => None,
+            };
+            Ok((model, provider, turn, agent, kept))
         })
-        .await?;
-    let permit = state.quotas.admit(&state.db, user).await?;
+        .await;
+    let (model, provider, turn, agent, kept) = match found {
+        Ok(x) => x,
+        Err(e) => return Err((e, Some(permit))),
+    };
 
     let mut messages = Vec::with_capacity(ask.messages.len() + 2);
     if let Some(a) = agent.as_ref().filter(|a| !a.system_prompt.is_empty()) {
@@ -178,8 +227,26 @@ pub async fn complete(state: &AppState, caller: &Caller, ask: Ask) -> Result<Com
             .or(agent.as_ref().and_then(|a| a.max_tokens).map(|n| n as u32)),
         stop: ask.stop,
     };
-
-    let api_key = crate::server::services::providers::api_key(&state.cipher, &provider)?;
+    // From here the tally owns the permit and, when kept, the reply: it
+    // ends both however the completion ends.
+    let mut tally = Tally {
+        db: state.db.clone(),
+        user,
+        model: model.model_sdk_id.clone(),
+        reply: kept.map(|(_, reply)| reply),
+        text: String::new(),
+        used: (0, 0),
+        finish: None,
+        error: None,
+        permit: Some(permit),
+    };
+    let api_key = match crate::server::services::providers::api_key(&state.cipher, &provider) {
+        Ok(k) => k,
+        Err(e) => {
+            tally.error = Some(e.message().to_string());
+            return Err((e, None));
+        }
+    };
     let target_of = ProviderTarget {
         format: turn.format,
         base_url: turn.base_url.clone(),
@@ -191,65 +258,106 @@ pub async fn complete(state: &AppState, caller: &Caller, ask: Ask) -> Result<Com
     } else {
         provider_for(target_of, state.http.clone())
     };
-    let stream = chat.stream(request).await.map_err(|e| AppError::Upstream {
-        message: e.to_string(),
-    })?;
-    let mut tally = Tally {
-        db: state.db.clone(),
-        user,
-        model: model.model_sdk_id.clone(),
-        used: (0, 0),
-        permit: Some(permit),
+    let stream = match chat.stream(request).await {
+        Ok(s) => s,
+        Err(e) => {
+            tally.error = Some(e.to_string());
+            let e = AppError::Upstream {
+                message: e.to_string(),
+            };
+            return Err((e, None));
+        }
     };
     let events = stream
         .map(move |event| {
-            // The whole tally lives in the stream (not just the field), so
-            // it ends when the stream does.
+            // The whole tally lives in the stream (not just its fields),
+            // so it ends when the stream does.
             let tally = &mut tally;
-            if let Ok(ChatEvent::Usage {
-                prompt_tokens,
-                completion_tokens,
-            }) = &event
-            {
-                tally.used = (*prompt_tokens, *completion_tokens);
+            match &event {
+                Ok(ChatEvent::Delta(d)) if tally.reply.is_some() => tally.text.push_str(d),
+                Ok(ChatEvent::Usage {
+                    prompt_tokens,
+                    completion_tokens,
+                }) => tally.used = (*prompt_tokens, *completion_tokens),
+                Ok(ChatEvent::Finish(reason)) => {
+                    tally.finish = Some(reason.clone().unwrap_or_else(|| "stop".into()))
+                }
+                Err(e) => tally.error = Some(e.to_string()),
+                _ => {}
             }
             event
         })
         .boxed();
     Ok(Completion {
         model: asked,
+        thread: kept.map(|(thread, _)| thread),
         events,
     })
 }
 
-/// What a completion used. When its stream is dropped (finished, failed or
-/// the client gone) the tokens go to the ledger, and only then the quota
-/// place frees, as for a reply in a thread.
+/// What a completion used and said. When its stream is dropped (finished,
+/// failed or the client gone) the tokens go to the ledger (through the
+/// kept reply, when there is one), and only then the quota place frees, as
+/// for a reply in a thread.
 struct Tally {
     db: Db,
     user: i64,
     model: String,
+    reply: Option<i64>,
+    text: String,
     used: (u32, u32),
+    finish: Option<String>,
+    error: Option<String>,
     permit: Option<Permit>,
+}
+
+impl Tally {
+    /// The kept reply's end: complete, failed, or stopped when the client
+    /// left before the provider finished.
+    fn end(&mut self) -> MessageEnd {
+        let tokens = |n: u32| (n > 0).then_some(n as i32);
+        let status = match (&self.error, &self.finish) {
+            (Some(_), _) => MessageStatus::Error,
+            (None, Some(_)) => MessageStatus::Complete,
+            (None, None) => MessageStatus::Stopped,
+        };
+        MessageEnd {
+            content: Some(std::mem::take(&mut self.text)),
+            status: Some(status),
+            prompt_tokens: Some(tokens(self.used.0)),
+            completion_tokens: Some(tokens(self.used.1)),
+            finish_reason: Some(self.finish.take()),
+            error: Some(self.error.take()),
+            updated_at: crate::server::db::now(),
+            ..Default::default()
+        }
+    }
 }
 
 impl Drop for Tally {
     fn drop(&mut self) {
         let (prompt, completion) = self.used;
         let permit = self.permit.take();
+        let kept = self.reply.map(|id| (id, self.end()));
         let (db, user, model) = (self.db.clone(), self.user, std::mem::take(&mut self.model));
         let Ok(rt) = tokio::runtime::Handle::try_current() else {
             return;
         };
         rt.spawn(async move {
-            if prompt > 0 || completion > 0 {
-                let at = crate::server::db::now();
-                let written = db
-                    .run(move |c| usage::add(c, user, &model, prompt.into(), completion.into(), at))
-                    .await;
-                if let Err(e) = written {
-                    tracing::error!("recording a /v1 completion's usage failed: {e}");
+            let written = match kept {
+                // The reply's end writes its tokens to the ledger too.
+                Some((id, end)) => db.run(move |c| messages::finish(c, id, end)).await,
+                None if prompt > 0 || completion > 0 => {
+                    let at = crate::server::db::now();
+                    db.run(move |c| {
+                        usage::add(c, user, &model, prompt.into(), completion.into(), at)
+                    })
+                    .await
                 }
+                None => Ok(()),
+            };
+            if let Err(e) = written {
+                tracing::error!("recording a /v1 completion's end failed: {e}");
             }
             drop(permit);
         });

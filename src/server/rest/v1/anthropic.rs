@@ -5,7 +5,10 @@
 //! whatever its provider speaks. `x-api-key` carries the token as well as
 //! `Authorization: Bearer`.
 
-use super::{answer_id, error_in, message, parse, role, upstream, whole, Content, Shape};
+use super::{
+    answer_id, error_in, keep_of, message, parse, role, upstream, whole, with_thread, Content,
+    Shape,
+};
 use crate::error::AppError;
 use crate::model::chat::Role;
 use crate::server::actions::completions::{self, Ask};
@@ -14,6 +17,7 @@ use crate::server::llm::chat::{ChatEvent, ChatStream};
 use crate::server::state::AppState;
 use axum::body::Bytes;
 use axum::extract::State;
+use axum::http::HeaderMap;
 use axum::response::sse::{Event, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -88,6 +92,7 @@ fn stop_reason(reason: Option<&str>) -> &'static str {
 pub async fn messages(
     State(state): State<AppState>,
     caller: Result<Caller, AppError>,
+    headers: HeaderMap,
     body: Bytes,
 ) -> Response {
     let caller = match caller {
@@ -98,26 +103,34 @@ pub async fn messages(
         Ok(x) => x,
         Err(e) => return fail(e),
     };
-    let completion = match completions::complete(&state, &caller, ask).await {
+    let keep = match keep_of(&headers) {
+        Ok(k) => k,
+        Err(e) => return fail(e),
+    };
+    let completion = match completions::complete(&state, &caller, ask, keep).await {
         Ok(c) => c,
         Err(e) => return fail(e),
     };
+    let thread = completion.thread;
     let id = answer_id("msg_");
     if streamed {
-        return stream_answer(completion.events, id, completion.model);
+        return with_thread(
+            stream_answer(completion.events, id, completion.model),
+            thread,
+        );
     }
     let model = completion.model;
     let w = match whole(completion.events).await {
         Ok(w) => w,
-        Err(e) => return fail(e),
+        Err(e) => return with_thread(fail(e), thread),
     };
-    Json(json!({
+    let answer = Json(json!({
         "id": id, "type": "message", "role": "assistant", "model": model,
         "content": [{"type": "text", "text": w.text}],
         "stop_reason": stop_reason(w.finish.as_deref()), "stop_sequence": null,
         "usage": {"input_tokens": w.usage.0, "output_tokens": w.usage.1},
-    }))
-    .into_response()
+    }));
+    with_thread(answer.into_response(), thread)
 }
 
 struct Streaming {

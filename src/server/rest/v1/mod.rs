@@ -158,6 +158,29 @@ pub fn message(role: Role, content: String) -> ChatMessage {
     ChatMessage { role, content }
 }
 
+/// `X-Backrooms-Thread: new` (or a thread's id) keeps the exchange as a
+/// thread; absent, nothing is kept.
+pub const THREAD_HEADER: &str = "x-backrooms-thread";
+
+pub fn keep_of(
+    headers: &axum::http::HeaderMap,
+) -> Result<Option<crate::server::actions::completions::Keep>, AppError> {
+    use crate::server::actions::completions::Keep;
+    match headers.get(THREAD_HEADER) {
+        None => Ok(None),
+        Some(v) => Keep::parse(v.to_str().unwrap_or("")).map(Some),
+    }
+}
+
+/// Names the thread the exchange was kept in, on the answer.
+pub fn with_thread(mut res: Response, thread: Option<i64>) -> Response {
+    if let Some(id) = thread {
+        res.headers_mut()
+            .insert(THREAD_HEADER, HeaderValue::from(id));
+    }
+    res
+}
+
 /// A completion read to its end, for the answers that are not streamed.
 pub struct Whole {
     pub text: String,

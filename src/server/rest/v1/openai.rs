@@ -3,7 +3,10 @@
 //! or whole), for any model the caller may use whatever its provider
 //! speaks.
 
-use super::{answer_id, error_in, message, parse, role, upstream, whole, Content, Shape};
+use super::{
+    answer_id, error_in, keep_of, message, parse, role, upstream, whole, with_thread, Content,
+    Shape,
+};
 use crate::error::AppError;
 use crate::server::actions::completions::{self, Ask};
 use crate::server::auth::caller::Caller;
@@ -11,6 +14,7 @@ use crate::server::llm::chat::ChatEvent;
 use crate::server::state::AppState;
 use axum::body::Bytes;
 use axum::extract::State;
+use axum::http::HeaderMap;
 use axum::response::sse::{Event, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -137,6 +141,7 @@ fn usage_json(prompt: u32, completion: u32) -> Value {
 pub async fn chat_completions(
     State(state): State<AppState>,
     caller: Result<Caller, AppError>,
+    headers: HeaderMap,
     body: Bytes,
 ) -> Response {
     let caller = match caller {
@@ -147,27 +152,35 @@ pub async fn chat_completions(
         Ok(x) => x,
         Err(e) => return fail(e),
     };
-    let completion = match completions::complete(&state, &caller, ask).await {
+    let keep = match keep_of(&headers) {
+        Ok(k) => k,
+        Err(e) => return fail(e),
+    };
+    let completion = match completions::complete(&state, &caller, ask, keep).await {
         Ok(c) => c,
         Err(e) => return fail(e),
     };
+    let thread = completion.thread;
     let id = answer_id("chatcmpl-");
     let created = crate::server::db::now();
     if streamed {
-        return stream_answer(completion, id, created, include_usage);
+        return with_thread(
+            stream_answer(completion, id, created, include_usage),
+            thread,
+        );
     }
     let model = completion.model;
     let w = match whole(completion.events).await {
         Ok(w) => w,
-        Err(e) => return fail(e),
+        Err(e) => return with_thread(fail(e), thread),
     };
-    Json(json!({
+    let answer = Json(json!({
         "id": id, "object": "chat.completion", "created": created, "model": model,
         "choices": [{"index": 0, "message": {"role": "assistant", "content": w.text},
                      "finish_reason": finish_reason(w.finish.as_deref())}],
         "usage": usage_json(w.usage.0, w.usage.1),
-    }))
-    .into_response()
+    }));
+    with_thread(answer.into_response(), thread)
 }
 
 /// The parts of every chunk of one answer.

@@ -27,7 +27,7 @@ fn shown(msg: &Message) -> Result<(), AppError> {
 }
 
 /// The empty reply the runner will fill, following `parent_id`.
-fn insert_reply(
+pub(super) fn insert_reply(
     conn: &mut SqliteConnection,
     thread_id: i64,
     parent_id: Option<i64>,

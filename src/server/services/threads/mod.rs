@@ -5,6 +5,7 @@
 
 mod begin;
 mod branches;
+pub mod exchange;
 mod limits;
 mod list;
 mod read;
