@@ -3,7 +3,9 @@
 //! with zero delay (from `tests/it/common`).
 //!
 //! - time to first token (TTFT) direct from the fake provider vs through
-//!   Backrooms' `POST /api/chat/stream`, median and p99 of 200 runs each;
+//!   Backrooms' `POST /api/chat/stream` and through `POST
+//!   /v1/chat/completions` with a personal access token, median and p99 of
+//!   200 runs each;
 //! - 200 concurrent streams: errors, total time, the server's peak RSS.
 
 mod support;
@@ -102,8 +104,36 @@ async fn main() {
         let headers_at = started.elapsed();
         relay.push(headers_at + first_chunk(res, "\"delta\"").await.unwrap());
     }
+    // The OpenAI-compatible door, as another program uses it.
+    let made: serde_json::Value = post("/api/tokens", json!({"name": "bench"}))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = made["token"].as_str().unwrap().to_string();
+    let program = reqwest::Client::new();
+    let v1_body = json!({"model": format!("fake{}:{MODEL}", MODEL.len()), "stream": true,
+                         "messages": [{"role": "user", "content": "hi"}]});
+    let mut v1 = Vec::with_capacity(RUNS);
+    for _ in 0..RUNS + 10 {
+        let started = Instant::now();
+        let res = program
+            .post(format!("{base}/v1/chat/completions"))
+            .bearer_auth(&token)
+            .json(&v1_body)
+            .send()
+            .await
+            .unwrap();
+        assert!(res.status().is_success(), "{}", res.status());
+        let headers_at = started.elapsed();
+        v1.push(headers_at + first_chunk(res, "w0").await.unwrap());
+    }
+    // The first ten warmed the path up.
+    v1.drain(..10);
     direct.sort();
     relay.sort();
+    v1.sort();
     println!("time to first token over {RUNS} runs (fake provider, zero delay):");
     println!(
         "  direct:  median {}  p99 {}",
@@ -114,6 +144,15 @@ async fn main() {
         "  relayed: median {}  p99 {}",
         ms(percentile(&relay, 0.5)),
         ms(percentile(&relay, 0.99))
+    );
+    println!(
+        "  /v1:     median {}  p99 {}",
+        ms(percentile(&v1, 0.5)),
+        ms(percentile(&v1, 0.99))
+    );
+    println!(
+        "  /v1 overhead at the median: {}",
+        ms(percentile(&v1, 0.5).saturating_sub(percentile(&direct, 0.5)))
     );
     let overhead = percentile(&relay, 0.5).saturating_sub(percentile(&direct, 0.5));
     println!(
