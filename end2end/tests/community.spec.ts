@@ -23,7 +23,7 @@ test("an admin disables a user, whose open page then loses access", async ({ pag
   await page.getByRole("button", { name: "Search", exact: true }).click();
   await expect(page.locator(".account")).toHaveCount(1);
   const row = page.locator(".account", { hasText: name });
-  await row.locator("summary").click();
+  await row.locator("summary").first().click();
   await row.getByRole("button", { name: `Disable ${name}` }).click();
   await expect(page.getByText("Disabled: every session of the account has ended.")).toBeVisible();
   await expect(page.locator(".account", { hasText: name }).getByText("disabled", { exact: true })).toBeVisible();
