@@ -52,6 +52,8 @@ pub struct Offered {
 
 /// Longest `messages` a request may carry.
 pub const MESSAGES_MAX: usize = 1000;
+/// Stop sequences a request may give.
+pub const STOP_MAX: usize = 16;
 /// Longest text in all (characters), as a thread allows per message × 10.
 pub const CHARS_MAX: usize = 1_000_000;
 
@@ -114,6 +116,12 @@ fn check(ask: &Ask) -> Result<(), AppError> {
         if !(0.0..=2.0).contains(&t) {
             return Err(AppError::invalid("temperature", "temperature is 0 to 2."));
         }
+    }
+    if ask.stop.len() > STOP_MAX || ask.stop.iter().any(|s| s.chars().count() > 256) {
+        return Err(AppError::invalid(
+            "stop",
+            format!("stop: at most {STOP_MAX} sequences of at most 256 characters."),
+        ));
     }
     if let Some(p) = ask.top_p {
         if !(0.0..=1.0).contains(&p) {

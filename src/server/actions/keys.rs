@@ -68,13 +68,11 @@ pub async fn list(state: &AppState, caller: &Caller) -> Result<Vec<OwnKey>, AppE
     state
         .db
         .run(move |c| {
-            let list = providers::list(c, &cipher, scope)?;
-            let mut out = Vec::with_capacity(list.len());
-            for provider in list {
-                let models = models::list_for_provider(c, scope, provider.id)?;
-                out.push(OwnKey { provider, models });
-            }
-            Ok(out)
+            let list = providers::list_with_models(c, &cipher, scope)?;
+            Ok(list
+                .into_iter()
+                .map(|(provider, models)| OwnKey { provider, models })
+                .collect())
         })
         .await
 }

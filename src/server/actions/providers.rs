@@ -9,8 +9,8 @@ use crate::model::provider::{
 };
 use crate::server::auth::caller::Caller;
 use crate::server::llm::upstream;
+use crate::server::services::providers;
 use crate::server::services::providers::Scope;
-use crate::server::services::{models, providers};
 use crate::server::state::AppState;
 
 pub async fn list(state: &AppState, caller: &Caller) -> Result<Vec<ProviderView>, AppError> {
@@ -31,15 +31,7 @@ pub async fn list_with_models(
     let cipher = state.cipher.clone();
     state
         .db
-        .run(move |c| {
-            let list = providers::list(c, &cipher, Scope::Shared)?;
-            let mut out = Vec::with_capacity(list.len());
-            for p in list {
-                let m = models::list_for_provider(c, Scope::Shared, p.id)?;
-                out.push((p, m));
-            }
-            Ok(out)
-        })
+        .run(move |c| providers::list_with_models(c, &cipher, Scope::Shared))
         .await
 }
 

@@ -112,8 +112,10 @@ pub fn list(conn: &mut SqliteConnection, q: &str, offset: i64) -> Result<Account
             limits: Default::default(),
         })
         .collect();
+    let ids: Vec<i64> = accounts.iter().map(|a| a.id).collect();
+    let mut limits = super::limits::overrides_of(conn, &ids)?;
     for a in &mut accounts {
-        a.limits = super::limits::overrides(conn, a.id)?;
+        a.limits = limits.remove(&a.id).unwrap_or_default();
     }
     Ok(AccountPage {
         accounts,

@@ -61,6 +61,20 @@ pub fn overrides(conn: &mut SqliteConnection, user: i64) -> Result<LimitsOverrid
         .unwrap_or_default())
 }
 
+/// The overrides of each of `users` (absent: none), in one query.
+pub fn overrides_of(
+    conn: &mut SqliteConnection,
+    users: &[i64],
+) -> Result<std::collections::HashMap<i64, LimitsOverride>, AppError> {
+    Ok(user_limits::table
+        .filter(user_limits::user_id.eq_any(users))
+        .select((user_limits::user_id, user_limits::limits))
+        .load::<(i64, String)>(conn)?
+        .into_iter()
+        .filter_map(|(id, v)| Some((id, serde_json::from_str(&v).ok()?)))
+        .collect())
+}
+
 /// What applies to `user`: the defaults under its overrides.
 pub fn effective(conn: &mut SqliteConnection, user: i64) -> Result<Limits, AppError> {
     let d = defaults(conn)?;

@@ -263,6 +263,22 @@ pub fn list(
     Ok(rows.iter().map(|p| view(cipher, p)).collect())
 }
 
+/// Every provider of `scope` with its models, as the providers page and
+/// Your keys show them.
+pub fn list_with_models(
+    conn: &mut SqliteConnection,
+    cipher: &Cipher,
+    scope: Scope,
+) -> Result<Vec<(ProviderView, Vec<crate::model::provider::ModelView>)>, AppError> {
+    let list = list(conn, cipher, scope)?;
+    let mut out = Vec::with_capacity(list.len());
+    for p in list {
+        let m = super::models::list_for_provider(conn, scope, p.id)?;
+        out.push((p, m));
+    }
+    Ok(out)
+}
+
 pub fn get(
     conn: &mut SqliteConnection,
     cipher: &Cipher,
