@@ -6,13 +6,15 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 
 CARGO_LEPTOS_VERSION := 0.3.11
 WASM_BINDGEN_VERSION := 0.2.130
+# The viewer of /api/docs, committed in public/api-docs/ (`make swagger-ui` refreshes it).
+SWAGGER_UI_VERSION := 5.35.0
 BINARYEN_VERSION     := 123.0.0
 # cargo-leptos builds debug code with this flag; tests use it too so both
 # share one build of the dependencies.
 TEST_RUSTFLAGS       := --cfg erase_components
 E2E_ADDR             := 127.0.0.1:3107
 
-.PHONY: run dev test test-rust test-e2e build bench lighthouse lint fmt tools browser e2e-deps clean
+.PHONY: run dev test test-rust test-e2e build bench lighthouse lint fmt tools browser e2e-deps swagger-ui clean
 
 ## make run: build the release site and serve it on http://127.0.0.1:3000 (data in ./data)
 run: tools
@@ -88,6 +90,15 @@ browser:
 e2e-deps:
 	@[ -d end2end/node_modules/@playwright/test ] || \
 	  (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci)
+
+swagger-ui:
+	tmp=$$(mktemp -d) && (cd $$tmp && npm pack --silent swagger-ui-dist@$(SWAGGER_UI_VERSION) >/dev/null && \
+	  tar xzf swagger-ui-dist-$(SWAGGER_UI_VERSION).tgz) && \
+	cp $$tmp/package/swagger-ui-bundle.js $$tmp/package/swagger-ui.css \
+	  $$tmp/package/LICENSE $$tmp/package/NOTICE public/api-docs/ && \
+	sed -i 's#/\*\# sourceMappingURL=swagger-ui.css.map\*/##' public/api-docs/swagger-ui.css && \
+	sed -i 's/swagger-ui-dist@[0-9.]*/swagger-ui-dist@$(SWAGGER_UI_VERSION)/' public/api-docs/README.md; \
+	rc=$$?; rm -rf $$tmp; exit $$rc
 
 clean:
 	cargo clean

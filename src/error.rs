@@ -9,7 +9,7 @@ use std::fmt;
 /// `{"error": message, "field": name|null, "status": code}` (plus
 /// `retry_after` for 429), and the HTTP status is `status`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(into = "Wire", from = "Wire")]
+#[serde(into = "ErrorBody", from = "ErrorBody")]
 pub enum AppError {
     /// 400: bad input. `field` names the offending input when there is one.
     BadRequest {
@@ -115,25 +115,31 @@ impl AppError {
     }
 }
 
-/// The JSON shape of an [`AppError`].
+/// What every failed `/api` request answers: the JSON shape of an
+/// [`AppError`].
 #[derive(Clone, Serialize, Deserialize)]
-struct Wire {
-    error: String,
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema), schema(title = "Error"))]
+pub struct ErrorBody {
+    /// A sentence for the person, e.g. "Name is required."
+    pub error: String,
+    /// The input at fault, when there is one.
     #[serde(default)]
-    field: Option<String>,
+    pub field: Option<String>,
+    /// The HTTP status, repeated.
     #[serde(default = "internal_status")]
-    status: u16,
+    pub status: u16,
+    /// With 429: seconds until a retry can succeed (also the `Retry-After` header).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    retry_after: Option<u64>,
+    pub retry_after: Option<u64>,
 }
 
 fn internal_status() -> u16 {
     500
 }
 
-impl From<AppError> for Wire {
-    fn from(e: AppError) -> Wire {
-        Wire {
+impl From<AppError> for ErrorBody {
+    fn from(e: AppError) -> ErrorBody {
+        ErrorBody {
             error: e.message().to_string(),
             field: e.field().map(str::to_string),
             status: e.status_code(),
@@ -145,8 +151,8 @@ impl From<AppError> for Wire {
     }
 }
 
-impl From<Wire> for AppError {
-    fn from(w: Wire) -> AppError {
+impl From<ErrorBody> for AppError {
+    fn from(w: ErrorBody) -> AppError {
         let message = w.error;
         match w.status {
             400 => AppError::BadRequest {

@@ -2,7 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
+/// A note as the API answers it. Times are Unix seconds.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct NoteView {
     pub id: i64,
     pub title: String,
@@ -15,6 +17,7 @@ pub struct NoteView {
 /// they are (a new note starts empty).
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct NoteInput {
     #[serde(default)]
     pub title: Option<String>,

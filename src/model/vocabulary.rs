@@ -13,7 +13,11 @@ macro_rules! vocabulary {
         #[serde(rename_all = "snake_case")]
         #[cfg_attr(
             feature = "ssr",
-            derive(diesel::expression::AsExpression, diesel::deserialize::FromSqlRow),
+            derive(
+                diesel::expression::AsExpression,
+                diesel::deserialize::FromSqlRow,
+                utoipa::ToSchema
+            ),
             diesel(sql_type = diesel::sql_types::Text)
         )]
         pub enum $name { $($(#[$vmeta])* $variant),+ }

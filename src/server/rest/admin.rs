@@ -17,6 +17,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use serde::Deserialize;
+use utoipa_axum::router::OpenApiRouter;
 
 pub async fn get_settings(
     State(state): State<AppState>,
@@ -145,4 +146,18 @@ pub async fn backup(
         h.insert(header::CONTENT_DISPOSITION, v);
     }
     Ok(res)
+}
+
+/// The routes of this module, each documented in the OpenAPI document.
+pub fn routes() -> OpenApiRouter<AppState> {
+    use axum::routing::{get, post, put, delete};
+    OpenApiRouter::new()
+        .route("/api/admin/settings", get(get_settings).put(put_settings))
+        .route("/api/admin/users", get(users))
+        .route("/api/admin/users/{id}", put(update_user).delete(delete_user))
+        .route("/api/admin/users/{id}/sessions", delete(end_user_sessions))
+        .route("/api/admin/invites", get(invites).post(create_invite))
+        .route("/api/admin/invites/{id}", delete(revoke_invite))
+        .route("/api/admin/audit", get(audit))
+        .route("/api/admin/backup", get(backup))
 }

@@ -12,6 +12,7 @@ use axum::extract::{Multipart, Path, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use utoipa_axum::router::OpenApiRouter;
 
 pub async fn list(
     State(state): State<AppState>,
@@ -134,4 +135,20 @@ pub async fn avatar_image(
         HeaderValue::from_static("nosniff"),
     );
     Ok(res)
+}
+
+/// The routes of this module, each documented in the OpenAPI document.
+pub fn routes() -> OpenApiRouter<AppState> {
+    use axum::extract::DefaultBodyLimit;
+        use axum::routing::{get, post, put, delete};
+    OpenApiRouter::new()
+        .route("/api/agents", get(list).post(create))
+        .route("/api/agents/{id}", get(self::get).put(update).delete(self::delete))
+        .route("/api/agents/{id}/duplicate", post(duplicate))
+        .route(
+            "/api/agents/{id}/avatar",
+            post(upload_avatar).layer(DefaultBodyLimit::max(super::UPLOAD_LIMIT)),
+        )
+        .route("/api/agent-templates", get(templates))
+        .route("/avatars/{id}", get(avatar_image))
 }

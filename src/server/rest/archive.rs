@@ -12,6 +12,7 @@ use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
+use utoipa_axum::router::OpenApiRouter;
 
 /// The body limit of the import routes: the archive plus multipart framing.
 pub const BODY_LIMIT: usize = archive_import::MAX_BYTES + 64 * 1024;
@@ -81,4 +82,16 @@ pub async fn read_file(mut form: Multipart) -> Result<Vec<u8>, AppError> {
         "file",
         "Choose an export file to import.",
     ))
+}
+
+/// The routes of this module, each documented in the OpenAPI document.
+pub fn routes() -> OpenApiRouter<AppState> {
+    use axum::extract::DefaultBodyLimit;
+        use axum::routing::{get, post};
+    OpenApiRouter::new()
+        .route("/api/export", get(export))
+        .route(
+            "/api/import",
+            post(import).layer(DefaultBodyLimit::max(BODY_LIMIT)),
+        )
 }

@@ -10,6 +10,7 @@ use axum::http::StatusCode;
 use axum::Json;
 use serde::Deserialize;
 use std::net::SocketAddr;
+use utoipa_axum::router::OpenApiRouter;
 
 #[derive(Deserialize)]
 pub struct CredentialsBody {
@@ -67,4 +68,13 @@ pub async fn login(
 pub async fn logout(mut auth: AuthSession) -> Result<StatusCode, AppError> {
     accounts::logout(&mut auth).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// The routes of this module, each documented in the OpenAPI document.
+pub fn routes() -> OpenApiRouter<AppState> {
+    use axum::routing::{post};
+    OpenApiRouter::new()
+        .route("/api/auth/register", post(register))
+        .route("/api/auth/login", post(login))
+        .route("/api/auth/logout", post(logout))
 }

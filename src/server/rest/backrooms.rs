@@ -22,6 +22,7 @@ use axum::Json;
 use futures::stream::{BoxStream, Stream};
 use serde::Deserialize;
 use std::convert::Infallible;
+use utoipa_axum::router::OpenApiRouter;
 
 pub async fn list(
     State(state): State<AppState>,
@@ -216,4 +217,22 @@ pub async fn export(
             ))
         }
     })
+}
+
+/// The routes of this module, each documented in the OpenAPI document.
+pub fn routes() -> OpenApiRouter<AppState> {
+    use axum::routing::{get, post, delete};
+    OpenApiRouter::new()
+        .route("/api/backrooms", get(list).post(create))
+        .route("/api/backrooms/import", post(import))
+        .route("/api/backrooms/{id}", get(self::get).delete(self::delete))
+        .route("/api/backrooms/{id}/start", post(start))
+        .route("/api/backrooms/{id}/pause", post(pause))
+        .route("/api/backrooms/{id}/resume", post(resume))
+        .route("/api/backrooms/{id}/stop", post(stop))
+        .route("/api/backrooms/{id}/interject", post(interject))
+        .route("/api/backrooms/{id}/next", post(next))
+        .route("/api/backrooms/{id}/fork", post(fork))
+        .route("/api/backrooms/{id}/events", get(events))
+        .route("/api/backrooms/{id}/export", get(export))
 }

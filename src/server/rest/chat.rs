@@ -17,6 +17,7 @@ use axum::Json;
 use futures::stream::{BoxStream, Stream};
 use serde::Deserialize;
 use std::convert::Infallible;
+use utoipa_axum::router::OpenApiRouter;
 
 /// A reply's frames: unnamed events, the id is the byte offset.
 fn sse(frames: BoxStream<'static, Frame>) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
@@ -113,4 +114,16 @@ pub async fn edit(
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, AppError> {
     let sent = chat::edit(&state, &caller, id, body.content).await?;
     Ok(sse(chat::follow_sent(&state, sent).await?))
+}
+
+/// The routes of this module, each documented in the OpenAPI document.
+pub fn routes() -> OpenApiRouter<AppState> {
+    use axum::routing::{get, post};
+    OpenApiRouter::new()
+        .route("/api/chat/stream", post(stream))
+        .route("/api/chat/complete", post(complete))
+        .route("/api/messages/{id}/events", get(events))
+        .route("/api/messages/{id}/stop", post(stop))
+        .route("/api/messages/{id}/regenerate", post(regenerate))
+        .route("/api/messages/{id}/edit", post(edit))
 }

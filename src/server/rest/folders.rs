@@ -11,6 +11,7 @@ use crate::server::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
+use utoipa_axum::router::OpenApiRouter;
 
 pub async fn list(
     State(state): State<AppState>,
@@ -45,4 +46,12 @@ pub async fn delete(
 ) -> Result<StatusCode, AppError> {
     folders::delete(&state, &caller, id).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// The routes of this module, each documented in the OpenAPI document.
+pub fn routes() -> OpenApiRouter<AppState> {
+    use axum::routing::{get, post, put, delete};
+    OpenApiRouter::new()
+        .route("/api/folders", get(list).post(create))
+        .route("/api/folders/{id}", put(rename).delete(self::delete))
 }

@@ -15,6 +15,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
+use utoipa_axum::router::OpenApiRouter;
 
 pub async fn list(
     State(state): State<AppState>,
@@ -104,4 +105,16 @@ pub async fn delete_model(
 ) -> Result<StatusCode, AppError> {
     keys::delete_model(&state, &caller, id).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// The routes of this module, each documented in the OpenAPI document.
+pub fn routes() -> OpenApiRouter<AppState> {
+    use axum::routing::{get, post, put, delete};
+    OpenApiRouter::new()
+        .route("/api/keys", get(list).post(create))
+        .route("/api/keys/models/{id}", put(update_model).delete(delete_model))
+        .route("/api/keys/{id}", get(self::get).put(update).delete(self::delete))
+        .route("/api/keys/{id}/models", post(add_model))
+        .route("/api/keys/{id}/test", post(test))
+        .route("/api/keys/{id}/import-models", post(import))
 }

@@ -10,6 +10,7 @@ use crate::server::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
+use utoipa_axum::router::OpenApiRouter;
 
 pub async fn create(
     State(state): State<AppState>,
@@ -62,4 +63,14 @@ pub async fn set_default(
     Id(id): Id,
 ) -> Result<Json<ModelView>, AppError> {
     Ok(Json(models::set_default(&state, &caller, id).await?))
+}
+
+/// The routes of this module, each documented in the OpenAPI document.
+pub fn routes() -> OpenApiRouter<AppState> {
+    use axum::routing::{get, post, put, delete};
+    OpenApiRouter::new()
+        .route("/api/config/models", post(create))
+        .route("/api/config/models/provider/{id}", get(list_for_provider))
+        .route("/api/config/models/{id}", get(self::get).put(update).delete(self::delete))
+        .route("/api/config/models/{id}/set-default", post(set_default))
 }

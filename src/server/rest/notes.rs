@@ -10,7 +10,13 @@ use crate::server::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
+use super::openapi::Failures;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
+#[utoipa::path(get, path = "/api/notes", tag = "library",
+    summary = "Your notes, newest first",
+    responses((status = 200, body = Vec<NoteView>), Failures))]
 pub async fn list(
     State(state): State<AppState>,
     caller: Caller,
@@ -18,6 +24,10 @@ pub async fn list(
     Ok(Json(notes::list(&state, &caller).await?))
 }
 
+#[utoipa::path(post, path = "/api/notes", tag = "library",
+    summary = "Create a note",
+    request_body = NoteInput,
+    responses((status = 201, body = NoteView), Failures))]
 pub async fn create(
     State(state): State<AppState>,
     caller: Caller,
@@ -27,6 +37,10 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(note)))
 }
 
+#[utoipa::path(get, path = "/api/notes/{id}", tag = "library",
+    summary = "One of your notes",
+    params(("id" = i64, Path, description = "The note's id")),
+    responses((status = 200, body = NoteView), Failures))]
 pub async fn get(
     State(state): State<AppState>,
     caller: Caller,
@@ -35,6 +49,11 @@ pub async fn get(
     Ok(Json(notes::get(&state, &caller, id).await?))
 }
 
+#[utoipa::path(put, path = "/api/notes/{id}", tag = "library",
+    summary = "Change a note's title or text (absent fields stay)",
+    params(("id" = i64, Path, description = "The note's id")),
+    request_body = NoteInput,
+    responses((status = 200, body = NoteView), Failures))]
 pub async fn update(
     State(state): State<AppState>,
     caller: Caller,
@@ -44,6 +63,10 @@ pub async fn update(
     Ok(Json(notes::update(&state, &caller, id, input).await?))
 }
 
+#[utoipa::path(delete, path = "/api/notes/{id}", tag = "library",
+    summary = "Delete a note",
+    params(("id" = i64, Path, description = "The note's id")),
+    responses((status = 204, description = "Deleted"), Failures))]
 pub async fn delete(
     State(state): State<AppState>,
     caller: Caller,
@@ -51,4 +74,11 @@ pub async fn delete(
 ) -> Result<StatusCode, AppError> {
     notes::delete(&state, &caller, id).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// The routes of this module, each documented in the OpenAPI document.
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(self::get, update, self::delete))
 }

@@ -17,6 +17,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use serde::Deserialize;
+use utoipa_axum::router::OpenApiRouter;
 
 pub async fn create(
     State(state): State<AppState>,
@@ -94,4 +95,15 @@ pub async fn registry(
     caller: Caller,
 ) -> Result<Json<ModelRegistry>, AppError> {
     Ok(Json(models::registry(&state, &caller).await?))
+}
+
+/// The routes of this module, each documented in the OpenAPI document.
+pub fn routes() -> OpenApiRouter<AppState> {
+    use axum::routing::{get, post, put, delete};
+    OpenApiRouter::new()
+        .route("/api/config/providers", post(create).get(list))
+        .route("/api/config/providers/{id}", get(self::get).put(update).delete(self::delete))
+        .route("/api/config/providers/{id}/test", post(test))
+        .route("/api/config/providers/{id}/import-models", post(import))
+        .route("/api/model-registry", get(registry))
 }

@@ -9,6 +9,7 @@ use crate::server::state::AppState;
 use axum::extract::State;
 use axum::Json;
 use serde::Deserialize;
+use utoipa_axum::router::OpenApiRouter;
 
 #[derive(Deserialize)]
 pub struct Params {
@@ -24,4 +25,11 @@ pub async fn search(
     ApiQuery(p): ApiQuery<Params>,
 ) -> Result<Json<SearchPage>, AppError> {
     Ok(Json(search::search(&state, &caller, p.q, p.offset).await?))
+}
+
+/// The routes of this module, each documented in the OpenAPI document.
+pub fn routes() -> OpenApiRouter<AppState> {
+    use axum::routing::{get};
+    OpenApiRouter::new()
+        .route("/api/search", get(search))
 }

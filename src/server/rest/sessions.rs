@@ -10,6 +10,7 @@ use crate::server::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
+use utoipa_axum::router::OpenApiRouter;
 
 pub async fn list(
     State(state): State<AppState>,
@@ -27,4 +28,12 @@ pub async fn end(
 ) -> Result<StatusCode, AppError> {
     sessions::end(&state, &caller, id).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// The routes of this module, each documented in the OpenAPI document.
+pub fn routes() -> OpenApiRouter<AppState> {
+    use axum::routing::{get, delete};
+    OpenApiRouter::new()
+        .route("/api/sessions", get(list))
+        .route("/api/sessions/{id}", delete(end))
 }

@@ -15,6 +15,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::Json;
 use serde::{Deserialize, Serialize};
+use utoipa_axum::router::OpenApiRouter;
 
 #[derive(Deserialize)]
 pub struct ListParams {
@@ -196,4 +197,15 @@ pub async fn unshare(
 ) -> Result<StatusCode, AppError> {
     threads::unshare(&state, &caller, id).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// The routes of this module, each documented in the OpenAPI document.
+pub fn routes() -> OpenApiRouter<AppState> {
+    use axum::routing::{get, post, put, delete};
+    OpenApiRouter::new()
+        .route("/api/conversations", get(list).post(create))
+        .route("/api/conversations/{id}", get(self::get).put(update).delete(self::delete))
+        .route("/api/conversations/{id}/export", get(export))
+        .route("/api/conversations/{id}/share", post(share).delete(unshare))
+        .route("/api/messages/{id}/select", post(select_version))
 }

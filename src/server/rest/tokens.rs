@@ -10,6 +10,7 @@ use crate::server::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
+use utoipa_axum::router::OpenApiRouter;
 
 pub async fn create(
     State(state): State<AppState>,
@@ -34,4 +35,12 @@ pub async fn revoke(
 ) -> Result<StatusCode, AppError> {
     tokens::revoke(&state, &caller, id).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// The routes of this module, each documented in the OpenAPI document.
+pub fn routes() -> OpenApiRouter<AppState> {
+    use axum::routing::{get, post, delete};
+    OpenApiRouter::new()
+        .route("/api/tokens", get(list).post(create))
+        .route("/api/tokens/{id}", delete(revoke))
 }

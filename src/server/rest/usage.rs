@@ -13,6 +13,7 @@ use crate::server::state::AppState;
 use axum::extract::State;
 use axum::response::Response;
 use axum::Json;
+use utoipa_axum::router::OpenApiRouter;
 
 pub async fn report(
     State(state): State<AppState>,
@@ -68,4 +69,15 @@ pub async fn set_account(
     ApiJson(body): ApiJson<LimitsOverride>,
 ) -> Result<Json<AccountLimits>, AppError> {
     Ok(Json(usage::set_account(&state, &caller, id, body).await?))
+}
+
+/// The routes of this module, each documented in the OpenAPI document.
+pub fn routes() -> OpenApiRouter<AppState> {
+    use axum::routing::{get, put};
+    OpenApiRouter::new()
+        .route("/api/admin/limits", get(defaults).put(set_defaults))
+        .route("/api/admin/users/{id}/limits", get(account).put(set_account))
+        .route("/api/limits", get(mine))
+        .route("/api/usage", get(report))
+        .route("/api/usage.csv", get(csv))
 }

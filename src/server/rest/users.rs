@@ -10,6 +10,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::{Extension, Json};
 use serde::Deserialize;
+use utoipa_axum::router::OpenApiRouter;
 
 /// The session's account, or the personal access token's.
 pub async fn profile(
@@ -41,4 +42,11 @@ pub async fn change_password(
     )
     .await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// The routes of this module, each documented in the OpenAPI document.
+pub fn routes() -> OpenApiRouter<AppState> {
+    use axum::routing::{get, put};
+    OpenApiRouter::new()
+        .route("/api/users/profile", get(profile).put(change_password))
 }
