@@ -31,10 +31,16 @@ test: tools browser e2e-deps
 	$(MAKE) test-rust
 	$(MAKE) test-e2e
 
-# A hung test fails the run after 40 minutes (compiling included) instead
-# of holding CI until its own limit.
+# With cargo-nextest (on this kind of machine; .config/nextest.toml) each
+# test runs in its own process and a hung one is killed after 3 minutes;
+# without it, cargo test. Either way the run fails after 40 minutes
+# (compiling included) instead of holding CI until its own limit.
 test-rust:
-	RUSTFLAGS="$(TEST_RUSTFLAGS)" timeout --foreground 2400 cargo test --features ssr
+	@if cargo nextest --version >/dev/null 2>&1; then \
+	  RUSTFLAGS="$(TEST_RUSTFLAGS)" timeout --foreground 2400 cargo nextest run --features ssr; \
+	else \
+	  RUSTFLAGS="$(TEST_RUSTFLAGS)" timeout --foreground 2400 cargo test --features ssr; \
+	fi
 
 # A fresh database and a port of its own, so a running `make run` is never touched.
 test-e2e:

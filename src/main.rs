@@ -20,11 +20,24 @@ async fn main() -> std::process::ExitCode {
             println!("precompressed {n} file(s) in {}", dir.display());
             std::process::ExitCode::SUCCESS
         }
+        Some("openapi") => {
+            // The document /api/openapi.json serves, for client generators.
+            match backrooms::server::rest::document().to_pretty_json() {
+                Ok(json) => {
+                    println!("{json}");
+                    std::process::ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("cannot render the OpenAPI document: {e}");
+                    std::process::ExitCode::FAILURE
+                }
+            }
+        }
         Some("backup") => backrooms::server::backup_cli::backup(std::env::args().nth(2)).await,
         Some("restore") => backrooms::server::backup_cli::restore(std::env::args().nth(2)).await,
         Some(other) => {
             eprintln!(
-                "usage: backrooms [healthcheck | precompress [DIR] | backup PATH | restore PATH]   (unknown argument {other:?})"
+                "usage: backrooms [healthcheck | precompress [DIR] | openapi | backup PATH | restore PATH]   (unknown argument {other:?})"
             );
             std::process::ExitCode::from(2)
         }

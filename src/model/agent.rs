@@ -12,23 +12,30 @@ pub fn is_image(avatar: &str) -> bool {
     avatar.starts_with("/avatars/")
 }
 
+/// An agent as the API answers it. Times are Unix seconds.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct AgentView {
     pub id: i64,
     pub name: String,
     pub description: String,
     /// An emoji, or the URL of the uploaded image (`/avatars/...`).
     pub avatar: String,
+    /// `#rrggbb`.
     pub color: String,
     pub system_prompt: String,
     /// `null`: the global default model at call time.
     pub model_id: Option<i64>,
     /// The agent's model was deleted; it uses the default until one is picked.
     pub model_missing: bool,
+    /// 0 to 2.
     pub temperature: f32,
     /// `null`: the model's own limit.
     pub max_tokens: Option<i32>,
+    /// 0 to 1: the chance it speaks next in a backroom with natural turn
+    /// order when nobody is named.
     pub talkativeness: f32,
+    /// Usable (read-only) by every user; only an admin can share.
     pub shared: bool,
     /// The caller owns it (else it is someone's shared agent: use or duplicate).
     pub mine: bool,
@@ -49,6 +56,7 @@ impl AgentView {
 
 /// The name, face and colour shown on an agent's replies.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct AgentBadge {
     pub id: i64,
     pub name: String,
@@ -59,24 +67,35 @@ pub struct AgentBadge {
 /// `POST /api/agents`: only `name` is required.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct AgentInput {
+    /// Up to 80 characters, not empty.
     pub name: String,
+    /// Up to 500 characters.
     #[serde(default)]
     pub description: Option<String>,
+    /// An emoji (an image is uploaded with `POST /api/agents/{id}/avatar`). Default 🤖.
     #[serde(default)]
     pub avatar: Option<String>,
+    /// `#rrggbb`.
     #[serde(default)]
     pub color: Option<String>,
+    /// Up to 32 KB.
     #[serde(default)]
     pub system_prompt: Option<String>,
+    /// Absent: the default model at call time.
     #[serde(default)]
     pub model_id: Option<i64>,
+    /// 0 to 2 (default 1).
     #[serde(default)]
     pub temperature: Option<f32>,
+    /// 1 to 1 000 000; absent: the model's own limit.
     #[serde(default)]
     pub max_tokens: Option<i32>,
+    /// 0 to 1 (default 0.5).
     #[serde(default)]
     pub talkativeness: Option<f32>,
+    /// Share with every user (admins only).
     #[serde(default)]
     pub shared: Option<bool>,
 }
@@ -85,21 +104,26 @@ pub struct AgentInput {
 /// means the default model and `max_tokens: null` the model's own limit.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct AgentPatch {
     #[serde(default)]
     pub name: Option<String>,
     #[serde(default)]
     pub description: Option<String>,
+    /// An emoji (replacing an uploaded image), or the current image's URL
+    /// to keep it.
     #[serde(default)]
     pub avatar: Option<String>,
     #[serde(default)]
     pub color: Option<String>,
     #[serde(default)]
     pub system_prompt: Option<String>,
+    /// `null`: the default model at call time.
     #[serde(default, deserialize_with = "super::present")]
     pub model_id: Option<Option<i64>>,
     #[serde(default)]
     pub temperature: Option<f32>,
+    /// `null`: the model's own limit.
     #[serde(default, deserialize_with = "super::present")]
     pub max_tokens: Option<Option<i32>>,
     #[serde(default)]
@@ -108,9 +132,11 @@ pub struct AgentPatch {
     pub shared: Option<bool>,
 }
 
-/// A built-in starting point for a new agent.
+/// A built-in starting point for a new agent (its fields fill `POST /api/agents`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct AgentTemplate {
+    /// A word naming the template (e.g. `assistant`), not an agent id.
     pub id: String,
     pub name: String,
     pub description: String,

@@ -9,10 +9,16 @@ use serde::{Deserialize, Serialize};
 pub const FORMAT: &str = "backrooms-account";
 pub const VERSION: u32 = 1;
 
+/// A whole account as one JSON document (`GET /api/export`,
+/// `POST /api/import`). Times are Unix seconds; things refer to each other
+/// by their index in these lists.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Archive {
+    /// Always `backrooms-account`.
     pub format: String,
+    /// Always 1.
     pub version: u32,
     pub exported_at: i64,
     #[serde(default)]
@@ -34,6 +40,7 @@ pub struct Archive {
 /// An uploaded avatar image, base64.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema), schema(as = ArchiveImage))]
 pub struct Image {
     pub data: String,
 }
@@ -41,6 +48,7 @@ pub struct Image {
 /// A model by its provider's name and the model's id at that provider.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema), schema(as = ArchiveModelRef))]
 pub struct ModelRef {
     pub provider: String,
     pub model: String,
@@ -48,6 +56,7 @@ pub struct ModelRef {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema), schema(as = ArchiveFolder))]
 pub struct Folder {
     pub name: String,
     pub created_at: i64,
@@ -56,6 +65,7 @@ pub struct Folder {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema), schema(as = ArchiveAgent))]
 pub struct Agent {
     pub name: String,
     pub description: String,
@@ -75,6 +85,7 @@ pub struct Agent {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema), schema(as = ArchiveThread))]
 pub struct Thread {
     pub title: String,
     pub model: Option<ModelRef>,
@@ -95,9 +106,12 @@ pub struct Thread {
 /// A message of a thread or a turn of a backroom, with all that is stored.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema), schema(as = ArchiveMessage))]
 pub struct Message {
+    /// `user`, `assistant` or `system`.
     pub role: String,
     pub content: String,
+    /// A message status word (`complete`, `error`, ...).
     pub status: String,
     pub model_sdk_id: Option<String>,
     pub prompt_tokens: Option<i32>,
@@ -113,6 +127,7 @@ pub struct Message {
     pub seat: Option<i32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub speaker: Option<String>,
+    /// `message`, `action` or `thought`.
     pub kind: String,
     /// A thread with versions (regenerated or edited messages): the index
     /// of the message this one follows. When no message of a thread has
@@ -127,6 +142,7 @@ pub struct Message {
 /// A note or a prompt template.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema), schema(as = ArchiveText))]
 pub struct Text {
     pub title: String,
     pub body: String,
@@ -136,14 +152,17 @@ pub struct Text {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema), schema(as = ArchiveBackroom))]
 pub struct Backroom {
     pub title: String,
     pub scenario: String,
+    /// A turn order word (`round_robin`, `shuffled`, `natural`, `manual`).
     pub turn_order: String,
     pub max_turns: i32,
     pub min_turns: i32,
     pub stop_patterns: Vec<String>,
     pub token_budget: Option<i64>,
+    /// A backroom state word (`draft`, `running`, ...).
     pub state: String,
     pub state_reason: Option<String>,
     pub tokens_used: i64,
@@ -157,14 +176,17 @@ pub struct Backroom {
     pub turns: Vec<Message>,
 }
 
+/// A backroom's seat.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema), schema(as = ArchiveParticipant))]
 pub struct Participant {
     pub position: i32,
     /// Index into `agents`, while the agent it was taken from exists.
     pub agent: Option<usize>,
     pub name: String,
     pub avatar: String,
+    /// Index into `images`.
     pub image: Option<usize>,
     pub color: String,
     pub system_prompt: String,
@@ -176,6 +198,7 @@ pub struct Participant {
 
 /// What an import added.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ImportSummary {
     pub folders: usize,
     pub agents: usize,

@@ -88,26 +88,36 @@ impl Control {
 /// `POST /api/backrooms`.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct NewBackroom {
+    /// Up to 200 characters, one line.
     pub title: String,
+    /// The opening message every agent hears first (up to 32 KB).
     #[serde(default)]
     pub scenario: Option<String>,
     /// Agent ids, in speaking order (2 to 8).
     pub participants: Vec<i64>,
+    /// Absent: `round_robin`.
     #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<TurnOrder>))]
     pub turn_order: Option<String>,
+    /// Agent turns before the run finishes (1 to 500).
     pub max_turns: i32,
+    /// Turns before a stop pattern may end the run (0 to `max_turns`; default 0).
     #[serde(default)]
     pub min_turns: Option<i32>,
     /// Literal strings; a turn containing one ends the run (after
     /// `min_turns`). Absent: `["^C^C"]`.
     #[serde(default)]
     pub stop_patterns: Option<Vec<String>>,
+    /// The run finishes once it has used this many tokens (absent: no budget).
     #[serde(default)]
     pub token_budget: Option<i64>,
 }
 
+/// A seat: a snapshot of the agent taken when the backroom was made.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ParticipantView {
     pub id: i64,
     pub position: i32,
@@ -117,19 +127,25 @@ pub struct ParticipantView {
     pub avatar: String,
     pub color: String,
     pub system_prompt: String,
+    /// `null`: the default model.
     pub model_id: Option<i64>,
+    /// The model's display name (`null` for the default model).
     pub model: Option<String>,
     pub temperature: f32,
     pub max_tokens: Option<i32>,
     pub talkativeness: f32,
 }
 
+/// One turn of the transcript. Times are Unix seconds.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct TurnView {
     pub id: i64,
     /// 1-based position in the transcript.
     pub number: i64,
+    /// The seat that spoke (`null` for a viewer's interjection).
     pub participant_id: Option<i64>,
+    /// The agent that seat was made from, while it exists.
     pub agent_id: Option<i64>,
     pub speaker: String,
     /// A viewer's interjection (not an agent).
@@ -137,16 +153,22 @@ pub struct TurnView {
     pub content: String,
     pub kind: TurnKind,
     pub status: crate::model::chat::MessageStatus,
+    /// The model that wrote the turn, as its provider names it.
     pub model_sdk_id: Option<String>,
     pub prompt_tokens: Option<i32>,
     pub completion_tokens: Option<i32>,
+    /// Milliseconds until the turn's first text.
     pub ttft_ms: Option<i32>,
+    /// Milliseconds the whole turn took.
     pub total_ms: Option<i32>,
+    /// What went wrong, when `status` is `error`.
     pub error: Option<String>,
     pub created_at: i64,
 }
 
+/// A backroom with its seats and whole transcript. Times are Unix seconds.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct BackroomView {
     pub id: i64,
     pub title: String,
@@ -157,10 +179,12 @@ pub struct BackroomView {
     pub stop_patterns: Vec<String>,
     pub token_budget: Option<i64>,
     pub state: BackroomState,
+    /// Why it paused, finished or stopped, in words.
     pub state_reason: Option<String>,
     pub tokens_used: i64,
     /// Manual order: the participant a viewer picked to speak next.
     pub next_participant: Option<i64>,
+    /// The backroom this one was forked from.
     pub forked_from: Option<i64>,
     pub created_at: i64,
     pub updated_at: i64,
@@ -168,7 +192,9 @@ pub struct BackroomView {
     pub turns: Vec<TurnView>,
 }
 
+/// A backroom in the list.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct BackroomSummary {
     pub id: i64,
     pub title: String,

@@ -2,7 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
+/// One row of the thread list. Times are Unix seconds.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ThreadSummary {
     pub id: i64,
     pub title: String,
@@ -11,10 +13,14 @@ pub struct ThreadSummary {
     pub pinned: bool,
     pub folder_id: Option<i64>,
     pub archived: bool,
+    /// Sorted, lowercase.
     pub tags: Vec<String>,
 }
 
+/// A page of the thread list: pinned first, then the most recently
+/// changed.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ThreadPage {
     pub items: Vec<ThreadSummary>,
     /// Pass as `before` for the next (older) page; `null` at the end.
@@ -58,18 +64,27 @@ impl MessageStatus {
     }
 }
 
+/// A message of a thread. `created_at` is Unix seconds; the token counts
+/// and timings are those of a reply, once known.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct MessageView {
     pub id: i64,
     pub role: Role,
+    /// Markdown, as written.
     pub content: String,
     pub status: MessageStatus,
+    /// The model that wrote the reply, as its provider names it.
     pub model_sdk_id: Option<String>,
     pub prompt_tokens: Option<i32>,
     pub completion_tokens: Option<i32>,
+    /// Milliseconds until the reply's first text.
     pub ttft_ms: Option<i32>,
+    /// Milliseconds the whole reply took.
     pub total_ms: Option<i32>,
+    /// Why the reply ended, as the provider said (`stop`, `length`, ...).
     pub finish_reason: Option<String>,
+    /// What went wrong, when `status` is `error`.
     pub error: Option<String>,
     pub created_at: i64,
     /// The reply rendered as safe HTML; filled for the chat page only.
@@ -87,12 +102,19 @@ pub struct MessageView {
     pub hidden: bool,
 }
 
+/// A thread and its messages (those of the branch it shows, oldest first).
+/// Times are Unix seconds.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ThreadView {
     pub id: i64,
     pub title: String,
+    /// The model its replies use; `null` follows the agent, else the
+    /// default model.
     pub model_id: Option<i64>,
+    /// `null`: the agent's setting, else the provider's default.
     pub temperature: Option<f32>,
+    /// `null`: the agent's setting, else the provider's default.
     pub max_tokens: Option<i32>,
     pub pinned: bool,
     pub folder_id: Option<i64>,
@@ -132,7 +154,10 @@ pub struct MessagePage {
     pub older: Option<i64>,
 }
 
+/// `POST /api/conversations`: every field may be left out. An empty title
+/// (at most 200 characters) is filled from the first message.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct NewThread {
     #[serde(default)]
     pub title: Option<String>,
@@ -147,7 +172,10 @@ pub struct NewThread {
     pub agent_id: Option<i64>,
 }
 
+/// `PUT /api/conversations/{id}`: absent fields stay as they are.
+/// `temperature` is 0 to 2, `max_tokens` 1 to 1000000.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ThreadPatch {
     #[serde(default)]
     pub title: Option<String>,
@@ -164,7 +192,8 @@ pub struct ThreadPatch {
     pub folder_id: Option<Option<i64>>,
     #[serde(default)]
     pub archived: Option<bool>,
-    /// Replaces the thread's tags.
+    /// Replaces the thread's tags: at most 20, each one line of at most 40
+    /// characters without commas or `#` (stored lowercase).
     #[serde(default)]
     pub tags: Option<Vec<String>>,
 }
@@ -186,11 +215,15 @@ pub struct SharedMessage {
     pub html: Option<String>,
 }
 
-/// `POST /api/chat/stream` and `/api/chat/complete`.
+/// `POST /api/chat/stream` and `/api/chat/complete`. The model and
+/// settings, when given, are also kept as the thread's.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ChatSend {
+    /// The thread (one of yours) the message goes into.
     #[serde(rename = "conversation_id")]
     pub thread_id: i64,
+    /// The message, at most 100000 characters.
     pub content: String,
     #[serde(default)]
     pub model_id: Option<i64>,
@@ -283,6 +316,7 @@ pub struct Sent {
 
 /// `POST /api/chat/complete`: both messages once the reply ended.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CompleteReply {
     pub user_message: MessageView,
     pub assistant_message: MessageView,

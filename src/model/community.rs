@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 /// Who may create an account.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum Registration {
     /// Only existing accounts; an admin creates invitations to let more in.
     #[default]
@@ -50,6 +51,7 @@ impl Registration {
 
 /// Instance-wide settings as `GET /api/admin/settings` answers them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct AdminSettings {
     pub registration: Registration,
     /// `registration == open`, for the clients written before the modes.
@@ -67,9 +69,11 @@ pub struct AdminSettings {
 /// are given.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SettingsInput {
     #[serde(default)]
     pub registration: Option<Registration>,
+    /// `true` is `registration: open`, `false` is `closed`.
     #[serde(default)]
     pub registration_open: Option<bool>,
     #[serde(default)]
@@ -80,6 +84,7 @@ pub struct SettingsInput {
 
 /// One row of `/admin/users`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Account {
     pub id: i64,
     pub username: String,
@@ -87,8 +92,11 @@ pub struct Account {
     pub disabled: bool,
     /// An admin set the password; the user chooses their own at sign-in.
     pub must_change_password: bool,
+    /// Unix seconds.
     pub created_at: i64,
+    /// Unix seconds; `null` when none is recorded yet.
     pub last_active_at: Option<i64>,
+    /// Chat threads it holds.
     pub threads: i64,
     /// Prompt and completion tokens of replies and turns since the first of
     /// this month (UTC).
@@ -103,6 +111,7 @@ pub const ACCOUNTS_PAGE: i64 = 50;
 
 /// A page of accounts, in creation order.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct AccountPage {
     pub accounts: Vec<Account>,
     /// Matching the search, over every page.
@@ -115,6 +124,7 @@ pub struct AccountPage {
 /// `PUT /api/admin/users/{id}`: each field present is changed.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct AccountChange {
     #[serde(default)]
     pub role: Option<Role>,
@@ -128,6 +138,7 @@ pub struct AccountChange {
 /// `DELETE /api/admin/users/{id}`: the account's username, typed again.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct AccountDelete {
     pub confirm: String,
 }
@@ -135,6 +146,7 @@ pub struct AccountDelete {
 /// Where an invitation stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum InviteState {
     Usable,
     UsedUp,
@@ -153,23 +165,32 @@ impl InviteState {
     }
 }
 
+/// An invitation link and how far it has been used.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Invite {
     pub id: i64,
+    /// The secret the link carries.
     pub token: String,
     /// The full `/register?invite=` link to hand out.
     pub link: String,
+    /// Accounts it may create.
     pub max_uses: i32,
+    /// Accounts it has created.
     pub uses: i32,
+    /// Unix seconds; `null`: never expires.
     pub expires_at: Option<i64>,
     pub state: InviteState,
+    /// The admin's username (`null` once that account is gone).
     pub created_by: Option<String>,
+    /// Unix seconds.
     pub created_at: i64,
 }
 
 /// `POST /api/admin/invites`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct NewInvite {
     /// 1 to 100; 1 when left out.
     #[serde(default)]
@@ -182,6 +203,7 @@ pub struct NewInvite {
 /// What an admin did, as the audit log names it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum AuditAction {
     Promote,
     Demote,
@@ -254,16 +276,23 @@ impl AuditAction {
 
 /// One audit log row: who, what, whom, when.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct AuditEntry {
     pub id: i64,
+    /// The admin's username.
     pub actor: String,
     pub action: AuditAction,
+    /// The account acted on, if any.
     pub target: Option<String>,
+    /// Free text, e.g. `3 sessions`.
     pub detail: String,
+    /// Unix seconds.
     pub created_at: i64,
 }
 
+/// Up to 100 audit log entries, newest first.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct AuditPage {
     pub entries: Vec<AuditEntry>,
     /// Pass as `before` for the older entries.
@@ -272,12 +301,17 @@ pub struct AuditPage {
 
 /// One of the caller's own sessions (never its secret id).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SessionView {
+    /// For `DELETE /api/sessions/{id}`.
     pub id: i64,
     /// "Firefox on Android", from the browser's User-Agent.
     pub browser: String,
+    /// The client's IP address, when known.
     pub address: Option<String>,
+    /// Unix seconds.
     pub first_seen_at: Option<i64>,
+    /// Unix seconds.
     pub last_seen_at: Option<i64>,
     /// The session this request came with.
     pub current: bool,

@@ -2,7 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
+/// A folder. `created_at` is Unix seconds.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct FolderView {
     pub id: i64,
     pub name: String,
@@ -14,6 +16,8 @@ pub struct FolderView {
 /// `POST /api/folders` and `PUT /api/folders/{id}` (rename).
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct FolderInput {
+    /// One line of at most 60 characters, unlike your other folders' names.
     pub name: String,
 }

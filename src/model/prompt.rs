@@ -3,7 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
+/// A saved prompt. `updated_at` is Unix seconds.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct PromptView {
     pub id: i64,
     pub title: String,
@@ -15,9 +17,12 @@ pub struct PromptView {
 /// they are (both are required to create one).
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct PromptInput {
+    /// One line of at most 100 characters.
     #[serde(default)]
     pub title: Option<String>,
+    /// The text inserted, at most 20 KB, not empty.
     #[serde(default)]
     pub body: Option<String>,
 }

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 /// Which wire protocol a provider speaks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum ApiFormat {
     /// Every OpenAI-compatible API (OpenAI, OpenRouter, Ollama, Gemini's
     /// compatible endpoint, Mistral, Groq, DeepSeek, llama.cpp, vLLM...).
@@ -50,30 +51,43 @@ pub fn upstream_id(model_sdk_id: &str) -> &str {
 /// A provider as the API and the settings page show it: never the key,
 /// only whether there is one and its last four characters.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ProviderView {
     pub id: i64,
     pub name: String,
+    /// The slug that prefixes its models' ids (`openai` in `openai:gpt-4o`).
     pub provider_sdk_id: String,
     pub api_format: ApiFormat,
+    /// `null`: the format's default URL.
     pub base_url: Option<String>,
+    /// A logo's URL or site path.
     pub image_url: Option<String>,
     pub is_enabled: bool,
     pub has_api_key: bool,
+    /// The key's last four characters, when there is a key.
     pub api_key_last4: Option<String>,
     /// Set when the stored key cannot be decrypted (secret key changed).
     pub api_key_error: Option<String>,
+    /// Unix seconds.
     pub created_at: i64,
+    /// Unix seconds.
     pub updated_at: i64,
 }
 
 /// `POST /api/config/providers`.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct NewProviderInput {
     pub name: String,
+    /// A slug (lowercase letters, digits, `-`, `_`), unique: it
+    /// prefixes the models' ids.
     pub provider_sdk_id: String,
+    /// `openai` or `anthropic`.
     pub api_format: String,
+    /// Absent or empty: the format's default URL.
     #[serde(default)]
     pub base_url: Option<String>,
+    /// Stored encrypted; never answered back.
     #[serde(default)]
     pub api_key: Option<String>,
     #[serde(default)]
@@ -85,11 +99,13 @@ pub struct NewProviderInput {
 /// `PUT /api/config/providers/{id}`: absent fields stay as they are;
 /// `api_key: ""` clears the key, `base_url`/`image_url: ""` clear those.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ProviderPatch {
     #[serde(default)]
     pub name: Option<String>,
     #[serde(default)]
     pub provider_sdk_id: Option<String>,
+    /// `openai` or `anthropic`.
     #[serde(default)]
     pub api_format: Option<String>,
     #[serde(default)]
@@ -103,14 +119,19 @@ pub struct ProviderPatch {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ModelView {
     pub id: i64,
     pub provider_id: i64,
     pub name: String,
+    /// `provider-slug:upstream-id`, e.g. `openai:gpt-4o-mini`.
     pub model_sdk_id: String,
+    /// The model every new thread starts with.
     pub is_default: bool,
     pub is_enabled: bool,
+    /// Unix seconds.
     pub created_at: i64,
+    /// Unix seconds.
     pub updated_at: i64,
     /// USD per million prompt tokens, when the admin set a price.
     #[serde(default)]
@@ -123,8 +144,10 @@ pub struct ModelView {
 /// `POST /api/config/models`. `model_sdk_id` may be the upstream id alone
 /// (`gpt-4o-mini`) or already prefixed (`openai:gpt-4o-mini`).
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct NewModelInput {
     pub provider_id: i64,
+    /// Absent or empty: the upstream id.
     #[serde(default)]
     pub name: Option<String>,
     pub model_sdk_id: String,
@@ -132,7 +155,9 @@ pub struct NewModelInput {
     pub is_enabled: Option<bool>,
 }
 
+/// `PUT` of a model: absent fields stay as they are.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ModelPatch {
     #[serde(default)]
     pub name: Option<String>,
@@ -140,14 +165,19 @@ pub struct ModelPatch {
     pub model_sdk_id: Option<String>,
     #[serde(default)]
     pub is_enabled: Option<bool>,
-    /// USD per million tokens; `null` removes the price.
+    /// USD per million prompt tokens; `null` removes the price.
     #[serde(default, deserialize_with = "super::present")]
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<f64>))]
     pub input_price: Option<Option<f64>>,
+    /// USD per million completion tokens; `null` removes the price.
     #[serde(default, deserialize_with = "super::present")]
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<f64>))]
     pub output_price: Option<Option<f64>>,
 }
 
+/// A model the pickers offer.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct RegistryModel {
     pub id: i64,
     pub name: String,
@@ -155,7 +185,9 @@ pub struct RegistryModel {
     pub is_default: bool,
 }
 
+/// An enabled provider with its enabled models.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct RegistryProvider {
     pub id: i64,
     pub name: String,
@@ -169,32 +201,44 @@ pub struct RegistryProvider {
 
 /// Enabled providers with their enabled models, and the global default.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ModelRegistry {
     pub providers: Vec<RegistryProvider>,
     pub default_model_id: Option<i64>,
 }
 
-/// Answer of `POST /api/config/providers/{id}/test`.
+/// Answer of a connection test (`POST /api/config/providers/{id}/test`,
+/// `POST /api/keys/{id}/test`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ConnectionTest {
+    /// Whether the provider listed its models.
     pub ok: bool,
+    /// With `ok`: how long the listing took.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub latency_ms: Option<u64>,
+    /// With `ok`: the upstream model ids.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub models: Option<Vec<String>>,
+    /// Without `ok`: what went wrong, in the provider's words.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
 }
 
 /// `POST /api/config/providers/{id}/import-models`: `models` absent = all.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ImportRequest {
+    /// Upstream model ids to import; absent: all of them.
     #[serde(default)]
     pub models: Option<Vec<String>>,
 }
 
+/// What an import added and left out.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ImportResult {
+    /// The models added (enabled).
     pub imported: Vec<ModelView>,
     /// Upstream ids that already existed here.
     pub skipped: Vec<String>,
@@ -346,6 +390,7 @@ impl ModelRegistry {
 /// An account's own provider (`/api/keys`): the provider's fields and its
 /// models. Never the key itself.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct OwnKey {
     #[serde(flatten)]
     pub provider: ProviderView,
@@ -354,15 +399,20 @@ pub struct OwnKey {
 
 /// `POST /api/keys/{id}/models`: a model of the account's own provider.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct NewOwnModel {
+    /// Absent or empty: the upstream id.
     #[serde(default)]
     pub name: Option<String>,
+    /// The upstream id (`gpt-4o-mini`) or already prefixed with the
+    /// provider's slug.
     pub model_sdk_id: String,
 }
 
 /// Whether accounts may use their own keys, and whether those may reach
 /// private addresses: the admin's two switches.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct OwnKeysPolicy {
     pub allowed: bool,
     pub private_addresses: bool,
@@ -370,6 +420,7 @@ pub struct OwnKeysPolicy {
 
 /// What "Your keys" shows: the switches and the caller's own providers.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct OwnKeysPage {
     pub policy: OwnKeysPolicy,
     pub keys: Vec<OwnKey>,

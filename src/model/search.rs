@@ -10,6 +10,7 @@ pub const HIT_END: char = '\u{E001}';
 /// What a hit is in.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum HitKind {
     #[default]
     Chat,
@@ -17,7 +18,9 @@ pub enum HitKind {
     Note,
 }
 
+/// One match: a message, a thread's title, a backroom's turn or a note.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SearchHit {
     #[serde(default)]
     pub kind: HitKind,
@@ -31,11 +34,15 @@ pub struct SearchHit {
     pub note_id: Option<i64>,
     /// `null` when a title (or a note) matched.
     pub message_id: Option<i64>,
+    /// The thread's, backroom's or note's title.
     pub title: String,
+    /// Who wrote the matched message (`user`, `assistant`); `null` when a
+    /// title or a note matched.
     pub role: Option<String>,
-    /// The matched text around the hits, hits between `HIT_START`/`HIT_END`,
-    /// as plain text (markdown syntax taken out).
+    /// The matched text around the hits, as plain text (markdown syntax
+    /// taken out); each hit is between U+E000 and U+E001.
     pub snippet: String,
+    /// Unix seconds.
     pub created_at: i64,
 }
 
@@ -67,7 +74,9 @@ impl SearchHit {
     }
 }
 
+/// A page of matches, best first.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SearchPage {
     pub items: Vec<SearchHit>,
     /// Pass as `offset` for more; `null` at the end.

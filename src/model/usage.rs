@@ -2,9 +2,10 @@
 
 use serde::{Deserialize, Serialize};
 
-/// Limits of one account; `None` is "no limit".
+/// Limits of one account; `null` is "no limit".
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Limits {
     #[serde(default)]
     pub tokens_per_day: Option<i64>,
@@ -25,6 +26,7 @@ pub struct Limits {
 /// default; a field left out follows it.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct LimitsOverride {
     #[serde(
         default,
@@ -73,14 +75,18 @@ impl LimitsOverride {
 
 /// `GET /api/admin/users/{id}/limits`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct AccountLimits {
+    /// The account's own settings (fields left out follow the defaults).
     pub overrides: LimitsOverride,
+    /// The defaults with the overrides applied.
     pub effective: Limits,
 }
 
 /// Which limit.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum LimitKind {
     TokensPerDay,
     TokensPerMonth,
@@ -103,16 +109,19 @@ impl LimitKind {
 
 /// One limit of the caller with what is used and when it resets.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct LimitUse {
     pub kind: LimitKind,
+    /// Tokens, USD or replies, as `kind` says.
     pub limit: f64,
     pub used: f64,
-    /// Unix seconds; `None` for the concurrency limit (it frees as replies end).
+    /// Unix seconds; `null` for the concurrency limit (it frees as replies end).
     pub resets_at: Option<i64>,
 }
 
 /// `GET /api/limits`: only the limits that apply.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct MyLimits {
     pub limits: Vec<LimitUse>,
 }
@@ -120,6 +129,7 @@ pub struct MyLimits {
 /// How `GET /api/usage` groups.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum UsageGroup {
     #[default]
     Day,
@@ -129,11 +139,13 @@ pub enum UsageGroup {
 
 /// One group of a usage report.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct UsageRow {
-    /// `2026-12-01`, a model id or a username.
+    /// `2026-12-01`, a model id or a username (`total` in the total).
     pub key: String,
     pub prompt_tokens: i64,
     pub completion_tokens: i64,
+    /// Replies and backroom turns.
     pub replies: i64,
     /// USD.
     pub cost: f64,
@@ -143,10 +155,13 @@ pub struct UsageRow {
     pub own_key_tokens: i64,
 }
 
+/// `GET /api/usage`: tokens and cost over some days, grouped.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct UsageReport {
     /// Inclusive, `YYYY-MM-DD` (UTC).
     pub from: String,
+    /// Inclusive, `YYYY-MM-DD` (UTC).
     pub to: String,
     pub group: UsageGroup,
     pub rows: Vec<UsageRow>,

@@ -3,6 +3,7 @@ use serde::{Deserialize, Serialize};
 /// What an account may do. The first account is `Admin`; later ones `User`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum Role {
     Admin,
     User,
@@ -28,6 +29,7 @@ impl Role {
 /// The signed-in account as every page and `GET /api/users/profile` see it.
 /// Never carries the password hash: the server row type is separate.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct UserProfile {
     pub id: i64,
     pub username: String,
@@ -48,6 +50,7 @@ impl UserProfile {
 
 /// Body of register/login answers: `{"id","username","role"}`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SessionUser {
     pub id: i64,
     pub username: String,

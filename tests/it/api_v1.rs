@@ -576,6 +576,33 @@ async fn v1_errors_come_in_each_formats_shape() {
         e["error"]["message"].as_str().unwrap().contains("500"),
         "{e}"
     );
+    // A long conversation (1 MB, past the REST API's 512 KB) is taken; past
+    // 4 MB the refusal is a 413 in the same shape, not plain text.
+    let long = "word ".repeat(200_000);
+    let res = s
+        .program
+        .post(
+            "/v1/chat/completions",
+            json!({"model": "fo:chunks-3-0", "messages": [{"role": "user", "content": long}]}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let huge = "word ".repeat(900_000);
+    let e = openai_error(
+        s.program
+            .post(
+                "/v1/chat/completions",
+                json!({"model": "fo:chunks-3-0", "messages": [{"role": "user", "content": huge}]}),
+            )
+            .await,
+        StatusCode::PAYLOAD_TOO_LARGE,
+    )
+    .await;
+    assert_eq!(e["error"]["type"], "invalid_request_error");
+    assert!(
+        e["error"]["message"].as_str().unwrap().contains("4 MB"),
+        "{e}"
+    );
     // Signed out: 401.
     let res = reqwest::Client::new()
         .get(s.server.url("/v1/models"))

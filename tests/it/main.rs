@@ -16,6 +16,7 @@ mod community;
 mod hardening;
 mod long_threads;
 mod notes;
+mod openapi;
 mod organise;
 mod own_keys;
 mod pages;

@@ -12,7 +12,8 @@ use crate::server::services::{accounts, audit, limits, usage};
 use crate::server::state::AppState;
 
 /// What `GET /api/usage` was asked.
-#[derive(Clone, Debug, Default, serde::Deserialize)]
+#[derive(Clone, Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct UsageQuery {
     /// `YYYY-MM-DD`; the first of this month when left out.
     #[serde(default)]
@@ -20,9 +21,11 @@ pub struct UsageQuery {
     /// `YYYY-MM-DD`, inclusive; today when left out.
     #[serde(default)]
     pub to: Option<String>,
+    /// How the rows are grouped; `day` when left out.
     #[serde(default)]
     pub group: UsageGroup,
-    /// An admin's choice of account; everyone's when left out.
+    /// An account's id. An admin sees everyone's when it is left out;
+    /// anyone else only their own (another id answers 403).
     #[serde(default)]
     pub user: Option<i64>,
 }

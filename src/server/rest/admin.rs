@@ -3,8 +3,10 @@
 
 use super::id::Id;
 use super::json::ApiJson;
+use super::openapi::Failures;
 use super::query::ApiQuery;
 use crate::error::AppError;
+use crate::error::ErrorBody;
 use crate::model::community::{
     AccountChange, AccountDelete, AccountPage, AuditPage, Invite, NewInvite, SettingsInput,
 };
@@ -18,7 +20,11 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
+#[utoipa::path(get, path = "/api/admin/settings", tag = "admin",
+    summary = "Instance-wide settings (admin)",
+    responses((status = 200, body = AdminSettings), Failures))]
 pub async fn get_settings(
     State(state): State<AppState>,
     Admin(caller): Admin,
@@ -26,6 +32,12 @@ pub async fn get_settings(
     Ok(Json(admin::settings(&state, &caller).await?))
 }
 
+/// Changes each field given; the rest stay. A change is written to the
+/// audit log.
+#[utoipa::path(put, path = "/api/admin/settings", tag = "admin",
+    summary = "Change instance-wide settings (admin)",
+    request_body = SettingsInput,
+    responses((status = 200, body = AdminSettings, description = "The settings as they are now"), Failures))]
 pub async fn put_settings(
     State(state): State<AppState>,
     Admin(caller): Admin,
@@ -34,14 +46,22 @@ pub async fn put_settings(
     Ok(Json(admin::save_settings(&state, &caller, body).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct UsersQuery {
+    /// Part of a username, at most 64 characters; every account when empty.
     #[serde(default)]
     q: String,
+    /// Accounts to skip (`next` of the previous page); 0 when left out.
     #[serde(default)]
     offset: i64,
 }
 
+/// Accounts in creation order, 50 a page.
+#[utoipa::path(get, path = "/api/admin/users", tag = "admin",
+    summary = "List or search accounts (admin)",
+    params(UsersQuery),
+    responses((status = 200, body = AccountPage), Failures))]
 pub async fn users(
     State(state): State<AppState>,
     Admin(caller): Admin,
@@ -52,6 +72,19 @@ pub async fn users(
     ))
 }
 
+/// Applies each field present, in the order role, disabled, new password;
+/// the first refusal stops the rest (what came before it stays done).
+/// Disabling or setting a password ends every session of the account, and
+/// disabling stops its replies and pauses its backrooms. Each change is
+/// written to the audit log.
+#[utoipa::path(put, path = "/api/admin/users/{id}", tag = "admin",
+    summary = "Change an account's role, state or password (admin)",
+    params(("id" = i64, Path, description = "The account's id")),
+    request_body = AccountChange,
+    responses(
+        (status = 204, description = "Changed"),
+        (status = 409, body = ErrorBody, description = "It is the last enabled admin: it cannot be demoted or disabled"),
+        Failures))]
 pub async fn update_user(
     State(state): State<AppState>,
     Admin(caller): Admin,
@@ -62,6 +95,18 @@ pub async fn update_user(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Deletes the account and everything it owns (threads, backrooms,
+/// agents, notes, folders, prompts, sessions, tokens), after stopping its
+/// replies and backrooms. The body must repeat its username exactly (400
+/// on `confirm` otherwise). Written to the audit log.
+#[utoipa::path(delete, path = "/api/admin/users/{id}", tag = "admin",
+    summary = "Delete an account and all its data (admin)",
+    params(("id" = i64, Path, description = "The account's id")),
+    request_body = AccountDelete,
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 409, body = ErrorBody, description = "It is the last enabled admin"),
+        Failures))]
 pub async fn delete_user(
     State(state): State<AppState>,
     Admin(caller): Admin,
@@ -72,6 +117,12 @@ pub async fn delete_user(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Signs the account out everywhere (its tokens keep working). Written to
+/// the audit log.
+#[utoipa::path(delete, path = "/api/admin/users/{id}/sessions", tag = "admin",
+    summary = "End every session of an account (admin)",
+    params(("id" = i64, Path, description = "The account's id")),
+    responses((status = 204, description = "Ended"), Failures))]
 pub async fn end_user_sessions(
     State(state): State<AppState>,
     Admin(caller): Admin,
@@ -81,6 +132,11 @@ pub async fn end_user_sessions(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// The newest 200 invitations, whatever their state, each with its full
+/// link.
+#[utoipa::path(get, path = "/api/admin/invites", tag = "admin",
+    summary = "Invitations, newest first (admin)",
+    responses((status = 200, body = Vec<Invite>), Failures))]
 pub async fn invites(
     State(state): State<AppState>,
     Admin(caller): Admin,
@@ -90,6 +146,12 @@ pub async fn invites(
     Ok(Json(admin::invites(&state, &caller, origin).await?))
 }
 
+/// A new invitation link: 1 to 100 uses (1 by default), expiring after 1
+/// to 365 days or never. Written to the audit log.
+#[utoipa::path(post, path = "/api/admin/invites", tag = "admin",
+    summary = "Create an invitation (admin)",
+    request_body = NewInvite,
+    responses((status = 201, body = Invite), Failures))]
 pub async fn create_invite(
     State(state): State<AppState>,
     Admin(caller): Admin,
@@ -101,6 +163,12 @@ pub async fn create_invite(
     Ok((StatusCode::CREATED, Json(invite)))
 }
 
+/// The link stops working; accounts it created stay. Written to the audit
+/// log.
+#[utoipa::path(delete, path = "/api/admin/invites/{id}", tag = "admin",
+    summary = "Revoke an invitation (admin)",
+    params(("id" = i64, Path, description = "The invitation's id")),
+    responses((status = 204, description = "Revoked"), Failures))]
 pub async fn revoke_invite(
     State(state): State<AppState>,
     Admin(caller): Admin,
@@ -110,12 +178,18 @@ pub async fn revoke_invite(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AuditQuery {
+    /// Only entries older than this id (`older` of the previous page).
     #[serde(default)]
     before: Option<i64>,
 }
 
+#[utoipa::path(get, path = "/api/admin/audit", tag = "admin",
+    summary = "The audit log, newest first (admin)",
+    params(AuditQuery),
+    responses((status = 200, body = AuditPage), Failures))]
 pub async fn audit(
     State(state): State<AppState>,
     Admin(caller): Admin,
@@ -125,6 +199,16 @@ pub async fn audit(
 }
 
 /// `GET /api/admin/backup`: the database as it is now.
+///
+/// A consistent snapshot of the whole SQLite database, downloaded as
+/// `backrooms-YYYY-MM-DD.db`. It holds every account's data and password
+/// hashes: keep it safe. Written to the audit log.
+#[utoipa::path(get, path = "/api/admin/backup", tag = "admin",
+    summary = "Download a backup of the database (admin)",
+    responses(
+        (status = 200, content_type = "application/vnd.sqlite3",
+            description = "The SQLite database file, as an attachment"),
+        Failures))]
 pub async fn backup(
     State(state): State<AppState>,
     Admin(caller): Admin,
@@ -150,14 +234,13 @@ pub async fn backup(
 
 /// The routes of this module, each documented in the OpenAPI document.
 pub fn routes() -> OpenApiRouter<AppState> {
-    use axum::routing::{get, post, put, delete};
     OpenApiRouter::new()
-        .route("/api/admin/settings", get(get_settings).put(put_settings))
-        .route("/api/admin/users", get(users))
-        .route("/api/admin/users/{id}", put(update_user).delete(delete_user))
-        .route("/api/admin/users/{id}/sessions", delete(end_user_sessions))
-        .route("/api/admin/invites", get(invites).post(create_invite))
-        .route("/api/admin/invites/{id}", delete(revoke_invite))
-        .route("/api/admin/audit", get(audit))
-        .route("/api/admin/backup", get(backup))
+        .routes(routes!(get_settings, put_settings))
+        .routes(routes!(users))
+        .routes(routes!(update_user, delete_user))
+        .routes(routes!(end_user_sessions))
+        .routes(routes!(invites, create_invite))
+        .routes(routes!(revoke_invite))
+        .routes(routes!(audit))
+        .routes(routes!(backup))
 }

@@ -1,8 +1,9 @@
 //! `GET /api/export` (the caller's whole account as one JSON file) and
 //! `POST /api/import` (such a file, added to the caller's account).
 
-use crate::error::AppError;
-use crate::model::archive::ImportSummary;
+use super::openapi::Failures;
+use crate::error::{AppError, ErrorBody};
+use crate::model::archive::{Archive, ImportSummary};
 use crate::server::actions::archive;
 use crate::server::auth::caller::Caller;
 use crate::server::services::archive_import;
@@ -12,11 +13,23 @@ use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
-use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
+use utoipa_axum::routes;
 
 /// The body limit of the import routes: the archive plus multipart framing.
 pub const BODY_LIMIT: usize = archive_import::MAX_BYTES + 64 * 1024;
 
+#[utoipa::path(get, path = "/api/export", tag = "archive",
+    summary = "Download your whole account as one JSON file",
+    description = "Folders, agents (your own), threads with every message, notes, prompts, \
+backrooms and uploaded avatar images. It holds no database ids, so it imports into any \
+account with `POST /api/import`.",
+    responses(
+        (status = 200, description = "The archive, as a download named \
+`backrooms-{user}-{date}.json`", body = Archive,
+            headers(("Content-Disposition" = String, description = "`attachment; filename=\"backrooms-{user}-{date}.json\"`"))),
+        Failures
+    ))]
 pub async fn export(State(state): State<AppState>, caller: Caller) -> Result<Response, AppError> {
     let archive = archive::export(&state, &caller).await?;
     let body = serde_json::to_string_pretty(&archive).map_err(|e| {
@@ -37,6 +50,19 @@ pub async fn export(State(state): State<AppState>, caller: Caller) -> Result<Res
 }
 
 /// The archive is the request body (JSON).
+#[utoipa::path(post, path = "/api/import", tag = "archive",
+    summary = "Import an account export into your account",
+    description = "Everything in the archive is added to your account; nothing is \
+overwritten. The whole archive is checked before anything is written (a 400 names the bad \
+field, e.g. `threads[2].messages[0].role`). Models this server does not have are replaced \
+by the default model and listed in `unknown_models`. At most 25 MB.",
+    request_body(content = Archive, content_type = "application/json"),
+    responses(
+        (status = 201, description = "What was added", body = ImportSummary),
+        (status = 413, description = "The archive is larger than 25 MB (a body far past that may be \
+refused before it is read, with a plain-text answer)", body = ErrorBody),
+        Failures
+    ))]
 pub async fn import(
     State(state): State<AppState>,
     caller: Caller,
@@ -48,7 +74,7 @@ pub async fn import(
 
 /// The uploaded file of a multipart form (field `file`), refused past the
 /// import limit while it is still arriving.
-pub async fn read_file(mut form: Multipart) -> Result<Vec<u8>, AppError> {
+pub(crate) async fn read_file(mut form: Multipart) -> Result<Vec<u8>, AppError> {
     let too_big = || AppError::PayloadTooLarge {
         message: format!(
             "An account export can be at most {} MB.",
@@ -87,11 +113,7 @@ pub async fn read_file(mut form: Multipart) -> Result<Vec<u8>, AppError> {
 /// The routes of this module, each documented in the OpenAPI document.
 pub fn routes() -> OpenApiRouter<AppState> {
     use axum::extract::DefaultBodyLimit;
-        use axum::routing::{get, post};
     OpenApiRouter::new()
-        .route("/api/export", get(export))
-        .route(
-            "/api/import",
-            post(import).layer(DefaultBodyLimit::max(BODY_LIMIT)),
-        )
+        .routes(routes!(export))
+        .routes(routes!(import).layer(DefaultBodyLimit::max(BODY_LIMIT)))
 }

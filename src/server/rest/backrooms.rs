@@ -4,7 +4,9 @@
 use super::chat::{last_event_id, ResumeParams};
 use super::id::Id;
 use super::json::{optional_body, ApiJson};
+use super::openapi::Failures;
 use crate::error::AppError;
+use crate::error::ErrorBody;
 use crate::model::backroom::{
     BackroomSummary, BackroomView, Control, NewBackroom, RoomFrame, TurnView,
 };
@@ -23,7 +25,11 @@ use futures::stream::{BoxStream, Stream};
 use serde::Deserialize;
 use std::convert::Infallible;
 use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
+#[utoipa::path(get, path = "/api/backrooms", tag = "backrooms",
+    summary = "Your backrooms, most recently changed first (at most 200)",
+    responses((status = 200, body = Vec<BackroomSummary>), Failures))]
 pub async fn list(
     State(state): State<AppState>,
     caller: Caller,
@@ -31,6 +37,13 @@ pub async fn list(
     Ok(Json(backrooms::list(&state, &caller).await?))
 }
 
+#[utoipa::path(post, path = "/api/backrooms", tag = "backrooms",
+    summary = "Create a backroom (a draft)",
+    description = "The participants are snapshots of 2 to 8 different agents you can use \
+(your own or shared ones), seated in the order given; later changes to the agents do not \
+reach them. The run starts with `POST /api/backrooms/{id}/start`.",
+    request_body = NewBackroom,
+    responses((status = 201, body = BackroomView), Failures))]
 pub async fn create(
     State(state): State<AppState>,
     caller: Caller,
@@ -40,6 +53,10 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(view)))
 }
 
+#[utoipa::path(get, path = "/api/backrooms/{id}", tag = "backrooms",
+    summary = "One of your backrooms, with its whole transcript",
+    params(("id" = i64, Path, description = "The backroom's id")),
+    responses((status = 200, body = BackroomView), Failures))]
 pub async fn get(
     State(state): State<AppState>,
     caller: Caller,
@@ -48,6 +65,11 @@ pub async fn get(
     Ok(Json(backrooms::get(&state, &caller, id).await?))
 }
 
+#[utoipa::path(delete, path = "/api/backrooms/{id}", tag = "backrooms",
+    summary = "Delete a backroom and its transcript",
+    description = "A run still going is stopped first.",
+    params(("id" = i64, Path, description = "The backroom's id")),
+    responses((status = 204, description = "Deleted"), Failures))]
 pub async fn delete(
     State(state): State<AppState>,
     caller: Caller,
@@ -57,31 +79,103 @@ pub async fn delete(
     Ok(StatusCode::NO_CONTENT)
 }
 
-macro_rules! control_route {
-    ($name:ident, $control:expr) => {
-        pub async fn $name(
-            State(state): State<AppState>,
-            caller: Caller,
-            Id(id): Id,
-        ) -> Result<Json<BackroomView>, AppError> {
-            Ok(Json(
-                backrooms::control(&state, &caller, id, $control).await?,
-            ))
-        }
-    };
+/// A control button, the same for the four routes below.
+async fn press(
+    state: AppState,
+    caller: Caller,
+    id: i64,
+    control: Control,
+) -> Result<Json<BackroomView>, AppError> {
+    Ok(Json(
+        backrooms::control(&state, &caller, id, control).await?,
+    ))
 }
 
-control_route!(start, Control::Start);
-control_route!(pause, Control::Pause);
-control_route!(resume, Control::Resume);
-control_route!(stop, Control::Stop);
+#[utoipa::path(post, path = "/api/backrooms/{id}/start", tag = "backrooms",
+    summary = "Start a draft backroom's run",
+    description = "The agents then take turns on the server until the run finishes, is \
+paused or is stopped; follow them with `GET /api/backrooms/{id}/events`.",
+    params(("id" = i64, Path, description = "The backroom's id")),
+    responses(
+        (status = 200, description = "The backroom, now `running`", body = BackroomView),
+        (status = 409, description = "The backroom is not a draft", body = ErrorBody),
+        Failures
+    ))]
+pub async fn start(
+    State(state): State<AppState>,
+    caller: Caller,
+    Id(id): Id,
+) -> Result<Json<BackroomView>, AppError> {
+    press(state, caller, id, Control::Start).await
+}
 
-#[derive(Deserialize)]
+#[utoipa::path(post, path = "/api/backrooms/{id}/pause", tag = "backrooms",
+    summary = "Pause a running backroom",
+    params(("id" = i64, Path, description = "The backroom's id")),
+    responses(
+        (status = 200, description = "The backroom, now `paused`", body = BackroomView),
+        (status = 409, description = "The backroom is not running", body = ErrorBody),
+        Failures
+    ))]
+pub async fn pause(
+    State(state): State<AppState>,
+    caller: Caller,
+    Id(id): Id,
+) -> Result<Json<BackroomView>, AppError> {
+    press(state, caller, id, Control::Pause).await
+}
+
+#[utoipa::path(post, path = "/api/backrooms/{id}/resume", tag = "backrooms",
+    summary = "Resume a paused backroom",
+    params(("id" = i64, Path, description = "The backroom's id")),
+    responses(
+        (status = 200, description = "The backroom, now `running`", body = BackroomView),
+        (status = 409, description = "The backroom is not paused", body = ErrorBody),
+        Failures
+    ))]
+pub async fn resume(
+    State(state): State<AppState>,
+    caller: Caller,
+    Id(id): Id,
+) -> Result<Json<BackroomView>, AppError> {
+    press(state, caller, id, Control::Resume).await
+}
+
+#[utoipa::path(post, path = "/api/backrooms/{id}/stop", tag = "backrooms",
+    summary = "Stop a backroom's run for good",
+    description = "A stopped run cannot be resumed; fork it to go on.",
+    params(("id" = i64, Path, description = "The backroom's id")),
+    responses(
+        (status = 200, description = "The backroom, now `stopped`", body = BackroomView),
+        (status = 409, description = "The run has already finished or stopped", body = ErrorBody),
+        Failures
+    ))]
+pub async fn stop(
+    State(state): State<AppState>,
+    caller: Caller,
+    Id(id): Id,
+) -> Result<Json<BackroomView>, AppError> {
+    press(state, caller, id, Control::Stop).await
+}
+
+/// `POST /api/backrooms/{id}/interject`.
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Interjection {
+    /// What you say (1 to 10 000 characters).
     pub content: String,
 }
 
+#[utoipa::path(post, path = "/api/backrooms/{id}/interject", tag = "backrooms",
+    summary = "Say something in a backroom",
+    description = "Adds a human turn under your name, which every agent hears from then on.",
+    params(("id" = i64, Path, description = "The backroom's id")),
+    request_body = Interjection,
+    responses(
+        (status = 201, body = TurnView),
+        (status = 409, description = "The run has finished or stopped (fork it to go on)", body = ErrorBody),
+        Failures
+    ))]
 pub async fn interject(
     State(state): State<AppState>,
     caller: Caller,
@@ -92,7 +186,8 @@ pub async fn interject(
     Ok((StatusCode::CREATED, Json(turn)))
 }
 
-#[derive(Deserialize)]
+/// `POST /api/backrooms/{id}/next`.
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Pick {
     /// A participant's agent id (or the participant's own id).
@@ -100,6 +195,11 @@ pub struct Pick {
 }
 
 /// Manual order: who speaks next.
+#[utoipa::path(post, path = "/api/backrooms/{id}/next", tag = "backrooms",
+    summary = "Pick who speaks next (manual turn order)",
+    params(("id" = i64, Path, description = "The backroom's id")),
+    request_body = Pick,
+    responses((status = 200, description = "The backroom, with `next_participant` set", body = BackroomView), Failures))]
 pub async fn next(
     State(state): State<AppState>,
     caller: Caller,
@@ -111,7 +211,8 @@ pub async fn next(
     ))
 }
 
-#[derive(Default, Deserialize)]
+/// `POST /api/backrooms/{id}/fork` (the body may be left out).
+#[derive(Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ForkAt {
     /// Keep the transcript up to this turn number (default: all of it).
@@ -119,6 +220,18 @@ pub struct ForkAt {
     pub turn: Option<i64>,
 }
 
+#[utoipa::path(post, path = "/api/backrooms/{id}/fork", tag = "backrooms",
+    summary = "Fork a backroom into a new draft",
+    description = "The new draft has the same participants and rules and the transcript up \
+to (and including) turn `turn`. The body is optional: empty forks the whole transcript.",
+    params(("id" = i64, Path, description = "The backroom to fork")),
+    request_body(content = Option<ForkAt>, description = "Optional"),
+    responses(
+        (status = 201, body = BackroomView),
+        (status = 409, description = "The run is going: pause or stop it first", body = ErrorBody),
+        (status = 415, description = "A body was sent that is not JSON", body = ErrorBody),
+        Failures
+    ))]
 pub async fn fork(
     State(state): State<AppState>,
     caller: Caller,
@@ -131,14 +244,25 @@ pub async fn fork(
     Ok((StatusCode::CREATED, Json(view)))
 }
 
-#[derive(Deserialize)]
+/// `POST /api/backrooms/import`.
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TemplateImport {
+    /// The new backroom's title.
     pub title: String,
-    /// The template's JSONL text.
+    /// The template's JSONL text: one line per participant (2 to 8), each
+    /// an object with `system_prompt` and optionally `name` and `context`
+    /// (at most 256 KB).
     pub template: String,
 }
 
+#[utoipa::path(post, path = "/api/backrooms/import", tag = "backrooms",
+    summary = "Import a UniversalBackrooms template",
+    description = "Makes one new agent per line of the template (with that line's system \
+prompt) and a draft backroom seating them, round robin, 20 turns; the first `context` found \
+becomes the scenario.",
+    request_body = TemplateImport,
+    responses((status = 201, body = BackroomView), Failures))]
 pub async fn import(
     State(state): State<AppState>,
     caller: Caller,
@@ -167,6 +291,28 @@ fn sse(
 }
 
 /// Live events, resumable with `Last-Event-ID` (or `?after=`).
+#[utoipa::path(get, path = "/api/backrooms/{id}/events", tag = "backrooms",
+    summary = "Follow a backroom live (Server-Sent Events)",
+    params(
+        ("id" = i64, Path, description = "The backroom's id"),
+        ("after" = Option<String>, Query, description = "Resume after this event id (the \
+`Last-Event-ID` header wins when both are sent); absent or 0: from the start"),
+        ("Last-Event-ID" = Option<String>, Header, description = "The last event id you saw")
+    ),
+    responses(
+        (status = 200, content_type = "text/event-stream", description = "Each event's name is \
+its kind and its data a JSON object whose `type` is that name:\n\n\
+- `state` `{state, reason, tokens_used, next_participant}`: first, and on every change;\n\
+- `turn_start` `{turn_id, participant_id, agent_id, speaker, human}`;\n\
+- `delta` `{turn_id, text}`: the next piece of the turn's text;\n\
+- `turn_end` `{turn_id, status, kind, prompt_tokens, completion_tokens}`;\n\
+- `error` `{turn_id, message}`: the turn failed (its `turn_end` follows).\n\n\
+The turns written so far are sent first, then the run live. Event ids order every event of \
+the run (turn id × 10⁹ + the bytes of text reached), so resuming from the last one seen gives \
+exactly the rest. The stream ends once the run has finished or stopped; a comment keeps it \
+alive every 15 s."),
+        Failures
+    ))]
 pub async fn events(
     State(state): State<AppState>,
     caller: Caller,
@@ -178,11 +324,28 @@ pub async fn events(
     Ok(sse(backrooms::follow(&state, &caller, id, after).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ExportParams {
+    /// `md` (the default), `json` or `txt`.
+    #[param(example = "md")]
     format: Option<String>,
 }
 
+#[utoipa::path(get, path = "/api/backrooms/{id}/export", tag = "backrooms",
+    summary = "Download a backroom's transcript",
+    params(("id" = i64, Path, description = "The backroom's id"), ExportParams),
+    responses(
+        (status = 200, description = "A download named after the title: Markdown, the \
+backroom as JSON (`BackroomView`), or plain text",
+            headers(("Content-Disposition" = String, description = "`attachment; filename=\"{title}.{md|json|txt}\"`")),
+            content(
+                (String = "text/markdown"),
+                (BackroomView = "application/json"),
+                (String = "text/plain")
+            )),
+        Failures
+    ))]
 pub async fn export(
     State(state): State<AppState>,
     caller: Caller,
@@ -221,18 +384,17 @@ pub async fn export(
 
 /// The routes of this module, each documented in the OpenAPI document.
 pub fn routes() -> OpenApiRouter<AppState> {
-    use axum::routing::{get, post, delete};
     OpenApiRouter::new()
-        .route("/api/backrooms", get(list).post(create))
-        .route("/api/backrooms/import", post(import))
-        .route("/api/backrooms/{id}", get(self::get).delete(self::delete))
-        .route("/api/backrooms/{id}/start", post(start))
-        .route("/api/backrooms/{id}/pause", post(pause))
-        .route("/api/backrooms/{id}/resume", post(resume))
-        .route("/api/backrooms/{id}/stop", post(stop))
-        .route("/api/backrooms/{id}/interject", post(interject))
-        .route("/api/backrooms/{id}/next", post(next))
-        .route("/api/backrooms/{id}/fork", post(fork))
-        .route("/api/backrooms/{id}/events", get(events))
-        .route("/api/backrooms/{id}/export", get(export))
+        .routes(routes!(list, create))
+        .routes(routes!(import))
+        .routes(routes!(self::get, self::delete))
+        .routes(routes!(start))
+        .routes(routes!(pause))
+        .routes(routes!(resume))
+        .routes(routes!(stop))
+        .routes(routes!(interject))
+        .routes(routes!(next))
+        .routes(routes!(fork))
+        .routes(routes!(events))
+        .routes(routes!(export))
 }

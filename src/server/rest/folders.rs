@@ -3,7 +3,9 @@
 
 use super::id::Id;
 use super::json::ApiJson;
+use super::openapi::Failures;
 use crate::error::AppError;
+use crate::error::ErrorBody;
 use crate::model::folder::{FolderInput, FolderView};
 use crate::server::actions::folders;
 use crate::server::auth::caller::Caller;
@@ -12,7 +14,11 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
+#[utoipa::path(get, path = "/api/folders", tag = "library",
+    summary = "Your folders, by name",
+    responses((status = 200, body = Vec<FolderView>), Failures))]
 pub async fn list(
     State(state): State<AppState>,
     caller: Caller,
@@ -20,6 +26,14 @@ pub async fn list(
     Ok(Json(folders::list(&state, &caller).await?))
 }
 
+/// Threads go in with `PUT /api/conversations/{id}` `{"folder_id": ...}`.
+#[utoipa::path(post, path = "/api/folders", tag = "library",
+    summary = "Create a folder",
+    request_body = FolderInput,
+    responses(
+        (status = 201, body = FolderView),
+        (status = 409, body = ErrorBody, description = "You already have 200 folders"),
+        Failures))]
 pub async fn create(
     State(state): State<AppState>,
     caller: Caller,
@@ -29,6 +43,11 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(folder)))
 }
 
+#[utoipa::path(put, path = "/api/folders/{id}", tag = "library",
+    summary = "Rename a folder",
+    params(("id" = i64, Path, description = "The folder's id")),
+    request_body = FolderInput,
+    responses((status = 200, body = FolderView), Failures))]
 pub async fn rename(
     State(state): State<AppState>,
     caller: Caller,
@@ -39,6 +58,10 @@ pub async fn rename(
 }
 
 /// Its threads move out of it; none is deleted.
+#[utoipa::path(delete, path = "/api/folders/{id}", tag = "library",
+    summary = "Delete a folder",
+    params(("id" = i64, Path, description = "The folder's id")),
+    responses((status = 204, description = "Deleted"), Failures))]
 pub async fn delete(
     State(state): State<AppState>,
     caller: Caller,
@@ -50,8 +73,7 @@ pub async fn delete(
 
 /// The routes of this module, each documented in the OpenAPI document.
 pub fn routes() -> OpenApiRouter<AppState> {
-    use axum::routing::{get, post, put, delete};
     OpenApiRouter::new()
-        .route("/api/folders", get(list).post(create))
-        .route("/api/folders/{id}", put(rename).delete(self::delete))
+        .routes(routes!(list, create))
+        .routes(routes!(rename, self::delete))
 }

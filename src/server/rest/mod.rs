@@ -67,7 +67,8 @@ fn api() -> OpenApiRouter<AppState> {
 }
 
 pub fn routes() -> Router<AppState> {
-    let (router, doc) = api().split_for_parts();
+    let (router, mut doc) = api().split_for_parts();
+    openapi::name_operations(&mut doc);
     router
         .merge(openapi::routes(doc))
         .route("/api/{*rest}", axum::routing::any(unknown))
@@ -77,7 +78,9 @@ pub fn routes() -> Router<AppState> {
 /// The OpenAPI 3.1 document of the whole API, as served at
 /// `/api/openapi.json`.
 pub fn document() -> utoipa::openapi::OpenApi {
-    api().into_openapi()
+    let mut doc = api().into_openapi();
+    openapi::name_operations(&mut doc);
+    doc
 }
 
 /// Unknown API paths answer JSON 404, not the HTML not-found page.

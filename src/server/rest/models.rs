@@ -2,7 +2,8 @@
 
 use super::id::Id;
 use super::json::ApiJson;
-use crate::error::AppError;
+use super::openapi::Failures;
+use crate::error::{AppError, ErrorBody};
 use crate::model::provider::{ModelPatch, ModelView, NewModelInput};
 use crate::server::actions::models;
 use crate::server::auth::caller::Admin;
@@ -11,7 +12,16 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
+#[utoipa::path(post, path = "/api/config/models", tag = "config",
+    summary = "Add a model to a shared provider (admin)",
+    description = "`model_sdk_id` may be the upstream id alone (`gpt-4o-mini`) or already \
+prefixed with the provider's slug (`openai:gpt-4o-mini`).",
+    request_body = NewModelInput,
+    responses((status = 201, body = ModelView),
+        (status = 409, body = ErrorBody, description = "The provider already has that model"),
+        Failures))]
 pub async fn create(
     State(state): State<AppState>,
     Admin(caller): Admin,
@@ -21,6 +31,10 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(view)))
 }
 
+#[utoipa::path(get, path = "/api/config/models/provider/{id}", tag = "config",
+    summary = "A shared provider's models (admin)",
+    params(("id" = i64, Path, description = "The provider's id")),
+    responses((status = 200, body = Vec<ModelView>), Failures))]
 pub async fn list_for_provider(
     State(state): State<AppState>,
     Admin(caller): Admin,
@@ -31,6 +45,10 @@ pub async fn list_for_provider(
     ))
 }
 
+#[utoipa::path(get, path = "/api/config/models/{id}", tag = "config",
+    summary = "One model (admin)",
+    params(("id" = i64, Path, description = "The model's id")),
+    responses((status = 200, body = ModelView), Failures))]
 pub async fn get(
     State(state): State<AppState>,
     Admin(caller): Admin,
@@ -39,6 +57,15 @@ pub async fn get(
     Ok(Json(models::get(&state, &caller, id).await?))
 }
 
+#[utoipa::path(put, path = "/api/config/models/{id}", tag = "config",
+    summary = "Change a model: name, id, enabled, prices (admin)",
+    description = "Absent fields stay as they are; a price set to `null` is removed.",
+    params(("id" = i64, Path, description = "The model's id")),
+    request_body = ModelPatch,
+    responses((status = 200, body = ModelView),
+        (status = 409, body = ErrorBody,
+            description = "The provider already has a model with that id"),
+        Failures))]
 pub async fn update(
     State(state): State<AppState>,
     Admin(caller): Admin,
@@ -48,6 +75,10 @@ pub async fn update(
     Ok(Json(models::update(&state, &caller, id, patch).await?))
 }
 
+#[utoipa::path(delete, path = "/api/config/models/{id}", tag = "config",
+    summary = "Delete a model (admin)",
+    params(("id" = i64, Path, description = "The model's id")),
+    responses((status = 204, description = "Deleted"), Failures))]
 pub async fn delete(
     State(state): State<AppState>,
     Admin(caller): Admin,
@@ -57,6 +88,13 @@ pub async fn delete(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(post, path = "/api/config/models/{id}/set-default", tag = "config",
+    summary = "Make a model the default for new threads (admin)",
+    params(("id" = i64, Path, description = "The model's id")),
+    responses((status = 200, body = ModelView),
+        (status = 409, body = ErrorBody,
+            description = "The model or its provider is disabled"),
+        Failures))]
 pub async fn set_default(
     State(state): State<AppState>,
     Admin(caller): Admin,
@@ -67,10 +105,9 @@ pub async fn set_default(
 
 /// The routes of this module, each documented in the OpenAPI document.
 pub fn routes() -> OpenApiRouter<AppState> {
-    use axum::routing::{get, post, put, delete};
     OpenApiRouter::new()
-        .route("/api/config/models", post(create))
-        .route("/api/config/models/provider/{id}", get(list_for_provider))
-        .route("/api/config/models/{id}", get(self::get).put(update).delete(self::delete))
-        .route("/api/config/models/{id}/set-default", post(set_default))
+        .routes(routes!(create))
+        .routes(routes!(list_for_provider))
+        .routes(routes!(self::get, update, self::delete))
+        .routes(routes!(set_default))
 }

@@ -2,6 +2,7 @@
 
 use super::id::Id;
 use super::json::ApiJson;
+use super::openapi::Failures;
 use crate::error::AppError;
 use crate::model::note::{NoteInput, NoteView};
 use crate::server::actions::notes;
@@ -10,7 +11,6 @@ use crate::server::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use super::openapi::Failures;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 

@@ -90,17 +90,61 @@ impl Modify for Schemes {
     }
 }
 
+/// utoipa names an operation after its function (`list`, `create`, ...),
+/// which repeats across modules; generated clients need each name once, so
+/// every operation is named for its method and path instead:
+/// `get_notes_by_id` for `GET /api/notes/{id}`, `post_v1_messages`.
+pub fn name_operations(doc: &mut utoipa::openapi::OpenApi) {
+    for (path, item) in doc.paths.paths.iter_mut() {
+        let words: Vec<String> = path
+            .trim_start_matches("/api")
+            .split(['/', '-', '.'])
+            .filter(|w| !w.is_empty())
+            .map(
+                |w| match w.strip_prefix('{').and_then(|w| w.strip_suffix('}')) {
+                    Some(param) => format!("by_{param}"),
+                    None => w.to_string(),
+                },
+            )
+            .collect();
+        let ops = [
+            ("get", &mut item.get),
+            ("put", &mut item.put),
+            ("post", &mut item.post),
+            ("delete", &mut item.delete),
+            ("patch", &mut item.patch),
+        ];
+        for (method, op) in ops {
+            if let Some(op) = op {
+                op.operation_id = Some(format!("{method}_{}", words.join("_")));
+            }
+        }
+    }
+}
+
 /// The failures every `/api` route may answer, each with an [`ErrorBody`].
 pub struct Failures;
 
 impl IntoResponses for Failures {
     fn responses() -> BTreeMap<String, RefOr<Response>> {
         [
-            ("400", "Bad input: the message says what, `field` names the input"),
-            ("401", "Not signed in, an unknown or revoked token, or a disabled account"),
-            ("403", "Not allowed: not an admin, or a cookie write from another site"),
+            (
+                "400",
+                "Bad input: the message says what, `field` names the input",
+            ),
+            (
+                "401",
+                "Not signed in, an unknown or revoked token, or a disabled account",
+            ),
+            (
+                "403",
+                "Not allowed: not an admin, or a cookie write from another site",
+            ),
             ("404", "Absent, or someone else's"),
-            ("429", "Too many requests or over a usage limit; see `retry_after`"),
+            (
+                "429",
+                "Too many requests or over a usage limit; see `retry_after`",
+            ),
         ]
         .into_iter()
         .map(|(status, why)| {

@@ -2,7 +2,9 @@
 
 use super::id::Id;
 use super::json::ApiJson;
+use super::openapi::Failures;
 use crate::error::AppError;
+use crate::error::ErrorBody;
 use crate::model::prompt::{PromptInput, PromptView};
 use crate::server::actions::prompts;
 use crate::server::auth::caller::Caller;
@@ -11,7 +13,11 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
+#[utoipa::path(get, path = "/api/prompts", tag = "library",
+    summary = "Your saved prompts, by title",
+    responses((status = 200, body = Vec<PromptView>), Failures))]
 pub async fn list(
     State(state): State<AppState>,
     caller: Caller,
@@ -19,6 +25,14 @@ pub async fn list(
     Ok(Json(prompts::list(&state, &caller).await?))
 }
 
+/// Both `title` and `body` are required here.
+#[utoipa::path(post, path = "/api/prompts", tag = "library",
+    summary = "Save a prompt",
+    request_body = PromptInput,
+    responses(
+        (status = 201, body = PromptView),
+        (status = 409, body = ErrorBody, description = "You already keep 500 prompts"),
+        Failures))]
 pub async fn create(
     State(state): State<AppState>,
     caller: Caller,
@@ -28,6 +42,10 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(prompt)))
 }
 
+#[utoipa::path(get, path = "/api/prompts/{id}", tag = "library",
+    summary = "One of your saved prompts",
+    params(("id" = i64, Path, description = "The prompt's id")),
+    responses((status = 200, body = PromptView), Failures))]
 pub async fn get(
     State(state): State<AppState>,
     caller: Caller,
@@ -36,6 +54,11 @@ pub async fn get(
     Ok(Json(prompts::get(&state, &caller, id).await?))
 }
 
+#[utoipa::path(put, path = "/api/prompts/{id}", tag = "library",
+    summary = "Change a saved prompt (absent fields stay)",
+    params(("id" = i64, Path, description = "The prompt's id")),
+    request_body = PromptInput,
+    responses((status = 200, body = PromptView), Failures))]
 pub async fn update(
     State(state): State<AppState>,
     caller: Caller,
@@ -45,6 +68,10 @@ pub async fn update(
     Ok(Json(prompts::update(&state, &caller, id, input).await?))
 }
 
+#[utoipa::path(delete, path = "/api/prompts/{id}", tag = "library",
+    summary = "Delete a saved prompt",
+    params(("id" = i64, Path, description = "The prompt's id")),
+    responses((status = 204, description = "Deleted"), Failures))]
 pub async fn delete(
     State(state): State<AppState>,
     caller: Caller,
@@ -56,8 +83,7 @@ pub async fn delete(
 
 /// The routes of this module, each documented in the OpenAPI document.
 pub fn routes() -> OpenApiRouter<AppState> {
-    use axum::routing::{get, post, put, delete};
     OpenApiRouter::new()
-        .route("/api/prompts", get(list).post(create))
-        .route("/api/prompts/{id}", get(self::get).put(update).delete(self::delete))
+        .routes(routes!(list, create))
+        .routes(routes!(self::get, update, self::delete))
 }

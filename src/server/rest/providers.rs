@@ -3,7 +3,8 @@
 
 use super::id::Id;
 use super::json::{optional_body, ApiJson};
-use crate::error::AppError;
+use super::openapi::Failures;
+use crate::error::{AppError, ErrorBody};
 use crate::model::provider::{
     ConnectionTest, ImportRequest, ImportResult, ModelRegistry, NewProviderInput, ProviderPatch,
     ProviderView,
@@ -18,7 +19,15 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
+#[utoipa::path(post, path = "/api/config/providers", tag = "config",
+    summary = "Add a provider (admin)",
+    description = "The API key is stored encrypted and never answered back.",
+    request_body = NewProviderInput,
+    responses((status = 201, body = ProviderView),
+        (status = 409, body = ErrorBody, description = "A provider with that name or slug exists"),
+        Failures))]
 pub async fn create(
     State(state): State<AppState>,
     Admin(caller): Admin,
@@ -28,6 +37,9 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(view)))
 }
 
+#[utoipa::path(get, path = "/api/config/providers", tag = "config",
+    summary = "Every shared provider (admin)",
+    responses((status = 200, body = Vec<ProviderView>), Failures))]
 pub async fn list(
     State(state): State<AppState>,
     Admin(caller): Admin,
@@ -35,6 +47,10 @@ pub async fn list(
     Ok(Json(providers::list(&state, &caller).await?))
 }
 
+#[utoipa::path(get, path = "/api/config/providers/{id}", tag = "config",
+    summary = "One provider (admin)",
+    params(("id" = i64, Path, description = "The provider's id")),
+    responses((status = 200, body = ProviderView), Failures))]
 pub async fn get(
     State(state): State<AppState>,
     Admin(caller): Admin,
@@ -43,6 +59,15 @@ pub async fn get(
     Ok(Json(providers::get(&state, &caller, id).await?))
 }
 
+#[utoipa::path(put, path = "/api/config/providers/{id}", tag = "config",
+    summary = "Change a provider (admin)",
+    description = "Absent fields stay as they are; `api_key: \"\"` clears the key, \
+`base_url` or `image_url: \"\"` clear those.",
+    params(("id" = i64, Path, description = "The provider's id")),
+    request_body = ProviderPatch,
+    responses((status = 200, body = ProviderView),
+        (status = 409, body = ErrorBody, description = "Another provider has that name or slug"),
+        Failures))]
 pub async fn update(
     State(state): State<AppState>,
     Admin(caller): Admin,
@@ -52,11 +77,20 @@ pub async fn update(
     Ok(Json(providers::update(&state, &caller, id, patch).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct DeleteParams {
+    /// `true` or `1`: delete its models too.
     cascade: Option<String>,
 }
 
+#[utoipa::path(delete, path = "/api/config/providers/{id}", tag = "config",
+    summary = "Delete a provider (admin)",
+    params(("id" = i64, Path, description = "The provider's id"), DeleteParams),
+    responses((status = 204, description = "Deleted"),
+        (status = 409, body = ErrorBody,
+            description = "It still has models and `cascade` was not `true`"),
+        Failures))]
 pub async fn delete(
     State(state): State<AppState>,
     Admin(caller): Admin,
@@ -68,6 +102,14 @@ pub async fn delete(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(post, path = "/api/config/providers/{id}/test", tag = "config",
+    summary = "Test a provider's connection (admin)",
+    description = "Lists the provider's models upstream. A provider fault is no error here: \
+it answers 200 with `ok: false` and the provider's `error`.",
+    params(("id" = i64, Path, description = "The provider's id")),
+    responses((status = 200, body = ConnectionTest),
+        (status = 409, body = ErrorBody, description = "The stored key cannot be decrypted"),
+        Failures))]
 pub async fn test(
     State(state): State<AppState>,
     Admin(caller): Admin,
@@ -77,6 +119,17 @@ pub async fn test(
 }
 
 /// The body is optional: no body (or `{}`) imports every upstream model.
+#[utoipa::path(post, path = "/api/config/providers/{id}/import-models", tag = "config",
+    summary = "Import models from the provider (admin)",
+    description = "The body is optional: no body (or `{}`) imports every upstream model. \
+Models already here are skipped; the imported ones are enabled.",
+    params(("id" = i64, Path, description = "The provider's id")),
+    request_body = Option<ImportRequest>,
+    responses((status = 200, body = ImportResult),
+        (status = 409, body = ErrorBody, description = "The stored key cannot be decrypted"),
+        (status = 502, body = ErrorBody,
+            description = "The provider could not list its models (its own words)"),
+        Failures))]
 pub async fn import(
     State(state): State<AppState>,
     Admin(caller): Admin,
@@ -90,6 +143,11 @@ pub async fn import(
     ))
 }
 
+#[utoipa::path(get, path = "/api/model-registry", tag = "config",
+    summary = "The models you may pick",
+    description = "Any signed-in user: the enabled shared providers, then your own keys \
+(while the admin allows them), each with its enabled models, and the global default.",
+    responses((status = 200, body = ModelRegistry), Failures))]
 pub async fn registry(
     State(state): State<AppState>,
     caller: Caller,
@@ -99,11 +157,10 @@ pub async fn registry(
 
 /// The routes of this module, each documented in the OpenAPI document.
 pub fn routes() -> OpenApiRouter<AppState> {
-    use axum::routing::{get, post, put, delete};
     OpenApiRouter::new()
-        .route("/api/config/providers", post(create).get(list))
-        .route("/api/config/providers/{id}", get(self::get).put(update).delete(self::delete))
-        .route("/api/config/providers/{id}/test", post(test))
-        .route("/api/config/providers/{id}/import-models", post(import))
-        .route("/api/model-registry", get(registry))
+        .routes(routes!(create, list))
+        .routes(routes!(self::get, update, self::delete))
+        .routes(routes!(test))
+        .routes(routes!(import))
+        .routes(routes!(registry))
 }

@@ -1,5 +1,6 @@
 //! `GET /api/search?q=&offset=`: the caller's own messages and titles.
 
+use super::openapi::Failures;
 use crate::error::AppError;
 use crate::model::search::SearchPage;
 use crate::server::actions::search;
@@ -10,15 +11,28 @@ use axum::extract::State;
 use axum::Json;
 use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct Params {
+    /// The words to find, at most 200 characters: every word must appear,
+    /// the last may be the start of a word. Quotes and operators are text.
     #[serde(default)]
     q: String,
+    /// The previous page's `next_offset` (0 when absent).
     #[serde(default)]
     offset: i64,
 }
 
+/// Your chat messages, backroom turns and notes, and the titles of your
+/// threads and backrooms. The first page starts with up to 5 title
+/// matches and up to 5 note matches, then 20 message matches a page (those
+/// of the branch each thread shows).
+#[utoipa::path(get, path = "/api/search", tag = "library",
+    summary = "Search your threads, backrooms and notes",
+    params(Params),
+    responses((status = 200, body = SearchPage), Failures))]
 pub async fn search(
     State(state): State<AppState>,
     caller: Caller,
@@ -29,7 +43,5 @@ pub async fn search(
 
 /// The routes of this module, each documented in the OpenAPI document.
 pub fn routes() -> OpenApiRouter<AppState> {
-    use axum::routing::{get};
-    OpenApiRouter::new()
-        .route("/api/search", get(search))
+    OpenApiRouter::new().routes(routes!(search))
 }

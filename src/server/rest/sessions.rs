@@ -1,6 +1,7 @@
 //! `/api/sessions`: the caller's own sign-in sessions.
 
 use super::id::Id;
+use super::openapi::Failures;
 use crate::error::AppError;
 use crate::model::community::SessionView;
 use crate::server::actions::sessions;
@@ -11,7 +12,14 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
+/// Every browser session signed in to your account, the one this request
+/// came with marked `current`. Needs the session cookie: a personal access
+/// token alone answers 401.
+#[utoipa::path(get, path = "/api/sessions", tag = "profile",
+    summary = "Your sign-in sessions, most recently used first",
+    responses((status = 200, body = Vec<SessionView>), Failures))]
 pub async fn list(
     State(state): State<AppState>,
     auth: AuthSession,
@@ -21,6 +29,11 @@ pub async fn list(
     Ok(Json(sessions::list(&state, &caller, current).await?))
 }
 
+/// Signs that session out (ending the current one signs you out).
+#[utoipa::path(delete, path = "/api/sessions/{id}", tag = "profile",
+    summary = "End one of your sessions",
+    params(("id" = i64, Path, description = "The session's id, from the list")),
+    responses((status = 204, description = "Ended"), Failures))]
 pub async fn end(
     State(state): State<AppState>,
     caller: Caller,
@@ -32,8 +45,7 @@ pub async fn end(
 
 /// The routes of this module, each documented in the OpenAPI document.
 pub fn routes() -> OpenApiRouter<AppState> {
-    use axum::routing::{get, delete};
     OpenApiRouter::new()
-        .route("/api/sessions", get(list))
-        .route("/api/sessions/{id}", delete(end))
+        .routes(routes!(list))
+        .routes(routes!(end))
 }

@@ -1,6 +1,7 @@
 //! `GET /api/tags`: the caller's tags with how many threads carry each.
 //! A thread's tags are set with `PUT /api/conversations/{id}` `{"tags": […]}`.
 
+use super::openapi::Failures;
 use crate::error::AppError;
 use crate::server::actions::threads;
 use crate::server::auth::caller::Caller;
@@ -8,7 +9,14 @@ use crate::server::state::AppState;
 use axum::extract::State;
 use axum::Json;
 use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
+/// Each tag on your threads (archived ones left out), by name, as a pair
+/// `[tag, how many threads]`.
+#[utoipa::path(get, path = "/api/tags", tag = "library",
+    summary = "Your tags and how many threads carry each",
+    responses((status = 200, body = Vec<(String, i64)>,
+        example = json!([["rust", 4], ["work", 12]])), Failures))]
 pub async fn list(
     State(state): State<AppState>,
     caller: Caller,
@@ -18,7 +26,5 @@ pub async fn list(
 
 /// The routes of this module, each documented in the OpenAPI document.
 pub fn routes() -> OpenApiRouter<AppState> {
-    use axum::routing::{get};
-    OpenApiRouter::new()
-        .route("/api/tags", get(list))
+    OpenApiRouter::new().routes(routes!(list))
 }

@@ -2,7 +2,9 @@
 
 use super::id::Id;
 use super::json::ApiJson;
+use super::openapi::Failures;
 use crate::error::AppError;
+use crate::error::ErrorBody;
 use crate::model::chat::{NewThread, ThreadPage, ThreadPatch, ThreadView};
 use crate::server::actions::threads;
 use crate::server::auth::caller::Caller;
@@ -16,14 +18,20 @@ use axum::response::Response;
 use axum::Json;
 use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListParams {
+    /// How many threads, 1 to 100 (30 when absent).
     limit: Option<i64>,
+    /// The previous page's `next_cursor`.
     before: Option<String>,
     /// A folder id, or `none` for threads outside every folder.
     folder: Option<String>,
+    /// Only threads with this tag.
     tag: Option<String>,
+    /// `true`: the archived threads instead of the others.
     archived: Option<bool>,
 }
 
@@ -44,6 +52,10 @@ impl ListParams {
     }
 }
 
+#[utoipa::path(get, path = "/api/conversations", tag = "threads",
+    summary = "Your threads, pinned first, then the most recently changed",
+    params(ListParams),
+    responses((status = 200, body = ThreadPage), Failures))]
 pub async fn list(
     State(state): State<AppState>,
     caller: Caller,
@@ -55,6 +67,12 @@ pub async fn list(
     ))
 }
 
+/// A new, empty thread. A thread is also what `POST /api/chat/stream`
+/// sends into.
+#[utoipa::path(post, path = "/api/conversations", tag = "threads",
+    summary = "Create a thread",
+    request_body = NewThread,
+    responses((status = 201, body = ThreadView), Failures))]
 pub async fn create(
     State(state): State<AppState>,
     caller: Caller,
@@ -64,16 +82,24 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(view)))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct GetParams {
-    /// `all`: every version of every message, hidden ones marked.
+    /// `shown` (the default): the branch the thread shows. `all`: every
+    /// version of every message, hidden ones marked.
     pub branches: Option<String>,
-    /// Only the latest `limit` messages (before message `before`); the
-    /// answer's `older` says where the next page back starts.
+    /// Only the latest `limit` messages, 1 to 500 (before message `before`);
+    /// the answer's `older` says where the next page back starts. Every
+    /// message when absent, 50 when only `before` is given.
     pub limit: Option<i64>,
+    /// A message id: only messages older than it.
     pub before: Option<i64>,
 }
 
+#[utoipa::path(get, path = "/api/conversations/{id}", tag = "threads",
+    summary = "A thread and its messages",
+    params(("id" = i64, Path, description = "The thread's id"), GetParams),
+    responses((status = 200, body = ThreadView), Failures))]
 pub async fn get(
     State(state): State<AppState>,
     caller: Caller,
@@ -103,6 +129,13 @@ pub async fn get(
 
 /// `POST /api/messages/{id}/select`: show that version of a message (and
 /// what followed it); answers the thread.
+#[utoipa::path(post, path = "/api/messages/{id}/select", tag = "threads",
+    summary = "Show another version of a message",
+    params(("id" = i64, Path, description = "The id of the version to show (one of a message's `versions`)")),
+    responses(
+        (status = 200, body = ThreadView),
+        (status = 409, body = ErrorBody, description = "A reply is still being written in this thread"),
+        Failures))]
 pub async fn select_version(
     State(state): State<AppState>,
     caller: Caller,
@@ -113,6 +146,14 @@ pub async fn select_version(
     ))
 }
 
+/// Title, model settings, pin, folder, tags, archive: whatever the body
+/// names. Pinning, filing, tagging or archiving does not move the thread
+/// up the list.
+#[utoipa::path(put, path = "/api/conversations/{id}", tag = "threads",
+    summary = "Change a thread",
+    params(("id" = i64, Path, description = "The thread's id")),
+    request_body = ThreadPatch,
+    responses((status = 200, body = ThreadView), Failures))]
 pub async fn update(
     State(state): State<AppState>,
     caller: Caller,
@@ -122,6 +163,11 @@ pub async fn update(
     Ok(Json(threads::update(&state, &caller, id, patch).await?))
 }
 
+/// The thread and its messages; a reply still being written is stopped.
+#[utoipa::path(delete, path = "/api/conversations/{id}", tag = "threads",
+    summary = "Delete a thread",
+    params(("id" = i64, Path, description = "The thread's id")),
+    responses((status = 204, description = "Deleted"), Failures))]
 pub async fn delete(
     State(state): State<AppState>,
     caller: Caller,
@@ -131,12 +177,25 @@ pub async fn delete(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ExportParams {
+    /// `md` (the default) or `json`.
     format: Option<String>,
 }
 
-/// The thread as a Markdown or JSON download.
+/// The thread as a Markdown or JSON download (the branch it shows), named
+/// after its title.
+#[utoipa::path(get, path = "/api/conversations/{id}/export", tag = "threads",
+    summary = "Download a thread",
+    params(("id" = i64, Path, description = "The thread's id"), ExportParams),
+    responses(
+        (status = 200, description = "An attachment: Markdown for `md`, the thread as JSON for `json`",
+            headers(("Content-Disposition" = String, description = "attachment; filename=\"{name}.md\" (or .json): the title in lowercase letters, digits and dashes, else `thread`")),
+            content(
+                (String = "text/markdown"),
+                (ThreadView = "application/json"))),
+        Failures))]
 pub async fn export(
     State(state): State<AppState>,
     caller: Caller,
@@ -162,8 +221,10 @@ pub async fn export(
     })
 }
 
-#[derive(Serialize)]
+/// A thread's read-only link.
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct ShareLink {
+    /// The link's secret: 64 hex digits.
     token: String,
     /// The path (`/s/{token}`).
     url: String,
@@ -172,6 +233,12 @@ pub struct ShareLink {
 }
 
 /// A read-only link to the thread (the same one if it is already shared).
+/// Anyone with it can read the thread's messages, and nothing else of
+/// yours.
+#[utoipa::path(post, path = "/api/conversations/{id}/share", tag = "threads",
+    summary = "Share a thread",
+    params(("id" = i64, Path, description = "The thread's id")),
+    responses((status = 201, body = ShareLink), Failures))]
 pub async fn share(
     State(state): State<AppState>,
     caller: Caller,
@@ -190,6 +257,10 @@ pub async fn share(
 }
 
 /// Revokes the link: it answers 404 from now on.
+#[utoipa::path(delete, path = "/api/conversations/{id}/share", tag = "threads",
+    summary = "Stop sharing a thread",
+    params(("id" = i64, Path, description = "The thread's id")),
+    responses((status = 204, description = "The link no longer works"), Failures))]
 pub async fn unshare(
     State(state): State<AppState>,
     caller: Caller,
@@ -201,11 +272,10 @@ pub async fn unshare(
 
 /// The routes of this module, each documented in the OpenAPI document.
 pub fn routes() -> OpenApiRouter<AppState> {
-    use axum::routing::{get, post, put, delete};
     OpenApiRouter::new()
-        .route("/api/conversations", get(list).post(create))
-        .route("/api/conversations/{id}", get(self::get).put(update).delete(self::delete))
-        .route("/api/conversations/{id}/export", get(export))
-        .route("/api/conversations/{id}/share", post(share).delete(unshare))
-        .route("/api/messages/{id}/select", post(select_version))
+        .routes(routes!(list, create))
+        .routes(routes!(self::get, update, self::delete))
+        .routes(routes!(export))
+        .routes(routes!(share, unshare))
+        .routes(routes!(select_version))
 }

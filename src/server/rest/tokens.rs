@@ -2,7 +2,9 @@
 
 use super::id::Id;
 use super::json::ApiJson;
+use super::openapi::Failures;
 use crate::error::AppError;
+use crate::error::ErrorBody;
 use crate::model::token::{CreatedToken, NewToken, TokenView};
 use crate::server::actions::tokens;
 use crate::server::auth::caller::Caller;
@@ -11,7 +13,17 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
+/// Makes a token for your account. The token itself is in this answer
+/// and nowhere else, ever: keep it. An account holds at most 50.
+#[utoipa::path(post, path = "/api/tokens", tag = "profile",
+    summary = "Create a personal access token",
+    request_body = NewToken,
+    responses(
+        (status = 201, body = CreatedToken),
+        (status = 409, body = ErrorBody, description = "The account already holds 50 tokens: revoke one first"),
+        Failures))]
 pub async fn create(
     State(state): State<AppState>,
     caller: Caller,
@@ -21,6 +33,9 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(made)))
 }
 
+#[utoipa::path(get, path = "/api/tokens", tag = "profile",
+    summary = "Your personal access tokens, newest first",
+    responses((status = 200, body = Vec<TokenView>), Failures))]
 pub async fn list(
     State(state): State<AppState>,
     caller: Caller,
@@ -28,6 +43,11 @@ pub async fn list(
     Ok(Json(tokens::list(&state, &caller).await?))
 }
 
+/// The token stops working at once.
+#[utoipa::path(delete, path = "/api/tokens/{id}", tag = "profile",
+    summary = "Revoke a personal access token",
+    params(("id" = i64, Path, description = "The token's id")),
+    responses((status = 204, description = "Revoked"), Failures))]
 pub async fn revoke(
     State(state): State<AppState>,
     caller: Caller,
@@ -39,8 +59,7 @@ pub async fn revoke(
 
 /// The routes of this module, each documented in the OpenAPI document.
 pub fn routes() -> OpenApiRouter<AppState> {
-    use axum::routing::{get, post, delete};
     OpenApiRouter::new()
-        .route("/api/tokens", get(list).post(create))
-        .route("/api/tokens/{id}", delete(revoke))
+        .routes(routes!(list, create))
+        .routes(routes!(revoke))
 }

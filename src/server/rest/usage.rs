@@ -4,6 +4,7 @@
 use super::download::attachment;
 use super::id::Id;
 use super::json::ApiJson;
+use super::openapi::Failures;
 use super::query::ApiQuery;
 use crate::error::AppError;
 use crate::model::usage::{AccountLimits, Limits, LimitsOverride, MyLimits, UsageReport};
@@ -14,7 +15,14 @@ use axum::extract::State;
 use axum::response::Response;
 use axum::Json;
 use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
+/// Tokens, replies and cost per day, model or account over up to 400 days
+/// (UTC), with their total. An admin may ask for anyone's or everyone's.
+#[utoipa::path(get, path = "/api/usage", tag = "usage",
+    summary = "Usage report",
+    params(UsageQuery),
+    responses((status = 200, body = UsageReport), Failures))]
 pub async fn report(
     State(state): State<AppState>,
     caller: Caller,
@@ -23,6 +31,15 @@ pub async fn report(
     Ok(Json(usage::report(&state, &caller, q).await?))
 }
 
+/// The same report as `GET /api/usage` (same parameters), as a CSV file
+/// named `usage.csv`, without the total row.
+#[utoipa::path(get, path = "/api/usage.csv", tag = "usage",
+    summary = "Usage report as CSV",
+    params(UsageQuery),
+    responses(
+        (status = 200, content_type = "text/csv", body = String,
+            description = "Header `day|model|user,prompt_tokens,completion_tokens,replies,cost_usd,own_key_tokens`, then one line per row"),
+        Failures))]
 pub async fn csv(
     State(state): State<AppState>,
     caller: Caller,
@@ -32,6 +49,11 @@ pub async fn csv(
     Ok(attachment(body, "text/csv; charset=utf-8", "usage", "csv"))
 }
 
+/// Only the limits that apply to you, each with what is used and when it
+/// resets.
+#[utoipa::path(get, path = "/api/limits", tag = "usage",
+    summary = "Your limits and what is used",
+    responses((status = 200, body = MyLimits), Failures))]
 pub async fn mine(
     State(state): State<AppState>,
     caller: Caller,
@@ -39,6 +61,9 @@ pub async fn mine(
     Ok(Json(usage::mine(&state, &caller).await?))
 }
 
+#[utoipa::path(get, path = "/api/admin/limits", tag = "usage",
+    summary = "Default limits of every account (admin)",
+    responses((status = 200, body = Limits), Failures))]
 pub async fn defaults(
     State(state): State<AppState>,
     Admin(caller): Admin,
@@ -46,6 +71,12 @@ pub async fn defaults(
     Ok(Json(usage::defaults(&state, &caller).await?))
 }
 
+/// Replaces all the defaults: a field left out or `null` is no limit.
+/// Written to the audit log.
+#[utoipa::path(put, path = "/api/admin/limits", tag = "usage",
+    summary = "Set the default limits (admin)",
+    request_body = Limits,
+    responses((status = 200, body = Limits, description = "The defaults as saved"), Failures))]
 pub async fn set_defaults(
     State(state): State<AppState>,
     Admin(caller): Admin,
@@ -54,6 +85,10 @@ pub async fn set_defaults(
     Ok(Json(usage::set_defaults(&state, &caller, body).await?))
 }
 
+#[utoipa::path(get, path = "/api/admin/users/{id}/limits", tag = "usage",
+    summary = "An account's limits (admin)",
+    params(("id" = i64, Path, description = "The account's id")),
+    responses((status = 200, body = AccountLimits), Failures))]
 pub async fn account(
     State(state): State<AppState>,
     Admin(caller): Admin,
@@ -62,6 +97,14 @@ pub async fn account(
     Ok(Json(usage::account(&state, &caller, id).await?))
 }
 
+/// Replaces the account's overrides: a field present (even `null`, no
+/// limit) overrides the default, a field left out follows it. Written to
+/// the audit log.
+#[utoipa::path(put, path = "/api/admin/users/{id}/limits", tag = "usage",
+    summary = "Set an account's limits (admin)",
+    params(("id" = i64, Path, description = "The account's id")),
+    request_body = LimitsOverride,
+    responses((status = 200, body = AccountLimits), Failures))]
 pub async fn set_account(
     State(state): State<AppState>,
     Admin(caller): Admin,
@@ -73,11 +116,10 @@ pub async fn set_account(
 
 /// The routes of this module, each documented in the OpenAPI document.
 pub fn routes() -> OpenApiRouter<AppState> {
-    use axum::routing::{get, put};
     OpenApiRouter::new()
-        .route("/api/admin/limits", get(defaults).put(set_defaults))
-        .route("/api/admin/users/{id}/limits", get(account).put(set_account))
-        .route("/api/limits", get(mine))
-        .route("/api/usage", get(report))
-        .route("/api/usage.csv", get(csv))
+        .routes(routes!(defaults, set_defaults))
+        .routes(routes!(account, set_account))
+        .routes(routes!(mine))
+        .routes(routes!(report))
+        .routes(routes!(csv))
 }

@@ -1,6 +1,7 @@
 //! `/api/users/profile`: who am I, and change my password.
 
 use super::json::ApiJson;
+use super::openapi::Failures;
 use crate::error::AppError;
 use crate::model::UserProfile;
 use crate::server::auth::tokens::TokenUser;
@@ -11,8 +12,12 @@ use axum::http::StatusCode;
 use axum::{Extension, Json};
 use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 /// The session's account, or the personal access token's.
+#[utoipa::path(get, path = "/api/users/profile", tag = "profile",
+    summary = "Who you are",
+    responses((status = 200, body = UserProfile), Failures))]
 pub async fn profile(
     token: Option<Extension<TokenUser>>,
     auth: AuthSession,
@@ -23,12 +28,23 @@ pub async fn profile(
     Ok(Json(accounts::require_user(&auth)?.profile()))
 }
 
-#[derive(Deserialize)]
+/// `PUT /api/users/profile`.
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct PasswordChange {
     current_password: String,
+    /// 8 to 256 characters; not the one an admin set.
     new_password: String,
 }
 
+/// Checks the current password (a wrong one is a 400 on
+/// `current_password`; repeated ones are refused for a while, 429), stores
+/// the new one and ends every other session of the account; this one stays
+/// signed in. Works while an admin-set password waits to be replaced.
+/// Needs the session cookie: a personal access token alone answers 401.
+#[utoipa::path(put, path = "/api/users/profile", tag = "profile",
+    summary = "Change your password",
+    request_body = PasswordChange,
+    responses((status = 204, description = "Changed; your other sessions are ended"), Failures))]
 pub async fn change_password(
     State(state): State<AppState>,
     mut auth: AuthSession,
@@ -46,7 +62,5 @@ pub async fn change_password(
 
 /// The routes of this module, each documented in the OpenAPI document.
 pub fn routes() -> OpenApiRouter<AppState> {
-    use axum::routing::{get, put};
-    OpenApiRouter::new()
-        .route("/api/users/profile", get(profile).put(change_password))
+    OpenApiRouter::new().routes(routes!(profile, change_password))
 }

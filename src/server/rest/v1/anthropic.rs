@@ -6,8 +6,8 @@
 //! `Authorization: Bearer`.
 
 use super::{
-    answer_id, error_in, keep_of, message, parse, role, upstream, whole, with_thread, Content,
-    Shape,
+    answer_id, error_in, keep_of, message, parse, read, role, upstream, whole, with_thread,
+    AnthropicError, AnthropicErrorDetail, Content, Shape,
 };
 use crate::error::AppError;
 use crate::model::chat::Role;
@@ -16,40 +16,163 @@ use crate::server::auth::caller::Caller;
 use crate::server::llm::chat::{ChatEvent, ChatStream};
 use crate::server::state::AppState;
 use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::sse::{Event, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use futures::stream::{self, StreamExt};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 fn fail(e: AppError) -> Response {
     error_in(&e, Shape::Anthropic)
 }
 
-#[derive(Deserialize)]
+/// Anthropic's Messages request; other fields (tools, metadata, ...) are
+/// ignored.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[schema(as = AnthropicMessagesRequest)]
 struct Request {
+    /// A model id as `GET /v1/models` lists it
+    /// (`anthropic:claude-3-5-haiku-latest`), or `agent:<id>`: the agent's
+    /// system prompt goes first and its temperature applies unless the
+    /// request sets one.
+    #[schema(example = "anthropic:claude-3-5-haiku-latest")]
     model: String,
+    /// At least 1.
     max_tokens: u32,
+    /// 1 to 1000 `user` and `assistant` messages, at most 1,000,000
+    /// characters in all; the system prompt goes in `system`.
     messages: Vec<InMessage>,
     #[serde(default)]
     system: Option<Content>,
+    /// 0 to 2.
     #[serde(default)]
     temperature: Option<f32>,
+    /// 0 to 1.
     #[serde(default)]
     top_p: Option<f32>,
+    /// At most 16, each at most 256 characters.
     #[serde(default)]
     stop_sequences: Option<Vec<String>>,
+    /// Answer as Anthropic's server-sent events.
     #[serde(default)]
     stream: bool,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
+#[schema(as = AnthropicInMessage)]
 struct InMessage {
+    /// `user` or `assistant`.
+    #[schema(example = "user")]
     role: String,
     content: Content,
+}
+
+// Documentation only, as are the types down to `AnthropicStop`: the
+// answers are built with `json!` below.
+/// A whole answer, and (empty, `stop_reason` null, usage 0) the message of
+/// `message_start`.
+#[derive(Serialize, utoipa::ToSchema)]
+#[allow(dead_code)]
+struct AnthropicMessage {
+    /// `msg_` and 24 hex digits.
+    #[schema(example = "msg_0123456789abcdef01234567")]
+    id: String,
+    /// Always `message`.
+    #[serde(rename = "type")]
+    #[schema(example = "message")]
+    kind: String,
+    /// Always `assistant`.
+    #[schema(example = "assistant")]
+    role: String,
+    /// The model as asked.
+    model: String,
+    /// One text block (none in `message_start`).
+    content: Vec<AnthropicTextBlock>,
+    /// `end_turn`, `max_tokens` or `stop_sequence`; `null` in
+    /// `message_start`.
+    #[schema(example = "end_turn")]
+    stop_reason: Option<String>,
+    /// Always `null`.
+    stop_sequence: Option<String>,
+    usage: AnthropicUsage,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+#[allow(dead_code)]
+struct AnthropicTextBlock {
+    /// Always `text`.
+    #[serde(rename = "type")]
+    #[schema(example = "text")]
+    kind: String,
+    text: String,
+}
+
+/// Tokens as the provider counted them (0 when it did not say).
+#[derive(Serialize, utoipa::ToSchema)]
+#[allow(dead_code)]
+struct AnthropicUsage {
+    input_tokens: u32,
+    output_tokens: u32,
+}
+
+/// The data of one streamed event; its `type` is also the SSE event's
+/// name.
+#[derive(Serialize, utoipa::ToSchema)]
+#[serde(tag = "type", rename_all = "snake_case")]
+#[allow(dead_code)]
+enum AnthropicStreamEvent {
+    /// First: the message, still empty.
+    MessageStart { message: AnthropicMessage },
+    /// Second: the one text block, `{"type":"text","text":""}`.
+    ContentBlockStart {
+        /// Always 0.
+        index: u32,
+        content_block: AnthropicTextBlock,
+    },
+    /// Each piece of text.
+    ContentBlockDelta {
+        /// Always 0.
+        index: u32,
+        delta: AnthropicTextDelta,
+    },
+    /// After the last piece.
+    ContentBlockStop {
+        /// Always 0.
+        index: u32,
+    },
+    /// The stop reason and the usage.
+    MessageDelta {
+        delta: AnthropicStop,
+        usage: AnthropicUsage,
+    },
+    /// Last.
+    MessageStop,
+    /// A provider's fault midway (`api_error`); the stream ends.
+    Error { error: AnthropicErrorDetail },
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+#[allow(dead_code)]
+struct AnthropicTextDelta {
+    /// Always `text_delta`.
+    #[serde(rename = "type")]
+    #[schema(example = "text_delta")]
+    kind: String,
+    text: String,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+#[allow(dead_code)]
+struct AnthropicStop {
+    /// `end_turn`, `max_tokens` or `stop_sequence`.
+    #[schema(example = "end_turn")]
+    stop_reason: String,
+    /// Always `null`.
+    stop_sequence: Option<String>,
 }
 
 fn ask_of(r: Request) -> Result<(Ask, bool), AppError> {
@@ -89,17 +212,72 @@ fn stop_reason(reason: Option<&str>) -> &'static str {
     }
 }
 
+#[utoipa::path(post, path = "/v1/messages", tag = "v1",
+    summary = "Create a message (Anthropic's format), whole or streamed",
+    description = "One exchange with any model you may use, or one of your agents \
+(`agent:<id>`), admitted against your limits and counted in your usage; nothing else is \
+stored unless `X-Backrooms-Thread` asks for it. Message content is text: a string or text \
+blocks. `x-api-key` carries the token as well as `Authorization: Bearer`. The body may be \
+at most 4 MiB.\n\n\
+With `stream: true` the answer is Anthropic's server-sent events, each `event: <type>` with \
+its JSON `data`: `message_start`, `content_block_start`, `content_block_delta` for each \
+piece of text, `content_block_stop`, `message_delta` (stop reason and usage), \
+`message_stop`. A provider's fault midway is one `error` event \
+(`{\"type\":\"error\",\"error\":{\"type\":\"api_error\",\"message\"}}`), and the stream \
+ends.",
+    security(("token" = []), ("session" = []), ("api_key" = [])),
+    params(("X-Backrooms-Thread" = Option<String>, Header, description = "`new` keeps the \
+exchange as a new thread (the request's messages and the reply; not `system`); a thread's id \
+adds the request's last user message and the reply to that thread of yours. Absent: nothing \
+is kept.")),
+    request_body = Request,
+    responses(
+        (status = 200, description = "The answer: whole (`application/json`) or, with \
+`stream: true`, server-sent events (`text/event-stream`) in Anthropic's order: \
+`message_start`, `content_block_start`, `content_block_delta`..., `content_block_stop`, \
+`message_delta`, `message_stop`",
+            content(
+                (AnthropicMessage = "application/json"),
+                (AnthropicStreamEvent = "text/event-stream"),
+            ),
+            headers(("X-Backrooms-Thread" = i64,
+                description = "When the request asked to keep the exchange: the thread's id"))),
+        (status = 400, body = AnthropicError, description = "`invalid_request_error`: a bad \
+body or field (the message names it, e.g. `messages[0].content`), a model that is unknown or \
+not yours to use, a `system` role in `messages`, a block that is not text, or a bad \
+`X-Backrooms-Thread`"),
+        (status = 401, body = AnthropicError, description = "`authentication_error`: not \
+signed in, or the token is unknown, revoked or expired, or the account is disabled"),
+        (status = 403, body = AnthropicError, description = "`permission_error`: the account \
+must change its password first. (A cookie request from another site is refused 403 before \
+this, in the `/api` error shape.)"),
+        (status = 404, body = AnthropicError,
+            description = "`not_found_error`: `X-Backrooms-Thread` names no thread of yours"),
+        (status = 409, body = AnthropicError, description = "`api_error`: the kept thread is \
+still writing a reply, or the provider's stored key cannot be decrypted"),
+        (status = 413, body = AnthropicError, description = "`invalid_request_error`: the body is over 4 MiB"),
+        (status = 429, body = AnthropicError, description = "`rate_limit_error`: too many \
+requests or over a usage limit",
+            headers(("Retry-After" = u64, description = "Seconds until a retry can succeed"))),
+        (status = 500, body = AnthropicError, description = "`api_error`"),
+        (status = 502, body = AnthropicError, description = "`api_error`: the provider failed, \
+in its own words (key redacted): before its first event, or midway through a whole answer \
+(then with the `X-Backrooms-Thread` header when kept)"),
+    ))]
 pub async fn messages(
     State(state): State<AppState>,
     caller: Result<Caller, AppError>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Response {
     let caller = match caller {
         Ok(c) => c,
         Err(e) => return fail(e),
     };
-    let (ask, streamed) = match parse::<Request>(&body).and_then(ask_of) {
+    let (ask, streamed) = match read(body)
+        .and_then(|b| parse::<Request>(&b))
+        .and_then(ask_of)
+    {
         Ok(x) => x,
         Err(e) => return fail(e),
     };

@@ -11,20 +11,23 @@ use crate::error::AppError;
 use crate::model::chat::Role;
 use crate::server::llm::chat::{ChatEvent, ChatMessage, ChatStream, LlmError};
 use crate::server::state::AppState;
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::DefaultBodyLimit;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
 use axum::Json;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
-use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
+use utoipa_axum::routes;
 
 /// The `/v1` routes, each documented in the OpenAPI document.
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .route("/v1/models", get(openai::models))
-        .route("/v1/chat/completions", post(openai::chat_completions))
-        .route("/v1/messages", post(anthropic::messages))
+        .routes(routes!(openai::models))
+        .routes(routes!(openai::chat_completions).layer(DefaultBodyLimit::max(BODY_MAX)))
+        .routes(routes!(anthropic::messages).layer(DefaultBodyLimit::max(BODY_MAX)))
 }
 
 /// The largest `/v1` request body (about 1 M characters of messages).
@@ -45,6 +48,57 @@ impl Shape {
             Shape::OpenAi
         }
     }
+}
+
+// Documentation only, as are the next three: `error_in` writes the
+// errors with `json!`.
+/// An error of `/v1/models` and `/v1/chat/completions`, as OpenAI's
+/// clients parse it.
+#[derive(Serialize, utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct OpenAiError {
+    pub error: OpenAiErrorDetail,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct OpenAiErrorDetail {
+    /// A sentence for the person.
+    pub message: String,
+    /// `invalid_request_error` (400, 413), `authentication_error` (401),
+    /// `permission_error` (403), `not_found_error` (404),
+    /// `rate_limit_exceeded` (429), `server_error` (409, 500, 502).
+    #[serde(rename = "type")]
+    #[schema(example = "invalid_request_error")]
+    pub kind: String,
+    /// The input at fault (e.g. `messages[0].content`), when there is one.
+    pub code: Option<String>,
+}
+
+/// An error of `/v1/messages`, as Anthropic's clients parse it; also the
+/// data of a streamed `error` event.
+#[derive(Serialize, utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct AnthropicError {
+    /// Always `error`.
+    #[serde(rename = "type")]
+    #[schema(example = "error")]
+    pub kind: String,
+    pub error: AnthropicErrorDetail,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct AnthropicErrorDetail {
+    /// `invalid_request_error` (400, 413), `authentication_error` (401),
+    /// `permission_error` (403), `not_found_error` (404),
+    /// `rate_limit_error` (429), `api_error` (409, 500, 502, and a
+    /// provider's fault midway through a stream).
+    #[serde(rename = "type")]
+    #[schema(example = "invalid_request_error")]
+    pub kind: String,
+    /// A sentence for the person.
+    pub message: String,
 }
 
 /// `{"error":{"message","type","code"}}` (OpenAI) or
@@ -83,6 +137,17 @@ pub fn error_response(e: &AppError, path: &str) -> Response {
     error_in(e, Shape::of_path(path))
 }
 
+/// The request's bytes, or the refusal of a body over [`BODY_MAX`] (413)
+/// or one that broke off, in the caller's error shape.
+pub fn read(body: Result<Bytes, BytesRejection>) -> Result<Bytes, AppError> {
+    body.map_err(|e| match e.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => AppError::PayloadTooLarge {
+            message: format!("A request is at most {} MB.", BODY_MAX / 1024 / 1024),
+        },
+        _ => AppError::invalid("body", "The request body could not be read."),
+    })
+}
+
 /// The body as `T`, or a 400 naming what is wrong (never axum's text).
 pub fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
     if body.len() > BODY_MAX {
@@ -103,17 +168,23 @@ pub fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, AppError>
 }
 
 /// Message content: a string, or a list of parts of which the text ones
-/// count (`{"type":"text","text"}`).
-#[derive(Deserialize)]
+/// count (`{"type":"text","text"}`); any other part (an image, a tool
+/// result) is a 400.
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(untagged)]
+#[schema(as = V1Content)]
 pub enum Content {
     Text(String),
     Parts(Vec<Part>),
 }
 
-#[derive(Deserialize)]
+/// A part of a message's content: only `{"type":"text","text":"..."}`.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[schema(as = V1ContentPart)]
 pub struct Part {
+    /// `text`.
     #[serde(rename = "type")]
+    #[schema(example = "text")]
     pub kind: String,
     #[serde(default)]
     pub text: Option<String>,
@@ -190,7 +261,7 @@ pub struct Whole {
     pub finish: Option<String>,
 }
 
-pub async fn whole(mut events: ChatStream) -> Result<Whole, AppError> {
+pub(crate) async fn whole(mut events: ChatStream) -> Result<Whole, AppError> {
     use futures::StreamExt;
     let mut out = Whole {
         text: String::new(),
