@@ -32,10 +32,11 @@ pub async fn get_settings(
     Ok(Json(admin::settings(&state, &caller).await?))
 }
 
+/// Change instance-wide settings (admin)
+///
 /// Changes each field given; the rest stay. A change is written to the
 /// audit log.
 #[utoipa::path(put, path = "/api/admin/settings", tag = "admin",
-    summary = "Change instance-wide settings (admin)",
     request_body = SettingsInput,
     responses((status = 200, body = AdminSettings, description = "The settings as they are now"), Failures))]
 pub async fn put_settings(
@@ -57,9 +58,10 @@ pub struct UsersQuery {
     offset: i64,
 }
 
+/// List or search accounts (admin)
+///
 /// Accounts in creation order, 50 a page.
 #[utoipa::path(get, path = "/api/admin/users", tag = "admin",
-    summary = "List or search accounts (admin)",
     params(UsersQuery),
     responses((status = 200, body = AccountPage), Failures))]
 pub async fn users(
@@ -72,13 +74,14 @@ pub async fn users(
     ))
 }
 
+/// Change an account's role, state or password (admin)
+///
 /// Applies each field present, in the order role, disabled, new password;
 /// the first refusal stops the rest (what came before it stays done).
 /// Disabling or setting a password ends every session of the account, and
 /// disabling stops its replies and pauses its backrooms. Each change is
 /// written to the audit log.
 #[utoipa::path(put, path = "/api/admin/users/{id}", tag = "admin",
-    summary = "Change an account's role, state or password (admin)",
     params(("id" = i64, Path, description = "The account's id")),
     request_body = AccountChange,
     responses(
@@ -95,12 +98,13 @@ pub async fn update_user(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Delete an account and all its data (admin)
+///
 /// Deletes the account and everything it owns (threads, backrooms,
 /// agents, notes, folders, prompts, sessions, tokens), after stopping its
 /// replies and backrooms. The body must repeat its username exactly (400
 /// on `confirm` otherwise). Written to the audit log.
 #[utoipa::path(delete, path = "/api/admin/users/{id}", tag = "admin",
-    summary = "Delete an account and all its data (admin)",
     params(("id" = i64, Path, description = "The account's id")),
     request_body = AccountDelete,
     responses(
@@ -117,10 +121,11 @@ pub async fn delete_user(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// End every session of an account (admin)
+///
 /// Signs the account out everywhere (its tokens keep working). Written to
 /// the audit log.
 #[utoipa::path(delete, path = "/api/admin/users/{id}/sessions", tag = "admin",
-    summary = "End every session of an account (admin)",
     params(("id" = i64, Path, description = "The account's id")),
     responses((status = 204, description = "Ended"), Failures))]
 pub async fn end_user_sessions(
@@ -132,10 +137,11 @@ pub async fn end_user_sessions(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Invitations, newest first (admin)
+///
 /// The newest 200 invitations, whatever their state, each with its full
 /// link.
 #[utoipa::path(get, path = "/api/admin/invites", tag = "admin",
-    summary = "Invitations, newest first (admin)",
     responses((status = 200, body = Vec<Invite>), Failures))]
 pub async fn invites(
     State(state): State<AppState>,
@@ -146,10 +152,11 @@ pub async fn invites(
     Ok(Json(admin::invites(&state, &caller, origin).await?))
 }
 
+/// Create an invitation (admin)
+///
 /// A new invitation link: 1 to 100 uses (1 by default), expiring after 1
 /// to 365 days or never. Written to the audit log.
 #[utoipa::path(post, path = "/api/admin/invites", tag = "admin",
-    summary = "Create an invitation (admin)",
     request_body = NewInvite,
     responses((status = 201, body = Invite), Failures))]
 pub async fn create_invite(
@@ -163,10 +170,11 @@ pub async fn create_invite(
     Ok((StatusCode::CREATED, Json(invite)))
 }
 
+/// Revoke an invitation (admin)
+///
 /// The link stops working; accounts it created stay. Written to the audit
 /// log.
 #[utoipa::path(delete, path = "/api/admin/invites/{id}", tag = "admin",
-    summary = "Revoke an invitation (admin)",
     params(("id" = i64, Path, description = "The invitation's id")),
     responses((status = 204, description = "Revoked"), Failures))]
 pub async fn revoke_invite(
@@ -198,13 +206,14 @@ pub async fn audit(
     Ok(Json(admin::audit(&state, &caller, query.before).await?))
 }
 
+/// Download a backup of the database (admin)
+///
 /// `GET /api/admin/backup`: the database as it is now.
 ///
 /// A consistent snapshot of the whole SQLite database, downloaded as
 /// `backrooms-YYYY-MM-DD.db`. It holds every account's data and password
 /// hashes: keep it safe. Written to the audit log.
 #[utoipa::path(get, path = "/api/admin/backup", tag = "admin",
-    summary = "Download a backup of the database (admin)",
     responses(
         (status = 200, content_type = "application/vnd.sqlite3",
             description = "The SQLite database file, as an attachment"),

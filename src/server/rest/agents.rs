@@ -141,11 +141,12 @@ struct AgentAvatarUpload {
     avatar: String,
 }
 
+/// Upload an agent's avatar image
+///
 /// `multipart/form-data` with the image in a file field (named `avatar`).
 /// The image's type is read from its bytes; the agent's `avatar` becomes
 /// its URL (`/avatars/...`).
 #[utoipa::path(post, path = "/api/agents/{id}/avatar", tag = "agents",
-    summary = "Upload an agent's avatar image",
     params(("id" = i64, Path, description = "The agent's id (your own)")),
     request_body(content_type = "multipart/form-data", content = AgentAvatarUpload),
     responses(
@@ -176,10 +177,11 @@ pub async fn templates(caller: Caller) -> Result<Json<Vec<AgentTemplate>>, AppEr
     Ok(Json(agents::templates(&caller)))
 }
 
+/// An uploaded avatar image
+///
 /// An avatar image, to any signed-in user. Its id changes with every
 /// upload, so it can be cached for good.
 #[utoipa::path(get, path = "/avatars/{id}", tag = "agents",
-    summary = "An uploaded avatar image",
     params(("id" = String, Path, description = "The image id: the 32 hex digits at the end of \
 an agent's `avatar` URL")),
     responses(

@@ -34,12 +34,13 @@ pub struct RegisterBody {
     invite: Option<String>,
 }
 
+/// Create an account and sign in
+///
 /// Creates an account and signs it in: the answer sets the session cookie.
 /// Whether anyone may register, only with an invitation, or no one, is
 /// the admin's setting (403 when refused, or when the invitation is not
 /// valid, used up, expired or revoked).
 #[utoipa::path(post, path = "/api/auth/register", tag = "auth",
-    summary = "Create an account and sign in",
     security(()),
     request_body = RegisterBody,
     responses(
@@ -62,12 +63,13 @@ pub async fn register(
     Ok((StatusCode::CREATED, Json(SessionUser::from(&profile))))
 }
 
+/// Sign in
+///
 /// Signs in with a username and password: the answer sets the session
 /// cookie. A wrong username and a wrong password get the same 401; after
 /// repeated failures sign-ins are refused for a while (429, `retry_after`).
 /// A disabled account answers 403.
 #[utoipa::path(post, path = "/api/auth/login", tag = "auth",
-    summary = "Sign in",
     security(()),
     request_body = CredentialsBody,
     responses(
@@ -95,11 +97,12 @@ pub async fn login(
     Ok(Json(SessionUser::from(&profile)))
 }
 
+/// Sign out
+///
 /// Ends this session (its cookie is worthless afterwards). Answers 204
 /// when not signed in too. A personal access token is not revoked by
 /// this: use `DELETE /api/tokens/{id}`.
 #[utoipa::path(post, path = "/api/auth/logout", tag = "auth",
-    summary = "Sign out",
     responses((status = 204, description = "Signed out"), Failures))]
 pub async fn logout(mut auth: AuthSession) -> Result<StatusCode, AppError> {
     accounts::logout(&mut auth).await?;

@@ -194,9 +194,10 @@ pub struct Pick {
     pub agent_id: i64,
 }
 
+/// Pick who speaks next (manual turn order)
+///
 /// Manual order: who speaks next.
 #[utoipa::path(post, path = "/api/backrooms/{id}/next", tag = "backrooms",
-    summary = "Pick who speaks next (manual turn order)",
     params(("id" = i64, Path, description = "The backroom's id")),
     request_body = Pick,
     responses((status = 200, description = "The backroom, with `next_participant` set", body = BackroomView), Failures))]
@@ -290,9 +291,10 @@ fn sse(
     })
 }
 
+/// Follow a backroom live (Server-Sent Events)
+///
 /// Live events, resumable with `Last-Event-ID` (or `?after=`).
 #[utoipa::path(get, path = "/api/backrooms/{id}/events", tag = "backrooms",
-    summary = "Follow a backroom live (Server-Sent Events)",
     params(
         ("id" = i64, Path, description = "The backroom's id"),
         ("after" = Option<String>, Query, description = "Resume after this event id (the \

@@ -39,11 +39,12 @@ fn sse(frames: BoxStream<'static, Frame>) -> Sse<impl Stream<Item = Result<Event
     })
 }
 
+/// Send a message and stream the reply
+///
 /// Sends a message into one of your threads and streams the reply as it is
 /// written. The reply goes on if the connection drops: follow it again
 /// with `GET /api/messages/{id}/events`.
 #[utoipa::path(post, path = "/api/chat/stream", tag = "chat",
-    summary = "Send a message and stream the reply",
     request_body = ChatSend,
     responses(
         (status = 200, content_type = "text/event-stream", description = REPLY_EVENTS),
@@ -59,11 +60,12 @@ pub async fn stream(
     Ok(sse(chat::follow_sent(&state, sent).await?))
 }
 
+/// Send a message and wait for the whole reply
+///
 /// Same as `POST /api/chat/stream`, answered once the reply has ended.
 /// A reply that failed still answers 200, its `status` `error` and its
 /// `error` saying why.
 #[utoipa::path(post, path = "/api/chat/complete", tag = "chat",
-    summary = "Send a message and wait for the whole reply",
     request_body = ChatSend,
     responses(
         (status = 200, body = CompleteReply),
@@ -87,11 +89,12 @@ pub struct ResumeParams {
     pub after: Option<String>,
 }
 
+/// Follow a reply (resume a stream)
+///
 /// Resumes from `Last-Event-ID` (or `?after=`): exactly what follows it.
 /// Without either, the whole reply from its first byte. A finished reply
 /// answers its text and its end at once.
 #[utoipa::path(get, path = "/api/messages/{id}/events", tag = "chat",
-    summary = "Follow a reply (resume a stream)",
     params(
         ("id" = i64, Path, description = "The reply's message id"),
         ("Last-Event-ID" = Option<u64>, Header, description = "The last event id seen"),
@@ -129,11 +132,12 @@ pub fn last_event_id(headers: &HeaderMap, after: Option<String>) -> Result<u64, 
     }
 }
 
+/// Stop a reply
+///
 /// Stops the reply if it is still being written: it ends `stopped` a
 /// moment later, keeping the text written so far (its stream says so). A
 /// finished reply is left as it is.
 #[utoipa::path(post, path = "/api/messages/{id}/stop", tag = "chat",
-    summary = "Stop a reply",
     params(("id" = i64, Path, description = "The reply's message id")),
     responses((status = 204, description = "Stopped, or already finished"), Failures))]
 pub async fn stop(
@@ -145,11 +149,12 @@ pub async fn stop(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Regenerate a reply
+///
 /// A new reply in place of this one, as a new version of it (the old one
 /// stays, see `versions`), streamed like a send. Only the version the
 /// thread shows can be regenerated.
 #[utoipa::path(post, path = "/api/messages/{id}/regenerate", tag = "chat",
-    summary = "Regenerate a reply",
     params(("id" = i64, Path, description = "The reply's message id")),
     responses(
         (status = 200, content_type = "text/event-stream", description = REPLY_EVENTS),
@@ -172,11 +177,12 @@ pub struct EditBody {
     pub content: String,
 }
 
+/// Edit a message and resend it
+///
 /// "Edit & resend": a new version of the user's message and a new reply,
 /// streamed like a send. The old version and what followed it stay as the
 /// other version. Only your own messages, in the version the thread shows.
 #[utoipa::path(post, path = "/api/messages/{id}/edit", tag = "chat",
-    summary = "Edit a message and resend it",
     params(("id" = i64, Path, description = "Your message's id")),
     request_body = EditBody,
     responses(

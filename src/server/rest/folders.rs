@@ -26,9 +26,10 @@ pub async fn list(
     Ok(Json(folders::list(&state, &caller).await?))
 }
 
+/// Create a folder
+///
 /// Threads go in with `PUT /api/conversations/{id}` `{"folder_id": ...}`.
 #[utoipa::path(post, path = "/api/folders", tag = "library",
-    summary = "Create a folder",
     request_body = FolderInput,
     responses(
         (status = 201, body = FolderView),
@@ -57,9 +58,10 @@ pub async fn rename(
     Ok(Json(folders::rename(&state, &caller, id, input).await?))
 }
 
+/// Delete a folder
+///
 /// Its threads move out of it; none is deleted.
 #[utoipa::path(delete, path = "/api/folders/{id}", tag = "library",
-    summary = "Delete a folder",
     params(("id" = i64, Path, description = "The folder's id")),
     responses((status = 204, description = "Deleted"), Failures))]
 pub async fn delete(

@@ -25,9 +25,10 @@ pub async fn list(
     Ok(Json(prompts::list(&state, &caller).await?))
 }
 
+/// Save a prompt
+///
 /// Both `title` and `body` are required here.
 #[utoipa::path(post, path = "/api/prompts", tag = "library",
-    summary = "Save a prompt",
     request_body = PromptInput,
     responses(
         (status = 201, body = PromptView),

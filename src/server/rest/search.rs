@@ -25,12 +25,13 @@ pub struct Params {
     offset: i64,
 }
 
+/// Search your threads, backrooms and notes
+///
 /// Your chat messages, backroom turns and notes, and the titles of your
 /// threads and backrooms. The first page starts with up to 5 title
 /// matches and up to 5 note matches, then 20 message matches a page (those
 /// of the branch each thread shows).
 #[utoipa::path(get, path = "/api/search", tag = "library",
-    summary = "Search your threads, backrooms and notes",
     params(Params),
     responses((status = 200, body = SearchPage), Failures))]
 pub async fn search(

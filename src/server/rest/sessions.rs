@@ -14,11 +14,12 @@ use axum::Json;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+/// Your sign-in sessions, most recently used first
+///
 /// Every browser session signed in to your account, the one this request
 /// came with marked `current`. Needs the session cookie: a personal access
 /// token alone answers 401.
 #[utoipa::path(get, path = "/api/sessions", tag = "profile",
-    summary = "Your sign-in sessions, most recently used first",
     responses((status = 200, body = Vec<SessionView>), Failures))]
 pub async fn list(
     State(state): State<AppState>,
@@ -29,9 +30,10 @@ pub async fn list(
     Ok(Json(sessions::list(&state, &caller, current).await?))
 }
 
+/// End one of your sessions
+///
 /// Signs that session out (ending the current one signs you out).
 #[utoipa::path(delete, path = "/api/sessions/{id}", tag = "profile",
-    summary = "End one of your sessions",
     params(("id" = i64, Path, description = "The session's id, from the list")),
     responses((status = 204, description = "Ended"), Failures))]
 pub async fn end(

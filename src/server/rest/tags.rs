@@ -11,10 +11,11 @@ use axum::Json;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+/// Your tags and how many threads carry each
+///
 /// Each tag on your threads (archived ones left out), by name, as a pair
 /// `[tag, how many threads]`.
 #[utoipa::path(get, path = "/api/tags", tag = "library",
-    summary = "Your tags and how many threads carry each",
     responses((status = 200, body = Vec<(String, i64)>,
         example = json!([["rust", 4], ["work", 12]])), Failures))]
 pub async fn list(

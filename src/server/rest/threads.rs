@@ -67,10 +67,11 @@ pub async fn list(
     ))
 }
 
+/// Create a thread
+///
 /// A new, empty thread. A thread is also what `POST /api/chat/stream`
 /// sends into.
 #[utoipa::path(post, path = "/api/conversations", tag = "threads",
-    summary = "Create a thread",
     request_body = NewThread,
     responses((status = 201, body = ThreadView), Failures))]
 pub async fn create(
@@ -127,10 +128,11 @@ pub async fn get(
     Ok(Json(view))
 }
 
+/// Show another version of a message
+///
 /// `POST /api/messages/{id}/select`: show that version of a message (and
 /// what followed it); answers the thread.
 #[utoipa::path(post, path = "/api/messages/{id}/select", tag = "threads",
-    summary = "Show another version of a message",
     params(("id" = i64, Path, description = "The id of the version to show (one of a message's `versions`)")),
     responses(
         (status = 200, body = ThreadView),
@@ -146,11 +148,12 @@ pub async fn select_version(
     ))
 }
 
+/// Change a thread
+///
 /// Title, model settings, pin, folder, tags, archive: whatever the body
 /// names. Pinning, filing, tagging or archiving does not move the thread
 /// up the list.
 #[utoipa::path(put, path = "/api/conversations/{id}", tag = "threads",
-    summary = "Change a thread",
     params(("id" = i64, Path, description = "The thread's id")),
     request_body = ThreadPatch,
     responses((status = 200, body = ThreadView), Failures))]
@@ -163,9 +166,10 @@ pub async fn update(
     Ok(Json(threads::update(&state, &caller, id, patch).await?))
 }
 
+/// Delete a thread
+///
 /// The thread and its messages; a reply still being written is stopped.
 #[utoipa::path(delete, path = "/api/conversations/{id}", tag = "threads",
-    summary = "Delete a thread",
     params(("id" = i64, Path, description = "The thread's id")),
     responses((status = 204, description = "Deleted"), Failures))]
 pub async fn delete(
@@ -184,10 +188,11 @@ pub struct ExportParams {
     format: Option<String>,
 }
 
+/// Download a thread
+///
 /// The thread as a Markdown or JSON download (the branch it shows), named
 /// after its title.
 #[utoipa::path(get, path = "/api/conversations/{id}/export", tag = "threads",
-    summary = "Download a thread",
     params(("id" = i64, Path, description = "The thread's id"), ExportParams),
     responses(
         (status = 200, description = "An attachment: Markdown for `md`, the thread as JSON for `json`",
@@ -232,11 +237,12 @@ pub struct ShareLink {
     link: String,
 }
 
+/// Share a thread
+///
 /// A read-only link to the thread (the same one if it is already shared).
 /// Anyone with it can read the thread's messages, and nothing else of
 /// yours.
 #[utoipa::path(post, path = "/api/conversations/{id}/share", tag = "threads",
-    summary = "Share a thread",
     params(("id" = i64, Path, description = "The thread's id")),
     responses((status = 201, body = ShareLink), Failures))]
 pub async fn share(
@@ -256,9 +262,10 @@ pub async fn share(
     ))
 }
 
+/// Stop sharing a thread
+///
 /// Revokes the link: it answers 404 from now on.
 #[utoipa::path(delete, path = "/api/conversations/{id}/share", tag = "threads",
-    summary = "Stop sharing a thread",
     params(("id" = i64, Path, description = "The thread's id")),
     responses((status = 204, description = "The link no longer works"), Failures))]
 pub async fn unshare(

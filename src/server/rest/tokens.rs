@@ -15,10 +15,11 @@ use axum::Json;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+/// Create a personal access token
+///
 /// Makes a token for your account. The token itself is in this answer
 /// and nowhere else, ever: keep it. An account holds at most 50.
 #[utoipa::path(post, path = "/api/tokens", tag = "profile",
-    summary = "Create a personal access token",
     request_body = NewToken,
     responses(
         (status = 201, body = CreatedToken),
@@ -43,9 +44,10 @@ pub async fn list(
     Ok(Json(tokens::list(&state, &caller).await?))
 }
 
+/// Revoke a personal access token
+///
 /// The token stops working at once.
 #[utoipa::path(delete, path = "/api/tokens/{id}", tag = "profile",
-    summary = "Revoke a personal access token",
     params(("id" = i64, Path, description = "The token's id")),
     responses((status = 204, description = "Revoked"), Failures))]
 pub async fn revoke(

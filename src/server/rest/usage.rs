@@ -17,10 +17,11 @@ use axum::Json;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+/// Usage report
+///
 /// Tokens, replies and cost per day, model or account over up to 400 days
 /// (UTC), with their total. An admin may ask for anyone's or everyone's.
 #[utoipa::path(get, path = "/api/usage", tag = "usage",
-    summary = "Usage report",
     params(UsageQuery),
     responses((status = 200, body = UsageReport), Failures))]
 pub async fn report(
@@ -31,10 +32,11 @@ pub async fn report(
     Ok(Json(usage::report(&state, &caller, q).await?))
 }
 
+/// Usage report as CSV
+///
 /// The same report as `GET /api/usage` (same parameters), as a CSV file
 /// named `usage.csv`, without the total row.
 #[utoipa::path(get, path = "/api/usage.csv", tag = "usage",
-    summary = "Usage report as CSV",
     params(UsageQuery),
     responses(
         (status = 200, content_type = "text/csv", body = String,
@@ -49,10 +51,11 @@ pub async fn csv(
     Ok(attachment(body, "text/csv; charset=utf-8", "usage", "csv"))
 }
 
+/// Your limits and what is used
+///
 /// Only the limits that apply to you, each with what is used and when it
 /// resets.
 #[utoipa::path(get, path = "/api/limits", tag = "usage",
-    summary = "Your limits and what is used",
     responses((status = 200, body = MyLimits), Failures))]
 pub async fn mine(
     State(state): State<AppState>,
@@ -71,10 +74,11 @@ pub async fn defaults(
     Ok(Json(usage::defaults(&state, &caller).await?))
 }
 
+/// Set the default limits (admin)
+///
 /// Replaces all the defaults: a field left out or `null` is no limit.
 /// Written to the audit log.
 #[utoipa::path(put, path = "/api/admin/limits", tag = "usage",
-    summary = "Set the default limits (admin)",
     request_body = Limits,
     responses((status = 200, body = Limits, description = "The defaults as saved"), Failures))]
 pub async fn set_defaults(
@@ -97,11 +101,12 @@ pub async fn account(
     Ok(Json(usage::account(&state, &caller, id).await?))
 }
 
+/// Set an account's limits (admin)
+///
 /// Replaces the account's overrides: a field present (even `null`, no
 /// limit) overrides the default, a field left out follows it. Written to
 /// the audit log.
 #[utoipa::path(put, path = "/api/admin/users/{id}/limits", tag = "usage",
-    summary = "Set an account's limits (admin)",
     params(("id" = i64, Path, description = "The account's id")),
     request_body = LimitsOverride,
     responses((status = 200, body = AccountLimits), Failures))]

@@ -14,9 +14,10 @@ use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+/// Who you are
+///
 /// The session's account, or the personal access token's.
 #[utoipa::path(get, path = "/api/users/profile", tag = "profile",
-    summary = "Who you are",
     responses((status = 200, body = UserProfile), Failures))]
 pub async fn profile(
     token: Option<Extension<TokenUser>>,
@@ -36,13 +37,14 @@ pub struct PasswordChange {
     new_password: String,
 }
 
+/// Change your password
+///
 /// Checks the current password (a wrong one is a 400 on
 /// `current_password`; repeated ones are refused for a while, 429), stores
 /// the new one and ends every other session of the account; this one stays
 /// signed in. Works while an admin-set password waits to be replaced.
 /// Needs the session cookie: a personal access token alone answers 401.
 #[utoipa::path(put, path = "/api/users/profile", tag = "profile",
-    summary = "Change your password",
     request_body = PasswordChange,
     responses((status = 204, description = "Changed; your other sessions are ended"), Failures))]
 pub async fn change_password(
