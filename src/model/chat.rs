@@ -100,6 +100,9 @@ pub struct MessageView {
     /// Not on the branch the thread shows (only in `?branches=all`).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub hidden: bool,
+    /// The pictures and documents the message went out with, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<crate::model::attachment::AttachmentView>,
 }
 
 /// A thread and its messages (those of the branch it shows, oldest first).
@@ -231,6 +234,10 @@ pub struct ChatSend {
     pub temperature: Option<f32>,
     #[serde(default)]
     pub max_tokens: Option<i32>,
+    /// Ids of your uploads (`POST /api/attachments`) going out with the
+    /// message, in order: at most 10; pictures only to a model that sees them.
+    #[serde(default)]
+    pub attachments: Vec<i64>,
 }
 
 /// One event of a reply's live stream. Its sequence number (the SSE `id:`)

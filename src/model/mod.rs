@@ -2,6 +2,7 @@
 
 pub mod agent;
 pub mod archive;
+pub mod attachment;
 pub mod backroom;
 pub mod chat;
 pub mod community;

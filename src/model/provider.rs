@@ -139,6 +139,9 @@ pub struct ModelView {
     /// USD per million completion tokens.
     #[serde(default)]
     pub output_price: Option<f64>,
+    /// The model sees pictures: messages with image attachments may go to it.
+    #[serde(default)]
+    pub vision: bool,
 }
 
 /// `POST /api/config/models`. `model_sdk_id` may be the upstream id alone
@@ -153,6 +156,10 @@ pub struct NewModelInput {
     pub model_sdk_id: String,
     #[serde(default)]
     pub is_enabled: Option<bool>,
+    /// Whether the model sees pictures; absent: guessed from known ids
+    /// (`gpt-4o`, `claude-3…`, `gemini`, `llava`, …).
+    #[serde(default)]
+    pub vision: Option<bool>,
 }
 
 /// `PUT` of a model: absent fields stay as they are.
@@ -173,6 +180,9 @@ pub struct ModelPatch {
     #[serde(default, deserialize_with = "super::present")]
     #[cfg_attr(feature = "ssr", schema(value_type = Option<f64>))]
     pub output_price: Option<Option<f64>>,
+    /// Whether the model sees pictures.
+    #[serde(default)]
+    pub vision: Option<bool>,
 }
 
 /// A model the pickers offer.
@@ -183,6 +193,9 @@ pub struct RegistryModel {
     pub name: String,
     pub model_sdk_id: String,
     pub is_default: bool,
+    /// Sees pictures (the pickers mark it).
+    #[serde(default)]
+    pub vision: bool,
 }
 
 /// An enabled provider with its enabled models.
@@ -424,4 +437,43 @@ pub struct OwnKeysPolicy {
 pub struct OwnKeysPage {
     pub policy: OwnKeysPolicy,
     pub keys: Vec<OwnKey>,
+}
+
+/// A guess, for a model added without saying: does this id name a model
+/// that sees pictures? Known families only; the admin can always set it.
+pub fn sees_pictures(model_sdk_id: &str) -> bool {
+    let id = upstream_id(model_sdk_id).to_ascii_lowercase();
+    const SEEING: &[&str] = &[
+        "gpt-4o",
+        "gpt-4.1",
+        "gpt-4-turbo",
+        "gpt-4-vision",
+        "gpt-5",
+        "o1",
+        "o3",
+        "o4",
+        "chatgpt-4o",
+        "claude-3",
+        "claude-sonnet-4",
+        "claude-opus-4",
+        "claude-haiku-4",
+        "gemini",
+        "gemma-3",
+        "llava",
+        "bakllava",
+        "vision",
+        "pixtral",
+        "qwen-vl",
+        "qwen2-vl",
+        "qwen2.5-vl",
+        "minicpm-v",
+        "moondream",
+        "grok-2-vision",
+        "llama-4",
+    ];
+    SEEING.iter().any(|family| {
+        id.starts_with(family)
+            || id.contains(&format!("/{family}"))
+            || (family.len() > 4 && id.contains(family))
+    })
 }

@@ -96,6 +96,7 @@ pub async fn send_message(
             model_id,
             temperature,
             max_tokens,
+            attachments: Vec::new(),
         };
         support::chat::send_from_composer(&state, &caller, thread_id, agent_id, send).await
     }

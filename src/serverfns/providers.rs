@@ -265,6 +265,7 @@ pub async fn create_model(
         name: name.clone(),
         model_sdk_id: model_sdk_id.clone(),
         is_enabled: Some(true),
+        vision: None,
     };
     let result = match door.enter().await {
         Ok((state, caller)) => match door {

@@ -6,6 +6,7 @@ mod agent_pages;
 mod agents;
 mod api_v1;
 mod archive;
+mod attachments;
 mod backrooms;
 mod backups;
 mod branches;

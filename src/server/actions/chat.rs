@@ -197,8 +197,13 @@ pub async fn complete(
     state
         .db
         .run(move |c| {
+            let mut user_message = messages::get(c, user_id)?.view();
+            user_message.attachments =
+                crate::server::services::attachments::of_messages(c, &[user_id])?
+                    .remove(&user_id)
+                    .unwrap_or_default();
             Ok(CompleteReply {
-                user_message: messages::get(c, user_id)?.view(),
+                user_message,
                 assistant_message: messages::get(c, reply_id)?.view(),
             })
         })

@@ -213,16 +213,10 @@ async fn start(
 
     let mut messages = Vec::with_capacity(ask.messages.len() + 2);
     if let Some(a) = agent.as_ref().filter(|a| !a.system_prompt.is_empty()) {
-        messages.push(ChatMessage {
-            role: Role::System,
-            content: a.system_prompt.clone(),
-        });
+        messages.push(ChatMessage::text(Role::System, a.system_prompt.clone()));
     }
     if let Some(system) = ask.system.filter(|s| !s.is_empty()) {
-        messages.push(ChatMessage {
-            role: Role::System,
-            content: system,
-        });
+        messages.push(ChatMessage::text(Role::System, system));
     }
     messages.extend(ask.messages);
     let request = ChatRequest {

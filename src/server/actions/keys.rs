@@ -171,6 +171,7 @@ pub async fn add_model(
         name: input.name,
         model_sdk_id: input.model_sdk_id,
         is_enabled: Some(true),
+        vision: None,
     };
     state
         .db

@@ -9,6 +9,7 @@ pub mod accounts;
 pub mod admin;
 pub mod agents;
 pub mod archive;
+pub mod attachments;
 pub mod backrooms;
 pub mod chat;
 pub mod completions;

@@ -105,6 +105,7 @@ diesel::table! {
         updated_at -> BigInt,
         input_price -> Nullable<Double>,
         output_price -> Nullable<Double>,
+        vision -> Bool,
     }
 }
 
@@ -314,7 +315,48 @@ diesel::joinable!(backrooms -> threads (thread_id));
 diesel::joinable!(backroom_participants -> backrooms (backroom_id));
 diesel::joinable!(messages -> backroom_participants (participant_id));
 diesel::joinable!(provider_models -> providers (provider_id));
+diesel::table! {
+    blobs (sha256) {
+        sha256 -> Text,
+        data -> Binary,
+    }
+}
+
+diesel::table! {
+    attachments (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        kind -> Text,
+        name -> Text,
+        mime -> Text,
+        bytes -> BigInt,
+        sha256 -> Text,
+        width -> Nullable<Integer>,
+        height -> Nullable<Integer>,
+        pages -> Nullable<Integer>,
+        text -> Nullable<Text>,
+        sent -> Bool,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    message_attachments (message_id, attachment_id) {
+        message_id -> BigInt,
+        attachment_id -> BigInt,
+        position -> Integer,
+    }
+}
+
+diesel::joinable!(attachments -> users (user_id));
+diesel::joinable!(attachments -> blobs (sha256));
+diesel::joinable!(message_attachments -> attachments (attachment_id));
+diesel::joinable!(message_attachments -> messages (message_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
+    blobs,
+    attachments,
+    message_attachments,
     api_tokens,
     users,
     sessions,

@@ -2,6 +2,7 @@
 //! `as_str()` (the schema's CHECK constraints list the same words), and a
 //! word the enum does not know fails the read instead of passing as text.
 
+use crate::model::attachment::AttachmentKind;
 use crate::model::backroom::{BackroomState, TurnKind, TurnOrder};
 use crate::model::chat::{MessageStatus, Role};
 use diesel::deserialize::{self, FromSql};
@@ -29,4 +30,11 @@ macro_rules! stored_as_text {
     )*};
 }
 
-stored_as_text!(MessageStatus, BackroomState, Role, TurnKind, TurnOrder);
+stored_as_text!(
+    MessageStatus,
+    BackroomState,
+    Role,
+    TurnKind,
+    TurnOrder,
+    AttachmentKind
+);

@@ -41,7 +41,20 @@ fn body(request: &ChatRequest) -> Value {
             } else {
                 "user"
             };
-            json!({"role": role, "content": m.content})
+            if m.images.is_empty() {
+                return json!({"role": role, "content": m.content});
+            }
+            // Anthropic's blocks: each picture (base64 source), then the text.
+            let mut blocks: Vec<Value> = m
+                .images
+                .iter()
+                .map(|i| {
+                    json!({"type": "image",
+                           "source": {"type": "base64", "media_type": i.mime, "data": i.base64()}})
+                })
+                .collect();
+            blocks.push(json!({"type": "text", "text": m.content}));
+            json!({"role": role, "content": blocks})
         })
         .collect();
     let mut body = json!({

@@ -14,6 +14,34 @@ pub use crate::model::chat::Role;
 pub struct ChatMessage {
     pub role: Role,
     pub content: String,
+    /// Pictures sent with the text (user messages, to models that see them).
+    pub images: Vec<ImagePart>,
+}
+
+impl ChatMessage {
+    /// A message of text alone.
+    pub fn text(role: Role, content: impl Into<String>) -> ChatMessage {
+        ChatMessage {
+            role,
+            content: content.into(),
+            images: Vec::new(),
+        }
+    }
+}
+
+/// A picture as each wire format sends it: its type and bytes (base64 on
+/// the wire). Shared, since a long thread resends its pictures every turn.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImagePart {
+    pub mime: String,
+    pub data: std::sync::Arc<[u8]>,
+}
+
+impl ImagePart {
+    pub fn base64(&self) -> String {
+        use base64::Engine;
+        base64::engine::general_purpose::STANDARD.encode(&self.data)
+    }
 }
 
 #[derive(Clone, Debug, Default)]

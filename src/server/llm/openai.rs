@@ -62,7 +62,18 @@ fn body(request: &ChatRequest) -> Value {
     let messages: Vec<Value> = request
         .messages
         .iter()
-        .map(|m| json!({"role": m.role.as_str(), "content": m.content}))
+        .map(|m| {
+            if m.images.is_empty() {
+                return json!({"role": m.role.as_str(), "content": m.content});
+            }
+            // OpenAI's parts: the text, then each picture as a data URL.
+            let mut parts = vec![json!({"type": "text", "text": m.content})];
+            parts.extend(m.images.iter().map(|i| {
+                json!({"type": "image_url",
+                       "image_url": {"url": format!("data:{};base64,{}", i.mime, i.base64())}})
+            }));
+            json!({"role": m.role.as_str(), "content": parts})
+        })
         .collect();
     let mut body = json!({
         "model": request.model,

@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod agents;
 pub mod archive;
+pub mod attachments;
 pub mod auth;
 pub mod backrooms;
 pub mod chat;
@@ -64,6 +65,7 @@ fn api() -> OpenApiRouter<AppState> {
         .merge(prompts::routes())
         .merge(archive::routes())
         .merge(chat::routes())
+        .merge(attachments::routes())
 }
 
 pub fn routes() -> Router<AppState> {

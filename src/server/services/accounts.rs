@@ -216,6 +216,7 @@ pub fn delete(conn: &mut SqliteConnection, id: i64, confirm: &str) -> Result<Use
         }
         keep_an_admin(conn, &user, "deleted")?;
         diesel::delete(users::table.find(id)).execute(conn)?;
+        crate::server::services::attachments::collect_garbage(conn)?;
         Ok(user)
     })
 }

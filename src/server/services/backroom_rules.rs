@@ -57,10 +57,7 @@ pub fn prompt_for(
     kept.reverse();
     let mut out: Vec<ChatMessage> = Vec::new();
     if !system_prompt.is_empty() {
-        out.push(ChatMessage {
-            role: Role::System,
-            content: system_prompt.to_string(),
-        });
+        out.push(ChatMessage::text(Role::System, system_prompt));
     }
     let opening = if scenario.trim().is_empty() {
         format!("[You are {my_name}. The conversation begins.]")
@@ -84,7 +81,7 @@ fn push(out: &mut Vec<ChatMessage>, role: Role, content: String) {
             last.content.push_str("\n\n");
             last.content.push_str(&content);
         }
-        _ => out.push(ChatMessage { role, content }),
+        _ => out.push(ChatMessage::text(role, content)),
     }
 }
 

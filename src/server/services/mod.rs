@@ -6,6 +6,7 @@ pub mod agent_templates;
 pub mod agents;
 pub mod archive_export;
 pub mod archive_import;
+pub mod attachments;
 pub mod audit;
 pub mod avatars;
 pub mod backroom_export;

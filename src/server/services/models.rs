@@ -152,6 +152,9 @@ pub fn create(
             .values(NewProviderModel {
                 provider_id: provider.id,
                 name,
+                vision: input
+                    .vision
+                    .unwrap_or_else(|| crate::model::provider::sees_pictures(&sdk_id)),
                 model_sdk_id: sdk_id,
                 is_enabled: input.is_enabled.unwrap_or(true),
                 created_at: ts,
@@ -258,6 +261,7 @@ pub fn update(
                 is_default: (patch.is_enabled == Some(false)).then_some(false),
                 input_price: patch.input_price,
                 output_price: patch.output_price,
+                vision: patch.vision,
                 updated_at: now(),
             })
             .returning(ProviderModel::as_returning())
@@ -342,6 +346,7 @@ pub fn registry(conn: &mut SqliteConnection, user: i64) -> Result<ModelRegistry,
                 name: m.name,
                 model_sdk_id: m.model_sdk_id,
                 is_default: m.is_default,
+                vision: m.vision,
             });
         }
     }
@@ -373,6 +378,7 @@ pub fn import(
                 .values(NewProviderModel {
                     provider_id: provider.id,
                     name,
+                    vision: crate::model::provider::sees_pictures(&sdk_id),
                     model_sdk_id: sdk_id,
                     is_enabled: true,
                     created_at: ts,

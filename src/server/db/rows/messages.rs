@@ -50,6 +50,7 @@ impl Message {
             html: None,
             parent_id: self.parent_id,
             versions: Vec::new(),
+            attachments: Vec::new(),
             hidden: !self.on_path,
         }
     }

@@ -4,6 +4,7 @@
 
 mod accounts;
 mod agents;
+mod attachments;
 mod backrooms;
 mod messages;
 mod providers;
@@ -11,6 +12,7 @@ mod threads;
 
 pub use accounts::{NewUser, SessionRow, User};
 pub use agents::{Agent, AgentFields, NewAvatar};
+pub use attachments::{Attachment, NewAttachment};
 pub use backrooms::{Backroom, NewBackroomRow, NewParticipant, Participant};
 pub use messages::{FullMessage, Message, MessageEnd, NewMessage, NewTurn};
 pub use providers::{

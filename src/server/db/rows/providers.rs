@@ -75,6 +75,7 @@ pub struct ProviderModel {
     pub updated_at: i64,
     pub input_price: Option<f64>,
     pub output_price: Option<f64>,
+    pub vision: bool,
 }
 
 impl ProviderModel {
@@ -90,6 +91,7 @@ impl ProviderModel {
             updated_at: self.updated_at,
             input_price: self.input_price,
             output_price: self.output_price,
+            vision: self.vision,
         }
     }
 }
@@ -101,6 +103,7 @@ pub struct NewProviderModel {
     pub name: String,
     pub model_sdk_id: String,
     pub is_enabled: bool,
+    pub vision: bool,
     pub created_at: i64,
     pub updated_at: i64,
 }
@@ -114,5 +117,6 @@ pub struct ModelChanges {
     pub is_default: Option<bool>,
     pub input_price: Option<Option<f64>>,
     pub output_price: Option<Option<f64>>,
+    pub vision: Option<bool>,
     pub updated_at: i64,
 }

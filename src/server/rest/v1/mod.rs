@@ -228,7 +228,7 @@ pub fn role(field: &str, name: &str) -> Result<Role, AppError> {
 }
 
 pub fn message(role: Role, content: String) -> ChatMessage {
-    ChatMessage { role, content }
+    ChatMessage::text(role, content)
 }
 
 /// `X-Backrooms-Thread: new` (or a thread's id) keeps the exchange as a

@@ -9,10 +9,12 @@ use super::limits::{check_max_tokens, check_temperature, CONTENT_MAX};
 use super::read::{bound_agent, owned};
 use super::turn::{history, resolve_model, target, with_prompt, Turn};
 use crate::error::AppError;
+use crate::model::attachment::AttachmentKind;
 use crate::model::chat::Role;
 use crate::model::provider::upstream_id;
 use crate::server::db::rows::{Message, NewMessage, ThreadChanges};
 use crate::server::db::{now, schema::messages, schema::threads};
+use crate::server::services::attachments;
 use diesel::prelude::*;
 
 /// Only the shown version of a message can be edited or regenerated.
@@ -90,7 +92,7 @@ fn begin_turn_replacing(
     replace_from: Option<i64>,
 ) -> Result<Turn, AppError> {
     let content = send.content.trim();
-    if content.is_empty() {
+    if content.is_empty() && send.attachments.is_empty() {
         return Err(AppError::invalid("content", "The message is empty."));
     }
     if send.content.chars().count() > CONTENT_MAX {
@@ -128,6 +130,17 @@ fn begin_turn_replacing(
             })
             .returning(Message::as_returning())
             .get_result(conn)?;
+        let files = attachments::attach(conn, user_id, user_msg.id, &send.attachments)?;
+        if !model.vision && files.iter().any(|f| f.kind == AttachmentKind::Image) {
+            return Err(AppError::invalid(
+                "attachments",
+                format!(
+                    "{} does not see pictures; pick a model marked as seeing them, or send \
+                     the message without its pictures.",
+                    model.model_sdk_id
+                ),
+            ));
+        }
         let reply = insert_reply(conn, conv.id, Some(user_msg.id), &model.model_sdk_id, ts)?;
         let temperature = send
             .temperature
@@ -164,7 +177,10 @@ fn begin_turn_replacing(
             assistant_message_id: reply.id,
             provider: target(conn, &provider)?,
             upstream_model: upstream_id(&model.model_sdk_id).to_string(),
-            history: with_prompt(agent.as_ref(), history(conn, conv.id, reply.id)?),
+            history: with_prompt(
+                agent.as_ref(),
+                history(conn, conv.id, reply.id, model.vision)?,
+            ),
             temperature,
             max_tokens: max_tokens.map(|n| n as u32),
         })
@@ -210,7 +226,10 @@ pub fn begin_regenerate(
             assistant_message_id: reply.id,
             provider: target(conn, &provider)?,
             upstream_model: upstream_id(&model.model_sdk_id).to_string(),
-            history: with_prompt(agent.as_ref(), history(conn, conv.id, reply.id)?),
+            history: with_prompt(
+                agent.as_ref(),
+                history(conn, conv.id, reply.id, model.vision)?,
+            ),
             temperature: conv.temperature.or(agent.as_ref().map(|a| a.temperature)),
             max_tokens: conv
                 .max_tokens

@@ -197,12 +197,17 @@ fn finish(
     let agent = bound_agent(conn, user_id, &c)?;
     let share = share_token(conn, id)?;
     let mut versions = super::branches::versions(conn, id, &msgs)?;
+    let ids: Vec<i64> = msgs.iter().map(|m| m.id).collect();
+    let mut files = crate::server::services::attachments::of_messages(conn, &ids)?;
     let mut v = view(c, msgs, agent.as_ref());
     v.older = older;
     v.newer = newer;
     for m in &mut v.messages {
         if let Some(all) = versions.remove(&m.id) {
             m.versions = all;
+        }
+        if let Some(mine) = files.remove(&m.id) {
+            m.attachments = mine;
         }
     }
     v.share_token = share;

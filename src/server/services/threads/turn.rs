@@ -7,7 +7,7 @@ use crate::server::db::rows::{Agent, Message, Provider, ProviderModel};
 use crate::server::db::schema::{messages, provider_models};
 use crate::server::llm::chat::{ChatMessage, Role};
 use crate::server::services::models::usable_model;
-use crate::server::services::settings;
+use crate::server::services::{attachments, settings};
 use diesel::prelude::*;
 
 /// Everything the engine needs to generate one reply.
@@ -35,11 +35,18 @@ pub struct TurnProvider {
     pub guarded: bool,
 }
 
-/// The thread so far as the model sees it: finished turns only.
+/// How much document text (characters) one turn carries, all files
+/// together; past it a file is cut, saying so.
+pub const DOCUMENTS_BUDGET: usize = 200_000;
+
+/// The thread so far as the model sees it: finished turns only, with the
+/// pictures and documents each message went out with. A model that does
+/// not see pictures gets a line naming each one instead.
 pub(super) fn history(
     conn: &mut SqliteConnection,
     thread_id: i64,
     before_id: i64,
+    vision: bool,
 ) -> Result<Vec<ChatMessage>, AppError> {
     let rows: Vec<Message> = messages::table
         .filter(messages::thread_id.eq(thread_id))
@@ -48,6 +55,9 @@ pub(super) fn history(
         .order(messages::id.asc())
         .select(Message::as_select())
         .load(conn)?;
+    let ids: Vec<i64> = rows.iter().map(|m| m.id).collect();
+    let mut carried = attachments::carried(conn, &ids)?;
+    let mut budget = DOCUMENTS_BUDGET;
     Ok(rows
         .into_iter()
         .filter(|m| !m.content.is_empty())
@@ -57,11 +67,44 @@ pub(super) fn history(
                 || m.status == crate::model::chat::MessageStatus::Complete
                 || m.status == crate::model::chat::MessageStatus::Stopped
         })
-        .map(|m| ChatMessage {
-            role: m.role,
-            content: m.content,
+        .map(|m| {
+            let mut message = ChatMessage::text(m.role, m.content);
+            if let Some(files) = carried.remove(&m.id) {
+                for (name, text) in files.documents {
+                    message
+                        .content
+                        .push_str(&document_block(&name, &text, &mut budget));
+                }
+                if vision {
+                    message.images = files.images;
+                } else if !files.images.is_empty() {
+                    message.content.push_str(&format!(
+                        "\n\n[{} picture(s) attached here, which this model cannot see.]",
+                        files.images.len()
+                    ));
+                }
+            }
+            message
         })
         .collect())
+}
+
+/// A document as the model reads it: its name, then its text, cut where
+/// the turn's budget runs out.
+fn document_block(name: &str, text: &str, budget: &mut usize) -> String {
+    let name = name.replace('"', "'");
+    let len = text.chars().count();
+    if len <= *budget {
+        *budget -= len;
+        return format!("\n\n<file name=\"{name}\">\n{text}\n</file>");
+    }
+    let kept: String = text.chars().take(*budget).collect();
+    *budget = 0;
+    format!(
+        "\n\n<file name=\"{name}\">\n{kept}\n[The rest of this file, {} characters, is left out: \
+         it does not fit in this turn.]\n</file>",
+        len - kept.chars().count()
+    )
 }
 
 /// Picks the model: the one asked for, else the thread's, else its agent's
@@ -99,12 +142,9 @@ pub fn resolve_model(
 /// What the model is told first: the agent's system prompt, if any.
 pub(super) fn with_prompt(agent: Option<&Agent>, history: Vec<ChatMessage>) -> Vec<ChatMessage> {
     match agent.filter(|a| !a.system_prompt.is_empty()) {
-        Some(a) => std::iter::once(ChatMessage {
-            role: Role::System,
-            content: a.system_prompt.clone(),
-        })
-        .chain(history)
-        .collect(),
+        Some(a) => std::iter::once(ChatMessage::text(Role::System, a.system_prompt.clone()))
+            .chain(history)
+            .collect(),
         None => history,
     }
 }

@@ -107,5 +107,7 @@ pub fn update(
 pub fn delete(conn: &mut SqliteConnection, user_id: i64, id: i64) -> Result<(), AppError> {
     owned(conn, user_id, id)?;
     diesel::delete(threads::table.find(id)).execute(conn)?;
+    // Its messages' files go too, unless another message still has them.
+    crate::server::services::attachments::collect_garbage(conn)?;
     Ok(())
 }

@@ -1,0 +1,38 @@
+-- Attachments: pictures for vision models and documents whose text goes
+-- into the prompt. The bytes are kept once per content (SHA-256), in the
+-- database, so backups and the account export carry them; each upload is
+-- an attachment of its owner, who alone can read it.
+CREATE TABLE blobs (
+    sha256 TEXT PRIMARY KEY NOT NULL,
+    data BLOB NOT NULL
+);
+CREATE TABLE attachments (
+    id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
+    user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL CHECK (kind IN ('image', 'document')),
+    name TEXT NOT NULL,
+    mime TEXT NOT NULL,
+    bytes BIGINT NOT NULL,
+    sha256 TEXT NOT NULL REFERENCES blobs(sha256),
+    width INTEGER,
+    height INTEGER,
+    pages INTEGER,
+    -- A document's text, as extracted on upload.
+    text TEXT,
+    -- Set once the attachment went out with a message: from then on it goes
+    -- when nothing refers to it any more (an unsent upload waits a day).
+    sent BOOLEAN NOT NULL DEFAULT 0,
+    created_at BIGINT NOT NULL
+);
+CREATE INDEX attachments_user ON attachments(user_id);
+CREATE INDEX attachments_sha256 ON attachments(sha256);
+-- Which message carries which attachments, in order.
+CREATE TABLE message_attachments (
+    message_id BIGINT NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+    attachment_id BIGINT NOT NULL REFERENCES attachments(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    PRIMARY KEY (message_id, attachment_id)
+);
+CREATE INDEX message_attachments_attachment ON message_attachments(attachment_id);
+-- Whether a model sees pictures (admin-set; import guesses from known ids).
+ALTER TABLE provider_models ADD COLUMN vision BOOLEAN NOT NULL DEFAULT 0;

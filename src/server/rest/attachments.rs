@@ -1,0 +1,171 @@
+//! `/api/attachments*`: uploading a picture or document, reading it back
+//! and deleting it (the uploader's own; anyone else gets 404).
+
+use super::id::Id;
+use super::openapi::Failures;
+use crate::error::{AppError, ErrorBody};
+use crate::model::attachment::AttachmentView;
+use crate::server::actions::attachments;
+use crate::server::auth::caller::Caller;
+use crate::server::services::attachments::{DOCUMENT_MAX, UPLOAD_LIMIT};
+use crate::server::state::AppState;
+use axum::extract::{DefaultBodyLimit, Multipart, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
+use utoipa_axum::routes;
+
+/// The multipart form of an upload.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+struct AttachmentUpload {
+    /// The file. Its type is read from its bytes, never from its name.
+    #[schema(value_type = String, format = Binary)]
+    file: String,
+}
+
+fn too_large() -> AppError {
+    AppError::PayloadTooLarge {
+        message: format!("A file is larger than {} MB.", DOCUMENT_MAX / 1024 / 1024),
+    }
+}
+
+/// The `file` field's name and bytes.
+async fn read_file(mut form: Multipart) -> Result<(String, Vec<u8>), AppError> {
+    let unreadable = |e: axum::extract::multipart::MultipartError| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            too_large()
+        } else {
+            AppError::bad_request("The upload could not be read as multipart/form-data.")
+        }
+    };
+    while let Some(mut field) = form.next_field().await.map_err(unreadable)? {
+        if field.name() != Some("file") {
+            continue;
+        }
+        let name = field.file_name().unwrap_or("file").to_string();
+        let mut bytes = Vec::new();
+        while let Some(chunk) = field.chunk().await.map_err(unreadable)? {
+            if bytes.len() + chunk.len() > DOCUMENT_MAX {
+                return Err(too_large());
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        return Ok((name, bytes));
+    }
+    Err(AppError::invalid(
+        "file",
+        "Attach the file as a form field named file.",
+    ))
+}
+
+/// Upload a picture or a document
+///
+/// Pictures (PNG, JPEG, WebP, GIF; at most 10 MB) are scaled to at most
+/// 2048 px on a side and stored without their metadata (EXIF). Documents
+/// (PDF, text, Markdown, code, CSV, JSON, HTML; at most 20 MB) are stored
+/// with their text, which goes into the prompt of the message they are
+/// sent with. The type is read from the content. All of an account's
+/// files together may take 500 MB. An upload no message uses is removed
+/// after a day.
+#[utoipa::path(post, path = "/api/attachments", tag = "chat",
+    request_body(content_type = "multipart/form-data", content = AttachmentUpload),
+    responses(
+        (status = 201, body = AttachmentView, description = "Stored; send its id in `attachments`"),
+        (status = 413, body = ErrorBody, description = "Over the size limit of its kind, or over the account's storage quota"),
+        (status = 415, body = ErrorBody, description = "The body is not multipart/form-data"),
+        Failures
+    ))]
+pub async fn upload(
+    State(state): State<AppState>,
+    caller: Caller,
+    form: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<(StatusCode, Json<AttachmentView>), AppError> {
+    let form = form.map_err(|_| AppError::UnsupportedMediaType {
+        message: "Send the file as multipart/form-data.".into(),
+    })?;
+    let (name, bytes) = read_file(form).await?;
+    let view = attachments::upload(&state, &caller, name, bytes).await?;
+    Ok((StatusCode::CREATED, Json(view)))
+}
+
+/// One of your attachments, as stored
+///
+/// A picture as its scaled image, a document as uploaded. Someone else's
+/// id answers 404.
+#[utoipa::path(get, path = "/api/attachments/{id}", tag = "chat",
+    params(("id" = i64, Path, description = "The attachment's id")),
+    responses(
+        (status = 200, description = "The file, with its type and `Content-Disposition` (inline for pictures and PDFs)",
+            content(("image/png"), ("image/jpeg"), ("application/pdf"), ("text/plain"))),
+        Failures
+    ))]
+pub async fn get(
+    State(state): State<AppState>,
+    caller: Caller,
+    Id(id): Id,
+) -> Result<Response, AppError> {
+    let (a, data) = attachments::read(&state, &caller, id).await?;
+    let mut res = data.into_response();
+    let h = res.headers_mut();
+    // Text-like files go as plain text: an uploaded HTML page never runs
+    // as this site's page.
+    let mime = match a.mime.as_str() {
+        m if m.starts_with("image/") || m == "application/pdf" => m.to_string(),
+        _ => "text/plain; charset=utf-8".to_string(),
+    };
+    if let Ok(v) = HeaderValue::from_str(&mime) {
+        h.insert(header::CONTENT_TYPE, v);
+    }
+    let inline = a.mime.starts_with("image/") || a.mime == "application/pdf";
+    let ascii: String = a
+        .name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || ".-_ ".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let disposition = format!(
+        "{}; filename=\"{ascii}\"",
+        if inline { "inline" } else { "attachment" }
+    );
+    if let Ok(v) = HeaderValue::from_str(&disposition) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, max-age=86400"),
+    );
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("default-src 'none'; sandbox"),
+    );
+    Ok(res)
+}
+
+/// Delete one of your attachments
+///
+/// A message it went out with keeps its text; the file is gone from it.
+#[utoipa::path(delete, path = "/api/attachments/{id}", tag = "chat",
+    params(("id" = i64, Path, description = "The attachment's id")),
+    responses((status = 204, description = "Deleted"), Failures))]
+pub async fn delete(
+    State(state): State<AppState>,
+    caller: Caller,
+    Id(id): Id,
+) -> Result<StatusCode, AppError> {
+    attachments::delete(&state, &caller, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The routes of this module, each documented in the OpenAPI document.
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(upload).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)))
+        .routes(routes!(self::get, self::delete))
+}

@@ -1,0 +1,450 @@
+//! Attachments: uploads checked by content, pictures scaled and stripped,
+//! documents read (PDF included), sent in each wire format's own shape,
+//! refused for a model that does not see pictures, and nobody else's.
+
+use crate::common::fake_provider::FakeProvider;
+use crate::common::{add_model, add_provider, json_of, Api, TestServer};
+use base64::Engine;
+use image::{DynamicImage, ImageFormat, Rgb, RgbImage};
+use reqwest::multipart::{Form, Part};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+use std::io::Cursor;
+
+async fn upload(api: &Api, name: &str, bytes: Vec<u8>) -> reqwest::Response {
+    let form = Form::new().part("file", Part::bytes(bytes).file_name(name.to_string()));
+    api.http
+        .post(api.url("/api/attachments"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn uploaded(api: &Api, name: &str, bytes: Vec<u8>) -> Value {
+    json_of(upload(api, name, bytes).await, StatusCode::CREATED).await
+}
+
+/// A JPEG of `w` x `h` with an EXIF segment holding a made-up location.
+fn jpeg_with_exif(w: u32, h: u32) -> Vec<u8> {
+    let img = RgbImage::from_fn(w, h, |x, y| Rgb([(x % 256) as u8, (y % 256) as u8, 90]));
+    let mut out = Cursor::new(Vec::new());
+    DynamicImage::ImageRgb8(img)
+        .write_to(&mut out, ImageFormat::Jpeg)
+        .unwrap();
+    let plain = out.into_inner();
+    let mut payload = b"Exif\0\0MM\0*\0\0\0\x08\0\0\0\0\0\0".to_vec();
+    payload.extend_from_slice(b"GPS 48.8584N 2.2945E secret-location");
+    let len = (payload.len() + 2) as u16;
+    let mut jpeg = plain[..2].to_vec(); // SOI
+    jpeg.extend_from_slice(&[0xFF, 0xE1]);
+    jpeg.extend_from_slice(&len.to_be_bytes());
+    jpeg.extend_from_slice(&payload);
+    jpeg.extend_from_slice(&plain[2..]);
+    jpeg
+}
+
+fn png(w: u32, h: u32) -> Vec<u8> {
+    let mut out = Cursor::new(Vec::new());
+    DynamicImage::new_rgb8(w, h)
+        .write_to(&mut out, ImageFormat::Png)
+        .unwrap();
+    out.into_inner()
+}
+
+/// A PDF with one line of text on each page.
+pub fn pdf(pages: &[&str]) -> Vec<u8> {
+    use lopdf::content::{Content, Operation};
+    use lopdf::{dictionary, Document, Object, Stream};
+    let mut doc = Document::with_version("1.5");
+    let pages_id = doc.new_object_id();
+    let font = doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
+    });
+    let resources = doc.add_object(dictionary! { "Font" => dictionary! { "F1" => font } });
+    let mut kids = Vec::new();
+    for text in pages {
+        let content = Content {
+            operations: vec![
+                Operation::new("BT", vec![]),
+                Operation::new("Tf", vec!["F1".into(), 14.into()]),
+                Operation::new("Td", vec![72.into(), 720.into()]),
+                Operation::new("Tj", vec![Object::string_literal(*text)]),
+                Operation::new("ET", vec![]),
+            ],
+        };
+        let stream = doc.add_object(Stream::new(dictionary! {}, content.encode().unwrap()));
+        let page = doc.add_object(dictionary! {
+            "Type" => "Page", "Parent" => pages_id, "Contents" => stream,
+            "Resources" => resources, "MediaBox" => vec![0.into(), 0.into(), 612.into(), 792.into()],
+        });
+        kids.push(page.into());
+    }
+    let count = kids.len() as i64;
+    doc.objects.insert(
+        pages_id,
+        Object::Dictionary(dictionary! { "Type" => "Pages", "Kids" => kids, "Count" => count }),
+    );
+    let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
+    doc.trailer.set("Root", catalog);
+    let mut out = Vec::new();
+    doc.save_to(&mut out).unwrap();
+    out
+}
+
+struct Setup {
+    server: TestServer,
+    admin: Api,
+    user: Api,
+    fake: FakeProvider,
+    /// OpenAI-format model that sees pictures, and one that does not.
+    seeing: i64,
+    blind: i64,
+    /// Anthropic-format model that sees pictures.
+    claude: i64,
+}
+
+async fn setup() -> Setup {
+    let server = TestServer::start().await;
+    let (admin, user) = server.admin_and_user().await;
+    let fake = FakeProvider::start().await;
+    let openai = add_provider(&admin, "fo", "openai", &fake.openai_base()).await;
+    let seeing = add_model(&admin, openai, "chunks-2-0").await;
+    let blind = add_model(&admin, openai, "chunks-3-0").await;
+    let anthropic = add_provider(&admin, "fa", "anthropic", &fake.anthropic_base()).await;
+    let claude = add_model(&admin, anthropic, "claude-fake").await;
+    for id in [seeing, claude] {
+        let m = json_of(
+            admin
+                .put_json(&format!("/api/config/models/{id}"), json!({"vision": true}))
+                .await,
+            StatusCode::OK,
+        )
+        .await;
+        assert_eq!(m["vision"], true);
+    }
+    Setup {
+        server,
+        admin,
+        user,
+        fake,
+        seeing,
+        blind,
+        claude,
+    }
+}
+
+async fn thread(api: &Api, model: i64) -> i64 {
+    json_of(
+        api.post_json("/api/conversations", json!({"model_id": model}))
+            .await,
+        StatusCode::CREATED,
+    )
+    .await["id"]
+        .as_i64()
+        .unwrap()
+}
+
+async fn send(api: &Api, thread: i64, text: &str, files: &[i64]) -> reqwest::Response {
+    api.post_json(
+        "/api/chat/complete",
+        json!({"conversation_id": thread, "content": text, "attachments": files}),
+    )
+    .await
+}
+
+fn last_user_content(request: &Value) -> Value {
+    let messages = request["messages"].as_array().unwrap();
+    messages.iter().rev().find(|m| m["role"] == "user").unwrap()["content"].clone()
+}
+
+#[tokio::test]
+async fn a_picture_is_scaled_stripped_and_sent_in_each_wire_formats_shape() {
+    let s = setup().await;
+    let original = jpeg_with_exif(3000, 1000);
+    assert!(String::from_utf8_lossy(&original).contains("secret-location"));
+    let a = uploaded(&s.user, "../../holiday photo.jpg", original).await;
+    assert_eq!(a["kind"], "image");
+    assert_eq!(a["mime"], "image/jpeg");
+    assert_eq!(a["name"], "holiday photo.jpg");
+    assert_eq!(a["width"], 2048);
+    assert!((682..=683).contains(&a["height"].as_i64().unwrap()), "{a}");
+    let id = a["id"].as_i64().unwrap();
+
+    // What is stored (and sent) has no EXIF left.
+    let res = s.user.get(&format!("/api/attachments/{id}")).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["content-type"], "image/jpeg");
+    let stored = res.bytes().await.unwrap().to_vec();
+    assert_eq!(stored.len() as i64, a["bytes"].as_i64().unwrap());
+    assert!(!String::from_utf8_lossy(&stored).contains("secret-location"));
+    assert_eq!(image::load_from_memory(&stored).unwrap().width(), 2048);
+    let b64 = base64::engine::general_purpose::STANDARD.encode(&stored);
+
+    // OpenAI: the text part, then an image_url part with a data URL.
+    let chat = thread(&s.user, s.seeing).await;
+    let reply = json_of(
+        send(&s.user, chat, "What is this?", &[id]).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(reply["assistant_message"]["status"], "complete", "{reply}");
+    assert_eq!(reply["user_message"]["attachments"][0]["id"], id, "{reply}");
+    let content = last_user_content(&s.fake.last_request());
+    assert_eq!(
+        content,
+        json!([
+            {"type": "text", "text": "What is this?"},
+            {"type": "image_url", "image_url": {"url": format!("data:image/jpeg;base64,{b64}")}}
+        ])
+    );
+
+    // Anthropic: an image block with a base64 source, then the text.
+    let chat = thread(&s.user, s.claude).await;
+    json_of(
+        send(&s.user, chat, "And this?", &[id]).await,
+        StatusCode::OK,
+    )
+    .await;
+    let content = last_user_content(&s.fake.last_request());
+    assert_eq!(
+        content,
+        json!([
+            {"type": "image", "source": {"type": "base64", "media_type": "image/jpeg", "data": b64}},
+            {"type": "text", "text": "And this?"}
+        ])
+    );
+
+    // The thread lists the picture on its message, after a reload too;
+    // the next turn sends it again with the history.
+    let view = json_of(
+        s.user.get(&format!("/api/conversations/{chat}")).await,
+        StatusCode::OK,
+    )
+    .await;
+    let first = &view["messages"][0];
+    assert_eq!(first["attachments"][0]["id"], id);
+    assert_eq!(first["attachments"][0]["kind"], "image");
+    json_of(send(&s.user, chat, "Thanks", &[]).await, StatusCode::OK).await;
+    let request = s.fake.last_request();
+    let carried = request["messages"][0]["content"].as_array().unwrap();
+    assert_eq!(carried[0]["type"], "image");
+}
+
+#[tokio::test]
+async fn a_picture_to_a_model_that_does_not_see_answers_400_naming_it() {
+    let s = setup().await;
+    let id = uploaded(&s.user, "p.png", png(40, 30)).await["id"]
+        .as_i64()
+        .unwrap();
+    let chat = thread(&s.user, s.blind).await;
+    let before = s.fake.requests.lock().unwrap().len();
+    let res = send(&s.user, chat, "See?", &[id]).await;
+    let e = json_of(res, StatusCode::BAD_REQUEST).await;
+    assert_eq!(e["field"], "attachments");
+    assert!(
+        e["error"].as_str().unwrap().contains("fo:chunks-3-0"),
+        "{e}"
+    );
+    // Nothing stored, nothing sent.
+    let view = json_of(
+        s.user.get(&format!("/api/conversations/{chat}")).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(view["messages"].as_array().unwrap().len(), 0);
+    assert_eq!(s.fake.requests.lock().unwrap().len(), before);
+    // The picker marks which models see pictures.
+    let registry = json_of(s.user.get("/api/model-registry").await, StatusCode::OK).await;
+    let models: Vec<(String, bool)> = registry["providers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|p| p["models"].as_array().unwrap().clone())
+        .map(|m| {
+            (
+                m["model_sdk_id"].as_str().unwrap().to_string(),
+                m["vision"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert!(models.contains(&("fo:chunks-3-0".into(), false)));
+    assert!(models.contains(&("fo:chunks-2-0".into(), true)));
+    let _ = &s.admin;
+}
+
+#[tokio::test]
+async fn documents_go_into_the_prompt_with_their_name_pdf_text_included() {
+    let s = setup().await;
+    let report = pdf(&[
+        "Quarterly report, first page.",
+        "The launch code is forty-two.",
+        "Appendix.",
+    ]);
+    let a = uploaded(&s.user, "report.pdf", report).await;
+    assert_eq!(a["kind"], "document");
+    assert_eq!(a["mime"], "application/pdf");
+    assert_eq!(a["pages"], 3);
+    let csv = uploaded(&s.user, "prices.csv", b"item,price\ntea,3\n".to_vec()).await;
+    assert_eq!(csv["mime"], "text/csv");
+    let ids = [a["id"].as_i64().unwrap(), csv["id"].as_i64().unwrap()];
+
+    // A model that does not see pictures reads documents fine.
+    let chat = thread(&s.user, s.blind).await;
+    json_of(
+        send(&s.user, chat, "What is the code?", &ids).await,
+        StatusCode::OK,
+    )
+    .await;
+    let content = last_user_content(&s.fake.last_request());
+    let text = content.as_str().unwrap();
+    assert!(text.starts_with("What is the code?"), "{text}");
+    let pdf_at = text.find("<file name=\"report.pdf\">").expect("the PDF");
+    assert!(text[pdf_at..].contains("forty-two"), "{text}");
+    assert!(text.contains("<file name=\"prices.csv\">\nitem,price\ntea,3\n"));
+}
+
+#[tokio::test]
+async fn uploads_are_checked_by_content_size_and_count() {
+    let s = setup().await;
+    let e = json_of(
+        upload(&s.user, "a.txt", Vec::new()).await,
+        StatusCode::BAD_REQUEST,
+    )
+    .await;
+    assert_eq!(e["field"], "file");
+    // Named a picture, but it is a program: refused by its bytes.
+    let e = json_of(
+        upload(
+            &s.user,
+            "cat.png",
+            b"\x7fELF\x02\x01\x01\x00\x00\x00binary".to_vec(),
+        )
+        .await,
+        StatusCode::BAD_REQUEST,
+    )
+    .await;
+    assert!(e["error"].as_str().unwrap().contains("PDF"), "{e}");
+    // A damaged picture is a clear 400, not a 500.
+    let mut broken = png(10, 10);
+    broken.truncate(40);
+    json_of(
+        upload(&s.user, "b.png", broken).await,
+        StatusCode::BAD_REQUEST,
+    )
+    .await;
+    // Over 10 MB for a picture, over 20 MB for anything.
+    let mut big = png(10, 10);
+    big.resize(11 * 1024 * 1024, 0);
+    let e = json_of(
+        upload(&s.user, "big.png", big).await,
+        StatusCode::PAYLOAD_TOO_LARGE,
+    )
+    .await;
+    assert!(e["error"].as_str().unwrap().contains("10 MB"), "{e}");
+    let huge = vec![b'a'; 21 * 1024 * 1024];
+    let res = upload(&s.user, "huge.txt", huge).await;
+    assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    // None of those was stored.
+    let id = uploaded(&s.user, "ok.txt", b"fine".to_vec()).await["id"]
+        .as_i64()
+        .unwrap();
+    assert_eq!(stored_count(&s.server), 1);
+
+    // At most 10 a message, none twice.
+    let mut many = Vec::new();
+    for i in 0..11 {
+        many.push(
+            uploaded(
+                &s.user,
+                &format!("{i}.txt"),
+                format!("note {i}").into_bytes(),
+            )
+            .await["id"]
+                .as_i64()
+                .unwrap(),
+        );
+    }
+    let chat = thread(&s.user, s.blind).await;
+    let e = json_of(
+        send(&s.user, chat, "All", &many).await,
+        StatusCode::BAD_REQUEST,
+    )
+    .await;
+    assert!(e["error"].as_str().unwrap().contains("10"), "{e}");
+    let e = json_of(
+        send(&s.user, chat, "Twice", &[id, id]).await,
+        StatusCode::BAD_REQUEST,
+    )
+    .await;
+    assert_eq!(e["field"], "attachments");
+    // Not multipart: 415.
+    let res = s.user.post_json("/api/attachments", json!({})).await;
+    assert_eq!(res.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+}
+
+/// Attachments stored in the test server's database.
+fn stored_count(server: &TestServer) -> i64 {
+    use diesel::prelude::*;
+    let mut conn =
+        diesel::sqlite::SqliteConnection::establish(&server.db_path().to_string_lossy()).unwrap();
+    diesel::select(diesel::dsl::sql::<diesel::sql_types::BigInt>(
+        "(SELECT COUNT(*) FROM attachments)",
+    ))
+    .get_result(&mut conn)
+    .unwrap()
+}
+
+#[tokio::test]
+async fn an_attachment_is_its_owners_alone_and_goes_with_its_thread() {
+    let s = setup().await;
+    let id = uploaded(&s.user, "mine.md", b"# Secret plans".to_vec()).await["id"]
+        .as_i64()
+        .unwrap();
+    let other = s.server.client();
+    assert_eq!(
+        other.register("mallory", "mallory password").await.status(),
+        StatusCode::CREATED
+    );
+    let path = format!("/api/attachments/{id}");
+    assert_eq!(other.get(&path).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(other.delete(&path).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(s.admin.get(&path).await.status(), StatusCode::NOT_FOUND);
+    // Nor can it go out with someone else's message.
+    let theirs = thread(&other, s.blind).await;
+    let res = send(&other, theirs, "Steal", &[id]).await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    // Signed out: 401.
+    let res = reqwest::get(s.server.url(&path)).await.unwrap();
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    // A Markdown file is served as text, never as a page of this site.
+    let res = s.user.get(&path).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["content-type"], "text/plain; charset=utf-8");
+    assert!(res.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .starts_with("attachment;"));
+    assert_eq!(res.text().await.unwrap(), "# Secret plans");
+
+    // Sent, then its thread deleted: the file goes too.
+    let chat = thread(&s.user, s.blind).await;
+    json_of(send(&s.user, chat, "Read", &[id]).await, StatusCode::OK).await;
+    assert_eq!(
+        s.user
+            .delete(&format!("/api/conversations/{chat}"))
+            .await
+            .status(),
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(s.user.get(&path).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(stored_count(&s.server), 0);
+
+    // Deleting an upload: 204, then 404.
+    let id = uploaded(&s.user, "x.txt", b"x".to_vec()).await["id"]
+        .as_i64()
+        .unwrap();
+    let path = format!("/api/attachments/{id}");
+    assert_eq!(s.user.delete(&path).await.status(), StatusCode::NO_CONTENT);
+    assert_eq!(s.user.get(&path).await.status(), StatusCode::NOT_FOUND);
+}
