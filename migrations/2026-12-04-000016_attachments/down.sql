@@ -1,4 +1,10 @@
 ALTER TABLE provider_models DROP COLUMN vision;
+DROP TABLE agent_knowledge;
+DROP TABLE message_sources;
+DROP TRIGGER attachment_chunks_fts_delete;
+DROP TRIGGER attachment_chunks_fts_insert;
+DROP TABLE attachment_chunks_fts;
+DROP TABLE attachment_chunks;
 DROP TABLE message_attachments;
 DROP TABLE attachments;
 DROP TABLE blobs;

@@ -35,3 +35,17 @@ pub struct AttachmentView {
     /// Unix seconds.
     pub created_at: i64,
 }
+
+/// An excerpt a reply was given, as it cites it (`[n]`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct SourceView {
+    /// The number the reply cites it by.
+    pub n: i32,
+    pub attachment_id: i64,
+    /// The file's name.
+    pub name: String,
+    /// The PDF page the excerpt is from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<i32>,
+}

@@ -103,6 +103,9 @@ pub struct MessageView {
     /// The pictures and documents the message went out with, in order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub attachments: Vec<crate::model::attachment::AttachmentView>,
+    /// A reply's sources: the excerpts of long files it was given.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<crate::model::attachment::SourceView>,
 }
 
 /// A thread and its messages (those of the branch it shows, oldest first).

@@ -448,3 +448,151 @@ async fn an_attachment_is_its_owners_alone_and_goes_with_its_thread() {
     assert_eq!(s.user.delete(&path).await.status(), StatusCode::NO_CONTENT);
     assert_eq!(s.user.get(&path).await.status(), StatusCode::NOT_FOUND);
 }
+
+/// 300 pages of a maintenance log; page 217 holds the one fact asked for.
+fn long_log() -> Vec<u8> {
+    let pages: Vec<String> = (1..=300)
+        .map(|i| {
+            if i == 217 {
+                "Sector 217. The vault combination is seven three nine, kept beneath the \
+                 lighthouse."
+                    .to_string()
+            } else {
+                format!(
+                    "Sector {i}. {}",
+                    "Routine checks of pumps, valves and filters found nothing unusual; \
+                     the crew logged pressure readings and replaced worn gaskets. "
+                        .repeat(12)
+                )
+            }
+        })
+        .collect();
+    let refs: Vec<&str> = pages.iter().map(String::as_str).collect();
+    pdf(&refs)
+}
+
+#[tokio::test]
+async fn a_long_document_is_searched_and_the_reply_cites_its_sources() {
+    let s = setup().await;
+    let a = uploaded(&s.user, "log.pdf", long_log()).await;
+    assert_eq!(a["pages"], 300);
+    let chat = thread(&s.user, s.blind).await;
+    let reply = json_of(
+        send(
+            &s.user,
+            chat,
+            "What is the vault combination beneath the lighthouse?",
+            &[a["id"].as_i64().unwrap()],
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    let text = last_user_content(&s.fake.last_request());
+    let text = text.as_str().unwrap();
+    // Not the whole file: its excerpts, the answer's first.
+    assert!(text.len() < 40_000, "{} characters sent", text.len());
+    assert!(text.contains("too long to send whole"), "{text}");
+    let first = text
+        .find("[1] log.pdf, page 217:\n")
+        .expect("page 217 first");
+    assert!(text[first..].contains("seven three nine"));
+    // The reply lists its sources, after a reload too.
+    let sources = &reply["assistant_message"]["sources"];
+    assert_eq!(sources[0]["n"], 1);
+    assert_eq!(sources[0]["name"], "log.pdf");
+    assert_eq!(sources[0]["page"], 217);
+    let view = json_of(
+        s.user.get(&format!("/api/conversations/{chat}")).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(view["messages"][1]["sources"], *sources);
+}
+
+#[tokio::test]
+async fn an_agents_shelf_is_searched_in_its_threads_and_is_its_owners() {
+    let s = setup().await;
+    let manual = uploaded(&s.user, "manual.pdf", long_log()).await["id"]
+        .as_i64()
+        .unwrap();
+    let picture = uploaded(&s.user, "p.png", png(8, 8)).await["id"]
+        .as_i64()
+        .unwrap();
+    let agent = json_of(
+        s.user
+            .post_json(
+                "/api/agents",
+                json!({"name": "Keeper", "model_id": s.blind}),
+            )
+            .await,
+        StatusCode::CREATED,
+    )
+    .await["id"]
+        .as_i64()
+        .unwrap();
+    let shelf = format!("/api/agents/{agent}/knowledge");
+    let listed = json_of(
+        s.user
+            .post_json(&shelf, json!({"attachment_id": manual}))
+            .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    assert_eq!(listed[0]["id"], manual);
+    let e = json_of(
+        s.user
+            .post_json(&shelf, json!({"attachment_id": picture}))
+            .await,
+        StatusCode::BAD_REQUEST,
+    )
+    .await;
+    assert_eq!(e["field"], "attachment_id");
+
+    // A thread with the agent gets the matching excerpt without attaching.
+    let chat = json_of(
+        s.user
+            .post_json("/api/conversations", json!({"agent_id": agent}))
+            .await,
+        StatusCode::CREATED,
+    )
+    .await["id"]
+        .as_i64()
+        .unwrap();
+    let reply = json_of(
+        send(&s.user, chat, "Where is the vault combination kept?", &[]).await,
+        StatusCode::OK,
+    )
+    .await;
+    let text = last_user_content(&s.fake.last_request());
+    assert!(text.as_str().unwrap().contains("lighthouse"), "{text}");
+    assert_eq!(reply["assistant_message"]["sources"][0]["page"], 217);
+
+    // Someone else neither sees nor changes the shelf, nor shelves
+    // someone else's file.
+    let other = s.server.client();
+    assert_eq!(
+        other.register("mallory", "mallory password").await.status(),
+        StatusCode::CREATED
+    );
+    assert_eq!(other.get(&shelf).await.status(), StatusCode::NOT_FOUND);
+    let res = other
+        .post_json(&shelf, json!({"attachment_id": manual}))
+        .await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    let own = uploaded(&other, "mine.txt", b"mine".to_vec()).await["id"]
+        .as_i64()
+        .unwrap();
+    let res = s
+        .user
+        .post_json(&shelf, json!({"attachment_id": own}))
+        .await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+
+    // Off the shelf: 204, then 404; the file stays while a message has it.
+    let off = format!("{shelf}/{manual}");
+    assert_eq!(s.user.delete(&off).await.status(), StatusCode::NO_CONTENT);
+    assert_eq!(s.user.delete(&off).await.status(), StatusCode::NOT_FOUND);
+    let listed = json_of(s.user.get(&shelf).await, StatusCode::OK).await;
+    assert_eq!(listed, json!([]));
+}

@@ -7,6 +7,7 @@ use crate::model::attachment::AttachmentView;
 use crate::server::auth::caller::Caller;
 use crate::server::db::rows::Attachment;
 use crate::server::services::attachments;
+use crate::server::services::attachments::knowledge;
 use crate::server::state::AppState;
 
 pub async fn upload(
@@ -34,4 +35,36 @@ pub async fn read(
 
 pub async fn delete(state: &AppState, caller: &Caller, id: i64) -> Result<(), AppError> {
     as_caller(state, caller, move |c, uid| attachments::delete(c, uid, id)).await
+}
+
+pub async fn knowledge(
+    state: &AppState,
+    caller: &Caller,
+    agent: i64,
+) -> Result<Vec<AttachmentView>, AppError> {
+    as_caller(state, caller, move |c, uid| knowledge::list(c, uid, agent)).await
+}
+
+pub async fn shelve(
+    state: &AppState,
+    caller: &Caller,
+    agent: i64,
+    attachment: i64,
+) -> Result<Vec<AttachmentView>, AppError> {
+    as_caller(state, caller, move |c, uid| {
+        knowledge::add(c, uid, agent, attachment)
+    })
+    .await
+}
+
+pub async fn unshelve(
+    state: &AppState,
+    caller: &Caller,
+    agent: i64,
+    attachment: i64,
+) -> Result<(), AppError> {
+    as_caller(state, caller, move |c, uid| {
+        knowledge::remove(c, uid, agent, attachment)
+    })
+    .await
 }

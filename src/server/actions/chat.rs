@@ -202,9 +202,14 @@ pub async fn complete(
                 crate::server::services::attachments::of_messages(c, &[user_id])?
                     .remove(&user_id)
                     .unwrap_or_default();
+            let mut assistant_message = messages::get(c, reply_id)?.view();
+            assistant_message.sources =
+                crate::server::services::attachments::sources_of(c, &[reply_id])?
+                    .remove(&reply_id)
+                    .unwrap_or_default();
             Ok(CompleteReply {
                 user_message,
-                assistant_message: messages::get(c, reply_id)?.view(),
+                assistant_message,
             })
         })
         .await

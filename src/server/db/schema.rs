@@ -348,6 +348,37 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    attachment_chunks (id) {
+        id -> BigInt,
+        attachment_id -> BigInt,
+        position -> Integer,
+        page -> Nullable<Integer>,
+        body -> Text,
+    }
+}
+
+diesel::table! {
+    message_sources (message_id, n) {
+        message_id -> BigInt,
+        n -> Integer,
+        attachment_id -> BigInt,
+        position -> Integer,
+        page -> Nullable<Integer>,
+    }
+}
+
+diesel::table! {
+    agent_knowledge (agent_id, attachment_id) {
+        agent_id -> BigInt,
+        attachment_id -> BigInt,
+        created_at -> BigInt,
+    }
+}
+
+diesel::joinable!(attachment_chunks -> attachments (attachment_id));
+diesel::joinable!(message_sources -> attachments (attachment_id));
+diesel::joinable!(agent_knowledge -> attachments (attachment_id));
 diesel::joinable!(attachments -> users (user_id));
 diesel::joinable!(attachments -> blobs (sha256));
 diesel::joinable!(message_attachments -> attachments (attachment_id));
@@ -356,7 +387,10 @@ diesel::joinable!(message_attachments -> messages (message_id));
 diesel::allow_tables_to_appear_in_same_query!(
     blobs,
     attachments,
+    attachment_chunks,
     message_attachments,
+    message_sources,
+    agent_knowledge,
     api_tokens,
     users,
     sessions,

@@ -163,9 +163,74 @@ pub async fn delete(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// `POST /api/agents/{id}/knowledge`.
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Shelve {
+    /// One of your documents (`POST /api/attachments`).
+    attachment_id: i64,
+}
+
+/// An agent's knowledge shelf
+///
+/// Your documents this agent searches in every thread with it, oldest
+/// first. Only the agent's owner sees or changes its shelf.
+#[utoipa::path(get, path = "/api/agents/{id}/knowledge", tag = "agents",
+    params(("id" = i64, Path, description = "The agent's id")),
+    responses((status = 200, body = Vec<AttachmentView>), Failures))]
+pub async fn knowledge(
+    State(state): State<AppState>,
+    caller: Caller,
+    Id(id): Id,
+) -> Result<Json<Vec<AttachmentView>>, AppError> {
+    Ok(Json(attachments::knowledge(&state, &caller, id).await?))
+}
+
+/// Put a document on an agent's shelf
+///
+/// At most 50 files a shelf; pictures have no text to search and answer
+/// 400. Answers the whole shelf.
+#[utoipa::path(post, path = "/api/agents/{id}/knowledge", tag = "agents",
+    params(("id" = i64, Path, description = "The agent's id")),
+    request_body = Shelve,
+    responses((status = 201, body = Vec<AttachmentView>), Failures))]
+pub async fn shelve(
+    State(state): State<AppState>,
+    caller: Caller,
+    Id(id): Id,
+    super::json::ApiJson(body): super::json::ApiJson<Shelve>,
+) -> Result<(StatusCode, Json<Vec<AttachmentView>>), AppError> {
+    let shelf = attachments::shelve(&state, &caller, id, body.attachment_id).await?;
+    Ok((StatusCode::CREATED, Json(shelf)))
+}
+
+/// Take a document off an agent's shelf
+///
+/// The file itself stays while a message still has it.
+#[utoipa::path(delete, path = "/api/agents/{id}/knowledge/{attachment_id}", tag = "agents",
+    params(
+        ("id" = i64, Path, description = "The agent's id"),
+        ("attachment_id" = i64, Path, description = "The attachment's id")
+    ),
+    responses((status = 204, description = "Off the shelf"), Failures))]
+pub async fn unshelve(
+    State(state): State<AppState>,
+    caller: Caller,
+    axum::extract::Path((id, attachment)): axum::extract::Path<(String, String)>,
+) -> Result<StatusCode, AppError> {
+    let number = |s: &str| {
+        s.parse::<i64>()
+            .map_err(|_| AppError::not_found("Not found."))
+    };
+    attachments::unshelve(&state, &caller, number(&id)?, number(&attachment)?).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 /// The routes of this module, each documented in the OpenAPI document.
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(upload).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)))
         .routes(routes!(self::get, self::delete))
+        .routes(routes!(knowledge, shelve))
+        .routes(routes!(unshelve))
 }

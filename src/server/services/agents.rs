@@ -297,6 +297,8 @@ pub fn delete(conn: &mut SqliteConnection, user_id: i64, id: i64) -> Result<(), 
         editable(conn, user_id, id)?;
         diesel::delete(agents::table.find(id)).execute(conn)?;
         avatars::collect_garbage(conn)?;
+        // Its shelf's files go too, unless a message still has them.
+        crate::server::services::attachments::collect_garbage(conn)?;
         Ok(())
     })
 }

@@ -51,6 +51,7 @@ impl Message {
             parent_id: self.parent_id,
             versions: Vec::new(),
             attachments: Vec::new(),
+            sources: Vec::new(),
             hidden: !self.on_path,
         }
     }

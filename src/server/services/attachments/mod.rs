@@ -4,13 +4,17 @@
 //! storage quota, and removed when nothing refers to them any more.
 
 pub mod document;
+pub mod knowledge;
 pub mod picture;
+pub mod retrieval;
 
 use crate::error::AppError;
-use crate::model::attachment::{AttachmentKind, AttachmentView};
+use crate::model::attachment::{AttachmentKind, AttachmentView, SourceView};
 use crate::server::db::now;
 use crate::server::db::rows::{Attachment, NewAttachment};
-use crate::server::db::schema::{attachments, blobs, message_attachments};
+use crate::server::db::schema::{
+    agent_knowledge, attachments, blobs, message_attachments, message_sources,
+};
 use crate::server::llm::chat::ImagePart;
 use diesel::prelude::*;
 use sha2::{Digest, Sha256};
@@ -158,6 +162,9 @@ pub fn store(
             })
             .returning(Attachment::as_returning())
             .get_result(conn)?;
+        if let Some(text) = &file.text {
+            retrieval::index(conn, row.id, text, file.pages.is_some())?;
+        }
         Ok(row.view())
     })
 }
@@ -270,12 +277,41 @@ pub fn of_messages(
     Ok(out)
 }
 
+/// The excerpts each reply was given, numbered as it cites them.
+pub fn sources_of(
+    conn: &mut SqliteConnection,
+    message_ids: &[i64],
+) -> Result<HashMap<i64, Vec<SourceView>>, AppError> {
+    let rows: Vec<(i64, i32, i64, String, Option<i32>)> = message_sources::table
+        .inner_join(attachments::table)
+        .filter(message_sources::message_id.eq_any(message_ids))
+        .order((message_sources::message_id, message_sources::n))
+        .select((
+            message_sources::message_id,
+            message_sources::n,
+            attachments::id,
+            attachments::name,
+            message_sources::page,
+        ))
+        .load(conn)?;
+    let mut out: HashMap<i64, Vec<SourceView>> = HashMap::new();
+    for (message, n, attachment_id, name, page) in rows {
+        out.entry(message).or_default().push(SourceView {
+            n,
+            attachment_id,
+            name,
+            page,
+        });
+    }
+    Ok(out)
+}
+
 /// What a message's attachments add to the prompt.
 #[derive(Default)]
 pub struct Carried {
     pub images: Vec<ImagePart>,
-    /// `(file name, text)` of each document.
-    pub documents: Vec<(String, String)>,
+    /// `(attachment id, file name, text)` of each document.
+    pub documents: Vec<(i64, String, String)>,
 }
 
 /// The attachments of the history's messages, with their bytes and text.
@@ -283,32 +319,41 @@ pub fn carried(
     conn: &mut SqliteConnection,
     message_ids: &[i64],
 ) -> Result<HashMap<i64, Carried>, AppError> {
-    let rows: Vec<(i64, AttachmentKind, String, String, Option<String>, Vec<u8>)> =
-        message_attachments::table
-            .inner_join(attachments::table.inner_join(blobs::table))
-            .filter(message_attachments::message_id.eq_any(message_ids))
-            .order((
-                message_attachments::message_id,
-                message_attachments::position,
-            ))
-            .select((
-                message_attachments::message_id,
-                attachments::kind,
-                attachments::name,
-                attachments::mime,
-                attachments::text,
-                blobs::data,
-            ))
-            .load(conn)?;
+    type Row = (
+        i64,
+        i64,
+        AttachmentKind,
+        String,
+        String,
+        Option<String>,
+        Vec<u8>,
+    );
+    let rows: Vec<Row> = message_attachments::table
+        .inner_join(attachments::table.inner_join(blobs::table))
+        .filter(message_attachments::message_id.eq_any(message_ids))
+        .order((
+            message_attachments::message_id,
+            message_attachments::position,
+        ))
+        .select((
+            message_attachments::message_id,
+            attachments::id,
+            attachments::kind,
+            attachments::name,
+            attachments::mime,
+            attachments::text,
+            blobs::data,
+        ))
+        .load(conn)?;
     let mut out: HashMap<i64, Carried> = HashMap::new();
-    for (message, kind, name, mime, text, data) in rows {
+    for (message, id, kind, name, mime, text, data) in rows {
         let entry = out.entry(message).or_default();
         match kind {
             AttachmentKind::Image => entry.images.push(ImagePart {
                 mime,
                 data: data.into(),
             }),
-            AttachmentKind::Document => entry.documents.push((name, text.unwrap_or_default())),
+            AttachmentKind::Document => entry.documents.push((id, name, text.unwrap_or_default())),
         }
     }
     Ok(out)
@@ -319,9 +364,11 @@ pub fn carried(
 /// and the bytes of both.
 pub fn collect_garbage(conn: &mut SqliteConnection) -> Result<usize, AppError> {
     let linked = message_attachments::table.select(message_attachments::attachment_id);
+    let shelved = agent_knowledge::table.select(agent_knowledge::attachment_id);
     let gone = diesel::delete(
         attachments::table
             .filter(attachments::id.ne_all(linked))
+            .filter(attachments::id.ne_all(shelved))
             .filter(
                 attachments::sent
                     .eq(true)

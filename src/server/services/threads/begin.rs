@@ -179,7 +179,7 @@ fn begin_turn_replacing(
             upstream_model: upstream_id(&model.model_sdk_id).to_string(),
             history: with_prompt(
                 agent.as_ref(),
-                history(conn, conv.id, reply.id, model.vision)?,
+                history(conn, conv.id, reply.id, model.vision, agent.as_ref())?,
             ),
             temperature,
             max_tokens: max_tokens.map(|n| n as u32),
@@ -228,7 +228,7 @@ pub fn begin_regenerate(
             upstream_model: upstream_id(&model.model_sdk_id).to_string(),
             history: with_prompt(
                 agent.as_ref(),
-                history(conn, conv.id, reply.id, model.vision)?,
+                history(conn, conv.id, reply.id, model.vision, agent.as_ref())?,
             ),
             temperature: conv.temperature.or(agent.as_ref().map(|a| a.temperature)),
             max_tokens: conv

@@ -199,6 +199,7 @@ fn finish(
     let mut versions = super::branches::versions(conn, id, &msgs)?;
     let ids: Vec<i64> = msgs.iter().map(|m| m.id).collect();
     let mut files = crate::server::services::attachments::of_messages(conn, &ids)?;
+    let mut sources = crate::server::services::attachments::sources_of(conn, &ids)?;
     let mut v = view(c, msgs, agent.as_ref());
     v.older = older;
     v.newer = newer;
@@ -208,6 +209,9 @@ fn finish(
         }
         if let Some(mine) = files.remove(&m.id) {
             m.attachments = mine;
+        }
+        if let Some(cited) = sources.remove(&m.id) {
+            m.sources = cited;
         }
     }
     v.share_token = share;

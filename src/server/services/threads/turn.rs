@@ -36,17 +36,24 @@ pub struct TurnProvider {
 }
 
 /// How much document text (characters) one turn carries, all files
-/// together; past it a file is cut, saying so.
+/// together: within it each file goes whole; past it the turn gets the
+/// pieces of its files that best match its message instead.
 pub const DOCUMENTS_BUDGET: usize = 200_000;
+/// The excerpts' share when files are searched.
+pub const EXCERPTS_BUDGET: usize = 12_000;
 
-/// The thread so far as the model sees it: finished turns only, with the
-/// pictures and documents each message went out with. A model that does
-/// not see pictures gets a line naming each one instead.
+/// The thread so far as the model sees it for reply `before_id`: finished
+/// turns only, with the pictures and documents each message went out
+/// with. A model that does not see pictures gets a line naming them
+/// instead. Files too long to go whole, and the agent's knowledge shelf,
+/// are searched with the last message; the excerpts it gets are recorded
+/// on the reply as its sources.
 pub(super) fn history(
     conn: &mut SqliteConnection,
     thread_id: i64,
     before_id: i64,
     vision: bool,
+    agent: Option<&Agent>,
 ) -> Result<Vec<ChatMessage>, AppError> {
     let rows: Vec<Message> = messages::table
         .filter(messages::thread_id.eq(thread_id))
@@ -57,10 +64,20 @@ pub(super) fn history(
         .load(conn)?;
     let ids: Vec<i64> = rows.iter().map(|m| m.id).collect();
     let mut carried = attachments::carried(conn, &ids)?;
-    let mut budget = DOCUMENTS_BUDGET;
-    Ok(rows
+    let total: usize = carried
+        .values()
+        .flat_map(|c| c.documents.iter())
+        .map(|(_, _, text)| text.chars().count())
+        .sum();
+    let whole = total <= DOCUMENTS_BUDGET;
+    let with_files: std::collections::HashSet<i64> = carried.keys().copied().collect();
+    let mut searched: Vec<i64> = match agent {
+        Some(a) => attachments::knowledge::ids(conn, a.id)?,
+        None => Vec::new(),
+    };
+    let mut history: Vec<ChatMessage> = rows
         .into_iter()
-        .filter(|m| !m.content.is_empty())
+        .filter(|m| !m.content.is_empty() || with_files.contains(&m.id))
         .filter(|m| {
             m.role == Role::User
                 || m.role == Role::System
@@ -70,10 +87,20 @@ pub(super) fn history(
         .map(|m| {
             let mut message = ChatMessage::text(m.role, m.content);
             if let Some(files) = carried.remove(&m.id) {
-                for (name, text) in files.documents {
-                    message
-                        .content
-                        .push_str(&document_block(&name, &text, &mut budget));
+                for (id, name, text) in files.documents {
+                    let name = name.replace('"', "'");
+                    if whole {
+                        message
+                            .content
+                            .push_str(&format!("\n\n<file name=\"{name}\">\n{text}\n</file>"));
+                    } else {
+                        searched.push(id);
+                        message.content.push_str(&format!(
+                            "\n\n<file name=\"{name}\">[{} characters: too long to send whole; \
+                             the excerpts that match the latest message follow it]</file>",
+                            text.chars().count()
+                        ));
+                    }
                 }
                 if vision {
                     message.images = files.images;
@@ -86,25 +113,20 @@ pub(super) fn history(
             }
             message
         })
-        .collect())
-}
-
-/// A document as the model reads it: its name, then its text, cut where
-/// the turn's budget runs out.
-fn document_block(name: &str, text: &str, budget: &mut usize) -> String {
-    let name = name.replace('"', "'");
-    let len = text.chars().count();
-    if len <= *budget {
-        *budget -= len;
-        return format!("\n\n<file name=\"{name}\">\n{text}\n</file>");
+        .collect();
+    if !searched.is_empty() {
+        if let Some(last) = history.iter_mut().rev().find(|m| m.role == Role::User) {
+            let question = last.content.clone();
+            let excerpts =
+                attachments::retrieval::search(conn, &searched, &question, EXCERPTS_BUDGET)?;
+            if !excerpts.is_empty() {
+                last.content
+                    .push_str(&attachments::retrieval::block(&excerpts));
+            }
+            attachments::retrieval::record(conn, before_id, &excerpts)?;
+        }
     }
-    let kept: String = text.chars().take(*budget).collect();
-    *budget = 0;
-    format!(
-        "\n\n<file name=\"{name}\">\n{kept}\n[The rest of this file, {} characters, is left out: \
-         it does not fit in this turn.]\n</file>",
-        len - kept.chars().count()
-    )
+    Ok(history)
 }
 
 /// Picks the model: the one asked for, else the thread's, else its agent's
