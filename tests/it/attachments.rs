@@ -225,6 +225,19 @@ async fn a_picture_is_scaled_stripped_and_sent_in_each_wire_formats_shape() {
     let first = &view["messages"][0];
     assert_eq!(first["attachments"][0]["id"], id);
     assert_eq!(first["attachments"][0]["kind"], "image");
+    // The chat page shows it as a thumbnail that opens the full size.
+    let page = s
+        .user
+        .get(&format!("/c/{chat}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    let thumb = "target=\"_blank\" rel=\"noopener\" class=\"attachment-thumb\"";
+    assert!(page.contains(thumb), "no thumbnail in the page");
+    assert!(page.contains(&format!(
+        "<img src=\"/api/attachments/{id}\" alt=\"holiday photo.jpg\""
+    )));
     json_of(send(&s.user, chat, "Thanks", &[]).await, StatusCode::OK).await;
     let request = s.fake.last_request();
     let carried = request["messages"][0]["content"].as_array().unwrap();
@@ -508,6 +521,19 @@ async fn a_long_document_is_searched_and_the_reply_cites_its_sources() {
     )
     .await;
     assert_eq!(view["messages"][1]["sources"], *sources);
+    // The page lists them under the reply, and the file by name.
+    let page = s
+        .user
+        .get(&format!("/c/{chat}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("[1] log.pdf, page 217"),
+        "no sources in the page"
+    );
+    assert!(page.contains("<span class=\"attachment-name\">log.pdf"));
 }
 
 #[tokio::test]

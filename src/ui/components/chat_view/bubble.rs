@@ -3,6 +3,7 @@
 //! its versions).
 
 use super::Chat;
+use crate::model::attachment::{AttachmentKind, AttachmentView, SourceView};
 use crate::model::chat::{MessageStatus, MessageView, Role};
 use crate::serverfns::chat::{rendered_reply, Sent, ShowVersion};
 use crate::ui::browser;
@@ -27,6 +28,10 @@ pub(super) struct Bubble {
     pub versions: RwSignal<Vec<i64>>,
     /// The model that wrote a reply (its SDK id).
     pub model: RwSignal<Option<String>>,
+    /// The pictures and documents a message went out with.
+    pub files: StoredValue<Vec<AttachmentView>>,
+    /// The excerpts a reply was given, as it cites them.
+    pub sources: StoredValue<Vec<SourceView>>,
 }
 
 impl Bubble {
@@ -45,6 +50,8 @@ impl Bubble {
             settled: RwSignal::new((0, String::new())),
             versions: RwSignal::new(m.versions.clone()),
             model: RwSignal::new(m.model_sdk_id.clone()),
+            files: StoredValue::new(m.attachments.clone()),
+            sources: StoredValue::new(m.sources.clone()),
         }
     }
 
@@ -59,6 +66,8 @@ impl Bubble {
             settled: RwSignal::new((0, String::new())),
             versions: RwSignal::new(Vec::new()),
             model: RwSignal::new(None),
+            files: StoredValue::new(Vec::new()),
+            sources: StoredValue::new(Vec::new()),
         }
     }
 
@@ -101,6 +110,8 @@ pub(super) fn show_turn(
         settled: RwSignal::new((0, String::new())),
         versions: RwSignal::new(Vec::new()),
         model: RwSignal::new(None),
+        files: StoredValue::new(Vec::new()),
+        sources: StoredValue::new(Vec::new()),
     };
     let reply = Bubble::new_reply(sent.assistant_message_id);
     bubbles.update(|bs| {
@@ -144,6 +155,7 @@ fn Question(chat: Chat, b: Bubble) -> impl IntoView {
             fallback=move || {
                 view! {
                     <div class="bubble-text plain">{move || b.content.get()}</div>
+                    <Files files=b.files.get_value() />
                     <Show when=move || streaming.get().is_none() && thread_id.is_some()>
                         <div class="bubble-actions">
                             <button
@@ -224,6 +236,7 @@ fn Reply(chat: Chat, b: Bubble) -> impl IntoView {
                 <i></i>
             </span>
         </Show>
+        <Sources sources=b.sources.get_value() />
         {move || b.error.get().map(|e| view! { <p class="bubble-error" role="alert">{e}</p> })}
         <Show when=move || b.status.get() == MessageStatus::Stopped>
             <p class="bubble-note muted">"Stopped"</p>
@@ -251,6 +264,69 @@ fn Reply(chat: Chat, b: Bubble) -> impl IntoView {
             </div>
         </Show>
     }
+}
+
+/// A message's files: pictures as thumbnails (full size on tap), documents
+/// by name.
+#[component]
+fn Files(files: Vec<AttachmentView>) -> impl IntoView {
+    (!files.is_empty()).then(|| {
+        let items = files
+            .into_iter()
+            .map(|f| {
+                let href = format!("/api/attachments/{}", f.id);
+                match f.kind {
+                    AttachmentKind::Image => view! {
+                        <li>
+                            <a class="attachment-thumb" href=href.clone() target="_blank" rel="noopener">
+                                <img src=href.clone() alt=f.name.clone() title=f.name loading="lazy" width=f.width height=f.height />
+                            </a>
+                        </li>
+                    }
+                    .into_any(),
+                    AttachmentKind::Document => {
+                        let pages = f.pages.map(|p| format!(" · {p} pages")).unwrap_or_default();
+                        view! {
+                            <li>
+                                <a class="attachment-doc" href=href>
+                                    <span class="attachment-name">{f.name}</span>
+                                    <span class="muted">{pages}</span>
+                                </a>
+                            </li>
+                        }
+                        .into_any()
+                    }
+                }
+            })
+            .collect_view();
+        view! { <ul class="bubble-files" aria-label="Attached files">{items}</ul> }
+    })
+}
+
+/// A reply's sources: "[1] report.pdf, page 12", each a link to its file.
+#[component]
+fn Sources(sources: Vec<SourceView>) -> impl IntoView {
+    (!sources.is_empty()).then(|| {
+        let items = sources
+            .into_iter()
+            .map(|s| {
+                let page = s.page.map(|p| format!(", page {p}")).unwrap_or_default();
+                view! {
+                    <li>
+                        <a href=format!("/api/attachments/{}", s.attachment_id)>
+                            {format!("[{}] {}{page}", s.n, s.name)}
+                        </a>
+                    </li>
+                }
+            })
+            .collect_view();
+        view! {
+            <details class="bubble-sources">
+                <summary>"Sources"</summary>
+                <ol>{items}</ol>
+            </details>
+        }
+    })
 }
 
 /// "‹ 2/3 ›" when regenerate or edit made more than one version; each
