@@ -153,6 +153,13 @@ async fn send(api: &Api, thread: i64, text: &str, files: &[i64]) -> reqwest::Res
     .await
 }
 
+/// The chat page of `thread`, as the server renders it.
+async fn chat_page(api: &Api, thread: i64) -> String {
+    let res = api.get(&format!("/c/{thread}")).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    res.text().await.unwrap()
+}
+
 fn last_user_content(request: &Value) -> Value {
     let messages = request["messages"].as_array().unwrap();
     messages.iter().rev().find(|m| m["role"] == "user").unwrap()["content"].clone()
@@ -226,13 +233,7 @@ async fn a_picture_is_scaled_stripped_and_sent_in_each_wire_formats_shape() {
     assert_eq!(first["attachments"][0]["id"], id);
     assert_eq!(first["attachments"][0]["kind"], "image");
     // The chat page shows it as a thumbnail that opens the full size.
-    let page = s
-        .user
-        .get(&format!("/c/{chat}"))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let page = chat_page(&s.user, chat).await;
     let thumb = "target=\"_blank\" rel=\"noopener\" class=\"attachment-thumb\"";
     assert!(page.contains(thumb), "no thumbnail in the page");
     assert!(page.contains(&format!(
@@ -522,13 +523,7 @@ async fn a_long_document_is_searched_and_the_reply_cites_its_sources() {
     .await;
     assert_eq!(view["messages"][1]["sources"], *sources);
     // The page lists them under the reply, and the file by name.
-    let page = s
-        .user
-        .get(&format!("/c/{chat}"))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let page = chat_page(&s.user, chat).await;
     assert!(
         page.contains("[1] log.pdf, page 217"),
         "no sources in the page"
