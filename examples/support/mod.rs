@@ -11,6 +11,9 @@ use std::time::Duration;
 #[allow(dead_code)]
 pub mod fake_provider;
 
+#[path = "../../tests/it/common/pdf.rs"]
+pub mod pdf;
+
 use fake_provider::{FakeProvider, GOOD_KEY};
 
 /// The server process; killed when dropped.

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod fake_provider;
+pub mod pdf;
 pub mod xss;
 
 use backrooms::server::config::Config;
