@@ -77,6 +77,7 @@ pub async fn send_message(
     temperature: Option<f32>,
     max_tokens: Option<i32>,
     agent_id: Option<i64>,
+    attachments: Option<String>,
 ) -> Result<Sent, AppError> {
     use crate::model::chat::ChatSend;
     // The slider's 0 means "the model's default".
@@ -90,13 +91,24 @@ pub async fn send_message(
     let typed = content.clone();
     let result = async move {
         let (state, caller) = support::caller().await?;
+        // The composer's uploads, as a comma-separated list of ids.
+        let attachments = attachments
+            .unwrap_or_default()
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|s| {
+                s.parse::<i64>()
+                    .map_err(|_| AppError::invalid("attachments", "Not a list of file ids."))
+            })
+            .collect::<Result<Vec<i64>, AppError>>()?;
         let send = ChatSend {
             thread_id: 0,
             content,
             model_id,
             temperature,
             max_tokens,
-            attachments: Vec::new(),
+            attachments,
         };
         support::chat::send_from_composer(&state, &caller, thread_id, agent_id, send).await
     }

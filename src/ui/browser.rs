@@ -282,6 +282,11 @@ pub fn notify_if_hidden(title: &str, body: &str, url: &str) {
 }
 
 /// Calls `window[name](...args)` when `app.js` defined it.
+/// Empties the composer's list of uploaded files (`app.js` keeps it).
+pub fn clear_attachments() {
+    call_app_js("backroomsClearAttachments", &[]);
+}
+
 fn call_app_js(name: &str, args: &[&str]) {
     #[cfg(feature = "hydrate")]
     {

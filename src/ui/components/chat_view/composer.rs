@@ -29,6 +29,11 @@ pub(super) fn Composer(chat: Chat, settings: Settings, registry: ModelRegistry) 
     let draft = RwSignal::new(first.clone());
     let textarea = NodeRef::<leptos::html::Textarea>::new();
     let picker = Picker::new(draft, textarea);
+    // Filled by app.js as files are uploaded (attach button, paste, drop).
+    let files = NodeRef::<leptos::html::Input>::new();
+    // The attach buttons need the scripts: shown once the island runs.
+    let scripted = RwSignal::new(false);
+    Effect::new(move |_| scripted.set(true));
 
     let send = move || {
         let content = draft.get_untracked();
@@ -38,6 +43,11 @@ pub(super) fn Composer(chat: Chat, settings: Settings, registry: ModelRegistry) 
         errors.clear();
         browser::ask_to_notify();
         let (model, temperature, max_tokens) = settings.own();
+        let attached = files
+            .get_untracked()
+            .map(|i| i.value())
+            .filter(|v| !v.is_empty());
+        let with_files = attached.is_some();
         spawn_local(async move {
             match send_message(
                 thread_id,
@@ -46,10 +56,14 @@ pub(super) fn Composer(chat: Chat, settings: Settings, registry: ModelRegistry) 
                 temperature,
                 max_tokens,
                 agent_id,
+                attached,
             )
             .await
             {
-                Ok(sent) if thread_id.is_none() || chat.newer => {
+                Ok(sent) if thread_id.is_none() || chat.newer || with_files => {
+                    // With files, the page shows them as the server stored
+                    // them (the reply follows on the new page).
+                    browser::clear_attachments();
                     // A new thread, or a page of older messages: open the
                     // latest (the reply is already running).
                     browser::go(&crate::model::chat::thread_link(sent.thread_id));
@@ -109,7 +123,27 @@ pub(super) fn Composer(chat: Chat, settings: Settings, registry: ModelRegistry) 
             {move || errors.general().map(|m| view! { <p class="notice notice-error" role="alert">{m}</p> })}
             <ChatOptions settings=settings registry=registry errors=errors />
             <PromptMenu picker=picker />
+            <input type="hidden" name="attachments" value="" node_ref=files />
+            <ul class="composer-files" aria-label="Files to send"></ul>
             <div class="composer-row">
+                <Show when=move || scripted.get()>
+                <label class="btn attach" title="Attach pictures or documents">
+                    <span aria-hidden="true">"📎"</span>
+                    <span class="visually-hidden">"Attach files"</span>
+                    <input
+                        type="file"
+                        class="visually-hidden"
+                        data-attach=""
+                        multiple
+                        accept="image/png,image/jpeg,image/webp,image/gif,application/pdf,.pdf,.txt,.md,.markdown,.csv,.json,.html,.htm,.xml,.yaml,.yml,.toml,.rs,.py,.js,.ts,.go,.java,.c,.h,.cpp,.rb,.sh,.sql,.css"
+                    />
+                </label>
+                <label class="btn attach camera" title="Take a picture">
+                    <span aria-hidden="true">"📷"</span>
+                    <span class="visually-hidden">"Take a picture"</span>
+                    <input type="file" class="visually-hidden" data-attach="" accept="image/*" capture="environment" />
+                </label>
+                </Show>
                 <textarea
                     name="content"
                     rows="1"
