@@ -262,6 +262,7 @@ async fn a_token_reaches_only_its_own_accounts_data() {
 
 struct Setup {
     server: TestServer,
+    admin: Api,
     user: Api,
     program: Program,
     fake: FakeProvider,
@@ -280,6 +281,7 @@ async fn setup() -> Setup {
     let program = Program::new(&server, &secret);
     Setup {
         server,
+        admin,
         user,
         program,
         fake,
@@ -830,4 +832,116 @@ async fn an_exchange_is_kept_as_a_thread_when_asked() {
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
     let e: Value = res.json().await.unwrap();
     assert_eq!(e["error"]["code"], "X-Backrooms-Thread");
+}
+
+#[tokio::test]
+async fn pictures_go_through_v1_in_both_formats_to_models_that_see_them() {
+    let s = setup().await;
+    // A 2x2 PNG, as clients send it.
+    let mut png = std::io::Cursor::new(Vec::new());
+    image::DynamicImage::new_rgb8(2, 2)
+        .write_to(&mut png, image::ImageFormat::Png)
+        .unwrap();
+    let b64 = {
+        use base64::Engine;
+        base64::engine::general_purpose::STANDARD.encode(png.into_inner())
+    };
+    let openai_parts = json!([
+        {"type": "text", "text": "What is this?"},
+        {"type": "image_url", "image_url": {"url": format!("data:image/png;base64,{b64}")}}
+    ]);
+    // Not a model that sees pictures: 400 naming it, in OpenAI's shape.
+    let res = s
+        .program
+        .post(
+            "/v1/chat/completions",
+            json!({"model": "fo:chunks-3-0", "messages": [{"role": "user", "content": openai_parts}]}),
+        )
+        .await;
+    let e = json_of(res, StatusCode::BAD_REQUEST).await;
+    assert!(
+        e["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("fo:chunks-3-0"),
+        "{e}"
+    );
+    for sdk in ["fo:chunks-3-0", "fa:claude-fake"] {
+        let registry = json_of(s.admin.get("/api/model-registry").await, StatusCode::OK).await;
+        let id = registry["providers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|p| p["models"].as_array().unwrap().clone())
+            .find(|m| m["model_sdk_id"] == sdk)
+            .and_then(|m| m["id"].as_i64())
+            .unwrap();
+        let res = s
+            .admin
+            .put_json(&format!("/api/config/models/{id}"), json!({"vision": true}))
+            .await;
+        assert_eq!(res.status(), StatusCode::OK);
+    }
+    // OpenAI's parts in, to an OpenAI-format provider: the same parts out.
+    let res = s
+        .program
+        .post(
+            "/v1/chat/completions",
+            json!({"model": "fo:chunks-3-0", "messages": [{"role": "user", "content": openai_parts}]}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let sent = s.fake.last_request();
+    assert_eq!(sent["messages"][0]["content"], openai_parts);
+    // OpenAI's parts in, to an Anthropic-format provider: an image block.
+    let res = s
+        .program
+        .post(
+            "/v1/chat/completions",
+            json!({"model": "fa:claude-fake", "messages": [{"role": "user", "content": openai_parts}]}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let sent = s.fake.last_request();
+    assert_eq!(
+        sent["messages"][0]["content"],
+        json!([
+            {"type": "image", "source": {"type": "base64", "media_type": "image/png", "data": b64}},
+            {"type": "text", "text": "What is this?"}
+        ])
+    );
+    // Anthropic's image block in, to an OpenAI-format provider.
+    let res = s
+        .program
+        .post(
+            "/v1/messages",
+            json!({"model": "fo:chunks-3-0", "max_tokens": 64, "messages": [{"role": "user", "content": [
+                {"type": "image", "source": {"type": "base64", "media_type": "image/png", "data": b64}},
+                {"type": "text", "text": "What is this?"}
+            ]}]}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(
+        s.fake.last_request()["messages"][0]["content"],
+        openai_parts
+    );
+    // A URL is never fetched.
+    let res = s
+        .program
+        .post(
+            "/v1/chat/completions",
+            json!({"model": "fo:chunks-3-0", "messages": [{"role": "user", "content": [
+                {"type": "image_url", "image_url": {"url": "https://example.com/cat.png"}}
+            ]}]}),
+        )
+        .await;
+    let e = json_of(res, StatusCode::BAD_REQUEST).await;
+    assert!(
+        e["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("no URL is fetched"),
+        "{e}"
+    );
 }

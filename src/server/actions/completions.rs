@@ -173,6 +173,7 @@ async fn start(
     let asked = ask.model.trim().to_string();
     let lookup = asked.clone();
     let stored_msgs = keep.map(|_| ask.messages.clone());
+    let ask_has_images = ask.messages.iter().any(|m| !m.images.is_empty());
     let found = state
         .db
         .run(move |c| {
@@ -191,6 +192,15 @@ async fn start(
                 Some(a) => resolve_model(c, user, None, None, Some(a))?,
                 None => models::usable_by_sdk_id(c, user, &lookup)?,
             };
+            if !model.vision && ask_has_images {
+                return Err(AppError::invalid(
+                    "messages",
+                    format!(
+                        "{} does not see pictures; send the pictures to a model that does.",
+                        model.model_sdk_id
+                    ),
+                ));
+            }
             let turn = target(c, &provider)?;
             let kept = match (keep, &stored_msgs) {
                 (Some(keep), Some(msgs)) => Some(exchange::open(

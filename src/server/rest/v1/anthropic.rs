@@ -6,8 +6,8 @@
 //! `Authorization: Bearer`.
 
 use super::{
-    answer_id, error_in, keep_of, message, parse, read, role, upstream, whole, with_thread,
-    AnthropicError, AnthropicErrorDetail, Content, Shape,
+    answer_id, error_in, keep_of, parse, read, role, upstream, whole, with_thread, AnthropicError,
+    AnthropicErrorDetail, Content, Shape,
 };
 use crate::error::AppError;
 use crate::model::chat::Role;
@@ -186,7 +186,7 @@ fn ask_of(r: Request) -> Result<(Ask, bool), AppError> {
                 "The system prompt goes in `system`, not in messages.",
             ));
         }
-        messages.push(message(role, m.content.text(&format!("{field}.content"))?));
+        messages.push(m.content.message(role, &format!("{field}.content"))?);
     }
     let system = r.system.map(|s| s.text("system")).transpose()?;
     Ok((
@@ -216,8 +216,8 @@ fn stop_reason(reason: Option<&str>) -> &'static str {
     summary = "Create a message (Anthropic's format), whole or streamed",
     description = "One exchange with any model you may use, or one of your agents \
 (`agent:<id>`), admitted against your limits and counted in your usage; nothing else is \
-stored unless `X-Backrooms-Thread` asks for it. Message content is text: a string or text \
-blocks. `x-api-key` carries the token as well as `Authorization: Bearer`. The body may be \
+stored unless `X-Backrooms-Thread` asks for it. Message content is a string or text and \
+`image` blocks (base64 source; to models that see pictures, else 400). `x-api-key` carries the token as well as `Authorization: Bearer`. The body may be \
 at most 4 MiB.\n\n\
 With `stream: true` the answer is Anthropic's server-sent events, each `event: <type>` with \
 its JSON `data`: `message_start`, `content_block_start`, `content_block_delta` for each \

@@ -9,7 +9,7 @@ pub mod openai;
 
 use crate::error::AppError;
 use crate::model::chat::Role;
-use crate::server::llm::chat::{ChatEvent, ChatMessage, ChatStream, LlmError};
+use crate::server::llm::chat::{ChatEvent, ChatMessage, ChatStream, ImagePart, LlmError};
 use crate::server::state::AppState;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -167,9 +167,12 @@ pub fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, AppError>
     })
 }
 
-/// Message content: a string, or a list of parts of which the text ones
-/// count (`{"type":"text","text"}`); any other part (an image, a tool
-/// result) is a 400.
+/// Message content: a string, or a list of parts: text
+/// (`{"type":"text","text"}`) and pictures, in OpenAI's shape
+/// (`{"type":"image_url","image_url":{"url":"data:image/png;base64,..."}}`)
+/// or Anthropic's (`{"type":"image","source":{"type":"base64",
+/// "media_type","data"}}`), for models that see pictures. A picture is sent
+/// as data (no URL is fetched); any other part is a 400.
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(untagged)]
 #[schema(as = V1Content)]
@@ -178,40 +181,127 @@ pub enum Content {
     Parts(Vec<Part>),
 }
 
-/// A part of a message's content: only `{"type":"text","text":"..."}`.
+/// A part of a message's content: `text`, `image_url` (OpenAI) or
+/// `image` (Anthropic).
 #[derive(Deserialize, utoipa::ToSchema)]
 #[schema(as = V1ContentPart)]
 pub struct Part {
-    /// `text`.
+    /// `text`, `image_url` or `image`.
     #[serde(rename = "type")]
     #[schema(example = "text")]
     pub kind: String,
     #[serde(default)]
     pub text: Option<String>,
+    /// OpenAI's picture: `{"url": "data:image/png;base64,..."}`.
+    #[serde(default)]
+    pub image_url: Option<ImageUrl>,
+    /// Anthropic's picture: `{"type": "base64", "media_type", "data"}`.
+    #[serde(default)]
+    pub source: Option<ImageSource>,
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[schema(as = V1ImageUrl)]
+pub struct ImageUrl {
+    pub url: String,
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[schema(as = V1ImageSource)]
+pub struct ImageSource {
+    #[serde(rename = "type")]
+    pub kind: String,
+    #[serde(default)]
+    pub media_type: Option<String>,
+    #[serde(default)]
+    pub data: Option<String>,
+}
+
+/// A picture's base64 bytes, checked to be one of the four formats taken
+/// (by its bytes) and at most 10 MB.
+fn picture(field: &str, base64: &str) -> Result<ImagePart, AppError> {
+    use base64::Engine;
+    let refused = || {
+        AppError::invalid(
+            field,
+            format!(
+                "{field}: a picture is sent as base64 data of a PNG, JPEG, WebP or GIF image \
+                 (image_url: data:image/png;base64,...); no URL is fetched."
+            ),
+        )
+    };
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(base64.trim())
+        .map_err(|_| refused())?;
+    if bytes.len() > crate::server::services::attachments::IMAGE_MAX {
+        return Err(AppError::PayloadTooLarge {
+            message: format!("{field}: a picture is at most 10 MB."),
+        });
+    }
+    let format =
+        crate::server::services::attachments::picture::sniff(&bytes).ok_or_else(refused)?;
+    Ok(ImagePart {
+        mime: format.to_mime_type().to_string(),
+        data: bytes.into(),
+    })
 }
 
 impl Content {
-    /// The text; a part that is not text (an image, a tool result) is a
-    /// clear 400, not silently dropped.
-    pub fn text(self, field: &str) -> Result<String, AppError> {
+    /// The text and pictures; any other part (a tool result, an audio
+    /// clip) is a clear 400, not silently dropped.
+    pub fn message(self, role: Role, field: &str) -> Result<ChatMessage, AppError> {
+        let mut out = ChatMessage::text(role, String::new());
         match self {
-            Content::Text(t) => Ok(t),
+            Content::Text(t) => out.content = t,
             Content::Parts(parts) => {
-                let mut out = String::new();
-                for p in parts {
-                    match (p.kind.as_str(), p.text) {
-                        ("text", Some(t)) => out.push_str(&t),
-                        (kind, _) => {
+                for (i, p) in parts.into_iter().enumerate() {
+                    let at = format!("{field}[{i}]");
+                    match (p.kind.as_str(), p.text, p.image_url, p.source) {
+                        ("text", Some(t), _, _) => out.content.push_str(&t),
+                        ("image_url", _, Some(image), _) => {
+                            let data = image
+                                .url
+                                .strip_prefix("data:")
+                                .and_then(|rest| rest.split_once(";base64,"))
+                                .map(|(_, data)| data.to_string())
+                                .unwrap_or_default();
+                            out.images.push(picture(&at, &data)?);
+                        }
+                        ("image", _, _, Some(source)) if source.kind == "base64" => {
+                            out.images
+                                .push(picture(&at, source.data.as_deref().unwrap_or_default())?);
+                        }
+                        (kind, ..) => {
                             return Err(AppError::invalid(
                                 field,
-                                format!("{field}: only text parts are supported here, not {kind}."),
+                                format!(
+                                    "{field}: only text and picture parts are supported here, not {kind}."
+                                ),
                             ))
                         }
                     }
                 }
-                Ok(out)
             }
         }
+        if role != Role::User && !out.images.is_empty() {
+            return Err(AppError::invalid(
+                field,
+                format!("{field}: only user messages carry pictures."),
+            ));
+        }
+        Ok(out)
+    }
+
+    /// The text alone (a system prompt): a picture is a 400.
+    pub fn text(self, field: &str) -> Result<String, AppError> {
+        let m = self.message(Role::User, field)?;
+        if !m.images.is_empty() {
+            return Err(AppError::invalid(
+                field,
+                format!("{field}: only text is supported here."),
+            ));
+        }
+        Ok(m.content)
     }
 }
 
@@ -225,10 +315,6 @@ pub fn role(field: &str, name: &str) -> Result<Role, AppError> {
             format!("{field}: the role {other} is not supported (system, user, assistant)."),
         )),
     }
-}
-
-pub fn message(role: Role, content: String) -> ChatMessage {
-    ChatMessage::text(role, content)
 }
 
 /// `X-Backrooms-Thread: new` (or a thread's id) keeps the exchange as a

@@ -4,8 +4,8 @@
 //! speaks.
 
 use super::{
-    answer_id, error_in, keep_of, message, parse, read, role, upstream, whole, with_thread,
-    Content, OpenAiError, Shape,
+    answer_id, error_in, keep_of, parse, read, role, upstream, whole, with_thread, Content,
+    OpenAiError, Shape,
 };
 use crate::error::AppError;
 use crate::server::actions::completions::{self, Ask};
@@ -254,7 +254,7 @@ fn ask_of(r: Request) -> Result<(Ask, bool, bool), AppError> {
     for (i, m) in r.messages.into_iter().enumerate() {
         let field = format!("messages[{i}]");
         let role = role(&format!("{field}.role"), &m.role)?;
-        messages.push(message(role, m.content.text(&format!("{field}.content"))?));
+        messages.push(m.content.message(role, &format!("{field}.content"))?);
     }
     let stop = match r.stop {
         None => Vec::new(),
@@ -298,8 +298,8 @@ fn usage_json(prompt: u32, completion: u32) -> Value {
     summary = "Chat completion (OpenAI's format), whole or streamed",
     description = "One exchange with any model you may use, or one of your agents \
 (`agent:<id>`), admitted against your limits and counted in your usage; nothing else is \
-stored unless `X-Backrooms-Thread` asks for it. Message content is text: a string or text \
-parts. The body may be at most 4 MiB.\n\n\
+stored unless `X-Backrooms-Thread` asks for it. Message content is a string or text and \
+`image_url` parts (data URLs only; to models that see pictures, else 400). The body may be at most 4 MiB.\n\n\
 With `stream: true` the answer is server-sent events whose `data` is a \
 `chat.completion.chunk`: the role first, then each piece of text, then the \
 `finish_reason`, then the usage chunk when `stream_options.include_usage` asks, and last \
