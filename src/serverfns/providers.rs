@@ -287,7 +287,7 @@ pub async fn create_model(
     Ok(())
 }
 
-/// One form per model action: `action` is `enable`, `disable`, `default`,
+/// One form per model action: `action` is `enable`, `disable`, `default`, `vision` or `blind` (sees pictures or not),
 /// `rename` (with `name`), `price` (with `input_price` and `output_price`,
 /// USD per million tokens, blank for none) or `delete`.
 #[server(prefix = "/fn", endpoint = "models/act")]
@@ -336,6 +336,18 @@ pub async fn model_action(
         })
         .await
         .map(|m| format!("{} disabled.", m.name)),
+        "vision" => patch(ModelPatch {
+            vision: Some(true),
+            ..Default::default()
+        })
+        .await
+        .map(|m| format!("{} now gets pictures.", m.name)),
+        "blind" => patch(ModelPatch {
+            vision: Some(false),
+            ..Default::default()
+        })
+        .await
+        .map(|m| format!("{} no longer gets pictures.", m.name)),
         "rename" => patch(ModelPatch {
             name,
             ..Default::default()

@@ -118,6 +118,25 @@ async fn add_edit_and_manage_models_through_forms() {
     let html = admin.get(PAGE).await.text().await.unwrap();
     assert!(html.contains("★ default"));
 
+    // "gpt-fake-mini" is no known seeing model; a form marks it as one, and
+    // the pickers say so.
+    assert_eq!(reg["providers"][0]["models"][0]["vision"], false);
+    admin
+        .post_form(
+            "/fn/models/act",
+            &[
+                ("id", &model_id.to_string()),
+                ("provider_id", &id.to_string()),
+                ("action", "vision"),
+            ],
+        )
+        .await;
+    let reg: serde_json::Value = user.get("/api/model-registry").await.json().await.unwrap();
+    assert_eq!(reg["providers"][0]["models"][0]["vision"], true);
+    let html = admin.get(PAGE).await.text().await.unwrap();
+    assert!(html.contains("now gets pictures."), "{html}");
+    assert!(html.contains("Does not see pictures"));
+
     // Prices by form: a bad one is refused beside it, what was typed kept;
     // blank removes a price.
     let price = |input: &'static str, output: &'static str| {

@@ -127,6 +127,9 @@ pub fn ModelMenu(
                                                 />
                                                 <span>{m.name.clone()}</span>
                                                 {m
+                                                    .vision
+                                                    .then(|| view! { <span class="badge badge-vision" title="Sees pictures">"sees pictures"</span> })}
+                                                {m
                                                     .is_default
                                                     .then(|| view! { <span class="badge">"default"</span> })}
                                             </label>

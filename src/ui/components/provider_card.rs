@@ -168,6 +168,9 @@ fn ModelRow(model: ModelView, own: bool) -> impl IntoView {
                             </span>
                         }
                     })}
+                {model
+                    .vision
+                    .then(|| view! { <span class="badge badge-vision" title="Sees pictures">"sees pictures"</span> })}
                 <code class="model-id">{model.model_sdk_id.clone()}</code>
             </div>
             {form_error(&form, &[])}
@@ -178,6 +181,11 @@ fn ModelRow(model: ModelView, own: bool) -> impl IntoView {
                     action("disable", "Disable", "btn btn-small")
                 } else {
                     action("enable", "Enable", "btn btn-small")
+                }}
+                {if model.vision {
+                    action("blind", "Does not see pictures", "btn btn-small")
+                } else {
+                    action("vision", "Sees pictures", "btn btn-small")
                 }}
                 <details class="confirm">
                     <summary class="btn btn-small">"Rename"</summary>
