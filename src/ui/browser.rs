@@ -339,6 +339,23 @@ pub fn reveal(id: &str) {
     let _ = id;
 }
 
+/// Opens `path` anew, even when it is this page with another `#hash`
+/// (where setting the address alone would only scroll).
+pub fn open_fresh(path: &str) {
+    #[cfg(feature = "hydrate")]
+    {
+        let location = leptos::prelude::window().location();
+        let here = location.pathname().unwrap_or_default() + &location.search().unwrap_or_default();
+        let there = path.split('#').next().unwrap_or(path);
+        let _ = location.set_href(path);
+        if here == there {
+            let _ = location.reload();
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = path;
+}
+
 pub fn go(path: &str) {
     #[cfg(feature = "hydrate")]
     let _ = leptos::prelude::window().location().set_href(path);

@@ -61,12 +61,11 @@ pub(super) fn Composer(chat: Chat, settings: Settings, registry: ModelRegistry) 
             .await
             {
                 Ok(sent) if thread_id.is_none() || chat.newer || with_files => {
-                    // With files, the page shows them as the server stored
-                    // them (the reply follows on the new page).
-                    browser::clear_attachments();
                     // A new thread, or a page of older messages: open the
-                    // latest (the reply is already running).
-                    browser::go(&crate::model::chat::thread_link(sent.thread_id));
+                    // latest (the reply is already running). With files,
+                    // the page shows them as the server stored them.
+                    browser::clear_attachments();
+                    browser::open_fresh(&crate::model::chat::thread_link(sent.thread_id));
                 }
                 Ok(sent) => {
                     draft.set(String::new());
