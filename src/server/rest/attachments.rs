@@ -97,7 +97,7 @@ pub async fn upload(
 #[utoipa::path(get, path = "/api/attachments/{id}", tag = "chat",
     params(("id" = i64, Path, description = "The attachment's id")),
     responses(
-        (status = 200, description = "The file, with its type and `Content-Disposition` (inline for pictures and PDFs)",
+        (status = 200, description = "The file, with its type and `Content-Disposition` (inline for pictures; documents download, since the page's sandboxing would stop a browser's PDF viewer)",
             content(("image/png"), ("image/jpeg"), ("application/pdf"), ("text/plain"))),
         Failures
     ))]
@@ -118,7 +118,9 @@ pub async fn get(
     if let Ok(v) = HeaderValue::from_str(&mime) {
         h.insert(header::CONTENT_TYPE, v);
     }
-    let inline = a.mime.starts_with("image/") || a.mime == "application/pdf";
+    // Files are served sandboxed (below), where browsers refuse to run
+    // their PDF viewer: documents download, pictures show.
+    let inline = a.mime.starts_with("image/");
     let ascii: String = a
         .name
         .chars()
