@@ -18,7 +18,7 @@ use reqwest::multipart::{Form, Part};
 use serde_json::{json, Value};
 use std::io::Cursor;
 use std::time::{Duration, Instant};
-use support::Server;
+use support::{word, Server};
 
 const DOCUMENTS: usize = 1_000;
 const QUESTIONS: usize = 500;
@@ -29,20 +29,6 @@ fn ms(d: Duration) -> String {
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
-}
-
-fn word(i: usize) -> String {
-    const C: &[u8] = b"bcdfghjklmnprstvz";
-    const V: &[u8] = b"aeiou";
-    let mut n = i + 17;
-    let mut w = String::new();
-    while n > 0 || w.len() < 4 {
-        w.push(C[n % C.len()] as char);
-        n /= C.len();
-        w.push(V[n % V.len()] as char);
-        n /= V.len();
-    }
-    w
 }
 
 async fn upload(server: &Server, name: &str, bytes: Vec<u8>) -> Value {

@@ -10,26 +10,11 @@ use diesel::prelude::*;
 use rand::{Rng, SeedableRng};
 use serde_json::json;
 use std::time::{Duration, Instant};
-use support::Server;
+use support::{word, Server};
 
 const THREADS: usize = 1_000;
 const PER_THREAD: usize = 1_000;
 const VOCABULARY: usize = 5_000;
-
-fn word(i: usize) -> String {
-    // Pronounceable, distinct: consonant-vowel pairs from the index.
-    const C: &[u8] = b"bcdfghjklmnprstvz";
-    const V: &[u8] = b"aeiou";
-    let mut n = i + 17;
-    let mut w = String::new();
-    while n > 0 || w.len() < 4 {
-        w.push(C[n % C.len()] as char);
-        n /= C.len();
-        w.push(V[n % V.len()] as char);
-        n /= V.len();
-    }
-    w
-}
 
 fn ms(d: Duration) -> String {
     format!("{:.1} ms", d.as_secs_f64() * 1000.0)

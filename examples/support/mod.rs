@@ -132,3 +132,18 @@ impl Server {
             .unwrap_or_else(|| "?".into())
     }
 }
+
+/// A pronounceable, distinct word for index `i` (consonant-vowel pairs).
+pub fn word(i: usize) -> String {
+    const C: &[u8] = b"bcdfghjklmnprstvz";
+    const V: &[u8] = b"aeiou";
+    let mut n = i + 17;
+    let mut w = String::new();
+    while n > 0 || w.len() < 4 {
+        w.push(C[n % C.len()] as char);
+        n /= C.len();
+        w.push(V[n % V.len()] as char);
+        n /= V.len();
+    }
+    w
+}

@@ -104,31 +104,17 @@ pub async fn duplicate(
 }
 
 /// The first file in a multipart body, read up to the avatar limit.
-pub(crate) async fn read_image(mut form: Multipart) -> Result<Vec<u8>, AppError> {
-    let unreadable = |e: axum::extract::multipart::MultipartError| {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            avatars::too_big()
-        } else {
-            AppError::bad_request("The upload could not be read as multipart/form-data.")
-        }
+pub(crate) async fn read_image(form: Multipart) -> Result<Vec<u8>, AppError> {
+    let image = |f: &axum::extract::multipart::Field<'_>| {
+        f.file_name().is_some() || f.name() == Some("avatar")
     };
-    while let Some(mut field) = form.next_field().await.map_err(unreadable)? {
-        if field.file_name().is_none() && field.name() != Some("avatar") {
-            continue;
-        }
-        let mut bytes = Vec::new();
-        while let Some(chunk) = field.chunk().await.map_err(unreadable)? {
-            if bytes.len() + chunk.len() > avatars::MAX_BYTES {
-                return Err(avatars::too_big());
-            }
-            bytes.extend_from_slice(&chunk);
-        }
-        return Ok(bytes);
+    match super::upload::file_field(form, image, avatars::MAX_BYTES, avatars::too_big).await? {
+        Some((_, bytes)) => Ok(bytes),
+        None => Err(AppError::invalid(
+            "avatar",
+            "Attach the image as a file field named avatar.",
+        )),
     }
-    Err(AppError::invalid(
-        "avatar",
-        "Attach the image as a file field named avatar.",
-    ))
 }
 
 /// The multipart form of an agent's avatar upload.

@@ -74,40 +74,21 @@ pub async fn import(
 
 /// The uploaded file of a multipart form (field `file`), refused past the
 /// import limit while it is still arriving.
-pub(crate) async fn read_file(mut form: Multipart) -> Result<Vec<u8>, AppError> {
+pub(crate) async fn read_file(form: Multipart) -> Result<Vec<u8>, AppError> {
     let too_big = || AppError::PayloadTooLarge {
         message: format!(
             "An account export can be at most {} MB.",
             archive_import::MAX_BYTES / 1024 / 1024
         ),
     };
-    let unreadable = |e: axum::extract::multipart::MultipartError| {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            too_big()
-        } else {
-            AppError::bad_request("The upload could not be read as multipart/form-data.")
-        }
-    };
-    while let Some(mut field) = form.next_field().await.map_err(unreadable)? {
-        if field.name() != Some("file") {
-            continue;
-        }
-        let mut bytes = Vec::new();
-        while let Some(chunk) = field.chunk().await.map_err(unreadable)? {
-            if bytes.len() + chunk.len() > archive_import::MAX_BYTES {
-                return Err(too_big());
-            }
-            bytes.extend_from_slice(&chunk);
-        }
-        if bytes.is_empty() {
-            break;
-        }
-        return Ok(bytes);
+    let file = |f: &axum::extract::multipart::Field<'_>| f.name() == Some("file");
+    match super::upload::file_field(form, file, archive_import::MAX_BYTES, too_big).await? {
+        Some((_, bytes)) if !bytes.is_empty() => Ok(bytes),
+        _ => Err(AppError::invalid(
+            "file",
+            "Choose an export file to import.",
+        )),
     }
-    Err(AppError::invalid(
-        "file",
-        "Choose an export file to import.",
-    ))
 }
 
 /// The routes of this module, each documented in the OpenAPI document.

@@ -32,32 +32,11 @@ fn too_large() -> AppError {
 }
 
 /// The `file` field's name and bytes.
-async fn read_file(mut form: Multipart) -> Result<(String, Vec<u8>), AppError> {
-    let unreadable = |e: axum::extract::multipart::MultipartError| {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            too_large()
-        } else {
-            AppError::bad_request("The upload could not be read as multipart/form-data.")
-        }
-    };
-    while let Some(mut field) = form.next_field().await.map_err(unreadable)? {
-        if field.name() != Some("file") {
-            continue;
-        }
-        let name = field.file_name().unwrap_or("file").to_string();
-        let mut bytes = Vec::new();
-        while let Some(chunk) = field.chunk().await.map_err(unreadable)? {
-            if bytes.len() + chunk.len() > DOCUMENT_MAX {
-                return Err(too_large());
-            }
-            bytes.extend_from_slice(&chunk);
-        }
-        return Ok((name, bytes));
-    }
-    Err(AppError::invalid(
-        "file",
-        "Attach the file as a form field named file.",
-    ))
+async fn read_file(form: Multipart) -> Result<(String, Vec<u8>), AppError> {
+    let file = |f: &axum::extract::multipart::Field<'_>| f.name() == Some("file");
+    super::upload::file_field(form, file, DOCUMENT_MAX, too_large)
+        .await?
+        .ok_or_else(|| AppError::invalid("file", "Attach the file as a form field named file."))
 }
 
 /// Upload a picture or a document

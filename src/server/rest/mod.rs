@@ -24,6 +24,7 @@ pub mod sse;
 pub mod tags;
 pub mod threads;
 pub mod tokens;
+pub mod upload;
 pub mod usage;
 pub mod users;
 pub mod v1;

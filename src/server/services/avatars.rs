@@ -9,19 +9,10 @@ use diesel::prelude::*;
 
 pub const MAX_BYTES: usize = 512 * 1024;
 
-/// The image type the bytes really are, if it is one we accept.
+/// The image type the bytes really are, if it is one we accept (the
+/// attachments' check: PNG, JPEG, WebP or GIF).
 pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
-    if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
-        Some("image/png")
-    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
-        Some("image/jpeg")
-    } else if bytes.starts_with(b"GIF87a") || bytes.starts_with(b"GIF89a") {
-        Some("image/gif")
-    } else if bytes.len() >= 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
-        Some("image/webp")
-    } else {
-        None
-    }
+    super::attachments::picture::sniff(bytes).map(|f| f.to_mime_type())
 }
 
 /// Checks and stores an image; answers its id.
