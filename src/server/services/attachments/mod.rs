@@ -133,6 +133,9 @@ pub fn store(
 ) -> Result<AttachmentView, AppError> {
     let sha = hex::encode(Sha256::digest(&file.bytes));
     conn.immediate_transaction(|conn| {
+        // Uploads never sent go after a day: each upload clears them, so
+        // they stop counting against anyone's quota.
+        collect_garbage(conn)?;
         let used = used_bytes(conn, user)?;
         if used + file.bytes.len() as i64 > QUOTA_BYTES {
             return Err(AppError::PayloadTooLarge {
