@@ -99,3 +99,120 @@ test("attach a picture and a PDF, send, see them on the message after a reload",
   expect(img.headers()["content-type"]).toBe("image/png");
   await fake.close();
 });
+
+/** As the admin: a provider on the fake and a vision model; answers the model's id. */
+async function visionModel(info: any, fake: { base: string }, tag: string): Promise<number> {
+  const slug = uniqueUser(info, tag).toLowerCase().replace(/[^a-z0-9]/g, "").slice(0, 24);
+  const admin = await request.newContext({ baseURL: info.project.use.baseURL });
+  expect((await admin.post("/api/auth/login", { data: { username: ADMIN, password: PASSWORD } })).ok()).toBeTruthy();
+  const p = await admin.post("/api/config/providers", {
+    data: { name: `Eyes ${slug}`, provider_sdk_id: slug, api_format: "openai", base_url: fake.base, api_key: FAKE_KEY },
+  });
+  expect(p.status()).toBe(201);
+  const m = await admin.post("/api/config/models", {
+    data: { provider_id: (await p.json()).id, model_sdk_id: "chunks-3-0", vision: true },
+  });
+  expect(m.status()).toBe(201);
+  await admin.dispose();
+  return (await m.json()).id;
+}
+
+// Without scripts the composer is a plain multipart form with a file input.
+test("without JavaScript the composer's form sends a picture and a PDF", async ({ page }, info) => {
+  test.skip(jsOn(info), "the plain form is what a page without scripts gets");
+  const fake = await startFakeProvider();
+  const model = await visionModel(info, fake, "nj");
+  await signUpViaApi(page, uniqueUser(info, "plain"));
+  const t = await page.request.post("/api/conversations", { data: { model_id: model } });
+  const thread = (await t.json()).id;
+  await page.goto(`/c/${thread}`);
+  await page.locator(".composer input[type=file][name=file]").setInputFiles([
+    { name: "dot.png", mimeType: "image/png", buffer: PNG },
+    { name: "notes.pdf", mimeType: "application/pdf", buffer: pdf("The meeting moved to Thursday.") },
+  ]);
+  await page.getByRole("textbox", { name: "Message" }).fill("What do these say?");
+  await page.getByRole("button", { name: "Send" }).click();
+  await expect(page).toHaveURL(new RegExp(`/c/${thread}`));
+  const question = page.locator(".bubble-user").last();
+  await expect(question.locator(".attachment-thumb img")).toHaveAttribute("alt", "dot.png");
+  await expect(question.locator(".attachment-doc")).toContainText("notes.pdf");
+  const sent = fake.requests[fake.requests.length - 1];
+  const parts = sent.messages[sent.messages.length - 1].content;
+  expect(parts[0].text).toContain("The meeting moved to Thursday.");
+  expect(parts[1].image_url.url).toMatch(/^data:image\/png;base64,/);
+  // The reply is written on the server; a reload shows it beside the files.
+  await expect(async () => {
+    await page.reload();
+    await expect(page.locator(".bubble-assistant .bubble-text").last()).toHaveText("w0 w1 w2", { timeout: 1000 });
+  }).toPass();
+  await expect(page.locator(".bubble-user").last().locator(".attachment-thumb img")).toBeVisible();
+  await fake.close();
+});
+
+// An agent's knowledge shelf from its page, then a chat with it that shows
+// the reply's sources: phone and desktop, scripts on and off.
+test("a document on an agent's shelf is cited as a source of its replies", async ({ page }, info) => {
+  const fake = await startFakeProvider();
+  const model = await visionModel(info, fake, "kn");
+  await signUpViaApi(page, uniqueUser(info, "shelf"));
+  const a = await page.request.post("/api/agents", { data: { name: "Librarian", model_id: model } });
+  expect(a.status()).toBe(201);
+  const agent = (await a.json()).id;
+  await page.goto(`/agents/${agent}`);
+  await page.locator(".knowledge-upload input[type=file]").setInputFiles({
+    name: "house.pdf",
+    mimeType: "application/pdf",
+    buffer: pdf("The spare key is under the blue flowerpot."),
+  });
+  await page.getByRole("button", { name: "Add to knowledge" }).click();
+  await expect(page.locator("[data-flash]")).toContainText("house.pdf is on the shelf.");
+  await expect(page.locator(".knowledge-files .attachment-name")).toHaveText("house.pdf");
+
+  await page.goto(`/?new=1&agent=${agent}`);
+  if (jsOn(info)) await waitHydrated(page, ".chat");
+  await page.getByRole("textbox", { name: "Message" }).fill("Where is the spare key?");
+  await page.getByRole("button", { name: "Send" }).click();
+  await expect(page).toHaveURL(/\/c\/\d+/);
+  const sent = () => fake.requests[fake.requests.length - 1];
+  await expect.poll(() => JSON.stringify(sent()?.messages ?? "")).toContain("[1] house.pdf, page 1");
+  await expect(async () => {
+    if (!jsOn(info)) await page.reload();
+    await expect(page.locator(".bubble-sources").last()).toBeVisible({ timeout: 1000 });
+  }).toPass();
+  await page.locator(".bubble-sources summary").last().click();
+  await expect(page.locator(".bubble-sources li").last()).toHaveText("[1] house.pdf, page 1");
+  await page.reload();
+  await expect(page.locator(".bubble-sources").last()).toBeVisible();
+  await fake.close();
+});
+
+// A shared thread shows its pictures to someone signed out.
+test("a share link shows the thread's picture to someone signed out", async ({ page, browser }, info) => {
+  const fake = await startFakeProvider();
+  const model = await visionModel(info, fake, "sh");
+  await signUpViaApi(page, uniqueUser(info, "sharer"));
+  const up = await page.request.post("/api/attachments", {
+    multipart: { file: { name: "dot.png", mimeType: "image/png", buffer: PNG } },
+  });
+  expect(up.status()).toBe(201);
+  const file = (await up.json()).id;
+  const t = await page.request.post("/api/conversations", { data: { model_id: model } });
+  const thread = (await t.json()).id;
+  const res = await page.request.post("/api/chat/complete", {
+    data: { conversation_id: thread, content: "A picture", attachments: [file] },
+  });
+  expect(res.status()).toBe(200);
+  const link = await (await page.request.post(`/api/conversations/${thread}/share`)).json();
+
+  const context = await browser.newContext({ javaScriptEnabled: jsOn(info) });
+  const viewer = await context.newPage();
+  await viewer.goto(link.url);
+  const img = viewer.locator(".bubble-user .attachment-thumb img");
+  await expect(img).toHaveAttribute("alt", "dot.png");
+  // The picture itself, as this signed-out viewer's browser asks for it.
+  const got = await context.request.get(new URL((await img.getAttribute("src"))!, link.link).toString());
+  expect(got.status()).toBe(200);
+  expect(got.headers()["content-type"]).toBe("image/png");
+  await context.close();
+  await fake.close();
+});

@@ -35,6 +35,34 @@ pub struct Archive {
     pub prompts: Vec<Text>,
     #[serde(default)]
     pub backrooms: Vec<Backroom>,
+    /// Uploaded pictures and documents, referred to by messages and agents'
+    /// knowledge shelves.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<File>,
+}
+
+/// An uploaded picture or document, base64: its kind, type, size and
+/// text are read again from the bytes on import.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema), schema(as = ArchiveFile))]
+pub struct File {
+    pub name: String,
+    pub data: String,
+    pub created_at: i64,
+}
+
+/// An excerpt a reply was given, as it cites it (`[n]`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema), schema(as = ArchiveSource))]
+pub struct Source {
+    pub n: i32,
+    /// Index into `files`.
+    pub file: usize,
+    /// Where the excerpt starts in the file's text (characters).
+    pub position: i32,
+    pub page: Option<i32>,
 }
 
 /// An uploaded avatar image, base64.
@@ -81,6 +109,9 @@ pub struct Agent {
     pub talkativeness: f32,
     pub created_at: i64,
     pub updated_at: i64,
+    /// The knowledge shelf: indexes into `files`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub knowledge: Vec<usize>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -137,6 +168,12 @@ pub struct Message {
     /// An older version, not on the branch the thread shows.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub hidden: bool,
+    /// The files it went out with, in order: indexes into `files`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<usize>,
+    /// The excerpts a reply was given.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<Source>,
 }
 
 /// A note or a prompt template.
@@ -208,6 +245,9 @@ pub struct ImportSummary {
     pub prompts: usize,
     pub backrooms: usize,
     pub images: usize,
+    /// Pictures and documents.
+    #[serde(default)]
+    pub files: usize,
     /// Models named in the archive that this server does not have; those
     /// threads and agents use the default model.
     pub unknown_models: Vec<String>,
@@ -228,6 +268,7 @@ impl ImportSummary {
             (self.notes, "note(s)"),
             (self.prompts, "prompt(s)"),
             (self.folders, "folder(s)"),
+            (self.files, "file(s)"),
         ] {
             parts.push(format!("{n} {what}"));
         }

@@ -164,6 +164,10 @@ pub struct TurnView {
     /// What went wrong, when `status` is `error`.
     pub error: Option<String>,
     pub created_at: i64,
+    /// The excerpts of the speaker's knowledge shelf the turn was given,
+    /// numbered as it cites them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<crate::model::attachment::SourceView>,
 }
 
 /// A backroom with its seats and whole transcript. Times are Unix seconds.

@@ -216,6 +216,12 @@ pub struct SharedThread {
 pub struct SharedMessage {
     pub role: Role,
     pub content: String,
+    /// The files the message went out with (read through the link).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<crate::model::attachment::AttachmentView>,
+    /// The excerpts a reply was given, by file name.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<crate::model::attachment::SourceView>,
     /// Replies rendered as safe HTML (filled for the page).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub html: Option<String>,

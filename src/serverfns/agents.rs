@@ -40,6 +40,15 @@ pub async fn load_agent(id: i64) -> Result<AgentView, AppError> {
     support::agents::get(&state, &caller, id).await
 }
 
+/// The documents on the caller's agent's knowledge shelf.
+#[server(prefix = "/fn", endpoint = "agents/knowledge")]
+pub async fn load_knowledge(
+    id: i64,
+) -> Result<Vec<crate::model::attachment::AttachmentView>, AppError> {
+    let (state, caller) = support::caller().await?;
+    crate::server::actions::attachments::knowledge(&state, &caller, id).await
+}
+
 #[server(prefix = "/fn", endpoint = "agents/templates")]
 pub async fn load_agent_templates() -> Result<Vec<AgentTemplate>, AppError> {
     let (_, caller) = support::caller().await?;

@@ -67,8 +67,9 @@ pub async fn list_threads(before: Option<String>) -> Result<ThreadPage, AppError
     support::threads::list(&state, &caller, Some(30), before, outside_folders).await
 }
 
-/// Sends a message. `thread_id` absent starts a new thread. From a
-/// plain form (no JavaScript) it answers with a redirect to the thread.
+/// Sends a message from the composer's island. `thread_id` absent starts
+/// a new thread. (Without JavaScript the composer posts its multipart form
+/// to `/chat/send`, `server::forms::composer`, which calls the same action.)
 #[server(prefix = "/fn", endpoint = "chat/send")]
 pub async fn send_message(
     thread_id: Option<i64>,
@@ -80,60 +81,20 @@ pub async fn send_message(
     attachments: Option<String>,
 ) -> Result<Sent, AppError> {
     use crate::model::chat::ChatSend;
-    // The slider's 0 means "the model's default".
-    let max_tokens = max_tokens.filter(|n| *n > 0);
-    let back = match (thread_id, agent_id) {
-        (Some(id), _) => crate::model::chat::thread_link(id),
-        (None, Some(agent)) => format!("/?new=1&agent={agent}"),
-        (None, None) => "/?new=1".to_string(),
+    let (state, caller) = support::caller().await?;
+    // The composer's uploads, as a comma-separated list of ids.
+    let attachments =
+        crate::server::services::attachments::ids_of(&attachments.unwrap_or_default())?;
+    let send = ChatSend {
+        thread_id: 0,
+        content,
+        model_id,
+        temperature,
+        // The slider's 0 means "the model's default".
+        max_tokens: max_tokens.filter(|n| *n > 0),
+        attachments,
     };
-    let plain = support::from_plain_form().await;
-    let typed = content.clone();
-    let result = async move {
-        let (state, caller) = support::caller().await?;
-        // The composer's uploads, as a comma-separated list of ids.
-        let attachments = attachments
-            .unwrap_or_default()
-            .split(',')
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(|s| {
-                s.parse::<i64>()
-                    .map_err(|_| AppError::invalid("attachments", "Not a list of file ids."))
-            })
-            .collect::<Result<Vec<i64>, AppError>>()?;
-        let send = ChatSend {
-            thread_id: 0,
-            content,
-            model_id,
-            temperature,
-            max_tokens,
-            attachments,
-        };
-        support::chat::send_from_composer(&state, &caller, thread_id, agent_id, send).await
-    }
-    .await;
-    if plain {
-        // Without JavaScript: go to the thread, or back with the error and
-        // the typed message kept.
-        match &result {
-            Ok(sent) => leptos_axum::redirect(&crate::model::chat::thread_link(sent.thread_id)),
-            Err(e) => {
-                let message = e.message().to_string();
-                crate::server::flash::redirect(
-                    &back,
-                    crate::model::Flash::error("composer", None, message)
-                        .with_values(&[("content", &typed)]),
-                );
-                return Ok(Sent {
-                    thread_id: thread_id.unwrap_or_default(),
-                    user_message_id: None,
-                    assistant_message_id: 0,
-                });
-            }
-        }
-    }
-    result
+    support::chat::send_from_composer(&state, &caller, thread_id, agent_id, send).await
 }
 
 /// The reply's text after byte `after` and its finished markdown blocks,

@@ -289,7 +289,7 @@ async fn importing_adds_without_overwriting_and_bad_files_import_nothing() {
         .as_str()
         .unwrap()
         .contains("not a Backrooms account export"));
-    let huge = format!("{{\"pad\": \"{}\"}}", "x".repeat(26 * 1024 * 1024));
+    let huge = format!("{{\"pad\": \"{}\"}}", "x".repeat(201 * 1024 * 1024));
     let res = user
         .http
         .post(user.url("/api/import"))

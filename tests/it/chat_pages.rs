@@ -90,7 +90,8 @@ async fn a_plain_form_starts_a_thread_and_the_page_shows_safe_markdown() {
     let (_admin, user, _fake, mid) = setup(&server, "xss").await;
 
     let home = user.get("/").await.text().await.unwrap();
-    assert!(home.contains(r#"action="/fn/chat/send""#));
+    assert!(home.contains(r#"action="/chat/send""#));
+    assert!(home.contains(r#"enctype="multipart/form-data""#));
     assert!(
         home.contains(&format!(r#"value="{mid}" checked"#)),
         "default model preselected"
@@ -105,17 +106,14 @@ async fn a_plain_form_starts_a_thread_and_the_page_shows_safe_markdown() {
     );
 
     let res = user
-        .post_form(
-            "/fn/chat/send",
-            &[
-                ("content", "Show me **markup**"),
-                ("model_id", &mid.to_string()),
-                ("temperature", "0.7"),
-                ("max_tokens", "0"),
-            ],
-        )
+        .send_form(&[
+            ("content", "Show me **markup**"),
+            ("model_id", &mid.to_string()),
+            ("temperature", "0.7"),
+            ("max_tokens", "0"),
+        ])
         .await;
-    assert_eq!(res.status(), StatusCode::FOUND);
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let to = location(&res);
     let conv = thread_of(&to);
     let t = wait_complete(&user, conv).await;
@@ -272,9 +270,7 @@ async fn a_reply_being_written_arrives_with_its_finished_markdown_blocks_rendere
 async fn thread_rename_pin_delete_edit_and_reopen() {
     let server = TestServer::start().await;
     let (_admin, user, fake, _mid) = setup(&server, "chunks-2-0").await;
-    let res = user
-        .post_form("/fn/chat/send", &[("content", "first question")])
-        .await;
+    let res = user.send_form(&[("content", "first question")]).await;
     let to = location(&res);
     let conv = thread_of(&to);
     wait_complete(&user, conv).await;

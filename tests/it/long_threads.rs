@@ -36,6 +36,8 @@ async fn long_thread(api: &Api, n: usize) -> i64 {
             kind: "message".into(),
             parent: None,
             hidden: false,
+            files: vec![],
+            sources: vec![],
         })
         .collect();
     let archive = Archive {
@@ -45,6 +47,7 @@ async fn long_thread(api: &Api, n: usize) -> i64 {
         images: vec![],
         folders: vec![],
         agents: vec![],
+        files: vec![],
         threads: vec![Thread {
             title: "The long one".into(),
             model: None,

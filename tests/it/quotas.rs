@@ -527,10 +527,7 @@ async fn a_refused_plain_form_send_comes_back_with_the_reason_and_the_text() {
     let server = TestServer::start().await;
     let s = setup(&server, "chunks-2-1").await;
     set_limits(&s, json!({"tokens_per_day": 0})).await;
-    let res = s
-        .user
-        .post_form("/fn/chat/send", &[("content", "Are you <there>?")])
-        .await;
+    let res = s.user.send_form(&[("content", "Are you <there>?")]).await;
     let back = common::location(&res);
     assert_eq!(back, "/?new=1");
     let page = s.user.get(&back).await.text().await.unwrap();

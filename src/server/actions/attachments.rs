@@ -33,6 +33,19 @@ pub async fn read(
     as_caller(state, caller, move |c, uid| attachments::read(c, uid, id)).await
 }
 
+/// A file of a shared thread's message, for anyone with the link (404
+/// for any other file, and once the link is revoked).
+pub async fn read_shared(
+    state: &AppState,
+    token: String,
+    id: i64,
+) -> Result<(Attachment, Vec<u8>), AppError> {
+    state
+        .db
+        .run(move |c| crate::server::services::shares::attachment(c, &token, id))
+        .await
+}
+
 pub async fn delete(state: &AppState, caller: &Caller, id: i64) -> Result<(), AppError> {
     as_caller(state, caller, move |c, uid| attachments::delete(c, uid, id)).await
 }

@@ -378,6 +378,7 @@ diesel::table! {
 
 diesel::joinable!(attachment_chunks -> attachments (attachment_id));
 diesel::joinable!(message_sources -> attachments (attachment_id));
+diesel::joinable!(message_sources -> messages (message_id));
 diesel::joinable!(agent_knowledge -> attachments (attachment_id));
 diesel::joinable!(attachments -> users (user_id));
 diesel::joinable!(attachments -> blobs (sha256));

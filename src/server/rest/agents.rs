@@ -11,8 +11,8 @@ use crate::server::auth::caller::Caller;
 use crate::server::services::avatars;
 use crate::server::state::AppState;
 use axum::extract::{Multipart, Path, State};
-use axum::http::{header, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use axum::Json;
 use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
 use utoipa_axum::routes;
@@ -184,20 +184,11 @@ pub async fn avatar_image(
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
     let (content_type, data) = agents::avatar_image(&state, &caller, id).await?;
-    let mut res = data.into_response();
-    let headers = res.headers_mut();
-    if let Ok(v) = HeaderValue::from_str(&content_type) {
-        headers.insert(header::CONTENT_TYPE, v);
-    }
-    headers.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, max-age=31536000, immutable"),
-    );
-    headers.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    Ok(res)
+    Ok(super::download::stored(
+        data,
+        &content_type,
+        "private, max-age=31536000, immutable",
+    ))
 }
 
 /// The routes of this module, each documented in the OpenAPI document.

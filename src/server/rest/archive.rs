@@ -22,7 +22,8 @@ pub const BODY_LIMIT: usize = archive_import::MAX_BYTES + 64 * 1024;
 #[utoipa::path(get, path = "/api/export", tag = "archive",
     summary = "Download your whole account as one JSON file",
     description = "Folders, agents (your own), threads with every message, notes, prompts, \
-backrooms and uploaded avatar images. It holds no database ids, so it imports into any \
+backrooms, uploaded avatar images, and your uploaded pictures and documents (`files`, \
+base64) with the messages and knowledge shelves that hold them. It holds no database ids, so it imports into any \
 account with `POST /api/import`.",
     responses(
         (status = 200, description = "The archive, as a download named \
@@ -55,11 +56,11 @@ pub async fn export(State(state): State<AppState>, caller: Caller) -> Result<Res
     description = "Everything in the archive is added to your account; nothing is \
 overwritten. The whole archive is checked before anything is written (a 400 names the bad \
 field, e.g. `threads[2].messages[0].role`). Models this server does not have are replaced \
-by the default model and listed in `unknown_models`. At most 25 MB.",
+by the default model and listed in `unknown_models`. At most 200 MB.",
     request_body(content = Archive, content_type = "application/json"),
     responses(
         (status = 201, description = "What was added", body = ImportSummary),
-        (status = 413, description = "The archive is larger than 25 MB (a body far past that may be \
+        (status = 413, description = "The archive is larger than 200 MB (a body far past that may be \
 refused before it is read, with a plain-text answer)", body = ErrorBody),
         Failures
     ))]

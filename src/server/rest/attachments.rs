@@ -11,7 +11,7 @@ use crate::server::services::attachments::{DOCUMENT_MAX, UPLOAD_LIMIT};
 use crate::server::state::AppState;
 use axum::extract::{DefaultBodyLimit, Multipart, State};
 use axum::http::{header, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::Json;
 use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
 use utoipa_axum::routes;
@@ -69,12 +69,23 @@ pub async fn upload(
     Ok((StatusCode::CREATED, Json(view)))
 }
 
+/// `GET /api/attachments/{id}?share=…`.
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ReadQuery {
+    /// The token of a share link (`/s/{token}`) of the thread the file
+    /// went out with: read it without signing in.
+    share: Option<String>,
+}
+
 /// One of your attachments, as stored
 ///
 /// A picture as its scaled image, a document as uploaded. Someone else's
-/// id answers 404.
+/// id answers 404. With `share`, anyone with a thread's share link reads
+/// the files of the messages that link shows (404 for any other file, and
+/// once the link is revoked).
 #[utoipa::path(get, path = "/api/attachments/{id}", tag = "chat",
-    params(("id" = i64, Path, description = "The attachment's id")),
+    params(("id" = i64, Path, description = "The attachment's id"), ReadQuery),
     responses(
         (status = 200, description = "The file, with its type and `Content-Disposition` (inline for pictures; documents download, since the page's sandboxing would stop a browser's PDF viewer)",
             content(("image/png"), ("image/jpeg"), ("application/pdf"), ("text/plain"))),
@@ -82,23 +93,30 @@ pub async fn upload(
     ))]
 pub async fn get(
     State(state): State<AppState>,
-    caller: Caller,
+    caller: Result<Caller, AppError>,
     Id(id): Id,
+    super::query::ApiQuery(q): super::query::ApiQuery<ReadQuery>,
 ) -> Result<Response, AppError> {
-    let (a, data) = attachments::read(&state, &caller, id).await?;
-    let mut res = data.into_response();
-    let h = res.headers_mut();
+    let shared = q.share.is_some();
+    let (a, data) = match q.share {
+        Some(token) => attachments::read_shared(&state, token, id).await?,
+        None => attachments::read(&state, &caller?, id).await?,
+    };
     // Text-like files go as plain text: an uploaded HTML page never runs
     // as this site's page.
     let mime = match a.mime.as_str() {
-        m if m.starts_with("image/") || m == "application/pdf" => m.to_string(),
-        _ => "text/plain; charset=utf-8".to_string(),
+        m if m.starts_with("image/") || m == "application/pdf" => m,
+        _ => "text/plain; charset=utf-8",
     };
-    if let Ok(v) = HeaderValue::from_str(&mime) {
-        h.insert(header::CONTENT_TYPE, v);
-    }
-    // Files are served sandboxed (below), where browsers refuse to run
-    // their PDF viewer: documents download, pictures show.
+    // Through a link, asked again each time: a revoked link stops at once.
+    let cache = if shared {
+        "private, no-cache"
+    } else {
+        "private, max-age=86400"
+    };
+    let mut res = super::download::stored(data, mime, cache);
+    // Files are served sandboxed, where browsers refuse to run their PDF
+    // viewer: documents download, pictures show.
     let inline = a.mime.starts_with("image/");
     let ascii: String = a
         .name
@@ -116,16 +134,8 @@ pub async fn get(
         if inline { "inline" } else { "attachment" }
     );
     if let Ok(v) = HeaderValue::from_str(&disposition) {
-        h.insert(header::CONTENT_DISPOSITION, v);
+        res.headers_mut().insert(header::CONTENT_DISPOSITION, v);
     }
-    h.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, max-age=86400"),
-    );
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("default-src 'none'; sandbox"),
-    );
     Ok(res)
 }
 

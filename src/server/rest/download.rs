@@ -1,4 +1,5 @@
-//! Answers that download as a file with a name made from a title.
+//! Answers that download as a file with a name made from a title, and
+//! stored files (uploads and avatar images) served as their bytes.
 
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
@@ -35,6 +36,27 @@ pub fn attachment(body: String, mime: &'static str, stem: &str, ext: &str) -> Re
     if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{stem}.{ext}\"")) {
         h.insert(header::CONTENT_DISPOSITION, v);
     }
+    res
+}
+
+/// A stored file's bytes as `mime`, cached as `cache` says, never
+/// sniffed as another type and sandboxed: whatever it holds never runs as
+/// a page of this site.
+pub fn stored(data: Vec<u8>, mime: &str, cache: &'static str) -> Response {
+    let mut res = data.into_response();
+    let h = res.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(mime) {
+        h.insert(header::CONTENT_TYPE, v);
+    }
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("default-src 'none'; sandbox"),
+    );
     res
 }
 

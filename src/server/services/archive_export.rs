@@ -1,24 +1,36 @@
 //! Exports one user's whole account as an `Archive` (see `model::archive`):
 //! folders, own agents, chat threads with every message, notes, prompts,
-//! backrooms with participants and turns, and the avatar images they use.
-//! Shared links and other users' agents are not part of it.
+//! backrooms with participants and turns, the avatar images they use, and
+//! the account's uploaded files with the messages and shelves that hold
+//! them. Shared links, other users' agents and their files are not part
+//! of it.
 
 use crate::error::AppError;
 use crate::model::archive::{self, Archive, ModelRef};
 use crate::server::db::now;
 use crate::server::db::rows::{Agent, Backroom, Message, Participant, Thread};
 use crate::server::db::schema::{
-    agents, avatars, backrooms, folders, messages, notes, prompts, provider_models, providers,
-    threads,
+    agent_knowledge, agents, attachments, avatars, backrooms, folders, message_attachments,
+    message_sources, messages, notes, prompts, provider_models, providers, threads,
 };
 use base64::Engine;
 use diesel::prelude::*;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+
+/// A source of a reply: `(n, attachment, position, page)`.
+type Cited = (i32, i64, i32, Option<i32>);
 
 /// Turns database ids into archive indexes as things are added.
 struct Index {
     images: Vec<String>,
     models: HashMap<i64, ModelRef>,
+    /// The account's own attachments (only those are exported).
+    own_files: HashSet<i64>,
+    files: Vec<i64>,
+    /// Each message's files, in order, and its sources
+    /// `(n, attachment, position, page)`.
+    message_files: HashMap<i64, Vec<i64>>,
+    message_sources: HashMap<i64, Vec<Cited>>,
 }
 
 impl Index {
@@ -35,6 +47,43 @@ impl Index {
 
     fn model(&self, id: Option<i64>) -> Option<ModelRef> {
         id.and_then(|id| self.models.get(&id).cloned())
+    }
+
+    /// The archive index of one of the account's attachments; `None` for
+    /// a file of someone else (a shared agent's shelf cited by a reply).
+    fn file(&mut self, id: i64) -> Option<usize> {
+        if !self.own_files.contains(&id) {
+            return None;
+        }
+        Some(match self.files.iter().position(|f| *f == id) {
+            Some(i) => i,
+            None => {
+                self.files.push(id);
+                self.files.len() - 1
+            }
+        })
+    }
+
+    /// Adds the files and sources of each of `rows` to its archive message.
+    fn link_files(&mut self, out: &mut [archive::Message], rows: &[Message]) {
+        for (m, row) in out.iter_mut().zip(rows) {
+            if let Some(ids) = self.message_files.get(&row.id).cloned() {
+                m.files = ids.into_iter().filter_map(|id| self.file(id)).collect();
+            }
+            if let Some(sources) = self.message_sources.get(&row.id).cloned() {
+                m.sources = sources
+                    .into_iter()
+                    .filter_map(|(n, id, position, page)| {
+                        self.file(id).map(|file| archive::Source {
+                            n,
+                            file,
+                            position,
+                            page,
+                        })
+                    })
+                    .collect();
+            }
+        }
     }
 }
 
@@ -64,6 +113,8 @@ fn message(m: &Message, seats: &[Participant]) -> archive::Message {
         kind: m.kind.as_str().to_string(),
         parent: None,
         hidden: false,
+        files: Vec::new(),
+        sources: Vec::new(),
     }
 }
 
@@ -109,9 +160,54 @@ fn snapshot(conn: &mut SqliteConnection, user_id: i64) -> Result<Archive, AppErr
         .into_iter()
         .map(|(id, provider, model)| (id, ModelRef { provider, model }))
         .collect();
+    let own_files: HashSet<i64> = attachments::table
+        .filter(attachments::user_id.eq(user_id))
+        .select(attachments::id)
+        .load::<i64>(conn)?
+        .into_iter()
+        .collect();
+    let mut message_files: HashMap<i64, Vec<i64>> = HashMap::new();
+    for (m, a) in message_attachments::table
+        .inner_join(messages::table.inner_join(threads::table))
+        .filter(threads::user_id.eq(user_id))
+        .order((
+            message_attachments::message_id,
+            message_attachments::position,
+        ))
+        .select((
+            message_attachments::message_id,
+            message_attachments::attachment_id,
+        ))
+        .load::<(i64, i64)>(conn)?
+    {
+        message_files.entry(m).or_default().push(a);
+    }
+    let mut message_sources: HashMap<i64, Vec<Cited>> = HashMap::new();
+    for (m, n, a, position, page) in message_sources::table
+        .inner_join(messages::table.inner_join(threads::table))
+        .filter(threads::user_id.eq(user_id))
+        .order((message_sources::message_id, message_sources::n))
+        .select((
+            message_sources::message_id,
+            message_sources::n,
+            message_sources::attachment_id,
+            message_sources::position,
+            message_sources::page,
+        ))
+        .load::<(i64, i32, i64, i32, Option<i32>)>(conn)?
+    {
+        message_sources
+            .entry(m)
+            .or_default()
+            .push((n, a, position, page));
+    }
     let mut ix = Index {
         images: Vec::new(),
         models,
+        own_files,
+        files: Vec::new(),
+        message_files,
+        message_sources,
     };
 
     let folder_rows: Vec<(i64, String, i64, i64)> = folders::table
@@ -132,9 +228,24 @@ fn snapshot(conn: &mut SqliteConnection, user_id: i64) -> Result<Archive, AppErr
         .select(Agent::as_select())
         .load(conn)?;
     let agent_ids: Vec<i64> = agent_rows.iter().map(|a| a.id).collect();
+    let mut shelves: HashMap<i64, Vec<i64>> = HashMap::new();
+    for (agent, file) in agent_knowledge::table
+        .filter(agent_knowledge::agent_id.eq_any(&agent_ids))
+        .order((agent_knowledge::created_at, agent_knowledge::attachment_id))
+        .select((agent_knowledge::agent_id, agent_knowledge::attachment_id))
+        .load::<(i64, i64)>(conn)?
+    {
+        shelves.entry(agent).or_default().push(file);
+    }
     let agents_out = agent_rows
         .iter()
         .map(|a| archive::Agent {
+            knowledge: shelves
+                .remove(&a.id)
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(|f| ix.file(f))
+                .collect(),
             name: a.name.clone(),
             description: a.description.clone(),
             avatar: a.avatar.clone(),
@@ -172,6 +283,9 @@ fn snapshot(conn: &mut SqliteConnection, user_id: i64) -> Result<Archive, AppErr
     }
     let mut threads_out = Vec::with_capacity(threads.len());
     for c in &threads {
+        let rows = by_thread.remove(&c.id).unwrap_or_default();
+        let mut messages = versioned(&rows);
+        ix.link_files(&mut messages, &rows);
         threads_out.push(archive::Thread {
             title: c.title.clone(),
             model: ix.model(c.model_id),
@@ -184,7 +298,7 @@ fn snapshot(conn: &mut SqliteConnection, user_id: i64) -> Result<Archive, AppErr
             tags: tags.remove(&c.id).unwrap_or_default(),
             created_at: c.created_at,
             updated_at: c.updated_at,
-            messages: versioned(&by_thread.remove(&c.id).unwrap_or_default()),
+            messages,
         });
     }
 
@@ -231,10 +345,13 @@ fn snapshot(conn: &mut SqliteConnection, user_id: i64) -> Result<Archive, AppErr
                     talkativeness: p.talkativeness,
                 })
                 .collect(),
-            turns: messages_of(conn, b.thread_id)?
-                .iter()
-                .map(|m| message(m, &seats))
-                .collect(),
+            turns: {
+                let rows = messages_of(conn, b.thread_id)?;
+                let mut turns: Vec<archive::Message> =
+                    rows.iter().map(|m| message(m, &seats)).collect();
+                ix.link_files(&mut turns, &rows);
+                turns
+            },
         });
     }
 
@@ -279,7 +396,18 @@ fn snapshot(conn: &mut SqliteConnection, user_id: i64) -> Result<Archive, AppErr
         });
     }
 
+    let mut files = Vec::with_capacity(ix.files.len());
+    for id in &ix.files {
+        let (a, data) = super::attachments::bytes_of(conn, *id)?;
+        files.push(archive::File {
+            name: a.name,
+            data: base64::engine::general_purpose::STANDARD.encode(data),
+            created_at: a.created_at,
+        });
+    }
+
     Ok(Archive {
+        files,
         format: archive::FORMAT.to_string(),
         version: archive::VERSION,
         exported_at: now(),

@@ -1,10 +1,11 @@
 //! Read-only links to a thread. The token is 32 random bytes (hex), the
 //! only thing that grants access; revoking deletes it.
 
+use super::attachments;
 use super::threads as thread_service;
 use crate::error::AppError;
 use crate::model::chat::{SharedMessage, SharedThread};
-use crate::server::db::rows::Message;
+use crate::server::db::rows::{Attachment, Message};
 use crate::server::db::{now, schema::messages, schema::shares, schema::threads};
 use diesel::prelude::*;
 
@@ -34,38 +35,74 @@ pub fn revoke(conn: &mut SqliteConnection, user_id: i64, id: i64) -> Result<(), 
     Ok(())
 }
 
-/// What anyone with the link sees: the title and the finished messages,
-/// nothing about the owner, models or providers.
-pub fn shared(conn: &mut SqliteConnection, token: &str) -> Result<SharedThread, AppError> {
+/// The thread a live link opens: `(id, title, created_at)`, 404 for an
+/// unknown or revoked token.
+fn thread_of(conn: &mut SqliteConnection, token: &str) -> Result<(i64, String, i64), AppError> {
     let gone = || AppError::not_found("This link does not exist or was revoked.");
     if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(gone());
     }
-    let (id, title, created_at): (i64, String, i64) = shares::table
+    shares::table
         .inner_join(threads::table)
         .filter(shares::token.eq(token))
         .select((threads::id, threads::title, threads::created_at))
         .first(conn)
         .optional()?
-        .ok_or_else(gone)?;
-    let rows: Vec<Message> = messages::table
-        .filter(messages::thread_id.eq(id))
+        .ok_or_else(gone)
+}
+
+/// The messages a link shows: the thread's current branch, finished.
+fn shown_messages(conn: &mut SqliteConnection, thread: i64) -> Result<Vec<Message>, AppError> {
+    Ok(messages::table
+        .filter(messages::thread_id.eq(thread))
         .filter(messages::on_path.eq(true))
         .filter(messages::status.ne(crate::model::chat::MessageStatus::Streaming))
+        .filter(messages::content.ne(""))
         .order(messages::id.asc())
         .select(Message::as_select())
-        .load(conn)?;
+        .load(conn)?)
+}
+
+/// What anyone with the link sees: the title and the finished messages
+/// with their files and sources, nothing about the owner, models or
+/// providers.
+pub fn shared(conn: &mut SqliteConnection, token: &str) -> Result<SharedThread, AppError> {
+    let (id, title, created_at) = thread_of(conn, token)?;
+    let rows = shown_messages(conn, id)?;
+    let ids: Vec<i64> = rows.iter().map(|m| m.id).collect();
+    let mut files = attachments::of_messages(conn, &ids)?;
+    let mut sources = attachments::sources_of(conn, &ids)?;
     Ok(SharedThread {
         title,
         created_at,
         messages: rows
             .into_iter()
-            .filter(|m| !m.content.is_empty())
             .map(|m| SharedMessage {
                 role: m.role,
+                attachments: files.remove(&m.id).unwrap_or_default(),
+                sources: sources.remove(&m.id).unwrap_or_default(),
                 content: m.content,
                 html: None,
             })
             .collect(),
     })
+}
+
+/// A file of a message the link shows, with its bytes; 404 for any other
+/// file, and once the link is revoked.
+pub fn attachment(
+    conn: &mut SqliteConnection,
+    token: &str,
+    attachment: i64,
+) -> Result<(Attachment, Vec<u8>), AppError> {
+    let (id, _, _) = thread_of(conn, token)?;
+    let shown: Vec<i64> = shown_messages(conn, id)?.iter().map(|m| m.id).collect();
+    let on_thread = attachments::of_messages(conn, &shown)?
+        .values()
+        .flatten()
+        .any(|a| a.id == attachment);
+    if !on_thread {
+        return Err(AppError::not_found("No such attachment."));
+    }
+    attachments::bytes_of(conn, attachment)
 }

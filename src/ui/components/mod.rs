@@ -3,6 +3,7 @@
 pub mod agent_card;
 pub mod agent_editor;
 pub mod app_shell;
+pub mod attachment_list;
 pub mod auth_card;
 pub mod chat_view;
 pub mod connection_test;

@@ -1,11 +1,15 @@
 use crate::model::agent::{is_image, AgentTemplate, AgentView};
+use crate::model::attachment::AttachmentView;
 use crate::model::provider::ModelRegistry;
-use crate::serverfns::agents::{load_agent, load_agent_templates, load_agents, SaveAgent};
+use crate::serverfns::agents::{
+    load_agent, load_agent_templates, load_agents, load_knowledge, SaveAgent,
+};
 use crate::serverfns::providers::load_model_registry;
 use crate::text::format::{percent, tenths, tokens_label};
 use crate::ui::components::agent_card::{model_label, AgentCard};
 use crate::ui::components::agent_editor::{AgentEditor, Preview};
 use crate::ui::components::app_shell::AppShell;
+use crate::ui::components::attachment_list::file_url;
 use crate::ui::components::flash::{field_error, form_error, typed, FlashNotice};
 use crate::ui::components::model_picker::ModelPicker;
 use crate::ui::page_context;
@@ -103,14 +107,15 @@ pub fn AgentEditorPage() -> impl IntoView {
     let data = Resource::new(
         || (),
         move |_| async move {
-            let agent = match id {
-                Some(id) => Some(load_agent(id).await),
-                None => None,
+            let (agent, shelf) = match id {
+                Some(id) => (Some(load_agent(id).await), load_knowledge(id).await.ok()),
+                None => (None, None),
             };
             (
                 agent.transpose(),
                 load_agent_templates().await,
                 load_model_registry().await,
+                shelf.unwrap_or_default(),
             )
         },
     );
@@ -127,11 +132,11 @@ pub fn AgentEditorPage() -> impl IntoView {
                     let template = template.clone();
                     Suspend::new(async move {
                         match data.await {
-                            (Ok(agent), Ok(templates), Ok(registry)) if agent.as_ref().is_none_or(|a| a.mine) => {
+                            (Ok(agent), Ok(templates), Ok(registry), shelf) if agent.as_ref().is_none_or(|a| a.mine) => {
                                 let from = template
                                     .as_deref()
                                     .and_then(|t| templates.iter().find(|x| x.id == t).cloned());
-                                view! { <Editor agent=agent template=from templates=templates registry=registry /> }
+                                view! { <Editor agent=agent template=from templates=templates registry=registry shelf=shelf /> }
                                     .into_any()
                             }
                             _ => {
@@ -187,6 +192,8 @@ fn Editor(
     template: Option<AgentTemplate>,
     templates: Vec<AgentTemplate>,
     registry: ModelRegistry,
+    /// The agent's knowledge shelf.
+    shelf: Vec<AttachmentView>,
 ) -> impl IntoView {
     let is_admin = page_context().user.is_some_and(|u| u.is_admin());
     let v = starting_point(agent.as_ref(), template.as_ref());
@@ -330,6 +337,7 @@ fn Editor(
             </form>
             <AvatarUpload id=id />
         </AgentEditor>
+        {id.map(|id| view! { <Knowledge id=id shelf=shelf /> })}
     }
 }
 
@@ -360,5 +368,55 @@ fn AvatarUpload(id: Option<i64>) -> impl IntoView {
             {field_error("avatar", "avatar")}
             <button type="submit" class="btn btn-small">"Upload image"</button>
         </form>
+    }
+}
+
+/// The agent's knowledge shelf: documents it searches in every thread
+/// with it and in its backroom turns. Plain forms: add one, take one off.
+#[component]
+fn Knowledge(id: i64, shelf: Vec<AttachmentView>) -> impl IntoView {
+    let files = (!shelf.is_empty()).then(|| {
+        view! {
+            <ul class="knowledge-files">
+                {shelf
+                    .into_iter()
+                    .map(|f| {
+                        let pages = f.pages.map(|p| format!(" · {p} pages")).unwrap_or_default();
+                        view! {
+                            <li>
+                                <a class="attachment-doc" href=file_url(f.id, None)>
+                                    <span class="attachment-name">{f.name.clone()}</span>
+                                    <span class="muted">{pages}</span>
+                                </a>
+                                <form method="post" action=format!("/agents/{id}/knowledge/{}/remove", f.id)>
+                                    <button type="submit" class="btn btn-small" aria-label=format!("Remove {}", f.name)>"Remove"</button>
+                                </form>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        }
+    });
+    let empty = files.is_none();
+    view! {
+        <section class="knowledge" id="knowledge" aria-labelledby="knowledge-title">
+            <h3 id="knowledge-title">"Knowledge"</h3>
+            <p class="muted">
+                "Documents this agent searches in every thread with it and in its backroom turns; "
+                "the parts that match each message go into its prompt, cited as [1], [2]…"
+            </p>
+            {form_error("knowledge", &["file"])}
+            {files}
+            {empty.then(|| view! { <p class="muted">"No documents yet."</p> })}
+            <form class="knowledge-upload" method="post" action=format!("/agents/{id}/knowledge") enctype="multipart/form-data">
+                <label class="field">
+                    <span>"Add a document (PDF, text, Markdown, code, CSV, JSON or HTML, up to 20 MB)"</span>
+                    <input type="file" name="file" required accept="application/pdf,.pdf,.txt,.md,.markdown,.csv,.json,.html,.htm,.xml,.yaml,.yml,.toml,.rs,.py,.js,.ts,.go,.java,.c,.h,.cpp,.rb,.sh,.sql,.css" />
+                </label>
+                {field_error("knowledge", "file")}
+                <button type="submit" class="btn btn-small">"Add to knowledge"</button>
+            </form>
+        </section>
     }
 }

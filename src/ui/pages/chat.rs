@@ -84,6 +84,7 @@ pub fn ChatPage() -> impl IntoView {
                                         max_tokens=max_tokens
                                         agent=c.agent
                                         draft=crate::ui::components::flash::typed("composer", "content", "")
+                                        draft_files=crate::ui::components::flash::typed("composer", "attachments", "")
                                     />
                                 }
                                     .into_any()

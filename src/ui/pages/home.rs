@@ -100,6 +100,7 @@ pub fn HomePage() -> impl IntoView {
                                         max_tokens=agent.max_tokens
                                         agent=Some(badge)
                                         draft=crate::ui::components::flash::typed("composer", "content", "")
+                                        draft_files=crate::ui::components::flash::typed("composer", "attachments", "")
                                     />
                                 }
                                     .into_any()
@@ -143,6 +144,7 @@ pub fn HomePage() -> impl IntoView {
                                         max_tokens=None
                                         agent=None
                                         draft=crate::ui::components::flash::typed("composer", "content", "")
+                                        draft_files=crate::ui::components::flash::typed("composer", "attachments", "")
                                     />
                                 }
                                     .into_any()

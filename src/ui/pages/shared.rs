@@ -1,4 +1,5 @@
 use crate::serverfns::chat::load_shared;
+use crate::ui::components::attachment_list::{Files, Sources};
 use crate::ui::raw_text::PageTitle;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -11,7 +12,11 @@ pub fn SharedPage() -> impl IntoView {
         .get_untracked()
         .get("token")
         .unwrap_or_default();
-    let data = Resource::new(|| (), move |_| load_shared(token.clone()));
+    let data = Resource::new(|| (), {
+        let token = token.clone();
+        move |_| load_shared(token.clone())
+    });
+    let token = StoredValue::new(token);
     view! {
         <main class="shared-page">
             <header class="shared-head">
@@ -38,10 +43,12 @@ pub fn SharedPage() -> impl IntoView {
                                             let role = if m.role == crate::model::chat::Role::User { "user" } else { "assistant" };
                                             view! {
                                                 <div class=format!("bubble bubble-{role}")>
+                                                    <Files files=m.attachments share=Some(token.get_value()) />
                                                     {match m.html {
                                                         Some(html) => view! { <div class="bubble-text markdown" inner_html=html></div> }.into_any(),
                                                         None => view! { <div class="bubble-text plain">{m.content}</div> }.into_any(),
                                                     }}
+                                                    <Sources sources=m.sources linked=false />
                                                 </div>
                                             }
                                         })

@@ -211,6 +211,29 @@ impl Api {
     }
 
     /// Posts a plain HTML form the way a browser without JavaScript does.
+    /// The composer's plain form (`/chat/send`, multipart) with `fields`
+    /// and no files, as a browser without JavaScript posts it.
+    pub async fn send_form(&self, fields: &[(&str, &str)]) -> Response {
+        let form = fields
+            .iter()
+            .fold(reqwest::multipart::Form::new(), |f, (k, v)| {
+                f.text(k.to_string(), v.to_string())
+            });
+        self.post_multipart("/chat/send", form).await
+    }
+
+    /// A plain multipart form post, as a browser without JavaScript sends it.
+    pub async fn post_multipart(&self, path: &str, form: reqwest::multipart::Form) -> Response {
+        self.http
+            .post(self.url(path))
+            .header(reqwest::header::ACCEPT, "text/html,application/xhtml+xml")
+            .header(reqwest::header::ORIGIN, &self.base)
+            .multipart(form)
+            .send()
+            .await
+            .expect("request")
+    }
+
     pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> Response {
         let mut headers = HeaderMap::new();
         headers.insert(

@@ -5,10 +5,40 @@ use crate::error::AppError;
 use crate::model::archive::{self, Archive};
 use crate::model::backroom::{TurnKind, TurnOrder};
 use crate::model::chat::Role;
-use crate::server::services::{agents, backrooms as rooms, folders, notes, prompts, tags, threads};
+use crate::server::services::{
+    agents, attachments, backrooms as rooms, folders, notes, prompts, tags, threads,
+};
 
 /// A stored reply may be longer than what a user can send.
 const MESSAGE_MAX: usize = 1024 * 1024;
+/// Files in one archive (the storage quota limits their bytes).
+const FILES_MAX: usize = 10_000;
+
+/// A message's files and sources refer to the archive's files.
+fn check_files(field: &str, m: &archive::Message, files: usize) -> Result<(), AppError> {
+    if m.files.len() > attachments::PER_MESSAGE {
+        return Err(bad(
+            format!("{field}.files"),
+            format!("a message has at most {} files.", attachments::PER_MESSAGE),
+        ));
+    }
+    for (k, f) in m.files.iter().enumerate() {
+        index(&format!("{field}.files[{k}]"), Some(*f), files)?;
+    }
+    if m.sources.len() > 100 {
+        return Err(bad(format!("{field}.sources"), "at most 100 sources."));
+    }
+    for (k, s) in m.sources.iter().enumerate() {
+        index(&format!("{field}.sources[{k}].file"), Some(s.file), files)?;
+        if m.sources[..k].iter().any(|o| o.n == s.n) {
+            return Err(bad(
+                format!("{field}.sources[{k}].n"),
+                "two sources share a number.",
+            ));
+        }
+    }
+    Ok(())
+}
 
 fn check_message(field: &str, m: &archive::Message, seats: Option<&[i32]>) -> Result<(), AppError> {
     if Role::parse(&m.role).is_none() {
@@ -143,6 +173,15 @@ pub fn check(a: &Archive) -> Result<(), AppError> {
             ),
         ));
     }
+    if a.files.len() > FILES_MAX {
+        return Err(bad(
+            "files".into(),
+            format!("an archive holds at most {FILES_MAX} files."),
+        ));
+    }
+    for (i, f) in a.files.iter().enumerate() {
+        line(&format!("files[{i}].name"), &f.name, 200, false)?;
+    }
     for (i, f) in a.folders.iter().enumerate() {
         line(
             &format!("folders[{i}].name"),
@@ -171,6 +210,18 @@ pub fn check(a: &Archive) -> Result<(), AppError> {
             agents::DESCRIPTION_MAX * 4,
         )?;
         index(&format!("{field}.image"), ag.image, a.images.len())?;
+        if ag.knowledge.len() as i64 > attachments::knowledge::SHELF_MAX {
+            return Err(bad(
+                format!("{field}.knowledge"),
+                format!(
+                    "a shelf holds at most {} files.",
+                    attachments::knowledge::SHELF_MAX
+                ),
+            ));
+        }
+        for (k, f) in ag.knowledge.iter().enumerate() {
+            index(&format!("{field}.knowledge[{k}]"), Some(*f), a.files.len())?;
+        }
     }
     for (i, t) in a.threads.iter().enumerate() {
         let field = format!("threads[{i}]");
@@ -196,6 +247,7 @@ pub fn check(a: &Archive) -> Result<(), AppError> {
         tags::normalise(&t.tags).map_err(|e| bad(format!("{field}.tags"), e.message()))?;
         for (j, m) in t.messages.iter().enumerate() {
             check_message(&format!("{field}.messages[{j}]"), m, None)?;
+            check_files(&format!("{field}.messages[{j}]"), m, a.files.len())?;
         }
         check_versions(&field, &t.messages)?;
     }
@@ -318,6 +370,7 @@ pub fn check(a: &Archive) -> Result<(), AppError> {
         }
         for (j, m) in b.turns.iter().enumerate() {
             check_message(&format!("{field}.turns[{j}]"), m, Some(&seats))?;
+            check_files(&format!("{field}.turns[{j}]"), m, a.files.len())?;
         }
     }
     Ok(())

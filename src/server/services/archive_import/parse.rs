@@ -4,7 +4,9 @@ use crate::error::AppError;
 use crate::model::archive::Archive;
 
 /// The largest archive `POST /api/import` takes, in bytes.
-pub const MAX_BYTES: usize = 25 * 1024 * 1024;
+/// Uploaded files travel in it (base64), so it is far larger than text
+/// alone would need.
+pub const MAX_BYTES: usize = 200 * 1024 * 1024;
 
 /// Reads an uploaded archive: size first, then JSON with a clear message.
 pub fn parse(bytes: &[u8]) -> Result<Archive, AppError> {

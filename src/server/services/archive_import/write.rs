@@ -5,23 +5,56 @@ use super::check::check;
 use super::fields::{bad, one_line};
 use crate::error::AppError;
 use crate::model::archive::{self, Archive, ImportSummary};
+use crate::model::attachment::AttachmentKind;
 use crate::model::backroom::{TurnKind, TurnOrder};
 use crate::model::chat::Role;
 use crate::server::db::rows::{AgentFields, FullMessage};
 use crate::server::db::schema::{
-    agents as agents_t, backroom_participants, backrooms as backrooms_t, folders as folders_t,
-    messages, notes as notes_t, prompts as prompts_t, threads as conv_t,
+    agent_knowledge, agents as agents_t, attachments as attachments_t, backroom_participants,
+    backrooms as backrooms_t, folders as folders_t, message_attachments, message_sources, messages,
+    notes as notes_t, prompts as prompts_t, threads as conv_t,
 };
-use crate::server::services::{avatars, tags};
+use crate::server::services::{attachments, avatars, tags};
 use base64::Engine;
 use diesel::prelude::*;
 use std::collections::{HashMap, HashSet};
+
+/// Links an imported message to its files and sources.
+fn link_files(
+    conn: &mut SqliteConnection,
+    message_id: i64,
+    m: &archive::Message,
+    files: &[i64],
+) -> QueryResult<()> {
+    for (position, f) in m.files.iter().enumerate() {
+        diesel::insert_into(message_attachments::table)
+            .values((
+                message_attachments::message_id.eq(message_id),
+                message_attachments::attachment_id.eq(files[*f]),
+                message_attachments::position.eq(position as i32),
+            ))
+            .execute(conn)?;
+    }
+    for src in &m.sources {
+        diesel::insert_into(message_sources::table)
+            .values((
+                message_sources::message_id.eq(message_id),
+                message_sources::n.eq(src.n),
+                message_sources::attachment_id.eq(files[src.file]),
+                message_sources::position.eq(src.position),
+                message_sources::page.eq(src.page),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
 
 fn insert_messages(
     conn: &mut SqliteConnection,
     thread_id: i64,
     list: &[archive::Message],
     seats: &HashMap<i32, i64>,
+    files: &[i64],
 ) -> QueryResult<usize> {
     let tree = list.iter().any(|m| m.parent.is_some());
     let mut ids: Vec<i64> = Vec::with_capacity(list.len());
@@ -64,6 +97,7 @@ fn insert_messages(
             })
             .returning(messages::id)
             .get_result(conn)?;
+        link_files(conn, id, m, files)?;
         ids.push(id);
     }
     Ok(list.len())
@@ -85,9 +119,43 @@ pub fn import(
                 .map_err(|_| bad(format!("images[{i}].data"), "is not base64."))
         })
         .collect::<Result<_, _>>()?;
+    // Each file is read again from its bytes, as an upload is.
+    let prepared: Vec<attachments::Prepared> = a
+        .files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(f.data.trim())
+                .map_err(|_| bad(format!("files[{i}].data"), "is not base64."))?;
+            attachments::prepare(&f.name, &bytes)
+                .map_err(|e| bad(format!("files[{i}]"), e.message()))
+        })
+        .collect::<Result<_, _>>()?;
+    for (i, ag) in a.agents.iter().enumerate() {
+        for (k, f) in ag.knowledge.iter().enumerate() {
+            if prepared[*f].kind() != AttachmentKind::Document {
+                return Err(bad(
+                    format!("agents[{i}].knowledge[{k}]"),
+                    "is a picture; a shelf holds documents.",
+                ));
+            }
+        }
+    }
     conn.immediate_transaction(|conn| {
         check_room(conn, user_id, a)?;
         let mut sum = ImportSummary::default();
+        let mut file_ids = Vec::with_capacity(prepared.len());
+        for (i, file) in prepared.iter().enumerate() {
+            let stored = attachments::store_in(conn, user_id, file).map_err(|e| match e {
+                AppError::PayloadTooLarge { message } => AppError::PayloadTooLarge {
+                    message: format!("files[{i}]: {message}"),
+                },
+                e => e,
+            })?;
+            file_ids.push(stored.id);
+        }
+        sum.files = file_ids.len();
         let mut models = Models::load(conn)?;
         let mut image_ids = Vec::with_capacity(images.len());
         for (i, bytes) in images.iter().enumerate() {
@@ -153,6 +221,18 @@ pub fn import(
             );
         }
         sum.agents = agent_ids.len();
+        for (ag, id) in a.agents.iter().zip(&agent_ids) {
+            let mut shelved = HashSet::new();
+            for f in ag.knowledge.iter().filter(|f| shelved.insert(**f)) {
+                diesel::insert_into(agent_knowledge::table)
+                    .values((
+                        agent_knowledge::agent_id.eq(id),
+                        agent_knowledge::attachment_id.eq(file_ids[*f]),
+                        agent_knowledge::created_at.eq(ag.updated_at),
+                    ))
+                    .execute(conn)?;
+            }
+        }
 
         for t in &a.threads {
             let id: i64 = diesel::insert_into(conv_t::table)
@@ -172,7 +252,7 @@ pub fn import(
                 .returning(conv_t::id)
                 .get_result(conn)?;
             tags::set(conn, id, &tags::normalise(&t.tags)?)?;
-            sum.messages += insert_messages(conn, id, &t.messages, &HashMap::new())?;
+            sum.messages += insert_messages(conn, id, &t.messages, &HashMap::new(), &file_ids)?;
             sum.threads += 1;
         }
 
@@ -269,10 +349,15 @@ pub fn import(
                     .set(backrooms_t::next_participant.eq(next))
                     .execute(conn)?;
             }
-            sum.messages += insert_messages(conn, conv, &b.turns, &seats)?;
+            sum.messages += insert_messages(conn, conv, &b.turns, &seats, &file_ids)?;
             room_ids.push(room);
         }
         sum.backrooms = room_ids.len();
+        // Imported files are linked now: one that nothing refers to goes
+        // with the next clean-up, as a sent file whose thread is deleted.
+        diesel::update(attachments_t::table.filter(attachments_t::id.eq_any(&file_ids)))
+            .set(attachments_t::sent.eq(true))
+            .execute(conn)?;
         sum.unknown_models = models.unknown;
         Ok(sum)
     })

@@ -48,6 +48,12 @@ pub struct Prepared {
     text: Option<String>,
 }
 
+impl Prepared {
+    pub fn kind(&self) -> AttachmentKind {
+        self.kind
+    }
+}
+
 fn too_large(what: &str, max: usize) -> AppError {
     AppError::PayloadTooLarge {
         message: format!("{what} is larger than {} MB.", max / MB),
@@ -131,45 +137,54 @@ pub fn store(
     user: i64,
     file: &Prepared,
 ) -> Result<AttachmentView, AppError> {
-    let sha = hex::encode(Sha256::digest(&file.bytes));
     conn.immediate_transaction(|conn| {
         // Uploads never sent go after a day: each upload clears them, so
         // they stop counting against anyone's quota.
         collect_garbage(conn)?;
-        let used = used_bytes(conn, user)?;
-        if used + file.bytes.len() as i64 > QUOTA_BYTES {
-            return Err(AppError::PayloadTooLarge {
-                message: format!(
-                    "Your files take {} of your {} MB; delete some to attach this one.",
-                    (used as usize).div_ceil(MB),
-                    QUOTA_BYTES as usize / MB
-                ),
-            });
-        }
-        diesel::insert_or_ignore_into(blobs::table)
-            .values((blobs::sha256.eq(&sha), blobs::data.eq(&file.bytes)))
-            .execute(conn)?;
-        let row = diesel::insert_into(attachments::table)
-            .values(NewAttachment {
-                user_id: user,
-                kind: file.kind,
-                name: &file.name,
-                mime: file.mime,
-                bytes: file.bytes.len() as i64,
-                sha256: &sha,
-                width: file.width,
-                height: file.height,
-                pages: file.pages,
-                text: file.text.as_deref(),
-                created_at: now(),
-            })
-            .returning(Attachment::as_returning())
-            .get_result(conn)?;
-        if let Some(text) = &file.text {
-            retrieval::index(conn, row.id, text, file.pages.is_some())?;
-        }
-        Ok(row.view())
+        store_in(conn, user, file)
     })
+}
+
+/// [`store`] inside the caller's transaction (an import's).
+pub fn store_in(
+    conn: &mut SqliteConnection,
+    user: i64,
+    file: &Prepared,
+) -> Result<AttachmentView, AppError> {
+    let sha = hex::encode(Sha256::digest(&file.bytes));
+    let used = used_bytes(conn, user)?;
+    if used + file.bytes.len() as i64 > QUOTA_BYTES {
+        return Err(AppError::PayloadTooLarge {
+            message: format!(
+                "Your files take {} of your {} MB; delete some to attach this one.",
+                (used as usize).div_ceil(MB),
+                QUOTA_BYTES as usize / MB
+            ),
+        });
+    }
+    diesel::insert_or_ignore_into(blobs::table)
+        .values((blobs::sha256.eq(&sha), blobs::data.eq(&file.bytes)))
+        .execute(conn)?;
+    let row = diesel::insert_into(attachments::table)
+        .values(NewAttachment {
+            user_id: user,
+            kind: file.kind,
+            name: &file.name,
+            mime: file.mime,
+            bytes: file.bytes.len() as i64,
+            sha256: &sha,
+            width: file.width,
+            height: file.height,
+            pages: file.pages,
+            text: file.text.as_deref(),
+            created_at: now(),
+        })
+        .returning(Attachment::as_returning())
+        .get_result(conn)?;
+    if let Some(text) = &file.text {
+        retrieval::index(conn, row.id, text, file.pages.is_some())?;
+    }
+    Ok(row.view())
 }
 
 fn not_found() -> AppError {
@@ -193,7 +208,21 @@ pub fn read(
     user: i64,
     id: i64,
 ) -> Result<(Attachment, Vec<u8>), AppError> {
-    let a = owned(conn, user, id)?;
+    owned(conn, user, id)?;
+    bytes_of(conn, id)
+}
+
+/// The attachment and its bytes, whoever owns it: callers check access.
+pub(crate) fn bytes_of(
+    conn: &mut SqliteConnection,
+    id: i64,
+) -> Result<(Attachment, Vec<u8>), AppError> {
+    let a: Attachment = attachments::table
+        .find(id)
+        .select(Attachment::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or_else(not_found)?;
     let data = blobs::table
         .find(&a.sha256)
         .select(blobs::data)
@@ -234,6 +263,18 @@ pub fn attach(
         .set(attachments::sent.eq(true))
         .execute(conn)?;
     Ok(found)
+}
+
+/// Upload ids as a form carries them: comma-separated (blank is none).
+pub fn ids_of(list: &str) -> Result<Vec<i64>, AppError> {
+    list.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            s.parse::<i64>()
+                .map_err(|_| AppError::invalid("attachments", "Not a list of file ids."))
+        })
+        .collect()
 }
 
 /// The user's attachments `ids`, in that order: 400 on a repeat or too

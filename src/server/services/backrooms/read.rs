@@ -118,6 +118,7 @@ pub fn turn_view(m: &Message, number: i64, seats: &[Participant]) -> TurnView {
         total_ms: m.total_ms,
         error: m.error.clone(),
         created_at: m.created_at,
+        sources: Vec::new(),
     }
 }
 
@@ -135,10 +136,17 @@ pub fn view(conn: &mut SqliteConnection, b: Backroom) -> Result<BackroomView, Ap
         };
         views.push(participant_view(p, model));
     }
-    let turns = turns(conn, &b)?
+    let rows = turns(conn, &b)?;
+    let ids: Vec<i64> = rows.iter().map(|m| m.id).collect();
+    let mut sources = crate::server::services::attachments::sources_of(conn, &ids)?;
+    let turns = rows
         .iter()
         .enumerate()
-        .map(|(i, m)| turn_view(m, i as i64 + 1, &seats))
+        .map(|(i, m)| {
+            let mut t = turn_view(m, i as i64 + 1, &seats);
+            t.sources = sources.remove(&m.id).unwrap_or_default();
+            t
+        })
         .collect();
     Ok(BackroomView {
         id: b.id,

@@ -13,6 +13,7 @@ use crate::model::provider::upstream_id;
 use crate::server::db::now;
 use crate::server::db::rows::{Backroom, Message, NewTurn, Participant};
 use crate::server::db::schema::{backrooms, messages};
+use crate::server::services::attachments::{knowledge, retrieval};
 use crate::server::services::backroom_rules::{self as rules, Seat, Spoken};
 use crate::server::services::threads::{self as chats, Turn};
 
@@ -158,7 +159,7 @@ pub fn next_step(conn: &mut SqliteConnection, id: i64) -> Result<Step, AppError>
                 content: &m.content,
             })
             .collect();
-        let prompt = rules::prompt_for(
+        let mut prompt = rules::prompt_for(
             seat.id,
             &seat.name,
             &seat.system_prompt,
@@ -166,6 +167,15 @@ pub fn next_step(conn: &mut SqliteConnection, id: i64) -> Result<Step, AppError>
             &spoken,
             rules::CONTEXT_CHARS,
         );
+        // The seat's agent's knowledge shelf, searched with what was said
+        // last (the scenario before anyone spoke).
+        let said_last = spoken.last().map_or(b.scenario.as_str(), |s| s.content);
+        let excerpts = shelf_excerpts(conn, seat.agent_id, said_last)?;
+        if !excerpts.is_empty() {
+            if let Some(last) = prompt.iter_mut().rev().find(|m| m.role == Role::User) {
+                last.content.push_str(&retrieval::block(&excerpts));
+            }
+        }
         let (model, provider) = chats::resolve_model(conn, b.user_id, seat.model_id, None, None)
             .or_else(|_| chats::resolve_model(conn, b.user_id, None, None, None))?;
         let ts = now();
@@ -185,6 +195,7 @@ pub fn next_step(conn: &mut SqliteConnection, id: i64) -> Result<Step, AppError>
             })
             .returning(Message::as_returning())
             .get_result(conn)?;
+        retrieval::record(conn, turn.id, &excerpts)?;
         diesel::update(backrooms::table.find(id))
             .set((
                 backrooms::next_participant.eq(None::<i64>),
@@ -202,6 +213,20 @@ pub fn next_step(conn: &mut SqliteConnection, id: i64) -> Result<Step, AppError>
             max_tokens: seat.max_tokens.map(|n| n as u32),
         })))
     })
+}
+
+/// The pieces of the agent's shelf (if the seat has an agent) that best
+/// match `text`.
+fn shelf_excerpts(
+    conn: &mut SqliteConnection,
+    agent: Option<i64>,
+    text: &str,
+) -> Result<Vec<retrieval::Excerpt>, AppError> {
+    let Some(agent) = agent else {
+        return Ok(Vec::new());
+    };
+    let shelf = knowledge::ids(conn, agent)?;
+    retrieval::search(conn, &shelf, text, chats::EXCERPTS_BUDGET)
 }
 
 /// How a turn left the run.

@@ -17,5 +17,5 @@ pub use branches::{select, tip, versions};
 pub use limits::{CONTENT_MAX, MESSAGES_MAX, MESSAGES_PAGE, PAGE_DEFAULT, PAGE_MAX, TITLE_MAX};
 pub use list::{list, Filter};
 pub use read::{bound_agent, get, get_around, get_with, owned, share_token, Branches, Window};
-pub use turn::{resolve_model, target, Turn, TurnProvider};
+pub use turn::{resolve_model, target, Turn, TurnProvider, EXCERPTS_BUDGET};
 pub use write::{create, delete, update};

@@ -3,11 +3,12 @@
 //! its versions).
 
 use super::Chat;
-use crate::model::attachment::{AttachmentKind, AttachmentView, SourceView};
+use crate::model::attachment::{AttachmentView, SourceView};
 use crate::model::chat::{MessageStatus, MessageView, Role};
 use crate::serverfns::chat::{rendered_reply, Sent, ShowVersion};
 use crate::ui::browser;
 use crate::ui::components::agent_card::AgentAvatar;
+use crate::ui::components::attachment_list::{Files, Sources};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
@@ -155,7 +156,7 @@ fn Question(chat: Chat, b: Bubble) -> impl IntoView {
             fallback=move || {
                 view! {
                     <div class="bubble-text plain">{move || b.content.get()}</div>
-                    <Files files=b.files.get_value() />
+                    <Files files=b.files.get_value() share=None />
                     <Show when=move || streaming.get().is_none() && thread_id.is_some()>
                         <div class="bubble-actions">
                             <button
@@ -236,7 +237,7 @@ fn Reply(chat: Chat, b: Bubble) -> impl IntoView {
                 <i></i>
             </span>
         </Show>
-        <Sources sources=b.sources.get_value() />
+        <Sources sources=b.sources.get_value() linked=true />
         {move || b.error.get().map(|e| view! { <p class="bubble-error" role="alert">{e}</p> })}
         <Show when=move || b.status.get() == MessageStatus::Stopped>
             <p class="bubble-note muted">"Stopped"</p>
@@ -264,69 +265,6 @@ fn Reply(chat: Chat, b: Bubble) -> impl IntoView {
             </div>
         </Show>
     }
-}
-
-/// A message's files: pictures as thumbnails (full size on tap), documents
-/// by name.
-#[component]
-fn Files(files: Vec<AttachmentView>) -> impl IntoView {
-    (!files.is_empty()).then(|| {
-        let items = files
-            .into_iter()
-            .map(|f| {
-                let href = format!("/api/attachments/{}", f.id);
-                match f.kind {
-                    AttachmentKind::Image => view! {
-                        <li>
-                            <a class="attachment-thumb" href=href.clone() target="_blank" rel="noopener">
-                                <img src=href.clone() alt=f.name.clone() title=f.name loading="lazy" width=f.width height=f.height />
-                            </a>
-                        </li>
-                    }
-                    .into_any(),
-                    AttachmentKind::Document => {
-                        let pages = f.pages.map(|p| format!(" · {p} pages")).unwrap_or_default();
-                        view! {
-                            <li>
-                                <a class="attachment-doc" href=href>
-                                    <span class="attachment-name">{f.name}</span>
-                                    <span class="muted">{pages}</span>
-                                </a>
-                            </li>
-                        }
-                        .into_any()
-                    }
-                }
-            })
-            .collect_view();
-        view! { <ul class="bubble-files" aria-label="Attached files">{items}</ul> }
-    })
-}
-
-/// A reply's sources: "[1] report.pdf, page 12", each a link to its file.
-#[component]
-fn Sources(sources: Vec<SourceView>) -> impl IntoView {
-    (!sources.is_empty()).then(|| {
-        let items = sources
-            .into_iter()
-            .map(|s| {
-                let page = s.page.map(|p| format!(", page {p}")).unwrap_or_default();
-                view! {
-                    <li>
-                        <a href=format!("/api/attachments/{}", s.attachment_id)>
-                            {format!("[{}] {}{page}", s.n, s.name)}
-                        </a>
-                    </li>
-                }
-            })
-            .collect_view();
-        view! {
-            <details class="bubble-sources">
-                <summary>"Sources"</summary>
-                <ol>{items}</ol>
-            </details>
-        }
-    })
 }
 
 /// "‹ 2/3 ›" when regenerate or edit made more than one version; each

@@ -1,18 +1,21 @@
 //! The composer: the message box, its options and "Send" (or "Stop" while
-//! a reply is written). Without JavaScript it is a plain form that posts.
+//! a reply is written). Without JavaScript it is a plain multipart form
+//! that posts the message with its files to `/chat/send`.
 
 use super::bubble::show_turn;
 use super::follow::follow;
 use super::options::{ChatOptions, Settings};
 use super::Chat;
 use crate::model::provider::ModelRegistry;
-use crate::serverfns::chat::{send_message, stop_reply, SendMessage};
+use crate::serverfns::chat::{send_message, stop_reply};
 use crate::ui::browser;
 use crate::ui::components::prompt_picker::{Picker, PromptMenu};
 use crate::ui::raw_text::raw_text;
 use leptos::prelude::*;
-use leptos::server_fn::ServerFn;
 use leptos::task::spawn_local;
+
+/// What the attach buttons offer (the server checks the content anyway).
+const ACCEPT: &str = "image/png,image/jpeg,image/webp,image/gif,application/pdf,.pdf,.txt,.md,.markdown,.csv,.json,.html,.htm,.xml,.yaml,.yml,.toml,.rs,.py,.js,.ts,.go,.java,.c,.h,.cpp,.rb,.sh,.sql,.css";
 
 #[component]
 pub(super) fn Composer(chat: Chat, settings: Settings, registry: ModelRegistry) -> impl IntoView {
@@ -26,6 +29,10 @@ pub(super) fn Composer(chat: Chat, settings: Settings, registry: ModelRegistry) 
         ..
     } = chat;
     let first = chat.draft.get_value();
+    // Uploads kept from a refused plain-form send (ids, comma-separated).
+    let kept = chat.draft_files.get_value();
+    let kept_count =
+        Some(kept.split(',').filter(|s| !s.trim().is_empty()).count()).filter(|n| *n > 0);
     let draft = RwSignal::new(first.clone());
     let textarea = NodeRef::<leptos::html::Textarea>::new();
     let picker = Picker::new(draft, textarea);
@@ -109,7 +116,8 @@ pub(super) fn Composer(chat: Chat, settings: Settings, registry: ModelRegistry) 
         <form
             class="composer"
             method="post"
-            action=SendMessage::url()
+            action="/chat/send"
+            enctype="multipart/form-data"
             on:submit=move |ev| {
                 ev.prevent_default();
                 send();
@@ -122,10 +130,22 @@ pub(super) fn Composer(chat: Chat, settings: Settings, registry: ModelRegistry) 
             {move || errors.general().map(|m| view! { <p class="notice notice-error" role="alert">{m}</p> })}
             <ChatOptions settings=settings registry=registry errors=errors />
             <PromptMenu picker=picker />
-            <input type="hidden" name="attachments" value="" node_ref=files />
+            <input type="hidden" name="attachments" value=kept.clone() node_ref=files />
+            {kept_count.map(|n| view! {
+                <p class="muted composer-kept">{format!("{n} file(s) from your last try go out with this message.")}</p>
+            })}
             <ul class="composer-files" aria-label="Files to send"></ul>
             <div class="composer-row">
-                <Show when=move || scripted.get()>
+                <Show
+                    when=move || scripted.get()
+                    fallback=|| view! {
+                        <label class="btn attach attach-plain" title="Attach pictures or documents">
+                            <span aria-hidden="true">"📎"</span>
+                            <span class="visually-hidden">"Attach files"</span>
+                            <input type="file" name="file" multiple accept=ACCEPT />
+                        </label>
+                    }
+                >
                 <label class="btn attach" title="Attach pictures or documents">
                     <span aria-hidden="true">"📎"</span>
                     <span class="visually-hidden">"Attach files"</span>
@@ -134,7 +154,7 @@ pub(super) fn Composer(chat: Chat, settings: Settings, registry: ModelRegistry) 
                         class="visually-hidden"
                         data-attach=""
                         multiple
-                        accept="image/png,image/jpeg,image/webp,image/gif,application/pdf,.pdf,.txt,.md,.markdown,.csv,.json,.html,.htm,.xml,.yaml,.yml,.toml,.rs,.py,.js,.ts,.go,.java,.c,.h,.cpp,.rb,.sh,.sql,.css"
+                        accept=ACCEPT
                     />
                 </label>
                 <label class="btn attach camera" title="Take a picture">

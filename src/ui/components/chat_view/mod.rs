@@ -26,6 +26,8 @@ struct Chat {
     thread_id: Option<i64>,
     /// The composer's text when the page opened.
     draft: StoredValue<String>,
+    /// Uploads kept from a refused plain-form send (comma-separated ids).
+    draft_files: StoredValue<String>,
     /// The thread's agent, sent along with each message.
     agent_id: Option<i64>,
     /// The agent the thread talks to: its face and name head each reply.
@@ -190,6 +192,8 @@ pub fn ChatView(
     agent: Option<AgentBadge>,
     /// What was typed before a refused plain-form send (kept, not lost).
     draft: String,
+    /// The files of that send, uploaded and kept (comma-separated ids).
+    draft_files: String,
 ) -> impl IntoView {
     let root = NodeRef::<leptos::html::Div>::new();
     let settings = Settings {
@@ -202,6 +206,7 @@ pub fn ChatView(
     let chat = Chat {
         thread_id,
         draft: StoredValue::new(draft),
+        draft_files: StoredValue::new(draft_files),
         agent_id: agent.as_ref().map(|a| a.id),
         bubbles: RwSignal::new(messages.iter().map(Bubble::from_view).collect()),
         streaming: RwSignal::new(

@@ -18,6 +18,9 @@ pub(super) struct Line {
     pub status: RwSignal<MessageStatus>,
     pub kind: RwSignal<TurnKind>,
     pub error: RwSignal<Option<String>>,
+    /// What the speaker's knowledge shelf gave the turn (shown once the
+    /// page is loaded again).
+    pub sources: Vec<crate::model::attachment::SourceView>,
 }
 
 impl Line {
@@ -31,6 +34,7 @@ impl Line {
             status: RwSignal::new(t.status),
             kind: RwSignal::new(t.kind),
             error: RwSignal::new(t.error.clone()),
+            sources: t.sources.clone(),
         }
     }
 }
@@ -97,6 +101,7 @@ impl Live {
                             status: RwSignal::new(MessageStatus::Streaming),
                             kind: RwSignal::new(TurnKind::Message),
                             error: RwSignal::new(None),
+                            sources: Vec::new(),
                         })
                     });
                 }

@@ -6,6 +6,7 @@ use crate::model::backroom::{BackroomState, TurnKind};
 use crate::model::chat::MessageStatus;
 use crate::serverfns::backrooms::ForkRoom;
 use crate::ui::browser;
+use crate::ui::components::attachment_list::Sources;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
@@ -66,6 +67,7 @@ pub(super) fn Terminal(room: Room) -> impl IntoView {
                                 <span class="term-kind">{move || match l.kind.get() { TurnKind::Message => String::new(), k => format!(" [{k}]") }}</span>
                             </div>
                             <div class="term-text">{move || l.content.get()}</div>
+                            <Sources sources=l.sources.clone() linked=false />
                             {move || l.error.get().map(|e| view! { <div class="term-error">{format!("error: {e}")}</div> })}
                             <Show when=move || l.status.get() != MessageStatus::Streaming && live.state.get() != BackroomState::Running>
                                 <form method="post" action=ForkRoom::url() class="term-fork">

@@ -12,7 +12,10 @@ use reqwest::StatusCode;
 use serde_json::{json, Value};
 use std::io::Cursor;
 
-async fn upload(api: &Api, name: &str, bytes: Vec<u8>) -> reqwest::Response {
+mod forms;
+mod travel;
+
+pub(super) async fn upload(api: &Api, name: &str, bytes: Vec<u8>) -> reqwest::Response {
     let form = Form::new().part("file", Part::bytes(bytes).file_name(name.to_string()));
     api.http
         .post(api.url("/api/attachments"))
@@ -22,7 +25,7 @@ async fn upload(api: &Api, name: &str, bytes: Vec<u8>) -> reqwest::Response {
         .unwrap()
 }
 
-async fn uploaded(api: &Api, name: &str, bytes: Vec<u8>) -> Value {
+pub(super) async fn uploaded(api: &Api, name: &str, bytes: Vec<u8>) -> Value {
     json_of(upload(api, name, bytes).await, StatusCode::CREATED).await
 }
 
@@ -45,7 +48,7 @@ fn jpeg_with_exif(w: u32, h: u32) -> Vec<u8> {
     jpeg
 }
 
-fn png(w: u32, h: u32) -> Vec<u8> {
+pub(super) fn png(w: u32, h: u32) -> Vec<u8> {
     let mut out = Cursor::new(Vec::new());
     DynamicImage::new_rgb8(w, h)
         .write_to(&mut out, ImageFormat::Png)
@@ -53,7 +56,7 @@ fn png(w: u32, h: u32) -> Vec<u8> {
     out.into_inner()
 }
 
-struct Setup {
+pub(super) struct Setup {
     server: TestServer,
     admin: Api,
     user: Api,
@@ -65,7 +68,7 @@ struct Setup {
     claude: i64,
 }
 
-async fn setup() -> Setup {
+pub(super) async fn setup() -> Setup {
     let server = TestServer::start().await;
     let (admin, user) = server.admin_and_user().await;
     let fake = FakeProvider::start().await;
@@ -95,7 +98,7 @@ async fn setup() -> Setup {
     }
 }
 
-async fn thread(api: &Api, model: i64) -> i64 {
+pub(super) async fn thread(api: &Api, model: i64) -> i64 {
     json_of(
         api.post_json("/api/conversations", json!({"model_id": model}))
             .await,
@@ -106,7 +109,7 @@ async fn thread(api: &Api, model: i64) -> i64 {
         .unwrap()
 }
 
-async fn send(api: &Api, thread: i64, text: &str, files: &[i64]) -> reqwest::Response {
+pub(super) async fn send(api: &Api, thread: i64, text: &str, files: &[i64]) -> reqwest::Response {
     api.post_json(
         "/api/chat/complete",
         json!({"conversation_id": thread, "content": text, "attachments": files}),
@@ -114,14 +117,25 @@ async fn send(api: &Api, thread: i64, text: &str, files: &[i64]) -> reqwest::Res
     .await
 }
 
+/// A new agent of `api`'s made from `body`; answers its id.
+pub(super) async fn new_agent(api: &Api, body: Value) -> i64 {
+    json_of(
+        api.post_json("/api/agents", body).await,
+        StatusCode::CREATED,
+    )
+    .await["id"]
+        .as_i64()
+        .unwrap()
+}
+
 /// The chat page of `thread`, as the server renders it.
-async fn chat_page(api: &Api, thread: i64) -> String {
+pub(super) async fn chat_page(api: &Api, thread: i64) -> String {
     let res = api.get(&format!("/c/{thread}")).await;
     assert_eq!(res.status(), StatusCode::OK);
     res.text().await.unwrap()
 }
 
-fn last_user_content(request: &Value) -> Value {
+pub(super) fn last_user_content(request: &Value) -> Value {
     let messages = request["messages"].as_array().unwrap();
     messages.iter().rev().find(|m| m["role"] == "user").unwrap()["content"].clone()
 }
@@ -359,7 +373,7 @@ async fn uploads_are_checked_by_content_size_and_count() {
 }
 
 /// Attachments stored in the test server's database.
-fn stored_count(server: &TestServer) -> i64 {
+pub(super) fn stored_count(server: &TestServer) -> i64 {
     use diesel::prelude::*;
     let mut conn =
         diesel::sqlite::SqliteConnection::establish(&server.db_path().to_string_lossy()).unwrap();
@@ -425,7 +439,7 @@ async fn an_attachment_is_its_owners_alone_and_goes_with_its_thread() {
 }
 
 /// 300 pages of a maintenance log; page 217 holds the one fact asked for.
-fn long_log() -> Vec<u8> {
+pub(super) fn long_log() -> Vec<u8> {
     let pages: Vec<String> = (1..=300)
         .map(|i| {
             if i == 217 {
@@ -501,18 +515,7 @@ async fn an_agents_shelf_is_searched_in_its_threads_and_is_its_owners() {
     let picture = uploaded(&s.user, "p.png", png(8, 8)).await["id"]
         .as_i64()
         .unwrap();
-    let agent = json_of(
-        s.user
-            .post_json(
-                "/api/agents",
-                json!({"name": "Keeper", "model_id": s.blind}),
-            )
-            .await,
-        StatusCode::CREATED,
-    )
-    .await["id"]
-        .as_i64()
-        .unwrap();
+    let agent = new_agent(&s.user, json!({"name": "Keeper", "model_id": s.blind})).await;
     let shelf = format!("/api/agents/{agent}/knowledge");
     let listed = json_of(
         s.user

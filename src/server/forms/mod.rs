@@ -2,6 +2,9 @@
 //! fields (a backroom's participants) and file uploads. Each answers with a
 //! redirect and a flash, like the server functions' forms.
 
+pub mod composer;
+mod knowledge;
+
 use crate::error::AppError;
 use crate::model::backroom::NewBackroom;
 use crate::model::Flash;
@@ -25,6 +28,20 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/agents/{id}/avatar",
             post(avatar_form).layer(DefaultBodyLimit::max(crate::server::rest::UPLOAD_LIMIT)),
+        )
+        .route(
+            "/chat/send",
+            post(composer::send).layer(DefaultBodyLimit::max(composer::BODY_LIMIT)),
+        )
+        .route(
+            "/agents/{id}/knowledge",
+            post(knowledge::add).layer(DefaultBodyLimit::max(
+                crate::server::services::attachments::UPLOAD_LIMIT,
+            )),
+        )
+        .route(
+            "/agents/{id}/knowledge/{attachment_id}/remove",
+            post(knowledge::remove),
         )
         .route(
             "/account/import",
