@@ -113,8 +113,9 @@ async function visionModel(info: any, fake: { base: string }, tag: string): Prom
     data: { provider_id: (await p.json()).id, model_sdk_id: "chunks-3-0", vision: true },
   });
   expect(m.status()).toBe(201);
+  const id = (await m.json()).id;
   await admin.dispose();
-  return (await m.json()).id;
+  return id;
 }
 
 // Without scripts the composer is a plain multipart form with a file input.
