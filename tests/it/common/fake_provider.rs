@@ -57,6 +57,9 @@ impl FakeProvider {
             .route("/anthropic/v1/models", get(anthropic_models))
             .route("/anthropic/v1/messages", post(anthropic_chat))
             .route("/slow/v1/models", get(slow))
+            // Providers take pictures in the request: tens of MB, not
+            // axum's default 2 MB.
+            .layer(axum::extract::DefaultBodyLimit::max(64 * 1024 * 1024))
             .with_state(requests.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
