@@ -17,6 +17,7 @@ use crate::ui::pages::{
     profile::ProfilePage,
     prompts::PromptsPage,
     providers::ProvidersPage,
+    public_room::{EmbeddedRoomPage, PublicRoomPage},
     register::RegisterPage,
     search::SearchPage,
     shared::SharedPage,
@@ -101,6 +102,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/agents/new") view=AgentEditorPage />
                 <Route path=path!("/agents/:id") view=AgentEditorPage />
                 <Route path=path!("/s/:token") view=SharedPage />
+                <Route path=path!("/b/:token") view=PublicRoomPage />
+                <Route path=path!("/b/:token/embed") view=EmbeddedRoomPage />
                 <Route path=path!("/search") view=SearchPage />
                 <Route path=path!("/threads") view=ThreadsPage />
                 <Route path=path!("/prompts") view=PromptsPage />

@@ -245,6 +245,12 @@ pub enum RoomEvent {
         turn_id: i64,
         message: String,
     },
+    /// How many are watching the run now (the owner's pages included).
+    Viewers {
+        count: u64,
+    },
+    /// The owner revoked the public link: a public viewer's stream ends.
+    Revoked,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -268,6 +274,10 @@ pub enum RoomLine {
     TurnEnd(u64, i64, crate::model::chat::MessageStatus, TurnKind),
     /// Turn, message.
     Error(u64, i64, String),
+    /// Viewers watching now.
+    Viewers(u64, u64),
+    /// The public link was revoked.
+    Revoked(u64),
 }
 
 impl RoomLine {
@@ -296,6 +306,8 @@ impl RoomLine {
                 ..
             } => RoomLine::TurnEnd(id, turn_id, status, kind),
             RoomEvent::Error { turn_id, message } => RoomLine::Error(id, turn_id, message),
+            RoomEvent::Viewers { count } => RoomLine::Viewers(id, count),
+            RoomEvent::Revoked => RoomLine::Revoked(id),
         }
     }
 
@@ -305,7 +317,9 @@ impl RoomLine {
             | RoomLine::TurnStart(id, ..)
             | RoomLine::Delta(id, ..)
             | RoomLine::TurnEnd(id, ..)
-            | RoomLine::Error(id, ..) => *id,
+            | RoomLine::Error(id, ..)
+            | RoomLine::Viewers(id, ..)
+            | RoomLine::Revoked(id) => *id,
         }
     }
 }

@@ -17,16 +17,18 @@ pub const PERMISSIONS_POLICY: &str = "accelerometer=(), bluetooth=(), camera=(),
 
 /// The policy: scripts only from this server (plus the page's inline
 /// hydration script by `nonce`, and WASM compilation), no plugins, no
-/// `<base>`, forms only to us, never inside a frame. Styles allow inline
-/// `style=""` attributes; images also `data:`/`blob:` previews and an admin's
-/// https provider logo.
-pub fn content_security_policy(nonce: Option<&str>) -> String {
+/// `<base>`, forms only to us, never inside a frame (but for a public
+/// room's embed view, `framable`, which any site may frame). Styles allow
+/// inline `style=""` attributes; images also `data:`/`blob:` previews and
+/// an admin's https provider logo.
+pub fn content_security_policy(nonce: Option<&str>, framable: bool) -> String {
     let nonce = nonce.map(|n| format!(" 'nonce-{n}'")).unwrap_or_default();
+    let ancestors = if framable { "*" } else { "'none'" };
     format!(
         "default-src 'self'; script-src 'self'{nonce} 'wasm-unsafe-eval'; \
          style-src 'self' 'unsafe-inline'; img-src 'self' data: blob: https: http:; \
          connect-src 'self'; font-src 'self'; manifest-src 'self'; worker-src 'self'; \
-         object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+         object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors {ancestors}"
     )
 }
 
@@ -34,7 +36,7 @@ const PERMISSIONS_POLICY_HEADER: HeaderName = HeaderName::from_static("permissio
 
 /// The policy of every response that is not a page, built once.
 static DEFAULT_CSP: std::sync::LazyLock<HeaderValue> = std::sync::LazyLock::new(|| {
-    HeaderValue::from_str(&content_security_policy(None))
+    HeaderValue::from_str(&content_security_policy(None, false))
         .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'"))
 });
 

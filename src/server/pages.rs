@@ -19,8 +19,9 @@ use leptos::prelude::provide_context;
 /// `/login?next=...`.
 const PUBLIC_PAGES: [&str; 2] = ["/login", "/register"];
 
-/// Read-only shared threads: signed in or not.
+/// Read-only shared threads and public live rooms: signed in or not.
 const SHARED_PREFIX: &str = "/s/";
+const PUBLIC_ROOM_PREFIX: &str = "/b/";
 
 pub async fn handler(
     State(state): State<AppState>,
@@ -30,7 +31,9 @@ pub async fn handler(
     let path = req.uri().path().to_string();
     let public = PUBLIC_PAGES.contains(&path.as_str());
     // A shared thread's read-only page is for anyone with the link.
-    let open_to_all = path.starts_with(SHARED_PREFIX);
+    let open_to_all = path.starts_with(SHARED_PREFIX) || path.starts_with(PUBLIC_ROOM_PREFIX);
+    // A public room's compact view is the one page other sites may frame.
+    let framable = path.starts_with(PUBLIC_ROOM_PREFIX) && path.ends_with("/embed");
     let user = auth.user.as_ref().map(|u| u.profile());
 
     match (&user, public) {
@@ -94,7 +97,7 @@ pub async fn handler(
     let options = state.leptos_options.clone();
     // The page's one inline script (the island loader) runs by this nonce.
     let nonce = leptos::nonce::Nonce::new();
-    let csp = crate::server::headers::content_security_policy(Some(nonce.as_inner()));
+    let csp = crate::server::headers::content_security_policy(Some(nonce.as_inner()), framable);
     // Rendered whole before the first byte: a page can still set its status
     // (404, 403) after loading its data, and it works without JavaScript.
     let render = leptos_axum::render_app_async_with_context(

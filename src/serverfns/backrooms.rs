@@ -129,3 +129,74 @@ pub async fn follow_room(id: i64, after: u64) -> Result<TextStream<AppError>, Ap
         Some(crate::model::backroom::RoomLine::of(f))
     }))
 }
+
+/// A public room as its link shows it, for anyone (signed in or not).
+#[server(prefix = "/fn", endpoint = "backrooms/public")]
+pub async fn load_public_room(token: String) -> Result<BackroomView, AppError> {
+    let state = crate::serverfns::account::state()?;
+    crate::server::actions::backrooms::public_view(&state, token).await
+}
+
+/// A public room's events after event id `after`, one JSON `RoomLine` per
+/// line, for anyone with the link (a few streams per address at most).
+#[server(prefix = "/fn", endpoint = "backrooms/public/follow", output = StreamingText)]
+pub async fn follow_public_room(
+    token: String,
+    after: u64,
+) -> Result<TextStream<AppError>, AppError> {
+    use axum::extract::ConnectInfo;
+    use std::net::SocketAddr;
+    let state = crate::serverfns::account::state()?;
+    let (ConnectInfo(peer), headers): (ConnectInfo<SocketAddr>, axum::http::HeaderMap) =
+        leptos_axum::extract()
+            .await
+            .map_err(|_| AppError::Internal)?;
+    let address =
+        crate::server::client::address(peer.ip(), &headers, &state.config.trusted_proxies);
+    let frames =
+        crate::server::actions::backrooms::follow_public(&state, token, after, address).await?;
+    Ok(crate::serverfns::support::json_lines(frames, |f| {
+        Some(crate::model::backroom::RoomLine::of(f))
+    }))
+}
+
+/// Publishes the room (or changes whether it shows details), from the
+/// room's page; a plain form comes back to the room.
+#[server(prefix = "/fn", endpoint = "backrooms/publish")]
+pub async fn publish_room(id: i64, show_details: Option<String>) -> Result<(), AppError> {
+    let (state, caller) = support::caller().await?;
+    let result =
+        crate::server::actions::backrooms::publish(&state, &caller, id, show_details.is_some())
+            .await
+            .map(|_| ());
+    support::back(
+        &format!("/backrooms/{id}#public"),
+        &result,
+        "Public: anyone with the link can watch.",
+    );
+    result
+}
+
+/// Revokes the room's public link.
+#[server(prefix = "/fn", endpoint = "backrooms/unpublish")]
+pub async fn unpublish_room(id: i64) -> Result<(), AppError> {
+    let (state, caller) = support::caller().await?;
+    let result = crate::server::actions::backrooms::unpublish(&state, &caller, id).await;
+    support::back(
+        &format!("/backrooms/{id}#public"),
+        &result,
+        "The public link is revoked.",
+    );
+    result
+}
+
+/// The room's public link, if it has one (the path, `/b/{token}`).
+#[server(prefix = "/fn", endpoint = "backrooms/publication")]
+pub async fn load_publication(id: i64) -> Result<Option<(String, bool)>, AppError> {
+    let (state, caller) = support::caller().await?;
+    Ok(
+        crate::server::actions::backrooms::publication(&state, &caller, id)
+            .await?
+            .map(|p| (format!("/b/{}", p.token), p.show_details)),
+    )
+}

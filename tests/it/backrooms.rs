@@ -548,6 +548,10 @@ fn normalized(events: &[Sse]) -> Vec<(String, Value)> {
     let mut out: Vec<(String, Value)> = Vec::new();
     for e in events {
         let kind = e.data["type"].as_str().unwrap().to_string();
+        // How many watch differs with when each viewer came.
+        if kind == "viewers" {
+            continue;
+        }
         if kind == "delta" {
             if let Some((k, v)) = out.last_mut() {
                 if k == "delta" && v["turn_id"] == e.data["turn_id"] {

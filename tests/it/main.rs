@@ -23,6 +23,7 @@ mod own_keys;
 mod pages;
 mod provider_pages;
 mod providers;
+mod public_rooms;
 mod quotas;
 mod search;
 mod security;

@@ -8,10 +8,12 @@ use crate::model::backroom::{
     BackroomSummary, BackroomView, Control, NewBackroom, RoomFrame, TurnView,
 };
 use crate::server::auth::caller::Caller;
-use crate::server::engine::rooms::{self, Signal};
-use crate::server::services::backrooms;
+use crate::server::engine::room_registry::PER_ADDRESS;
+use crate::server::engine::rooms::{self, Audience, Signal};
+use crate::server::services::backrooms::{self, Published};
 use crate::server::state::AppState;
-use futures::stream::BoxStream;
+use futures::stream::{BoxStream, StreamExt};
+use std::net::IpAddr;
 
 pub async fn list(state: &AppState, caller: &Caller) -> Result<Vec<BackroomSummary>, AppError> {
     as_caller(state, caller, backrooms::list).await
@@ -145,5 +147,79 @@ pub async fn follow(
     after: u64,
 ) -> Result<BoxStream<'static, RoomFrame>, AppError> {
     as_caller(state, caller, move |c, uid| backrooms::owned(c, uid, id)).await?;
-    rooms::follow(state, id, after).await
+    rooms::follow(state, id, after, Audience::Owner).await
+}
+
+/// Publishes the run at `/b/{token}` (the same link when already public).
+pub async fn publish(
+    state: &AppState,
+    caller: &Caller,
+    id: i64,
+    show_details: bool,
+) -> Result<Published, AppError> {
+    as_caller(state, caller, move |c, uid| {
+        backrooms::publish(c, uid, id, show_details)
+    })
+    .await
+}
+
+/// The run's public link, if it has one.
+pub async fn publication(
+    state: &AppState,
+    caller: &Caller,
+    id: i64,
+) -> Result<Option<Published>, AppError> {
+    as_caller(state, caller, move |c, uid| {
+        backrooms::publication(c, uid, id)
+    })
+    .await
+}
+
+/// Revokes the link: it answers 404 at once and open public viewers are
+/// told and let go.
+pub async fn unpublish(state: &AppState, caller: &Caller, id: i64) -> Result<(), AppError> {
+    as_caller(state, caller, move |c, uid| backrooms::revoke(c, uid, id)).await?;
+    rooms::announce(state, id, Signal::Revoked);
+    Ok(())
+}
+
+/// The run as anyone with its link sees it.
+pub async fn public_view(state: &AppState, token: String) -> Result<BackroomView, AppError> {
+    state
+        .db
+        .run(move |c| backrooms::public_view(c, &token))
+        .await
+}
+
+/// The public's live events of a published run, for a viewer at `address`
+/// (at most `PER_ADDRESS` streams open at once from one address: 429).
+pub async fn follow_public(
+    state: &AppState,
+    token: String,
+    after: u64,
+    address: IpAddr,
+) -> Result<BoxStream<'static, RoomFrame>, AppError> {
+    let p = state
+        .db
+        .run(move |c| backrooms::find_published(c, &token))
+        .await?;
+    let slot = state
+        .rooms
+        .addresses
+        .admit(address)
+        .ok_or_else(|| AppError::TooManyRequests {
+            message: format!(
+                "At most {PER_ADDRESS} live rooms can be watched at once from one address."
+            ),
+            retry_after: 30,
+        })?;
+    let details = p.show_details;
+    let frames = rooms::follow(state, p.backroom_id, after, Audience::Public { details }).await?;
+    // The slot is freed when the viewer's stream is dropped.
+    Ok(frames
+        .map(move |f| {
+            let _held = &slot;
+            f
+        })
+        .boxed())
 }

@@ -376,6 +376,16 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    backroom_publications (backroom_id) {
+        backroom_id -> BigInt,
+        token -> Text,
+        show_details -> Bool,
+        created_at -> BigInt,
+    }
+}
+
+diesel::joinable!(backroom_publications -> backrooms (backroom_id));
 diesel::joinable!(attachment_chunks -> attachments (attachment_id));
 diesel::joinable!(message_sources -> attachments (attachment_id));
 diesel::joinable!(message_sources -> messages (message_id));
@@ -386,6 +396,7 @@ diesel::joinable!(message_attachments -> attachments (attachment_id));
 diesel::joinable!(message_attachments -> messages (message_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    backroom_publications,
     blobs,
     attachments,
     attachment_chunks,

@@ -3,6 +3,8 @@
 //! state, so `AppState` can hold it and `rooms.rs` can use both.
 
 use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use tokio::sync::{broadcast, Notify};
 
@@ -12,6 +14,10 @@ use tokio::sync::{broadcast, Notify};
 pub enum Signal {
     Turn(i64),
     State,
+    /// Someone started or stopped watching: read the count off the room.
+    Viewers,
+    /// The public link was revoked: public viewers are let go.
+    Revoked,
 }
 
 #[derive(Default)]
@@ -27,6 +33,26 @@ pub struct Room {
     pub(super) tx: broadcast::Sender<Signal>,
     control: Mutex<RunFlags>,
     pub(super) wake: Notify,
+    /// Streams following the run now.
+    viewers: AtomicU64,
+}
+
+/// One viewer counted while it lives.
+pub(super) struct Watching(Arc<Room>);
+
+impl Watching {
+    pub(super) fn new(room: Arc<Room>) -> Watching {
+        room.viewers.fetch_add(1, Ordering::Relaxed);
+        let _ = room.tx.send(Signal::Viewers);
+        Watching(room)
+    }
+}
+
+impl Drop for Watching {
+    fn drop(&mut self) {
+        self.0.viewers.fetch_sub(1, Ordering::Relaxed);
+        let _ = self.0.tx.send(Signal::Viewers);
+    }
 }
 
 impl Room {
@@ -37,12 +63,65 @@ impl Room {
     pub fn is_running(&self) -> bool {
         self.control().running
     }
+
+    pub fn viewers(&self) -> u64 {
+        self.viewers.load(Ordering::Relaxed)
+    }
+}
+
+/// Public streams one address may hold open at once.
+pub const PER_ADDRESS: usize = 8;
+
+/// Open public streams by the viewer's address.
+#[derive(Default)]
+pub struct Addresses {
+    open: Mutex<HashMap<IpAddr, usize>>,
+}
+
+/// A public stream of one address, counted while it lives.
+pub struct AddressSlot {
+    addresses: Arc<Addresses>,
+    ip: IpAddr,
+}
+
+impl Addresses {
+    /// A slot for `ip`, or `None` when it holds [`PER_ADDRESS`] already.
+    pub fn admit(self: &Arc<Self>, ip: IpAddr) -> Option<AddressSlot> {
+        let mut open = self.open.lock().unwrap_or_else(|e| e.into_inner());
+        let n = open.entry(ip).or_default();
+        if *n >= PER_ADDRESS {
+            return None;
+        }
+        *n += 1;
+        Some(AddressSlot {
+            addresses: self.clone(),
+            ip,
+        })
+    }
+}
+
+impl Drop for AddressSlot {
+    fn drop(&mut self) {
+        let mut open = self
+            .addresses
+            .open
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        if let Some(n) = open.get_mut(&self.ip) {
+            *n -= 1;
+            if *n == 0 {
+                open.remove(&self.ip);
+            }
+        }
+    }
 }
 
 /// The rooms that are running or watched.
 #[derive(Default)]
 pub struct Rooms {
     map: Mutex<HashMap<i64, Arc<Room>>>,
+    /// Public viewers' open streams by address.
+    pub addresses: Arc<Addresses>,
 }
 
 impl Rooms {
@@ -55,6 +134,7 @@ impl Rooms {
                     tx: broadcast::channel(256).0,
                     control: Mutex::default(),
                     wake: Notify::new(),
+                    viewers: AtomicU64::new(0),
                 })
             })
             .clone()

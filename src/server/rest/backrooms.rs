@@ -274,7 +274,7 @@ pub async fn import(
 }
 
 /// A room's frames: events named for their kind, the id is the event id.
-fn sse(
+pub(super) fn sse(
     frames: BoxStream<'static, RoomFrame>,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
     use crate::model::backroom::RoomEvent;
@@ -286,6 +286,8 @@ fn sse(
             RoomEvent::TurnEnd { .. } => "turn_end",
             RoomEvent::State { .. } => "state",
             RoomEvent::Error { .. } => "error",
+            RoomEvent::Viewers { .. } => "viewers",
+            RoomEvent::Revoked => "revoked",
         }),
         data: &f.event,
     })
@@ -308,7 +310,8 @@ its kind and its data a JSON object whose `type` is that name:\n\n\
 - `turn_start` `{turn_id, participant_id, agent_id, speaker, human}`;\n\
 - `delta` `{turn_id, text}`: the next piece of the turn's text;\n\
 - `turn_end` `{turn_id, status, kind, prompt_tokens, completion_tokens}`;\n\
-- `error` `{turn_id, message}`: the turn failed (its `turn_end` follows).\n\n\
+- `error` `{turn_id, message}`: the turn failed (its `turn_end` follows);\n\
+- `viewers` `{count}`: how many are watching (public viewers included), as it changes.\n\n\
 The turns written so far are sent first, then the run live. Event ids order every event of \
 the run (turn id × 10⁹ + the bytes of text reached), so resuming from the last one seen gives \
 exactly the rest. The stream ends once the run has finished or stopped; a comment keeps it \

@@ -17,6 +17,7 @@ pub mod notes;
 pub mod openapi;
 pub mod prompts;
 pub mod providers;
+pub mod public_rooms;
 pub mod query;
 pub mod search;
 pub mod sessions;
@@ -59,6 +60,7 @@ fn api() -> OpenApiRouter<AppState> {
         .merge(threads::routes())
         .merge(agents::routes())
         .merge(backrooms::routes())
+        .merge(public_rooms::routes())
         .merge(search::routes())
         .merge(notes::routes())
         .merge(folders::routes())

@@ -1,6 +1,9 @@
 use crate::model::backroom::TurnOrder;
 use crate::serverfns::agents::load_agents;
-use crate::serverfns::backrooms::{load_backroom, load_backrooms, DeleteRoom, ImportTemplate};
+use crate::serverfns::backrooms::{
+    load_backroom, load_backrooms, load_publication, DeleteRoom, ImportTemplate, PublishRoom,
+    UnpublishRoom,
+};
 use crate::ui::components::agent_card::AgentAvatar;
 use crate::ui::components::app_shell::AppShell;
 use crate::ui::components::flash::{field_error, form_error, typed, FlashNotice};
@@ -215,14 +218,18 @@ pub fn BackroomPage() -> impl IntoView {
         .get("id")
         .and_then(|s| s.parse::<i64>().ok())
         .unwrap_or(-1);
-    let data = Resource::new(|| (), move |_| load_backroom(id));
+    let data = Resource::new(
+        || (),
+        move |_| async move { (load_backroom(id).await, load_publication(id).await) },
+    );
     view! {
         <AppShell title="Backroom">
             <FlashNotice />
             <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
-                        Ok(b) => {
+                        (Ok(b), publication) => {
+                            let publication = publication.ok().flatten();
                             let title = b.title.clone();
                             let scenario = b.scenario.clone();
                             let cast = b.participants.clone();
@@ -238,8 +245,9 @@ pub fn BackroomPage() -> impl IntoView {
                                 </div>
                                 {(!scenario.is_empty()).then(|| view! { <p class="room-scenario muted">{scenario}</p> })}
                                 {form_error("room", &[])}
-                                <RoomView view=b />
+                                <RoomView view=b public=None />
                                 <Cast participants=cast />
+                                <PublicLink id=id publication=publication />
                                 <details class="confirm room-delete">
                                     <summary class="btn btn-small">"Delete…"</summary>
                                     <form method="post" action=DeleteRoom::url() class="confirm-box">
@@ -251,7 +259,7 @@ pub fn BackroomPage() -> impl IntoView {
                             }
                                 .into_any()
                         }
-                        Err(_) => {
+                        (Err(_), _) => {
                             crate::ui::set_status(404);
                             view! { <p class="notice notice-error">"This backroom does not exist."</p> }.into_any()
                         }
@@ -259,5 +267,50 @@ pub fn BackroomPage() -> impl IntoView {
                 })}
             </Suspense>
         </AppShell>
+    }
+}
+
+/// Publishing the run: a link anyone can watch it with, signed in or not;
+/// revoking it ends it at once. Plain forms.
+#[component]
+fn PublicLink(id: i64, publication: Option<(String, bool)>) -> impl IntoView {
+    let details = publication.as_ref().is_some_and(|(_, d)| *d);
+    let link = publication.map(|(path, _)| path);
+    view! {
+        <section class="room-public" id="public" aria-labelledby="public-title">
+            <h3 id="public-title">"Public link"</h3>
+            {match link.clone() {
+                Some(path) => view! {
+                    <p>
+                        "Anyone with this link can watch the run live, without an account: "
+                        <a class="public-link" href=path.clone()>{path.clone()}</a>
+                        " (compact view for other sites: "
+                        <a href=format!("{path}/embed")>{format!("{path}/embed")}</a>
+                        ")."
+                    </p>
+                }
+                .into_any(),
+                None => view! {
+                    <p class="muted">
+                        "Publish the run to let anyone with the link watch it live: names, avatars and the transcript, with no controls."
+                    </p>
+                }
+                .into_any(),
+            }}
+            <form method="post" action=PublishRoom::url() class="room-publish">
+                <input type="hidden" name="id" value=id />
+                <label class="check">
+                    <input type="checkbox" name="show_details" value="on" checked=details />
+                    <span>"Show the models, prompts and scenario too"</span>
+                </label>
+                <button type="submit" class="btn btn-small">{if link.is_some() { "Save" } else { "Publish" }}</button>
+            </form>
+            {link.is_some().then(|| view! {
+                <form method="post" action=UnpublishRoom::url()>
+                    <input type="hidden" name="id" value=id />
+                    <button type="submit" class="btn btn-small btn-danger">"Revoke link"</button>
+                </form>
+            })}
+        </section>
     }
 }

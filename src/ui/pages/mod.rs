@@ -15,6 +15,7 @@ pub mod profile;
 pub mod profile_tokens;
 pub mod prompts;
 pub mod providers;
+pub mod public_room;
 pub mod register;
 pub mod search;
 pub mod shared;

@@ -19,13 +19,7 @@ pub fn SharedPage() -> impl IntoView {
     let token = StoredValue::new(token);
     view! {
         <main class="shared-page">
-            <header class="shared-head">
-                <a class="brand" href="/">
-                    <img src="/icons/icon.svg" alt="" width="28" height="28" />
-                    <span>"Backrooms"</span>
-                </a>
-                <span class="muted">"Shared thread (read-only)"</span>
-            </header>
+            <PublicHead label="Shared thread (read-only)" />
             <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
@@ -69,5 +63,20 @@ pub fn SharedPage() -> impl IntoView {
                 })}
             </Suspense>
         </main>
+    }
+}
+
+/// The head of a page for anyone with a link (a shared thread, a public
+/// room): the brand, home, and what the page is.
+#[component]
+pub fn PublicHead(label: &'static str) -> impl IntoView {
+    view! {
+        <header class="shared-head">
+            <a class="brand" href="/">
+                <img src="/icons/icon.svg" alt="" width="28" height="28" />
+                <span>"Backrooms"</span>
+            </a>
+            <span class="muted">{label}</span>
+        </header>
     }
 }

@@ -6,6 +6,7 @@
 mod creation;
 mod fork;
 mod limits;
+mod publish;
 mod read;
 mod run_state;
 mod template;
@@ -16,6 +17,7 @@ pub use fork::fork;
 pub use limits::{
     DEFAULT_STOP, INTERJECTION_MAX, MAX_TURNS, PATTERNS_MAX, PATTERN_MAX, SCENARIO_MAX, TITLE_MAX,
 };
+pub use publish::{find as find_published, public_view, publication, publish, revoke, Published};
 pub use read::{get, list, load, owned, owner, participants, turn_count, turn_view, turns, view};
 pub use run_state::{finish, mark_interrupted, pause_for, pick, transition};
 pub use template::import_template;

@@ -86,8 +86,16 @@ pub(super) fn RoomBar(room: Room, max_turns: i32) -> impl IntoView {
                     }
                 }}
             </span>
+            <span class="muted room-viewers" title="Watching now">
+                {move || match live.viewers.get() {
+                    0 => String::new(),
+                    1 => "1 watching".to_string(),
+                    n => format!("{n} watching"),
+                }}
+            </span>
             <div class="room-controls">
                 {move || match live.state.get() {
+                    _ if room.public => ().into_any(),
                     BackroomState::Draft => button("start", "Start", true).into_any(),
                     BackroomState::Running => view! { {button("pause", "Pause", false)} {button("stop", "Stop", false)} }.into_any(),
                     BackroomState::Paused => view! { {button("resume", "Resume", true)} {button("stop", "Stop", false)} }.into_any(),

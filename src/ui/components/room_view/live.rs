@@ -2,7 +2,7 @@
 
 use crate::model::backroom::{event_id, BackroomState, RoomLine, TurnKind, TurnView, TURN_END};
 use crate::model::chat::MessageStatus;
-use crate::serverfns::backrooms::follow_room;
+use crate::serverfns::backrooms::{follow_public_room, follow_room};
 use crate::ui::browser;
 use crate::ui::line_stream::{follow_lines, json, Retry, Step};
 use leptos::prelude::*;
@@ -61,6 +61,10 @@ pub(super) struct Live {
     pub queued: RwSignal<Vec<String>>,
     /// Bumped when the page becomes visible again (or the run was resumed).
     pub wake: RwSignal<u32>,
+    /// How many are watching now.
+    pub viewers: RwSignal<u64>,
+    /// The public link this page follows was revoked.
+    pub revoked: RwSignal<bool>,
 }
 
 impl Live {
@@ -132,6 +136,8 @@ impl Live {
                     l.error.set(Some(message));
                 }
             }
+            RoomLine::Viewers(_, count) => self.viewers.set(count),
+            RoomLine::Revoked(_) => self.revoked.set(true),
         }
     }
 
@@ -151,16 +157,32 @@ fn over(state: BackroomState) -> bool {
     matches!(state, BackroomState::Finished | BackroomState::Stopped)
 }
 
-/// Follows the run until it ends, reconnecting from the last event id.
-pub(super) async fn follow(id: i64, after: u64, live: Live) {
+/// Follows the run until it ends (or its public link is revoked),
+/// reconnecting from the last event id; through the public link `public`
+/// when the page is a public room.
+pub(super) async fn follow(id: i64, public: Option<String>, after: u64, live: Live) {
     follow_lines(
         after,
-        move |after| async move { follow_room(id, after).await.map(|s| s.into_inner()) },
+        move |after| {
+            let public = public.clone();
+            async move {
+                match public {
+                    Some(token) => follow_public_room(token, after).await,
+                    None => follow_room(id, after).await,
+                }
+                .map(|s| s.into_inner())
+            }
+        },
         json::<RoomLine>,
         |event| {
             let point = event.id();
+            let revoked = matches!(event, RoomLine::Revoked(_));
             live.apply(event);
-            Step::More(Some(point))
+            if revoked {
+                Step::Stop
+            } else {
+                Step::More(Some(point))
+            }
         },
         Retry {
             wake: live.wake,

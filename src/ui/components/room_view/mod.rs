@@ -27,6 +27,8 @@ use terminal::Terminal;
 #[derive(Clone, Copy)]
 struct Room {
     id: i64,
+    /// Watched through a public link: no controls, no breaking in.
+    public: bool,
     live: Live,
     people: StoredValue<Vec<ParticipantView>>,
     /// The errors of the controls and of breaking in.
@@ -57,7 +59,11 @@ impl Room {
 /// interjection box. With JavaScript off it is the same page with plain
 /// forms, current as of its loading.
 #[island]
-pub fn RoomView(view: BackroomView) -> impl IntoView {
+pub fn RoomView(
+    view: BackroomView,
+    /// The public link's token when the page is a public room.
+    public: Option<String>,
+) -> impl IntoView {
     let root = NodeRef::<leptos::html::Div>::new();
     let id = view.id;
     let live = Live {
@@ -68,10 +74,13 @@ pub fn RoomView(view: BackroomView) -> impl IntoView {
         lines: RwSignal::new(view.turns.iter().map(Line::from_view).collect()),
         queued: RwSignal::new(Vec::new()),
         wake: RwSignal::new(0),
+        viewers: RwSignal::new(0),
+        revoked: RwSignal::new(false),
     };
     let after = resume_point(&view.turns);
     let room = Room {
         id,
+        public: public.is_some(),
         live,
         people: StoredValue::new(view.participants.clone()),
         errors: FormErrors::new(&["content"]),
@@ -82,7 +91,7 @@ pub fn RoomView(view: BackroomView) -> impl IntoView {
         if let Some(el) = root.get() {
             let _ = el.set_attribute("data-hydrated", "true");
         }
-        spawn_local(follow(id, after, live));
+        spawn_local(follow(id, public.clone(), after, live));
         browser::on_visible(move || live.wake.update(|w| *w += 1));
     });
 
@@ -97,9 +106,12 @@ pub fn RoomView(view: BackroomView) -> impl IntoView {
     view! {
         <div class="room" node_ref=root data-state=move || live.state.get().as_str()>
             <RoomBar room=room max_turns=view.max_turns />
+            <Show when=move || live.revoked.get()>
+                <p class="notice notice-error room-revoked" role="alert">"The owner ended this public link: the room is no longer shown."</p>
+            </Show>
             {move || live.reason.get().map(|r| view! { <p class="room-reason muted">{r}</p> })}
             {move || room.errors.general().map(|m| view! { <p class="notice notice-error" role="alert">{m}</p> })}
-            {manual.then(|| view! { <PickNext room=room /> })}
+            {(manual && !room.public).then(|| view! { <PickNext room=room /> })}
             <div class="view-switch" role="radiogroup" aria-label="View">
                 <input type="radio" name=format!("view-{id}") id=format!("view-room-{id}") class="view-room" checked />
                 <label for=format!("view-room-{id}")>"Room"</label>
@@ -108,7 +120,7 @@ pub fn RoomView(view: BackroomView) -> impl IntoView {
                 <RoomSpace room=room />
                 <Terminal room=room />
             </div>
-            <Show when=move || !live.ended()>
+            <Show when=move || !live.ended() && !room.public>
                 <Interject room=room />
             </Show>
         </div>

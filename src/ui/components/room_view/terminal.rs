@@ -69,7 +69,7 @@ pub(super) fn Terminal(room: Room) -> impl IntoView {
                             <div class="term-text">{move || l.content.get()}</div>
                             <Sources sources=l.sources.clone() linked=false />
                             {move || l.error.get().map(|e| view! { <div class="term-error">{format!("error: {e}")}</div> })}
-                            <Show when=move || l.status.get() != MessageStatus::Streaming && live.state.get() != BackroomState::Running>
+                            <Show when=move || !room.public && l.status.get() != MessageStatus::Streaming && live.state.get() != BackroomState::Running>
                                 <form method="post" action=ForkRoom::url() class="term-fork">
                                     <input type="hidden" name="id" value=id />
                                     <input type="hidden" name="turn" value=number />

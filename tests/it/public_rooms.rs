@@ -1,0 +1,268 @@
+//! Public live rooms: the owner publishes a run, anyone with the link
+//! (signed out) reads and follows it without what the owner keeps to
+//! themselves, with a viewer count and resume, a few streams per address,
+//! and revoking closes it at once.
+
+use crate::common;
+
+use common::fake_provider::FakeProvider;
+use common::{add_model, add_provider, json_of, Api, Sse, SseReader, TestServer};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+struct Setup {
+    server: TestServer,
+    user: Api,
+    _fake: FakeProvider,
+    room: i64,
+}
+
+/// A draft backroom of two agents on slow fake models (a run lasts a
+/// second or so).
+async fn setup() -> Setup {
+    let server = TestServer::start().await;
+    let (admin, user) = server.admin_and_user().await;
+    let fake = FakeProvider::start().await;
+    let provider = add_provider(&admin, "fo", "openai", &fake.openai_base()).await;
+    let mut seats = Vec::new();
+    for (name, sdk) in [("Ada", "chunks-6-30"), ("Bob", "chunks-5-30")] {
+        let model = add_model(&admin, provider, sdk).await;
+        let body = json!({"name": name, "system_prompt": format!("Secret prompt of {name}."),
+                          "model_id": model});
+        seats.push(
+            json_of(
+                user.post_json("/api/agents", body).await,
+                StatusCode::CREATED,
+            )
+            .await["id"]
+                .clone(),
+        );
+    }
+    let body = json!({"title": "On stage", "scenario": "A hidden premise.",
+                      "participants": seats, "max_turns": 3});
+    let room = json_of(
+        user.post_json("/api/backrooms", body).await,
+        StatusCode::CREATED,
+    )
+    .await["id"]
+        .as_i64()
+        .unwrap();
+    Setup {
+        server,
+        user,
+        _fake: fake,
+        room,
+    }
+}
+
+async fn publish(api: &Api, room: i64, body: Value) -> Value {
+    json_of(
+        api.post_json(&format!("/api/backrooms/{room}/publish"), body)
+            .await,
+        StatusCode::CREATED,
+    )
+    .await
+}
+
+/// A signed-out viewer's stream of `token`, resumed after `after`.
+async fn watch(server: &TestServer, token: &str, after: Option<&str>) -> reqwest::Response {
+    let mut req = reqwest::Client::new().get(server.url(&format!("/b/{token}/events")));
+    if let Some(id) = after {
+        req = req.header("Last-Event-ID", id);
+    }
+    req.send().await.unwrap()
+}
+
+fn kind(e: &Sse) -> &str {
+    e.data["type"].as_str().unwrap()
+}
+
+fn text(events: &[Sse]) -> String {
+    events
+        .iter()
+        .filter(|e| kind(e) == "delta")
+        .map(|e| e.data["text"].as_str().unwrap())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_published_run_is_watched_signed_out_without_what_the_owner_keeps() {
+    let s = setup().await;
+    let link = publish(&s.user, s.room, json!({})).await;
+    let token = link["token"].as_str().unwrap().to_string();
+    assert_eq!(token.len(), 48);
+    assert_eq!(link["url"], format!("/b/{token}"));
+    assert!(link["embed"].as_str().unwrap().ends_with("/embed"));
+    // Publishing again keeps the link; someone else cannot publish it.
+    assert_eq!(publish(&s.user, s.room, json!({})).await["token"], token);
+    let other = s.server.client();
+    other.register("mallory", "mallory password").await;
+    let res = other
+        .post_json(&format!("/api/backrooms/{}/publish", s.room), json!({}))
+        .await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+
+    // Signed out: the room, its seats and transcript; no prompts, models,
+    // scenario or agent ids.
+    let anon = s.server.client();
+    let view = json_of(
+        anon.get(&format!("/api/public/rooms/{token}")).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(view["title"], "On stage");
+    assert_eq!(view["scenario"], "");
+    let seats = view["participants"].as_array().unwrap();
+    assert_eq!(seats[0]["name"], "Ada");
+    assert_eq!(seats[0]["system_prompt"], "");
+    assert!(seats[0]["model"].is_null() && seats[0]["agent_id"].is_null());
+    let page = anon.get(&format!("/b/{token}")).await;
+    assert_eq!(page.status(), StatusCode::OK);
+    let csp = page.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+    let html = page.text().await.unwrap();
+    assert!(html.contains("On stage"));
+    assert!(!html.contains("Secret prompt"), "a prompt leaked");
+    assert!(!html.contains("A hidden premise"), "the scenario leaked");
+    assert!(!html.contains(">Start<"), "no controls for viewers");
+    assert!(
+        html.contains("http-equiv=\"refresh\""),
+        "without scripts the page reloads"
+    );
+    // Only the embed view may be framed by other sites.
+    let embed = anon.get(&format!("/b/{token}/embed")).await;
+    assert_eq!(embed.status(), StatusCode::OK);
+    assert!(embed.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .contains("frame-ancestors *"));
+
+    // Two signed-out viewers: the count follows them; then the run.
+    let mut one = SseReader::new(watch(&s.server, &token, None).await);
+    assert_eq!(one.next().await.unwrap().data["state"], "draft");
+    assert_eq!(one.next().await.unwrap().data["count"], 1);
+    let mut two = SseReader::new(watch(&s.server, &token, None).await);
+    assert_eq!(two.next().await.unwrap().data["state"], "draft");
+    // The first viewer hears the count go up to 2.
+    let counted = tokio::time::timeout(std::time::Duration::from_secs(5), async {
+        loop {
+            let e = one.next().await.unwrap();
+            if kind(&e) == "viewers" && e.data["count"] == 2 {
+                return e;
+            }
+        }
+    })
+    .await
+    .expect("the count reached 2");
+    assert_eq!(counted.data["type"], "viewers");
+    json_of(
+        s.user
+            .post_empty(&format!("/api/backrooms/{}/start", s.room))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    let seen = two.all().await;
+    let starts: Vec<&Sse> = seen.iter().filter(|e| kind(e) == "turn_start").collect();
+    assert_eq!(starts.len(), 3);
+    assert!(starts.iter().all(|e| e.data["agent_id"].is_null()));
+    assert_eq!(starts[0].data["speaker"], "Ada");
+    let whole = text(&seen);
+    assert_eq!(whole, "w0 w1 w2 w3 w4 w5 w0 w1 w2 w3 w4 w0 w1 w2 w3 w4 w5 ");
+    assert_eq!(seen.last().unwrap().data["state"], "finished");
+    // What the owner sees, minus what is kept: the same text.
+    let owned = SseReader::new(
+        s.user
+            .get(&format!("/api/backrooms/{}/events", s.room))
+            .await,
+    )
+    .all()
+    .await;
+    assert_eq!(text(&owned), whole);
+
+    // Resuming from any id gives exactly the rest.
+    for cut in [2, seen.len() / 2, seen.len() - 3] {
+        let from = seen[cut].id.clone().unwrap();
+        let rest = SseReader::new(watch(&s.server, &token, Some(&from)).await)
+            .all()
+            .await;
+        let mut joined = seen[..=cut].to_vec();
+        joined.extend(rest.into_iter().filter(|e| kind(e) != "state"));
+        assert_eq!(text(&joined), whole, "resuming after event {cut}");
+    }
+    drop(one);
+
+    // With details shown, the prompts and models are there too.
+    publish(&s.user, s.room, json!({"show_details": true})).await;
+    let view = json_of(
+        anon.get(&format!("/api/public/rooms/{token}")).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(
+        view["participants"][0]["system_prompt"],
+        "Secret prompt of Ada."
+    );
+    assert_eq!(view["scenario"], "A hidden premise.");
+}
+
+#[tokio::test]
+async fn revoking_closes_open_viewers_and_the_link_answers_404() {
+    let s = setup().await;
+    let token = publish(&s.user, s.room, json!({})).await["token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // One address holds at most 8 streams at once.
+    let mut open = Vec::new();
+    for _ in 0..8 {
+        let res = watch(&s.server, &token, None).await;
+        assert_eq!(res.status(), StatusCode::OK);
+        open.push(SseReader::new(res));
+    }
+    let res = watch(&s.server, &token, None).await;
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    let mut viewer = open.pop().unwrap();
+    drop(open);
+    assert_eq!(viewer.next().await.unwrap().data["state"], "draft");
+
+    assert_eq!(
+        s.user
+            .delete(&format!("/api/backrooms/{}/publish", s.room))
+            .await
+            .status(),
+        StatusCode::NO_CONTENT
+    );
+    // The open viewer is told, then its stream ends.
+    let rest = tokio::time::timeout(std::time::Duration::from_secs(10), viewer.all())
+        .await
+        .expect("the stream ends");
+    assert_eq!(kind(rest.last().unwrap()), "revoked");
+    for path in [
+        format!("/api/public/rooms/{token}"),
+        format!("/b/{token}/events"),
+        format!("/b/{token}"),
+    ] {
+        let res = reqwest::get(s.server.url(&path)).await.unwrap();
+        assert_eq!(res.status(), StatusCode::NOT_FOUND, "{path}");
+    }
+    assert_eq!(
+        s.user
+            .delete(&format!("/api/backrooms/{}/publish", s.room))
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    // The owner's own stream is not touched by revoking.
+    let res = s
+        .user
+        .get(&format!("/api/backrooms/{}/events", s.room))
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    // Published again: a new link, the old one stays dead.
+    let again = publish(&s.user, s.room, json!({})).await;
+    assert_ne!(again["token"], token.as_str());
+}
