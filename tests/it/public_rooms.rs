@@ -17,15 +17,15 @@ struct Setup {
     room: i64,
 }
 
-/// A draft backroom of two agents on slow fake models (a run lasts a
-/// second or so).
-async fn setup() -> Setup {
+/// A draft backroom of two agents on fake models `sdks` (`chunks-N-D`: N
+/// words, D ms apart).
+async fn setup(sdks: [&str; 2]) -> Setup {
     let server = TestServer::start().await;
     let (admin, user) = server.admin_and_user().await;
     let fake = FakeProvider::start().await;
     let provider = add_provider(&admin, "fo", "openai", &fake.openai_base()).await;
     let mut seats = Vec::new();
-    for (name, sdk) in [("Ada", "chunks-6-30"), ("Bob", "chunks-5-30")] {
+    for (name, sdk) in ["Ada", "Bob"].into_iter().zip(sdks) {
         let model = add_model(&admin, provider, sdk).await;
         let body = json!({"name": name, "system_prompt": format!("Secret prompt of {name}."),
                           "model_id": model});
@@ -87,7 +87,7 @@ fn text(events: &[Sse]) -> String {
 
 #[tokio::test]
 async fn a_published_run_is_watched_signed_out_without_what_the_owner_keeps() {
-    let s = setup().await;
+    let s = setup(["chunks-6-30", "chunks-5-30"]).await;
     let link = publish(&s.user, s.room, json!({})).await;
     let token = link["token"].as_str().unwrap().to_string();
     assert_eq!(token.len(), 48);
@@ -211,7 +211,8 @@ async fn a_published_run_is_watched_signed_out_without_what_the_owner_keeps() {
 
 #[tokio::test]
 async fn revoking_closes_open_viewers_and_the_link_answers_404() {
-    let s = setup().await;
+    // Turns of 4 s: revoking cuts a viewer off in the middle of one.
+    let s = setup(["chunks-40-100", "chunks-41-100"]).await;
     let token = publish(&s.user, s.room, json!({})).await["token"]
         .as_str()
         .unwrap()
@@ -228,7 +229,20 @@ async fn revoking_closes_open_viewers_and_the_link_answers_404() {
     let mut viewer = open.pop().unwrap();
     drop(open);
     assert_eq!(viewer.next().await.unwrap().data["state"], "draft");
-
+    json_of(
+        s.user
+            .post_empty(&format!("/api/backrooms/{}/start", s.room))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    // Watching the first turn being written...
+    loop {
+        let e = viewer.next().await.expect("the run goes on");
+        if kind(&e) == "delta" {
+            break;
+        }
+    }
     assert_eq!(
         s.user
             .delete(&format!("/api/backrooms/{}/publish", s.room))
@@ -236,11 +250,15 @@ async fn revoking_closes_open_viewers_and_the_link_answers_404() {
             .status(),
         StatusCode::NO_CONTENT
     );
-    // The open viewer is told, then its stream ends.
-    let rest = tokio::time::timeout(std::time::Duration::from_secs(10), viewer.all())
+    // ...the viewer is told at once, mid-turn, then its stream ends.
+    let rest = tokio::time::timeout(std::time::Duration::from_secs(2), viewer.all())
         .await
-        .expect("the stream ends");
+        .expect("the stream ends at once");
     assert_eq!(kind(rest.last().unwrap()), "revoked");
+    assert!(
+        !rest.iter().any(|e| kind(e) == "turn_end"),
+        "cut off before the turn ended"
+    );
     for path in [
         format!("/api/public/rooms/{token}"),
         format!("/b/{token}/events"),
@@ -262,6 +280,13 @@ async fn revoking_closes_open_viewers_and_the_link_answers_404() {
         .get(&format!("/api/backrooms/{}/events", s.room))
         .await;
     assert_eq!(res.status(), StatusCode::OK);
+    json_of(
+        s.user
+            .post_empty(&format!("/api/backrooms/{}/stop", s.room))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
     // Published again: a new link, the old one stays dead.
     let again = publish(&s.user, s.room, json!({})).await;
     assert_ne!(again["token"], token.as_str());

@@ -242,6 +242,7 @@ pub async fn follow(
     }
     let (tx, out) = mpsc::channel::<RoomFrame>(256);
     let state = state.clone();
+    let revocations = room.tx.subscribe();
     tokio::spawn(async move {
         let viewer = Viewer {
             tx,
@@ -252,7 +253,45 @@ pub async fn follow(
         };
         let _ = pump(state, id, after, b, turns, rx, viewer).await;
     });
-    Ok(tokio_stream::wrappers::ReceiverStream::new(out).boxed())
+    let out = tokio_stream::wrappers::ReceiverStream::new(out).boxed();
+    Ok(match audience {
+        Audience::Owner => out,
+        Audience::Public { .. } => until_revoked(out, revocations),
+    })
+}
+
+/// A public viewer's frames until the link is revoked, even in the middle
+/// of a turn: then a last `revoked` frame, and the end (dropping the
+/// viewer's stream, which ends its pump).
+fn until_revoked(
+    mut frames: BoxStream<'static, RoomFrame>,
+    mut signals: broadcast::Receiver<Signal>,
+) -> BoxStream<'static, RoomFrame> {
+    let (tx, out) = mpsc::channel::<RoomFrame>(16);
+    tokio::spawn(async move {
+        let mut last = 0;
+        let mut listening = true;
+        loop {
+            tokio::select! {
+                f = frames.next() => {
+                    let Some(f) = f else { return };
+                    last = f.id;
+                    if tx.send(f).await.is_err() {
+                        return;
+                    }
+                }
+                s = signals.recv(), if listening => match s {
+                    Ok(Signal::Revoked) => {
+                        let _ = tx.send(RoomFrame { id: last, event: RoomEvent::Revoked }).await;
+                        return;
+                    }
+                    Err(broadcast::error::RecvError::Closed) => listening = false,
+                    _ => {}
+                },
+            }
+        }
+    });
+    tokio_stream::wrappers::ReceiverStream::new(out).boxed()
 }
 
 /// Participant id -> the agent it was made from.
@@ -358,17 +397,8 @@ async fn pump(
                 }
             }
             Ok(Signal::Viewers) => viewer.send(viewer.viewers(last)).await?,
-            Ok(Signal::Revoked) => {
-                if viewer.audience != Audience::Owner {
-                    let _ = viewer
-                        .send(RoomFrame {
-                            id: last,
-                            event: RoomEvent::Revoked,
-                        })
-                        .await;
-                    return Ok(());
-                }
-            }
+            // A public viewer's stream is cut by `until_revoked`.
+            Ok(Signal::Revoked) => {}
             Err(broadcast::error::RecvError::Closed) => return Ok(()),
         }
     }
