@@ -288,6 +288,8 @@ fn until_revoked(
                     Err(broadcast::error::RecvError::Closed) => listening = false,
                     _ => {}
                 },
+                // The viewer left while nothing happened: let the pump go.
+                _ = tx.closed() => return,
             }
         }
     });
