@@ -55,6 +55,12 @@ async fn setup(sdks: [&str; 2]) -> Setup {
     }
 }
 
+/// The owner presses `action` (start, stop...) on the room.
+async fn control(s: &Setup, action: &str) {
+    let path = format!("/api/backrooms/{}/{action}", s.room);
+    json_of(s.user.post_empty(&path).await, StatusCode::OK).await;
+}
+
 async fn publish(api: &Api, room: i64, body: Value) -> Value {
     json_of(
         api.post_json(&format!("/api/backrooms/{room}/publish"), body)
@@ -168,13 +174,7 @@ async fn a_published_run_is_watched_signed_out_without_what_the_owner_keeps() {
     count_reaches(&mut one, 3).await;
     drop(three);
     count_reaches(&mut one, 2).await;
-    json_of(
-        s.user
-            .post_empty(&format!("/api/backrooms/{}/start", s.room))
-            .await,
-        StatusCode::OK,
-    )
-    .await;
+    control(&s, "start").await;
     let seen = two.all().await;
     let starts: Vec<&Sse> = seen.iter().filter(|e| kind(e) == "turn_start").collect();
     assert_eq!(starts.len(), 3);
@@ -239,13 +239,7 @@ async fn revoking_closes_open_viewers_and_the_link_answers_404() {
     let mut viewer = open.pop().unwrap();
     drop(open);
     assert_eq!(viewer.next().await.unwrap().data["state"], "draft");
-    json_of(
-        s.user
-            .post_empty(&format!("/api/backrooms/{}/start", s.room))
-            .await,
-        StatusCode::OK,
-    )
-    .await;
+    control(&s, "start").await;
     // Watching the first turn being written...
     loop {
         let e = viewer.next().await.expect("the run goes on");
@@ -290,13 +284,7 @@ async fn revoking_closes_open_viewers_and_the_link_answers_404() {
         .get(&format!("/api/backrooms/{}/events", s.room))
         .await;
     assert_eq!(res.status(), StatusCode::OK);
-    json_of(
-        s.user
-            .post_empty(&format!("/api/backrooms/{}/stop", s.room))
-            .await,
-        StatusCode::OK,
-    )
-    .await;
+    control(&s, "stop").await;
     // Published again: a new link, the old one stays dead.
     let again = publish(&s.user, s.room, json!({})).await;
     assert_ne!(again["token"], token.as_str());

@@ -21,6 +21,15 @@ use std::collections::HashMap;
 pub const BODY_LIMIT: usize = PER_MESSAGE * UPLOAD_LIMIT + 256 * 1024;
 /// A text field's largest size (the message is at most 100 000 characters).
 const TEXT_MAX: usize = 512 * 1024;
+/// The text fields the composer sends; any other field is refused.
+const FIELDS: [&str; 6] = [
+    "content",
+    "model_id",
+    "temperature",
+    "max_tokens",
+    "thread_id",
+    "agent_id",
+];
 
 /// What the form carried.
 #[derive(Default)]
@@ -99,6 +108,12 @@ async fn read(
                 .map_err(|e| with_file_name(e, &file_name))?;
             posted.files.push(view.id);
         } else {
+            if name != "attachments" && !FIELDS.contains(&name.as_str()) {
+                return Err(AppError::bad_request(format!(
+                    "The message form has no field {:?}.",
+                    name.chars().take(40).collect::<String>()
+                )));
+            }
             let bytes = field_bytes(&mut field, TEXT_MAX, too_large).await?;
             let value = String::from_utf8(bytes)
                 .map_err(|_| AppError::invalid(&name, "The form was not sent as UTF-8."))?;

@@ -6,7 +6,9 @@ use super::threads as thread_service;
 use crate::error::AppError;
 use crate::model::chat::{SharedMessage, SharedThread};
 use crate::server::db::rows::{Attachment, Message};
-use crate::server::db::{now, schema::messages, schema::shares, schema::threads};
+use crate::server::db::{
+    now, schema::message_attachments, schema::messages, schema::shares, schema::threads,
+};
 use diesel::prelude::*;
 
 /// The thread's link token, made on first use.
@@ -51,13 +53,19 @@ fn thread_of(conn: &mut SqliteConnection, token: &str) -> Result<(i64, String, i
         .ok_or_else(gone)
 }
 
-/// The messages a link shows: the thread's current branch, finished.
-fn shown_messages(conn: &mut SqliteConnection, thread: i64) -> Result<Vec<Message>, AppError> {
-    Ok(messages::table
+/// The ids of the messages a link shows: the thread's current branch,
+/// finished.
+fn shown(thread: i64) -> messages::BoxedQuery<'static, diesel::sqlite::Sqlite> {
+    messages::table
         .filter(messages::thread_id.eq(thread))
         .filter(messages::on_path.eq(true))
         .filter(messages::status.ne(crate::model::chat::MessageStatus::Streaming))
         .filter(messages::content.ne(""))
+        .into_boxed()
+}
+
+fn shown_messages(conn: &mut SqliteConnection, thread: i64) -> Result<Vec<Message>, AppError> {
+    Ok(shown(thread)
         .order(messages::id.asc())
         .select(Message::as_select())
         .load(conn)?)
@@ -96,11 +104,14 @@ pub fn attachment(
     attachment: i64,
 ) -> Result<(Attachment, Vec<u8>), AppError> {
     let (id, _, _) = thread_of(conn, token)?;
-    let shown: Vec<i64> = shown_messages(conn, id)?.iter().map(|m| m.id).collect();
-    let on_thread = attachments::of_messages(conn, &shown)?
-        .values()
-        .flatten()
-        .any(|a| a.id == attachment);
+    // One query, whatever the thread's length: is the file on a message
+    // the link shows?
+    let on_thread: bool = diesel::select(diesel::dsl::exists(
+        message_attachments::table
+            .filter(message_attachments::attachment_id.eq(attachment))
+            .filter(message_attachments::message_id.eq_any(shown(id).select(messages::id))),
+    ))
+    .get_result(conn)?;
     if !on_thread {
         return Err(AppError::not_found("No such attachment."));
     }

@@ -7,7 +7,7 @@
 use crate::model::backroom::BackroomState;
 use crate::serverfns::backrooms::load_public_room;
 use crate::ui::components::room_view::RoomView;
-use crate::ui::pages::shared::PublicHead;
+use crate::ui::pages::shared::{LinkGone, PublicHead};
 use crate::ui::raw_text::PageTitle;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -49,14 +49,7 @@ fn PublicRoom(embed: bool) -> impl IntoView {
                             }
                                 .into_any()
                         }
-                        Err(_) => {
-                            crate::ui::set_status(404);
-                            view! {
-                                <PageTitle text="Not found" />
-                                <p class="notice notice-error">"This room is not public, or its link was revoked."</p>
-                            }
-                                .into_any()
-                        }
+                        Err(_) => view! { <LinkGone message="This room is not public, or its link was revoked." /> }.into_any(),
                     }
                 })}
             </Suspense>

@@ -51,14 +51,7 @@ pub fn SharedPage() -> impl IntoView {
                             }
                                 .into_any()
                         }
-                        Err(_) => {
-                            crate::ui::set_status(404);
-                            view! {
-                                <PageTitle text="Not found" />
-                                <p class="notice notice-error">"This link does not exist or was revoked."</p>
-                            }
-                                .into_any()
-                        }
+                        Err(_) => view! { <LinkGone message="This link does not exist or was revoked." /> }.into_any(),
                     }
                 })}
             </Suspense>
@@ -78,5 +71,15 @@ pub fn PublicHead(label: &'static str) -> impl IntoView {
             </a>
             <span class="muted">{label}</span>
         </header>
+    }
+}
+
+/// A link that opens nothing (unknown or revoked): a 404 page saying so.
+#[component]
+pub fn LinkGone(message: &'static str) -> impl IntoView {
+    crate::ui::set_status(404);
+    view! {
+        <PageTitle text="Not found" />
+        <p class="notice notice-error">{message}</p>
     }
 }

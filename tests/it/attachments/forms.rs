@@ -177,6 +177,20 @@ async fn the_composer_form_sends_files_and_keeps_them_when_refused() {
     assert!(page.contains("at most 10 files"));
     assert!(page.contains("10 file(s) from your last try"));
 
+    // A field the composer does not have is refused; nothing is sent.
+    let form = composer(Some(chat), s.seeing, "Sneaky").text("extra", "x".repeat(1000));
+    let res = s.user.post_multipart("/chat/send", form).await;
+    assert_eq!(location(&res), link(chat));
+    let page = html(&s.user, &format!("/c/{chat}")).await;
+    assert!(page.contains("The message form has no field"));
+    assert_eq!(
+        thread_view(&s.user, chat).await["messages"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+
     // Someone else's kept id is not theirs to send.
     let other = s.server.client();
     assert_eq!(

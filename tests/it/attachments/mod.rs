@@ -128,6 +128,18 @@ pub(super) async fn new_agent(api: &Api, body: Value) -> i64 {
         .unwrap()
 }
 
+/// A new thread of `api`'s with `agent`; answers its id.
+pub(super) async fn agent_thread(api: &Api, agent: i64) -> i64 {
+    let body = json!({"agent_id": agent});
+    json_of(
+        api.post_json("/api/conversations", body).await,
+        StatusCode::CREATED,
+    )
+    .await["id"]
+        .as_i64()
+        .unwrap()
+}
+
 /// The chat page of `thread`, as the server renders it.
 pub(super) async fn chat_page(api: &Api, thread: i64) -> String {
     let res = api.get(&format!("/c/{thread}")).await;
@@ -535,15 +547,7 @@ async fn an_agents_shelf_is_searched_in_its_threads_and_is_its_owners() {
     assert_eq!(e["field"], "attachment_id");
 
     // A thread with the agent gets the matching excerpt without attaching.
-    let chat = json_of(
-        s.user
-            .post_json("/api/conversations", json!({"agent_id": agent}))
-            .await,
-        StatusCode::CREATED,
-    )
-    .await["id"]
-        .as_i64()
-        .unwrap();
+    let chat = agent_thread(&s.user, agent).await;
     let reply = json_of(
         send(&s.user, chat, "Where is the vault combination kept?", &[]).await,
         StatusCode::OK,

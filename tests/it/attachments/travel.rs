@@ -1,7 +1,7 @@
 //! Files beyond their owner's own pages: through a thread's share link,
 //! and out and back in with an account export.
 
-use super::{new_agent, png, send, setup, stored_count, thread, uploaded};
+use super::{agent_thread, new_agent, png, send, setup, stored_count, thread, uploaded};
 use crate::common::json_of;
 use crate::common::pdf::pdf;
 use reqwest::StatusCode;
@@ -132,15 +132,7 @@ async fn an_account_export_carries_files_and_an_import_brings_them_back() {
         StatusCode::CREATED,
     )
     .await;
-    let with_agent = json_of(
-        s.user
-            .post_json("/api/conversations", json!({"agent_id": agent}))
-            .await,
-        StatusCode::CREATED,
-    )
-    .await["id"]
-        .as_i64()
-        .unwrap();
+    let with_agent = agent_thread(&s.user, agent).await;
     let reply = json_of(
         send(&s.user, with_agent, "Where does the spare key hang?", &[]).await,
         StatusCode::OK,
