@@ -61,6 +61,7 @@ bench: build
 	cargo run --release --no-default-features --features ssr --example search_bench
 	cargo run --release --no-default-features --features ssr --example quota_bench
 	cargo run --release --no-default-features --features ssr --example attachments_bench
+	cargo run --release --no-default-features --features ssr --example fanout_bench
 
 ## make lighthouse: Lighthouse mobile scores of the release build (npm lighthouse, Debian's Chromium)
 lighthouse: build

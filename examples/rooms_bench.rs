@@ -15,22 +15,14 @@ const TURNS: i64 = 20;
 async fn main() {
     let server = Server::start().await;
     let model = server.model("chunks-20-0").await;
-    let mut agents = Vec::new();
-    for name in ["Ada", "Bob"] {
-        let a = server
-            .post(
-                "/api/agents",
-                json!({"name": name, "system_prompt": format!("You are {name}."), "model_id": model}),
-            )
-            .await;
-        agents.push(a["id"].as_i64().unwrap());
-    }
+    let agents = server.agents(model, &["Ada", "Bob"]).await;
     let mut rooms = Vec::with_capacity(ROOMS);
     for i in 0..ROOMS {
         let b = server
             .post(
                 "/api/backrooms",
-                json!({"title": format!("Bench {i}"), "participants": agents, "max_turns": TURNS}),
+                // The fake says the same words each turn: no loop detection.
+                json!({"title": format!("Bench {i}"), "participants": agents, "max_turns": TURNS, "guards": {"loop_overlap": 0}}),
             )
             .await;
         rooms.push(b["id"].as_i64().unwrap());

@@ -120,6 +120,21 @@ impl Server {
         m["id"].as_i64().unwrap()
     }
 
+    /// Agents named `names` on model `model`; answers their ids.
+    pub async fn agents(&self, model: i64, names: &[&str]) -> Vec<i64> {
+        let mut ids = Vec::new();
+        for name in names {
+            let a = self
+                .post(
+                    "/api/agents",
+                    json!({"name": name, "system_prompt": format!("You are {name}."), "model_id": model}),
+                )
+                .await;
+            ids.push(a["id"].as_i64().unwrap_or(0));
+        }
+        ids
+    }
+
     /// The server's peak resident memory so far, in kB.
     pub fn peak_rss_kb(&self) -> String {
         std::fs::read_to_string(format!("/proc/{}/status", self.pid))

@@ -113,6 +113,43 @@ pub struct NewBackroom {
     /// The run finishes once it has used this many tokens (absent: no budget).
     #[serde(default)]
     pub token_budget: Option<i64>,
+    /// What pauses the run (absent: loops detected at 80 %, no caps).
+    #[serde(default)]
+    pub guards: Option<GuardsInput>,
+}
+
+/// `PUT /api/backrooms/{id}/guards`, and a new backroom's `guards`: what
+/// pauses the run, saying why.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct GuardsInput {
+    /// Loop detection: the run pauses (reason `looping: ...`) when a new
+    /// turn shares this percentage of its word trigrams with one of the
+    /// four turns before it (turns under 12 words are not compared).
+    /// 1 to 100; 0 turns it off; absent: 80.
+    #[serde(default)]
+    pub loop_overlap: Option<i64>,
+    /// Tokens (prompt + completion) each seat may use over the run; the
+    /// run pauses (`token cap: ...`) once a seat has. Absent: no cap.
+    #[serde(default)]
+    pub seat_token_cap: Option<i64>,
+    /// What the run may cost in US dollars, at the models' prices; the run
+    /// pauses (`cost cap: ...`) once it has. Absent: no cap.
+    #[serde(default)]
+    pub cost_cap_usd: Option<f64>,
+}
+
+/// A run's guards as they are now.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Guards {
+    /// Loop detection's threshold in percent; `null`: off.
+    pub loop_overlap: Option<i64>,
+    pub seat_token_cap: Option<i64>,
+    pub cost_cap_usd: Option<f64>,
+    /// What the run has cost so far (models without prices cost nothing).
+    pub cost_usd: f64,
 }
 
 /// A seat: a snapshot of the agent taken when the backroom was made.
@@ -190,6 +227,7 @@ pub struct BackroomView {
     pub next_participant: Option<i64>,
     /// The backroom this one was forked from.
     pub forked_from: Option<i64>,
+    pub guards: Guards,
     pub created_at: i64,
     pub updated_at: i64,
     pub participants: Vec<ParticipantView>,

@@ -15,7 +15,31 @@ mod support {
     pub use crate::server::actions::backrooms;
     pub use crate::serverfns::support::caller;
 
+    pub use crate::server::engine::rooms::Wire;
     pub use crate::serverfns::support::plain_form as plain;
+
+    /// A form's whole number (blank: none).
+    pub fn number(field: &str, v: Option<String>) -> Result<Option<i64>, AppError> {
+        match v.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+            None => Ok(None),
+            Some(v) => v
+                .parse()
+                .map(Some)
+                .map_err(|_| AppError::invalid(field, format!("{field} must be a whole number."))),
+        }
+    }
+
+    /// A form's amount (blank: none).
+    pub fn amount(field: &str, v: Option<String>) -> Result<Option<f64>, AppError> {
+        match v.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+            None => Ok(None),
+            Some(v) => v
+                .trim_start_matches('$')
+                .parse()
+                .map(Some)
+                .map_err(|_| AppError::invalid(field, format!("{field} must be an amount."))),
+        }
+    }
 
     /// From a plain form: back to `path` with the outcome.
     pub fn back<T>(path: &str, result: &Result<T, AppError>, notice: &str) {
@@ -124,10 +148,9 @@ pub async fn import_template(title: String, template: String) -> Result<(), AppE
 #[server(prefix = "/fn", endpoint = "backrooms/follow", output = StreamingText)]
 pub async fn follow_room(id: i64, after: u64) -> Result<TextStream<AppError>, AppError> {
     let (state, caller) = support::caller().await?;
-    let frames = support::backrooms::follow(&state, &caller, id, after).await?;
-    Ok(crate::serverfns::support::json_lines(frames, |f| {
-        Some(crate::model::backroom::RoomLine::of(f))
-    }))
+    let lines =
+        support::backrooms::follow(&state, &caller, id, after, support::Wire::Lines).await?;
+    Ok(text_stream(lines))
 }
 
 /// A public room as its link shows it, for anyone (signed in or not).
@@ -153,11 +176,25 @@ pub async fn follow_public_room(
             .map_err(|_| AppError::Internal)?;
     let address =
         crate::server::client::address(peer.ip(), &headers, &state.config.trusted_proxies);
-    let frames =
-        crate::server::actions::backrooms::follow_public(&state, token, after, address).await?;
-    Ok(crate::serverfns::support::json_lines(frames, |f| {
-        Some(crate::model::backroom::RoomLine::of(f))
-    }))
+    let lines = crate::server::actions::backrooms::follow_public(
+        &state,
+        token,
+        after,
+        address,
+        support::Wire::Lines,
+    )
+    .await?;
+    Ok(text_stream(lines))
+}
+
+/// A room's shared stream of JSON lines, as the page's code reads it.
+#[cfg(feature = "ssr")]
+fn text_stream(
+    lines: futures::stream::BoxStream<'static, axum::body::Bytes>,
+) -> TextStream<AppError> {
+    use futures::StreamExt;
+    // The one copy per viewer: a text stream takes `String`s.
+    TextStream::new(lines.map(|b| Ok(String::from_utf8_lossy(&b).into_owned())))
 }
 
 /// Publishes the room (or changes whether it shows details), from the
@@ -174,6 +211,30 @@ pub async fn publish_room(id: i64, show_details: Option<String>) -> Result<(), A
         &result,
         "Public: anyone with the link can watch.",
     );
+    result
+}
+
+/// Changes the run's guards, from the room's page (empty fields: no cap;
+/// loop detection 0: off). A plain form comes back to the room.
+#[server(prefix = "/fn", endpoint = "backrooms/guards")]
+pub async fn set_room_guards(
+    id: i64,
+    loop_overlap: Option<String>,
+    seat_token_cap: Option<String>,
+    cost_cap_usd: Option<String>,
+) -> Result<(), AppError> {
+    let (state, caller) = support::caller().await?;
+    let result = async {
+        let input = crate::model::backroom::GuardsInput {
+            loop_overlap: support::number("loop_overlap", loop_overlap)?,
+            seat_token_cap: support::number("seat_token_cap", seat_token_cap)?,
+            cost_cap_usd: support::amount("cost_cap_usd", cost_cap_usd)?,
+        };
+        crate::server::actions::backrooms::set_guards(&state, &caller, id, input).await
+    }
+    .await
+    .map(|_| ());
+    support::back(&format!("/backrooms/{id}#guards"), &result, "Guards saved.");
     result
 }
 

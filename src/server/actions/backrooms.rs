@@ -5,13 +5,14 @@
 use super::as_caller;
 use crate::error::AppError;
 use crate::model::backroom::{
-    BackroomSummary, BackroomView, Control, NewBackroom, RoomFrame, TurnView,
+    BackroomSummary, BackroomView, Control, Guards, GuardsInput, NewBackroom, TurnView,
 };
 use crate::server::auth::caller::Caller;
 use crate::server::engine::room_registry::PER_ADDRESS;
-use crate::server::engine::rooms::{self, Audience, Signal};
+use crate::server::engine::rooms::{self, Audience, Signal, Wire};
 use crate::server::services::backrooms::{self, Published};
 use crate::server::state::AppState;
+use axum::body::Bytes;
 use futures::stream::{BoxStream, StreamExt};
 use std::net::IpAddr;
 
@@ -112,6 +113,20 @@ pub async fn pick(
     get(state, caller, id).await
 }
 
+/// Changes what pauses the run (loop detection, the caps); a run paused
+/// by a guard goes on once resumed.
+pub async fn set_guards(
+    state: &AppState,
+    caller: &Caller,
+    id: i64,
+    input: GuardsInput,
+) -> Result<Guards, AppError> {
+    as_caller(state, caller, move |c, uid| {
+        backrooms::set_guards(c, uid, id, &input)
+    })
+    .await
+}
+
 /// A new draft with the transcript up to `turn` (default: all of it).
 pub async fn fork(
     state: &AppState,
@@ -145,9 +160,10 @@ pub async fn follow(
     caller: &Caller,
     id: i64,
     after: u64,
-) -> Result<BoxStream<'static, RoomFrame>, AppError> {
+    wire: Wire,
+) -> Result<BoxStream<'static, Bytes>, AppError> {
     as_caller(state, caller, move |c, uid| backrooms::owned(c, uid, id)).await?;
-    rooms::follow(state, id, after, Audience::Owner).await
+    rooms::follow(state, id, after, Audience::Owner, wire).await
 }
 
 /// Publishes the run at `/b/{token}` (the same link when already public).
@@ -179,7 +195,7 @@ pub async fn publication(
 /// told and let go.
 pub async fn unpublish(state: &AppState, caller: &Caller, id: i64) -> Result<(), AppError> {
     as_caller(state, caller, move |c, uid| backrooms::revoke(c, uid, id)).await?;
-    rooms::announce(state, id, Signal::Revoked);
+    rooms::revoke(state, id);
     Ok(())
 }
 
@@ -198,11 +214,13 @@ pub async fn follow_public(
     token: String,
     after: u64,
     address: IpAddr,
-) -> Result<BoxStream<'static, RoomFrame>, AppError> {
-    let p = state
-        .db
-        .run(move |c| backrooms::find_published(c, &token))
-        .await?;
+    wire: Wire,
+) -> Result<BoxStream<'static, Bytes>, AppError> {
+    let find = {
+        let token = token.clone();
+        move |c: &mut diesel::SqliteConnection| backrooms::find_published(c, &token)
+    };
+    let p = state.db.run(find.clone()).await?;
     let slot = state
         .rooms
         .addresses
@@ -214,7 +232,16 @@ pub async fn follow_public(
             retry_after: 30,
         })?;
     let details = p.show_details;
-    let frames = rooms::follow(state, p.backroom_id, after, Audience::Public { details }).await?;
+    let frames = rooms::follow(
+        state,
+        p.backroom_id,
+        after,
+        Audience::Public { details },
+        wire,
+    )
+    .await?;
+    // Revoked meanwhile? (A revocation from now on reaches this viewer.)
+    state.db.run(find).await?;
     // The slot is freed when the viewer's stream is dropped.
     Ok(frames
         .map(move |f| {

@@ -385,7 +385,18 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    backroom_guards (backroom_id) {
+        backroom_id -> BigInt,
+        loop_overlap -> Nullable<Integer>,
+        seat_token_cap -> Nullable<BigInt>,
+        cost_cap_nanos -> Nullable<BigInt>,
+        cost_nanos -> BigInt,
+    }
+}
+
 diesel::joinable!(backroom_publications -> backrooms (backroom_id));
+diesel::joinable!(backroom_guards -> backrooms (backroom_id));
 diesel::joinable!(attachment_chunks -> attachments (attachment_id));
 diesel::joinable!(message_sources -> attachments (attachment_id));
 diesel::joinable!(message_sources -> messages (message_id));
@@ -396,6 +407,7 @@ diesel::joinable!(message_attachments -> attachments (attachment_id));
 diesel::joinable!(message_attachments -> messages (message_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    backroom_guards,
     backroom_publications,
     blobs,
     attachments,

@@ -6,6 +6,8 @@ pub mod hub;
 pub mod room_registry;
 pub mod rooms;
 pub mod runner;
+pub mod stage;
+mod transcript;
 
 use crate::error::AppError;
 use crate::model::chat::{Frame, MessageStatus, StreamEvent};

@@ -2,22 +2,18 @@
 //! (its viewers' channel and its run's flags). It knows nothing of the app
 //! state, so `AppState` can hold it and `rooms.rs` can use both.
 
+use super::stage::{Count, Stage};
 use std::collections::HashMap;
 use std::net::IpAddr;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use tokio::sync::{broadcast, Notify};
 
-/// What a room tells its viewers: a turn began (or a human spoke), or the
+/// What a room tells its stage: a turn began (or a human spoke), or the
 /// run's state changed (read it from SQLite).
 #[derive(Clone, Copy, Debug)]
 pub enum Signal {
     Turn(i64),
     State,
-    /// Someone started or stopped watching: read the count off the room.
-    Viewers,
-    /// The public link was revoked: public viewers are let go.
-    Revoked,
 }
 
 #[derive(Default)]
@@ -34,25 +30,9 @@ pub struct Room {
     control: Mutex<RunFlags>,
     pub(super) wake: Notify,
     /// Streams following the run now.
-    viewers: AtomicU64,
-}
-
-/// One viewer counted while it lives.
-pub(super) struct Watching(Arc<Room>);
-
-impl Watching {
-    pub(super) fn new(room: Arc<Room>) -> Watching {
-        room.viewers.fetch_add(1, Ordering::Relaxed);
-        let _ = room.tx.send(Signal::Viewers);
-        Watching(room)
-    }
-}
-
-impl Drop for Watching {
-    fn drop(&mut self) {
-        self.0.viewers.fetch_sub(1, Ordering::Relaxed);
-        let _ = self.0.tx.send(Signal::Viewers);
-    }
+    pub(super) viewers: Arc<Count>,
+    /// The shared feed its viewers read, while anyone watches.
+    pub(super) stage: Mutex<Option<Arc<Stage>>>,
 }
 
 impl Room {
@@ -65,7 +45,12 @@ impl Room {
     }
 
     pub fn viewers(&self) -> u64 {
-        self.viewers.load(Ordering::Relaxed)
+        self.viewers.get()
+    }
+
+    /// The stage its viewers read now, if anyone watches.
+    pub(super) fn stage(&self) -> std::sync::MutexGuard<'_, Option<Arc<Stage>>> {
+        self.stage.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
 
@@ -134,7 +119,8 @@ impl Rooms {
                     tx: broadcast::channel(256).0,
                     control: Mutex::default(),
                     wake: Notify::new(),
-                    viewers: AtomicU64::new(0),
+                    viewers: Arc::default(),
+                    stage: Mutex::default(),
                 })
             })
             .clone()

@@ -6,7 +6,7 @@ pub mod composer;
 mod knowledge;
 
 use crate::error::AppError;
-use crate::model::backroom::NewBackroom;
+use crate::model::backroom::{GuardsInput, NewBackroom};
 use crate::model::Flash;
 use crate::server::actions::{agents, archive, backrooms};
 use crate::server::auth::{caller::Caller, AuthSession};
@@ -125,6 +125,17 @@ pub async fn new_backroom(
             min_turns: number("min_turns")?.map(|n| n as i32),
             stop_patterns: Some(stop_patterns.unwrap_or_default()).filter(|p| !p.is_empty()),
             token_budget: number("token_budget")?,
+            guards: Some(GuardsInput {
+                loop_overlap: number("loop_overlap")?,
+                seat_token_cap: number("seat_token_cap")?,
+                cost_cap_usd: one("cost_cap_usd")
+                    .map(|v| {
+                        v.trim_start_matches('$').parse::<f64>().map_err(|_| {
+                            AppError::invalid("cost_cap_usd", "cost_cap_usd must be an amount.")
+                        })
+                    })
+                    .transpose()?,
+            }),
         };
         backrooms::create(&state, &caller, input).await
     }

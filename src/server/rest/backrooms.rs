@@ -8,22 +8,20 @@ use super::openapi::Failures;
 use crate::error::AppError;
 use crate::error::ErrorBody;
 use crate::model::backroom::{
-    BackroomSummary, BackroomView, Control, NewBackroom, RoomFrame, TurnView,
+    BackroomSummary, BackroomView, Control, Guards, GuardsInput, NewBackroom, TurnView,
 };
 use crate::server::actions::backrooms;
 use crate::server::auth::caller::Caller;
+use crate::server::engine::rooms::Wire;
 use crate::server::rest::query::ApiQuery;
 use crate::server::services::backroom_export;
 use crate::server::state::AppState;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::sse::{Event, Sse};
 use axum::response::Response;
 use axum::Json;
-use futures::stream::{BoxStream, Stream};
 use serde::Deserialize;
-use std::convert::Infallible;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -212,6 +210,27 @@ pub async fn next(
     ))
 }
 
+/// Change a run's guards
+///
+/// What pauses the run, saying why: loop detection (`looping: ...`), a
+/// token cap per seat (`token cap: ...`) and a cost cap (`cost cap: ...`).
+/// The body replaces every setting (an absent one takes its default); what
+/// the run has cost so far stays. Resume a paused run to go on.
+#[utoipa::path(put, path = "/api/backrooms/{id}/guards", tag = "backrooms",
+    params(("id" = i64, Path, description = "The backroom's id")),
+    request_body = GuardsInput,
+    responses((status = 200, description = "The guards now", body = Guards), Failures))]
+pub async fn guards(
+    State(state): State<AppState>,
+    caller: Caller,
+    Id(id): Id,
+    ApiJson(body): ApiJson<GuardsInput>,
+) -> Result<Json<Guards>, AppError> {
+    Ok(Json(
+        backrooms::set_guards(&state, &caller, id, body).await?,
+    ))
+}
+
 /// `POST /api/backrooms/{id}/fork` (the body may be left out).
 #[derive(Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -273,26 +292,6 @@ pub async fn import(
     Ok((StatusCode::CREATED, Json(view)))
 }
 
-/// A room's frames: events named for their kind, the id is the event id.
-pub(super) fn sse(
-    frames: BoxStream<'static, RoomFrame>,
-) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
-    use crate::model::backroom::RoomEvent;
-    super::sse::events(frames, |f| super::sse::Item {
-        id: f.id,
-        name: Some(match &f.event {
-            RoomEvent::TurnStart { .. } => "turn_start",
-            RoomEvent::Delta { .. } => "delta",
-            RoomEvent::TurnEnd { .. } => "turn_end",
-            RoomEvent::State { .. } => "state",
-            RoomEvent::Error { .. } => "error",
-            RoomEvent::Viewers { .. } => "viewers",
-            RoomEvent::Revoked => "revoked",
-        }),
-        data: &f.event,
-    })
-}
-
 /// Follow a backroom live (Server-Sent Events)
 ///
 /// Live events, resumable with `Last-Event-ID` (or `?after=`).
@@ -324,9 +323,10 @@ pub async fn events(
     Id(id): Id,
     headers: HeaderMap,
     ApiQuery(q): ApiQuery<ResumeParams>,
-) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, AppError> {
+) -> Result<Response, AppError> {
     let after = last_event_id(&headers, q.after)?;
-    Ok(sse(backrooms::follow(&state, &caller, id, after).await?))
+    let stream = backrooms::follow(&state, &caller, id, after, Wire::Sse).await?;
+    Ok(super::sse::stream(stream))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -399,6 +399,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(stop))
         .routes(routes!(interject))
         .routes(routes!(next))
+        .routes(routes!(guards))
         .routes(routes!(fork))
         .routes(routes!(events))
         .routes(routes!(export))

@@ -11,6 +11,7 @@ use crate::error::{AppError, ErrorBody};
 use crate::model::backroom::BackroomView;
 use crate::server::actions::backrooms;
 use crate::server::auth::caller::Caller;
+use crate::server::engine::rooms::Wire;
 use crate::server::rest::query::ApiQuery;
 use crate::server::services::backrooms::Published;
 use crate::server::site;
@@ -18,11 +19,9 @@ use crate::server::state::AppState;
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::sse::{Event, Sse};
+use axum::response::Response;
 use axum::Json;
-use futures::stream::Stream;
 use serde::{Deserialize, Serialize};
-use std::convert::Infallible;
 use std::net::SocketAddr;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -165,12 +164,12 @@ pub async fn events(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     ApiQuery(q): ApiQuery<ResumeParams>,
-) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, AppError> {
+) -> Result<Response, AppError> {
     let after = last_event_id(&headers, q.after)?;
     let address =
         crate::server::client::address(peer.ip(), &headers, &state.config.trusted_proxies);
-    let frames = backrooms::follow_public(&state, token, after, address).await?;
-    Ok(super::backrooms::sse(frames))
+    let stream = backrooms::follow_public(&state, token, after, address, Wire::Sse).await?;
+    Ok(super::sse::stream(stream))
 }
 
 /// The routes of this module, each documented in the OpenAPI document.

@@ -34,3 +34,18 @@ where
     });
     Sse::new(events).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
 }
+
+/// A stream already in Server-Sent Events form (a backroom's shared
+/// stage writes its own, with its keep-alives).
+pub fn stream(body: BoxStream<'static, axum::body::Bytes>) -> axum::response::Response {
+    use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
+    use axum::response::IntoResponse;
+    (
+        [
+            (CONTENT_TYPE, "text/event-stream"),
+            (CACHE_CONTROL, "no-cache"),
+        ],
+        axum::body::Body::from_stream(body.map(Ok::<_, Infallible>)),
+    )
+        .into_response()
+}

@@ -10,6 +10,7 @@ pub mod attachments;
 pub mod audit;
 pub mod avatars;
 pub mod backroom_export;
+pub mod backroom_loops;
 pub mod backroom_rules;
 pub mod backrooms;
 pub mod folders;

@@ -1,8 +1,8 @@
-use crate::model::backroom::TurnOrder;
+use crate::model::backroom::{Guards, TurnOrder};
 use crate::serverfns::agents::load_agents;
 use crate::serverfns::backrooms::{
     load_backroom, load_backrooms, load_publication, DeleteRoom, ImportTemplate, PublishRoom,
-    UnpublishRoom,
+    SetRoomGuards, UnpublishRoom,
 };
 use crate::ui::components::agent_card::AgentAvatar;
 use crate::ui::components::app_shell::AppShell;
@@ -99,7 +99,7 @@ pub fn NewBackroomPage() -> impl IntoView {
     view! {
         <AppShell title="New backroom">
             <FlashNotice />
-            {form_error("backroom", &["title", "scenario", "participants", "turn_order", "max_turns", "min_turns", "stop_patterns", "token_budget"])}
+            {form_error("backroom", &["title", "scenario", "participants", "turn_order", "max_turns", "min_turns", "stop_patterns", "token_budget", "loop_overlap", "seat_token_cap", "cost_cap_usd"])}
             <form method="post" action="/backrooms/new" class="backroom-form">
                 <label class="field">
                     <span>"Title"</span>
@@ -195,6 +195,21 @@ pub fn NewBackroomPage() -> impl IntoView {
                         <input type="number" name="token_budget" min="1" value=f("token_budget", "") />
                         {field_error("backroom", "token_budget")}
                     </label>
+                    <label class="field">
+                        <span>"Loop detection (% alike; 0 = off)"</span>
+                        <input type="number" name="loop_overlap" min="0" max="100" value=f("loop_overlap", "80") />
+                        {field_error("backroom", "loop_overlap")}
+                    </label>
+                    <label class="field">
+                        <span>"Token cap per seat (optional)"</span>
+                        <input type="number" name="seat_token_cap" min="1" value=f("seat_token_cap", "") />
+                        {field_error("backroom", "seat_token_cap")}
+                    </label>
+                    <label class="field">
+                        <span>"Cost cap in dollars (optional)"</span>
+                        <input type="number" name="cost_cap_usd" min="0" step="any" value=f("cost_cap_usd", "") />
+                        {field_error("backroom", "cost_cap_usd")}
+                    </label>
                 </div>
                 <label class="field">
                     <span>"Stop patterns (one per line; a turn containing one ends the run)"</span>
@@ -233,6 +248,7 @@ pub fn BackroomPage() -> impl IntoView {
                             let title = b.title.clone();
                             let scenario = b.scenario.clone();
                             let cast = b.participants.clone();
+                            let guards = b.guards.clone();
                             view! {
                                 <PageTitle text=title.clone() />
                                 <div class="thread-head room-head">
@@ -248,6 +264,7 @@ pub fn BackroomPage() -> impl IntoView {
                                 <RoomView view=b public=None />
                                 <Cast participants=cast />
                                 <PublicLink id=id publication=publication />
+                                <RunGuards id=id guards=guards />
                                 <details class="confirm room-delete">
                                     <summary class="btn btn-small">"Delete…"</summary>
                                     <form method="post" action=DeleteRoom::url() class="confirm-box">
@@ -267,6 +284,48 @@ pub fn BackroomPage() -> impl IntoView {
                 })}
             </Suspense>
         </AppShell>
+    }
+}
+
+/// What pauses the run, saying why: loop detection and the caps, with
+/// what the run has cost so far. A plain form.
+#[component]
+fn RunGuards(id: i64, guards: Guards) -> impl IntoView {
+    let overlap = guards
+        .loop_overlap
+        .map_or("0".to_string(), |p| p.to_string());
+    let cap = guards
+        .seat_token_cap
+        .map(|t| t.to_string())
+        .unwrap_or_default();
+    let cost_cap = guards
+        .cost_cap_usd
+        .map(|c| c.to_string())
+        .unwrap_or_default();
+    view! {
+        <section class="room-guards" id="guards" aria-labelledby="guards-title">
+            <h3 id="guards-title">"Guards"</h3>
+            <p class="muted">
+                {format!("The run pauses, saying why, when it loops or reaches a cap. So far it cost ${:.4}.", guards.cost_usd)}
+            </p>
+            {form_error("room", &["loop_overlap", "seat_token_cap", "cost_cap_usd"])}
+            <form method="post" action=SetRoomGuards::url() class="room-guards-form">
+                <input type="hidden" name="id" value=id />
+                <label class="field">
+                    <span>"Loop detection: pause when a turn repeats a recent one by (%; 0 = off)"</span>
+                    <input type="number" name="loop_overlap" min="0" max="100" value=overlap />
+                </label>
+                <label class="field">
+                    <span>"Token cap per seat (blank: none)"</span>
+                    <input type="number" name="seat_token_cap" min="1" value=cap />
+                </label>
+                <label class="field">
+                    <span>"Cost cap in dollars (blank: none)"</span>
+                    <input type="number" name="cost_cap_usd" min="0" step="any" value=cost_cap />
+                </label>
+                <button type="submit" class="btn btn-small">"Save guards"</button>
+            </form>
+        </section>
     }
 }
 

@@ -5,6 +5,8 @@
 //!
 //! Chat behaviour is scripted by the model name:
 //! - `chunks-N-D`: N deltas `w0 `, `w1 `... D ms apart, then finish + usage;
+//! - `clock-N-D`: N deltas D ms apart, each `t` and the microseconds since
+//!   the Unix epoch when it was sent (benches measure delivery with it);
 //! - `fault-401|404|429|500`: that HTTP error with a JSON body;
 //! - `fault-malformed`: a delta, then a broken JSON event;
 //! - `fault-cut`: two deltas, then the connection drops;
@@ -30,6 +32,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 pub const GOOD_KEY: &str = "sk-fake-good-key-1234";
+
+/// In a delta, replaced by the time it is sent (model `clock-N-D`).
+const NOW: &str = "@NOW@";
 
 /// The deltas of model `markdown-D`.
 pub const MARKDOWN: [&str; 7] = [
@@ -172,6 +177,13 @@ fn script(model: &str) -> (Vec<String>, Duration) {
             Duration::from_millis(d.parse().unwrap_or(0)),
         );
     }
+    if let Some(rest) = model.strip_prefix("clock-") {
+        let (n, d) = rest.split_once('-').unwrap_or((rest, "0"));
+        return (
+            vec![format!("t{NOW} "); n.parse().unwrap_or(3)],
+            Duration::from_millis(d.parse().unwrap_or(0)),
+        );
+    }
     if let Some(rest) = model.strip_prefix("chunks-") {
         let (n, d) = rest.split_once('-').unwrap_or((rest, "0"));
         let n: usize = n.parse().unwrap_or(3);
@@ -197,6 +209,13 @@ enum Part {
 fn body(parts: Vec<Part>) -> Body {
     let stream = futures::stream::iter(parts).then(|p| async move {
         match p {
+            Part::Send(s) if s.contains(NOW) => {
+                let now = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .unwrap_or_default()
+                    .as_micros();
+                Ok(Bytes::from(s.replace(NOW, &now.to_string())))
+            }
             Part::Send(s) => Ok(Bytes::from(s)),
             Part::Wait(d) => {
                 tokio::time::sleep(d).await;

@@ -73,6 +73,9 @@ pub(super) fn check(input: &NewBackroom) -> Result<Rules, AppError> {
             "token_budget must be a positive number of tokens.",
         ));
     }
+    if let Some(g) = &input.guards {
+        super::guards::check(g)?;
+    }
     Ok(Rules {
         title,
         scenario,
@@ -186,6 +189,9 @@ pub(super) fn create_in(
                     talkativeness: a.talkativeness,
                 })
                 .execute(conn)?;
+        }
+        if let Some(g) = &input.guards {
+            super::guards::init(conn, b.id, g)?;
         }
         view(conn, b)
     }

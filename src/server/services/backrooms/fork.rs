@@ -53,6 +53,8 @@ pub fn fork(
             },
             Some(src.id),
         )?;
+        let guards = super::guards::input_of(conn, src.id)?;
+        super::guards::init(conn, b.id, &guards)?;
         let mut seat_map = std::collections::HashMap::new();
         for p in participants(conn, src.id)? {
             let new_id: i64 = diesel::insert_into(backroom_participants::table)

@@ -5,6 +5,7 @@
 
 mod creation;
 mod fork;
+mod guards;
 mod limits;
 mod publish;
 mod read;
@@ -14,6 +15,7 @@ mod turn_taking;
 
 pub use creation::{create, delete};
 pub use fork::fork;
+pub use guards::{get as guards, set as set_guards};
 pub use limits::{
     DEFAULT_STOP, INTERJECTION_MAX, MAX_TURNS, PATTERNS_MAX, PATTERN_MAX, SCENARIO_MAX, TITLE_MAX,
 };

@@ -123,6 +123,9 @@ pub fn public_view(conn: &mut SqliteConnection, token: &str) -> Result<BackroomV
     }
     v.scenario = String::new();
     v.state_reason = None;
+    v.guards.seat_token_cap = None;
+    v.guards.cost_cap_usd = None;
+    v.guards.cost_usd = 0.0;
     v.stop_patterns = Vec::new();
     for seat in &mut v.participants {
         seat.agent_id = None;

@@ -162,6 +162,7 @@ pub fn view(conn: &mut SqliteConnection, b: Backroom) -> Result<BackroomView, Ap
         tokens_used: b.tokens_used,
         next_participant: b.next_participant,
         forked_from: b.forked_from,
+        guards: super::guards::get(conn, b.id)?,
         created_at: b.created_at,
         updated_at: b.updated_at,
         participants: views,

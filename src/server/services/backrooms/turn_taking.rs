@@ -87,6 +87,8 @@ pub enum Step {
     /// Manual order and nobody picked yet.
     Wait,
     Speak(Box<Turn>),
+    /// A guard holds the run (a cap reached): pause, saying why.
+    Pause(String),
 }
 
 fn chosen(
@@ -150,6 +152,9 @@ pub fn next_step(conn: &mut SqliteConnection, id: i64) -> Result<Step, AppError>
         let Some(seat) = seats.iter().find(|p| p.id == speaker) else {
             return Ok(Step::Wait);
         };
+        if let Some(why) = super::guards::before_turn(conn, &b, seat)? {
+            return Ok(Step::Pause(why));
+        }
         let spoken: Vec<Spoken> = history
             .iter()
             .filter(|m| heard(m))
@@ -236,6 +241,8 @@ pub enum After {
     Finished(String),
     /// A provider error: paused, the error shown on the turn.
     Failed(String),
+    /// A guard paused it (looping, a cap reached), saying why.
+    Paused(String),
     Stopped,
 }
 
@@ -289,10 +296,15 @@ pub fn after_turn(conn: &mut SqliteConnection, id: i64, turn_id: i64) -> Result<
                 .filter(|t| b.tokens_used >= *t)
                 .map(|t| format!("used the token budget ({t})"))
         };
-        Ok(match ended {
+        if let Some(why) = ended {
+            set_state(conn, id, BackroomState::Finished, Some(why.clone()))?;
+            return Ok(After::Finished(why));
+        }
+        let counted: Vec<Message> = turns(conn, &b)?.into_iter().filter(counts).collect();
+        Ok(match super::guards::after_turn(conn, &b, &m, &counted)? {
             Some(why) => {
-                set_state(conn, id, BackroomState::Finished, Some(why.clone()))?;
-                After::Finished(why)
+                set_state(conn, id, BackroomState::Paused, Some(why.clone()))?;
+                After::Paused(why)
             }
             None => After::Continue,
         })

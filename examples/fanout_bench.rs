@@ -1,0 +1,255 @@
+//! `make bench`, fan-out: one published backroom run watched live by 1 000
+//! and then 10 000 signed-out SSE viewers (`/b/{token}/events`), each from
+//! its own loopback address (127.1.x.y). Two agents take two turns of
+//! `DELTAS` deltas `GAP_MS` apart; each delta carries the time the fake
+//! provider sent it, so every viewer measures each delta's delivery
+//! latency. Reported: latency median and p99, viewers that got every
+//! delta, the server's RSS and CPU while delivering, and its memory per
+//! viewer (RSS with everyone connected, less RSS before, over viewers).
+
+mod support;
+
+use serde_json::json;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use support::Server;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::sync::Semaphore;
+
+const DELTAS: usize = 100;
+const GAP_MS: u64 = 30;
+const TURNS: usize = 2;
+
+fn now_us() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_micros() as u64
+}
+
+fn proc_field(pid: u32, key: &str) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with(key))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+/// The server's user + system CPU time so far, in clock ticks (1/100 s).
+fn cpu_ticks(pid: u32) -> u64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // Fields after the command's closing parenthesis; utime, stime are 14, 15.
+    let rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let get = |i: usize| f.get(i).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+    get(11) + get(12)
+}
+
+/// What one viewer saw.
+struct Seen {
+    latencies_us: Vec<u32>,
+    stamps: usize,
+}
+
+/// One viewer: connects from its own address, reads the stream until it
+/// ends, timing every stamped delta. `ready` is told once the catch-up
+/// (the first chunk) arrived.
+async fn viewer(
+    i: usize,
+    port: u16,
+    path: Arc<String>,
+    ready: tokio::sync::mpsc::UnboundedSender<()>,
+) -> Option<Seen> {
+    let ip = Ipv4Addr::new(127, 1, (i / 250) as u8, (i % 250 + 1) as u8);
+    let socket = tokio::net::TcpSocket::new_v4().ok()?;
+    socket.bind(SocketAddr::new(IpAddr::V4(ip), 0)).ok()?;
+    let mut s = socket
+        .connect(SocketAddr::from(([127, 0, 0, 1], port)))
+        .await
+        .ok()?;
+    let req =
+        format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n");
+    s.write_all(req.as_bytes()).await.ok()?;
+    let mut buf = vec![0u8; 8192];
+    let mut carry: Vec<u8> = Vec::new();
+    let mut seen = Seen {
+        latencies_us: Vec::with_capacity(DELTAS * TURNS),
+        stamps: 0,
+    };
+    let mut told = false;
+    loop {
+        let n = match s.read(&mut buf).await {
+            Ok(0) | Err(_) => break,
+            Ok(n) => n,
+        };
+        let at = now_us();
+        if !told {
+            if !buf[..n].starts_with(b"HTTP/1.1 200") {
+                return None;
+            }
+            told = true;
+            let _ = ready.send(());
+        }
+        carry.extend_from_slice(&buf[..n]);
+        // Whole lines only; a stamp is `"text":"t<digits> `.
+        let Some(end) = carry.iter().rposition(|&b| b == b'\n') else {
+            continue;
+        };
+        let lines = &carry[..end];
+        let mut from = 0;
+        while let Some(p) = find(&lines[from..], b"\"text\":\"t") {
+            let start = from + p + 9;
+            let digits = lines[start..]
+                .iter()
+                .take_while(|b| b.is_ascii_digit())
+                .count();
+            if let Ok(t) = std::str::from_utf8(&lines[start..start + digits])
+                .unwrap_or("")
+                .parse::<u64>()
+            {
+                seen.latencies_us.push(at.saturating_sub(t) as u32);
+                seen.stamps += 1;
+                // A viewer skipped ahead gets several stamps in one delta.
+                let mut k = start + digits;
+                while let Some(q) = find(&lines[k..], b" t") {
+                    let d0 = k + q + 2;
+                    let d = lines[d0..]
+                        .iter()
+                        .take_while(|b| b.is_ascii_digit())
+                        .count();
+                    if d == 0 {
+                        break;
+                    }
+                    seen.stamps += 1;
+                    k = d0 + d;
+                    if lines.get(k) != Some(&b' ') {
+                        break;
+                    }
+                }
+            }
+            from = start + digits;
+        }
+        carry.drain(..=end);
+    }
+    Some(seen)
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+fn pct(sorted: &[u32], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i] as f64 / 1000.0
+}
+
+async fn round(server: &Server, agents: &[i64], n: usize) {
+    let port: u16 = server
+        .base
+        .rsplit(':')
+        .next()
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(0);
+    let b = server
+        .post(
+            "/api/backrooms",
+            json!({"title": format!("Fan-out {n}"), "participants": agents, "max_turns": TURNS}),
+        )
+        .await;
+    let id = b["id"].as_i64().unwrap_or(0);
+    let link = server
+        .post(&format!("/api/backrooms/{id}/publish"), json!({}))
+        .await;
+    let path = Arc::new(format!("{}/events", link["url"].as_str().unwrap_or("/b/x")));
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let rss_before = proc_field(server.pid, "VmRSS");
+
+    let (ready_tx, mut ready_rx) = tokio::sync::mpsc::unbounded_channel();
+    let connecting = Arc::new(Semaphore::new(256));
+    let connect_start = Instant::now();
+    let mut tasks = Vec::with_capacity(n);
+    for i in 0..n {
+        let (path, ready, gate) = (path.clone(), ready_tx.clone(), connecting.clone());
+        tasks.push(tokio::spawn(async move {
+            let permit = gate.acquire_owned().await.ok();
+            let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+            let run = tokio::spawn(viewer(i, port, path, tx));
+            // Hold the connect slot until this viewer is in.
+            let _ = rx.recv().await;
+            drop(permit);
+            let _ = ready.send(());
+            run.await.ok().flatten()
+        }));
+    }
+    drop(ready_tx);
+    let mut connected = 0;
+    while connected < n {
+        match tokio::time::timeout(Duration::from_secs(60), ready_rx.recv()).await {
+            Ok(Some(())) => connected += 1,
+            _ => break,
+        }
+    }
+    let connect_took = connect_start.elapsed();
+    // Let the first viewer-count frames settle.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let rss_connected = proc_field(server.pid, "VmRSS");
+
+    let cpu_before = cpu_ticks(server.pid);
+    let started = Instant::now();
+    server
+        .post(&format!("/api/backrooms/{id}/start"), json!({}))
+        .await;
+    let mut lat: Vec<u32> = Vec::with_capacity(n * DELTAS * TURNS);
+    let mut complete = 0;
+    let mut peak_rss = 0;
+    let mut results = Vec::with_capacity(n);
+    for t in tasks {
+        peak_rss = peak_rss.max(proc_field(server.pid, "VmRSS"));
+        results.push(t.await.ok().flatten());
+    }
+    let took = started.elapsed();
+    let cpu = cpu_ticks(server.pid).saturating_sub(cpu_before);
+    for seen in results.into_iter().flatten() {
+        if seen.stamps == DELTAS * TURNS {
+            complete += 1;
+        }
+        lat.extend(seen.latencies_us);
+    }
+    lat.sort_unstable();
+    let per_viewer_kb = rss_connected.saturating_sub(rss_before) as f64 / n as f64;
+    println!(
+        "{n} SSE viewers of one public run ({} deltas, {GAP_MS} ms apart): connected {connected} in {:.1} s; \
+delta delivery median {:.1} ms, p99 {:.1} ms, max {:.1} ms over {} deliveries; {complete}/{n} viewers got every delta; \
+server RSS {} kB before, {} kB with everyone connected, {} kB at most while delivering = {:.1} kB per viewer; \
+server CPU {:.0}% of one core over the {:.1} s run",
+        DELTAS * TURNS,
+        connect_took.as_secs_f64(),
+        pct(&lat, 0.5),
+        pct(&lat, 0.99),
+        pct(&lat, 1.0),
+        lat.len(),
+        rss_before,
+        rss_connected,
+        peak_rss,
+        per_viewer_kb,
+        cpu as f64 / took.as_secs_f64(),
+        took.as_secs_f64(),
+    );
+}
+
+#[tokio::main]
+async fn main() {
+    let server = Server::start().await;
+    let model = server.model(&format!("clock-{DELTAS}-{GAP_MS}")).await;
+    let agents = server.agents(model, &["Ada", "Bob"]).await;
+    for n in [1_000, 10_000] {
+        round(&server, &agents, n).await;
+    }
+}
