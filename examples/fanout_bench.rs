@@ -72,7 +72,7 @@ async fn viewer(
         .await
         .ok()?;
     let req =
-        format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n");
+        format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\nConnection: close\r\n\r\n");
     s.write_all(req.as_bytes()).await.ok()?;
     let mut buf = vec![0u8; 8192];
     let mut carry: Vec<u8> = Vec::new();
@@ -197,6 +197,10 @@ async fn round(server: &Server, agents: &[i64], n: usize) {
         }
     }
     let connect_took = connect_start.elapsed();
+    eprintln!(
+        "{connected}/{n} viewers connected in {:.1} s",
+        connect_took.as_secs_f64()
+    );
     // Let the first viewer-count frames settle.
     tokio::time::sleep(Duration::from_millis(1500)).await;
     let rss_connected = proc_field(server.pid, "VmRSS");
@@ -249,7 +253,12 @@ async fn main() {
     let server = Server::start().await;
     let model = server.model(&format!("clock-{DELTAS}-{GAP_MS}")).await;
     let agents = server.agents(model, &["Ada", "Bob"]).await;
-    for n in [1_000, 10_000] {
+    // FANOUT_VIEWERS="50,200" runs other sizes.
+    let sizes: Vec<usize> = std::env::var("FANOUT_VIEWERS")
+        .ok()
+        .map(|v| v.split(',').filter_map(|n| n.trim().parse().ok()).collect())
+        .unwrap_or_else(|| vec![1_000, 10_000]);
+    for n in sizes {
         round(&server, &agents, n).await;
     }
 }

@@ -37,6 +37,8 @@ test("two agents talk live in both views on a phone and a desktop; interject, st
   await page.locator(".participant-pick", { hasText: "Ada" }).click();
   await page.locator(".participant-pick", { hasText: "Bob" }).click();
   await page.getByLabel("Max turns").fill("20");
+  // The fake says the same words every turn: no loop detection here.
+  await page.getByLabel("Loop detection").fill("0");
   await page.getByRole("button", { name: "Create backroom" }).click();
   await expect(page).toHaveURL(/\/backrooms\/\d+$/);
   await expect(page.locator(".room-state")).toHaveText("draft");

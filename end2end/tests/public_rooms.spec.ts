@@ -25,7 +25,7 @@ test("a signed-out phone watches a published run until the owner revokes it", as
     const res = await page.request.post("/api/agents", { data: { name, model_id: model, system_prompt: `Prompt of ${name}.` } });
     seats.push((await res.json()).id);
   }
-  const r = await page.request.post("/api/backrooms", { data: { title: "Stage run", participants: seats, max_turns: 6 } });
+  const r = await page.request.post("/api/backrooms", { data: { title: "Stage run", participants: seats, max_turns: 6, guards: { loop_overlap: 0 } } });
   expect(r.status()).toBe(201);
   const room = (await r.json()).id;
   await page.goto(`/backrooms/${room}`);

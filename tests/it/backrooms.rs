@@ -13,14 +13,14 @@ use reqwest::StatusCode;
 use serde_json::{json, Value};
 use std::time::Duration;
 
-struct Setup {
-    admin: Api,
-    user: Api,
-    fake: FakeProvider,
-    provider: i64,
+pub(crate) struct Setup {
+    pub(crate) admin: Api,
+    pub(crate) user: Api,
+    pub(crate) fake: FakeProvider,
+    pub(crate) provider: i64,
 }
 
-async fn setup(server: &TestServer) -> Setup {
+pub(crate) async fn setup(server: &TestServer) -> Setup {
     let (admin, user) = server.admin_and_user().await;
     let fake = FakeProvider::start().await;
     let provider = add_provider(&admin, "fo", "openai", &fake.openai_base()).await;
@@ -33,7 +33,7 @@ async fn setup(server: &TestServer) -> Setup {
 }
 
 /// An agent of `api` speaking through fake model `sdk`.
-async fn agent(s: &Setup, api: &Api, name: &str, sdk: &str, talk: f32) -> i64 {
+pub(crate) async fn agent(s: &Setup, api: &Api, name: &str, sdk: &str, talk: f32) -> i64 {
     let model = add_model(&s.admin, s.provider, sdk).await;
     let made: AgentView = read(
         api.post_json(
@@ -49,7 +49,7 @@ async fn agent(s: &Setup, api: &Api, name: &str, sdk: &str, talk: f32) -> i64 {
     made.id
 }
 
-async fn room(api: &Api, body: Value) -> i64 {
+pub(crate) async fn room(api: &Api, body: Value) -> i64 {
     let made: BackroomView = read(
         api.post_json("/api/backrooms", body).await,
         StatusCode::CREATED,
@@ -63,7 +63,7 @@ async fn room(api: &Api, body: Value) -> i64 {
     made.id
 }
 
-async fn get(api: &Api, id: i64) -> Value {
+pub(crate) async fn get(api: &Api, id: i64) -> Value {
     json_of(
         api.get(&format!("/api/backrooms/{id}")).await,
         StatusCode::OK,
@@ -71,7 +71,7 @@ async fn get(api: &Api, id: i64) -> Value {
     .await
 }
 
-async fn act(api: &Api, id: i64, action: &str) -> Value {
+pub(crate) async fn act(api: &Api, id: i64, action: &str) -> Value {
     json_of(
         api.post_empty(&format!("/api/backrooms/{id}/{action}"))
             .await,
@@ -81,7 +81,7 @@ async fn act(api: &Api, id: i64, action: &str) -> Value {
 }
 
 /// Polls until `ok` holds for the backroom (10 s at most).
-async fn wait_for(api: &Api, id: i64, what: &str, ok: impl Fn(&Value) -> bool) -> Value {
+pub(crate) async fn wait_for(api: &Api, id: i64, what: &str, ok: impl Fn(&Value) -> bool) -> Value {
     for _ in 0..200 {
         let b = get(api, id).await;
         if ok(&b) {
@@ -95,7 +95,7 @@ async fn wait_for(api: &Api, id: i64, what: &str, ok: impl Fn(&Value) -> bool) -
     );
 }
 
-async fn wait_state(api: &Api, id: i64, state: &str) -> Value {
+pub(crate) async fn wait_state(api: &Api, id: i64, state: &str) -> Value {
     wait_for(api, id, state, |b| b["state"] == state).await
 }
 
@@ -109,7 +109,7 @@ fn speakers(b: &Value) -> Vec<String> {
 }
 
 /// The chat requests the fake received for model `sdk`.
-fn requests_for(fake: &FakeProvider, sdk: &str) -> Vec<Value> {
+pub(crate) fn requests_for(fake: &FakeProvider, sdk: &str) -> Vec<Value> {
     fake.requests
         .lock()
         .unwrap()
