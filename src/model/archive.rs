@@ -199,6 +199,9 @@ pub struct Backroom {
     pub min_turns: i32,
     pub stop_patterns: Vec<String>,
     pub token_budget: Option<i64>,
+    /// Its guards' settings (absent in older archives: the defaults).
+    #[serde(default)]
+    pub guards: Option<crate::model::backroom::GuardsInput>,
     /// A backroom state word (`draft`, `running`, ...).
     pub state: String,
     pub state_reason: Option<String>,

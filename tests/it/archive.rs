@@ -148,7 +148,8 @@ async fn fill(server: &TestServer) -> (Api, Api, FakeProvider) {
         &user,
         "/api/backrooms",
         json!({"title": "Ada and Bob", "scenario": "Talk.", "participants": [agent, bob],
-               "turn_order": "round_robin", "max_turns": 3}),
+               "turn_order": "round_robin", "max_turns": 3,
+               "guards": {"loop_overlap": 55, "seat_token_cap": 5000}}),
     )
     .await["id"]
         .as_i64()
@@ -187,6 +188,10 @@ async fn an_export_imported_into_an_empty_account_exports_the_same() {
     let room = &original["backrooms"][0];
     assert_eq!(room["state"], "finished");
     assert_eq!(room["turns"].as_array().unwrap().len(), 3);
+    assert_eq!(
+        room["guards"],
+        json!({"loop_overlap": 55, "seat_token_cap": 5000, "cost_cap_usd": null})
+    );
     assert_eq!(original["images"].as_array().unwrap().len(), 1);
 
     // A new account without its starter agents, then the import.

@@ -319,6 +319,7 @@ fn snapshot(conn: &mut SqliteConnection, user_id: i64) -> Result<Archive, AppErr
             min_turns: b.min_turns,
             stop_patterns: serde_json::from_str(&b.stop_patterns).unwrap_or_default(),
             token_budget: b.token_budget,
+            guards: Some(super::backrooms::guard_settings(conn, b.id)?),
             state: b.state.as_str().to_string(),
             state_reason: b.state_reason.clone(),
             tokens_used: b.tokens_used,

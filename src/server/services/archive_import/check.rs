@@ -324,6 +324,14 @@ pub fn check(a: &Archive) -> Result<(), AppError> {
         if let Some(t) = b.token_budget {
             range(&format!("{field}.token_budget"), t, 1, i64::MAX)?;
         }
+        if let Some(g) = &b.guards {
+            crate::server::services::backrooms::check_guards(g).map_err(|e| {
+                bad(
+                    format!("{field}.guards.{}", e.field().unwrap_or("")),
+                    e.message().to_string(),
+                )
+            })?;
+        }
         range(&format!("{field}.tokens_used"), b.tokens_used, 0, i64::MAX)?;
         if b.forked_from.is_some_and(|f| f >= i) {
             return Err(bad(

@@ -323,6 +323,9 @@ pub fn import(
                 ))
                 .returning(backrooms_t::id)
                 .get_result(conn)?;
+            if let Some(g) = &b.guards {
+                crate::server::services::backrooms::init_guards(conn, room, g)?;
+            }
             let mut seats = HashMap::new();
             for p in &b.participants {
                 let id: i64 = diesel::insert_into(backroom_participants::table)

@@ -93,16 +93,12 @@ fn checked(id: i64, input: &GuardsInput, cost_nanos: i64) -> Result<Row, AppErro
 }
 
 /// Refuses settings that are off before anything is written.
-pub(super) fn check(input: &GuardsInput) -> Result<(), AppError> {
+pub fn check(input: &GuardsInput) -> Result<(), AppError> {
     checked(0, input, 0).map(|_| ())
 }
 
 /// Sets a new run's guards (or a fork's: what it cost starts again).
-pub(super) fn init(
-    conn: &mut SqliteConnection,
-    id: i64,
-    input: &GuardsInput,
-) -> Result<(), AppError> {
+pub fn init(conn: &mut SqliteConnection, id: i64, input: &GuardsInput) -> Result<(), AppError> {
     save(conn, &checked(id, input, 0)?)
 }
 
@@ -117,7 +113,7 @@ fn save(conn: &mut SqliteConnection, r: &Row) -> Result<(), AppError> {
 }
 
 /// The settings a run has, to give a fork the same.
-pub(super) fn input_of(conn: &mut SqliteConnection, id: i64) -> Result<GuardsInput, AppError> {
+pub fn input_of(conn: &mut SqliteConnection, id: i64) -> Result<GuardsInput, AppError> {
     let r = row(conn, id)?;
     Ok(GuardsInput {
         loop_overlap: Some(r.loop_overlap.map_or(0, i64::from)),

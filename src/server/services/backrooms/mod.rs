@@ -15,7 +15,10 @@ mod turn_taking;
 
 pub use creation::{create, delete};
 pub use fork::fork;
-pub use guards::{get as guards, set as set_guards};
+pub use guards::{
+    check as check_guards, get as guards, init as init_guards, input_of as guard_settings,
+    set as set_guards,
+};
 pub use limits::{
     DEFAULT_STOP, INTERJECTION_MAX, MAX_TURNS, PATTERNS_MAX, PATTERN_MAX, SCENARIO_MAX, TITLE_MAX,
 };
