@@ -18,29 +18,6 @@ mod support {
     pub use crate::server::engine::rooms::Wire;
     pub use crate::serverfns::support::plain_form as plain;
 
-    /// A form's whole number (blank: none).
-    pub fn number(field: &str, v: Option<String>) -> Result<Option<i64>, AppError> {
-        match v.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
-            None => Ok(None),
-            Some(v) => v
-                .parse()
-                .map(Some)
-                .map_err(|_| AppError::invalid(field, format!("{field} must be a whole number."))),
-        }
-    }
-
-    /// A form's amount (blank: none).
-    pub fn amount(field: &str, v: Option<String>) -> Result<Option<f64>, AppError> {
-        match v.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
-            None => Ok(None),
-            Some(v) => v
-                .trim_start_matches('$')
-                .parse()
-                .map(Some)
-                .map_err(|_| AppError::invalid(field, format!("{field} must be an amount."))),
-        }
-    }
-
     /// From a plain form: back to `path` with the outcome.
     pub fn back<T>(path: &str, result: &Result<T, AppError>, notice: &str) {
         let flash = match result {
@@ -223,12 +200,13 @@ pub async fn set_room_guards(
     seat_token_cap: Option<String>,
     cost_cap_usd: Option<String>,
 ) -> Result<(), AppError> {
+    use crate::server::forms::fields::{amount, whole};
     let (state, caller) = support::caller().await?;
     let result = async {
         let input = crate::model::backroom::GuardsInput {
-            loop_overlap: support::number("loop_overlap", loop_overlap)?,
-            seat_token_cap: support::number("seat_token_cap", seat_token_cap)?,
-            cost_cap_usd: support::amount("cost_cap_usd", cost_cap_usd)?,
+            loop_overlap: whole("loop_overlap", loop_overlap.as_deref())?,
+            seat_token_cap: whole("seat_token_cap", seat_token_cap.as_deref())?,
+            cost_cap_usd: amount("cost_cap_usd", cost_cap_usd.as_deref())?,
         };
         crate::server::actions::backrooms::set_guards(&state, &caller, id, input).await
     }

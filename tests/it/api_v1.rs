@@ -395,8 +395,16 @@ async fn openai_chat_completions_whole_and_streamed_with_models_and_agents() {
     );
     assert!((sent["temperature"].as_f64().unwrap() - 0.3).abs() < 1e-6);
 
-    // Usage is counted like a reply's: 3 replies of 14 tokens.
-    let report = json_of(s.user.get("/api/usage").await, StatusCode::OK).await;
+    // Usage is counted like a reply's: 3 replies of 14 tokens (the last
+    // is booked as its stream ends, a moment after the client has it).
+    let mut report = Value::Null;
+    for _ in 0..40 {
+        report = json_of(s.user.get("/api/usage").await, StatusCode::OK).await;
+        if report["total"]["replies"] == 3 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
     let total = &report["total"];
     assert_eq!(total["replies"], 3, "{report}");
     assert_eq!(

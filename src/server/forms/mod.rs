@@ -3,6 +3,7 @@
 //! redirect and a flash, like the server functions' forms.
 
 pub mod composer;
+pub mod fields;
 mod knowledge;
 
 use crate::error::AppError;
@@ -92,14 +93,7 @@ pub async fn new_backroom(
             .map(|(_, v)| v.trim().to_string())
             .filter(|v| !v.is_empty())
     };
-    let number = |name: &str| -> Result<Option<i64>, AppError> {
-        one(name)
-            .map(|v| {
-                v.parse::<i64>()
-                    .map_err(|_| AppError::invalid(name, format!("{name} must be a whole number.")))
-            })
-            .transpose()
-    };
+    let number = |name: &str| fields::whole(name, one(name).as_deref());
     let result = async {
         let caller = Caller::signed_in(&auth)?;
         let participants = fields
@@ -128,13 +122,7 @@ pub async fn new_backroom(
             guards: Some(GuardsInput {
                 loop_overlap: number("loop_overlap")?,
                 seat_token_cap: number("seat_token_cap")?,
-                cost_cap_usd: one("cost_cap_usd")
-                    .map(|v| {
-                        v.trim_start_matches('$').parse::<f64>().map_err(|_| {
-                            AppError::invalid("cost_cap_usd", "cost_cap_usd must be an amount.")
-                        })
-                    })
-                    .transpose()?,
+                cost_cap_usd: fields::amount("cost_cap_usd", one("cost_cap_usd").as_deref())?,
             }),
         };
         backrooms::create(&state, &caller, input).await

@@ -5,7 +5,7 @@
 use super::read::{owned, participants};
 use crate::error::AppError;
 use crate::model::backroom::{Guards, GuardsInput};
-use crate::model::chat::Role;
+use crate::model::chat::{MessageStatus, Role};
 use crate::server::db::rows::{Backroom, Message, Participant};
 use crate::server::db::schema::{backroom_guards, messages};
 use crate::server::services::backroom_loops::{self as loops, DEFAULT_OVERLAP};
@@ -193,15 +193,29 @@ pub(super) fn before_turn(
     over_tokens(conn, b, &r, seat)
 }
 
-/// After turn `m` (an agent's, finished): books what it cost at its
-/// model's prices, and says why the run must pause, if it must: the turn
-/// repeats a recent one, or a cap is reached. `counted` is every agent
-/// turn that got through, `m` last.
+/// The last agent turns that got through, at most [`loops::WINDOW`] + 1,
+/// oldest first (only these are compared, not the whole run).
+fn recent_turns(conn: &mut SqliteConnection, b: &Backroom) -> Result<Vec<Message>, AppError> {
+    let mut recent: Vec<Message> = messages::table
+        .filter(messages::thread_id.eq(b.thread_id))
+        .filter(messages::role.eq(Role::Assistant))
+        .filter(messages::status.eq_any([MessageStatus::Complete, MessageStatus::Stopped]))
+        .order(messages::id.desc())
+        .limit(loops::WINDOW as i64 + 1)
+        .select(Message::as_select())
+        .load(conn)?;
+    recent.reverse();
+    Ok(recent)
+}
+
+/// After turn `m` (an agent's, finished, the `done`th of the run): books
+/// what it cost at its model's prices, and says why the run must pause,
+/// if it must: the turn repeats a recent one, or a cap is reached.
 pub(super) fn after_turn(
     conn: &mut SqliteConnection,
     b: &Backroom,
     m: &Message,
-    counted: &[Message],
+    done: i64,
 ) -> Result<Option<String>, AppError> {
     let mut r = row(conn, b.id)?;
     let seats = participants(conn, b.id)?;
@@ -224,24 +238,19 @@ pub(super) fn after_turn(
         }
     }
     if let Some(threshold) = r.loop_overlap {
-        let texts: Vec<&str> = counted
-            .iter()
-            .filter(|t| t.role == Role::Assistant)
-            .map(|t| t.content.as_str())
-            .collect();
+        let recent = recent_turns(conn, b)?;
+        let texts: Vec<&str> = recent.iter().map(|t| t.content.as_str()).collect();
         if let Some(rep) = loops::repeats(&texts, threshold.clamp(1, 100) as u8) {
-            let name = |i: usize| {
-                counted
-                    .get(i)
-                    .and_then(|t| t.speaker.clone())
-                    .unwrap_or_default()
+            // The run's turn number of recent[i], and who said it.
+            let first = done - recent.len() as i64 + 1;
+            let said = |i: usize| {
+                let who = recent[i].speaker.as_deref().unwrap_or_default();
+                format!("turn {} ({who})", first + i as i64)
             };
             return Ok(Some(format!(
-                "looping: turn {} ({}) repeats turn {} ({}), {}% the same",
-                rep.newest + 1,
-                name(rep.newest),
-                rep.earlier + 1,
-                name(rep.earlier),
+                "looping: {} repeats {}, {}% the same",
+                said(rep.newest),
+                said(rep.earlier),
                 rep.overlap
             )));
         }

@@ -300,8 +300,7 @@ pub fn after_turn(conn: &mut SqliteConnection, id: i64, turn_id: i64) -> Result<
             set_state(conn, id, BackroomState::Finished, Some(why.clone()))?;
             return Ok(After::Finished(why));
         }
-        let counted: Vec<Message> = turns(conn, &b)?.into_iter().filter(counts).collect();
-        Ok(match super::guards::after_turn(conn, &b, &m, &counted)? {
+        Ok(match super::guards::after_turn(conn, &b, &m, done)? {
             Some(why) => {
                 set_state(conn, id, BackroomState::Paused, Some(why.clone()))?;
                 After::Paused(why)
