@@ -39,7 +39,7 @@ fn proc_field(pid: u32, key: &str) -> u64 {
         .unwrap_or(0)
 }
 
-/// The server's user + system CPU time so far, in clock ticks (1/100 s).
+/// A process's user + system CPU time so far, in clock ticks (1/100 s).
 fn cpu_ticks(pid: u32) -> u64 {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
     // Fields after the command's closing parenthesis; utime, stime are 14, 15.
@@ -206,6 +206,7 @@ async fn round(server: &Server, agents: &[i64], n: usize) {
     let rss_connected = proc_field(server.pid, "VmRSS");
 
     let cpu_before = cpu_ticks(server.pid);
+    let own_before = cpu_ticks(std::process::id());
     let started = Instant::now();
     server
         .post(&format!("/api/backrooms/{id}/start"), json!({}))
@@ -220,6 +221,7 @@ async fn round(server: &Server, agents: &[i64], n: usize) {
     }
     let took = started.elapsed();
     let cpu = cpu_ticks(server.pid).saturating_sub(cpu_before);
+    let own = cpu_ticks(std::process::id()).saturating_sub(own_before);
     for seen in results.into_iter().flatten() {
         if seen.stamps == DELTAS * TURNS {
             complete += 1;
@@ -232,7 +234,7 @@ async fn round(server: &Server, agents: &[i64], n: usize) {
         "{n} SSE viewers of one public run ({} deltas, {GAP_MS} ms apart): connected {connected} in {:.1} s; \
 delta delivery median {:.1} ms, p99 {:.1} ms, max {:.1} ms over {} deliveries; {complete}/{n} viewers got every delta; \
 server RSS {} kB before, {} kB with everyone connected, {} kB at most while delivering = {:.1} kB per viewer; \
-server CPU {:.0}% of one core over the {:.1} s run",
+server CPU {:.0}% of one core over the {:.1} s run (the viewers themselves, on the same cores: {:.0}%)",
         DELTAS * TURNS,
         connect_took.as_secs_f64(),
         pct(&lat, 0.5),
@@ -245,6 +247,7 @@ server CPU {:.0}% of one core over the {:.1} s run",
         per_viewer_kb,
         cpu as f64 / took.as_secs_f64(),
         took.as_secs_f64(),
+        own as f64 / took.as_secs_f64(),
     );
 }
 
