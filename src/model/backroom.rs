@@ -205,6 +205,9 @@ pub struct TurnView {
     /// numbered as it cites them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sources: Vec<crate::model::attachment::SourceView>,
+    /// A whisper: the seats (by name) that alone heard it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub whisper_to: Vec<String>,
 }
 
 /// A backroom with its seats and whole transcript. Times are Unix seconds.
@@ -261,6 +264,9 @@ pub enum RoomEvent {
         agent_id: Option<i64>,
         speaker: String,
         human: bool,
+        /// A whisper: the seats (by name) that alone hear it.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        whisper_to: Vec<String>,
     },
     Delta {
         turn_id: i64,
@@ -304,8 +310,8 @@ pub struct RoomFrame {
 pub enum RoomLine {
     /// State, reason, tokens used, next participant.
     State(u64, BackroomState, Option<String>, i64, Option<i64>),
-    /// Turn, participant, speaker, human.
-    TurnStart(u64, i64, Option<i64>, String, bool),
+    /// Turn, participant, speaker, human, whispered to.
+    TurnStart(u64, i64, Option<i64>, String, bool, Vec<String>),
     /// Turn, text.
     Delta(u64, i64, String),
     /// Turn, status, kind.
@@ -334,8 +340,9 @@ impl RoomLine {
                 participant_id,
                 speaker,
                 human,
+                whisper_to,
                 ..
-            } => RoomLine::TurnStart(id, turn_id, participant_id, speaker, human),
+            } => RoomLine::TurnStart(id, turn_id, participant_id, speaker, human, whisper_to),
             RoomEvent::Delta { turn_id, text } => RoomLine::Delta(id, turn_id, text),
             RoomEvent::TurnEnd {
                 turn_id,

@@ -61,7 +61,8 @@ pub async fn room_control(id: i64, action: String) -> Result<Option<BackroomStat
 #[server(prefix = "/fn", endpoint = "backrooms/interject")]
 pub async fn room_interject(id: i64, content: String) -> Result<(), AppError> {
     let (state, caller) = support::caller().await?;
-    let result = support::backrooms::interject(&state, &caller, id, content).await;
+    // `@Name` in the text makes it a whisper.
+    let result = support::backrooms::interject(&state, &caller, id, content, None).await;
     if support::plain().await {
         support::back(&format!("/backrooms/{id}"), &result, "Your message is in.");
         return Ok(());

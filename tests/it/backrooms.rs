@@ -539,7 +539,7 @@ async fn a_restart_leaves_a_running_backroom_paused_and_intact() {
     server.stop().await;
 }
 
-fn events_url(id: i64) -> String {
+pub(crate) fn events_url(id: i64) -> String {
     format!("/api/backrooms/{id}/events")
 }
 

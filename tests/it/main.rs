@@ -9,6 +9,7 @@ mod archive;
 mod attachments;
 mod backroom_guards;
 mod backrooms;
+mod whispers;
 mod backups;
 mod branches;
 mod chat;

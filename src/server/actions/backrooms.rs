@@ -74,27 +74,35 @@ pub fn control_named(word: &str) -> Result<Control, AppError> {
 }
 
 /// A viewer's message, as a human turn under the caller's name that every
-/// agent sees from now on.
+/// agent sees from now on, or only the seats `visible_to` (participant or
+/// agent ids) or its `@Name`s name: a whisper.
 pub async fn interject(
     state: &AppState,
     caller: &Caller,
     id: i64,
     content: String,
+    visible_to: Option<Vec<i64>>,
 ) -> Result<TurnView, AppError> {
     let name = caller.name.clone();
     let m = as_caller(state, caller, move |c, uid| {
-        backrooms::interject(c, uid, id, &name, &content)
+        backrooms::interject(c, uid, id, &name, &content, visible_to.as_deref())
     })
     .await?;
     rooms::announce(state, id, Signal::Turn(m.id));
-    let number = state
+    let turn = m.id;
+    let (number, whisper_to) = state
         .db
         .run(move |c| {
             let b = backrooms::load(c, id)?;
-            backrooms::turn_count(c, &b)
+            Ok((
+                backrooms::turn_count(c, &b)?,
+                backrooms::whispered_to(c, turn)?,
+            ))
         })
         .await?;
-    Ok(backrooms::turn_view(&m, number, &[]))
+    let mut view = backrooms::turn_view(&m, number, &[]);
+    view.whisper_to = whisper_to;
+    Ok(view)
 }
 
 /// Manual order: who speaks next (a participant's agent id, or its own id).

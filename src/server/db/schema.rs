@@ -397,6 +397,16 @@ diesel::table! {
 
 diesel::joinable!(backroom_publications -> backrooms (backroom_id));
 diesel::joinable!(backroom_guards -> backrooms (backroom_id));
+
+diesel::table! {
+    backroom_whispers (message_id, participant_id) {
+        message_id -> BigInt,
+        participant_id -> BigInt,
+    }
+}
+
+diesel::joinable!(backroom_whispers -> messages (message_id));
+diesel::joinable!(backroom_whispers -> backroom_participants (participant_id));
 diesel::joinable!(attachment_chunks -> attachments (attachment_id));
 diesel::joinable!(message_sources -> attachments (attachment_id));
 diesel::joinable!(message_sources -> messages (message_id));
@@ -408,6 +418,7 @@ diesel::joinable!(message_attachments -> messages (message_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     backroom_guards,
+    backroom_whispers,
     backroom_publications,
     blobs,
     attachments,

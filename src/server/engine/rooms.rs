@@ -386,6 +386,17 @@ async fn emit_turn(state: &AppState, t: &Message, last: &mut u64, feed: &Feed) {
     }
     let start = event_id(t.id, 0);
     if *last < start {
+        // Only a viewer's turn may be a whisper.
+        let whisper_to = if t.role == Role::User {
+            let turn = t.id;
+            state
+                .db
+                .run(move |c| backrooms::whispered_to(c, turn))
+                .await
+                .unwrap_or_default()
+        } else {
+            Vec::new()
+        };
         feed.stage.push([RoomFrame {
             id: start,
             event: RoomEvent::TurnStart {
@@ -396,6 +407,7 @@ async fn emit_turn(state: &AppState, t: &Message, last: &mut u64, feed: &Feed) {
                     .and_then(|p| feed.seats.get(&p).copied().flatten()),
                 speaker: t.speaker.clone().unwrap_or_default(),
                 human: t.role == Role::User,
+                whisper_to,
             },
         }]);
         *last = start;

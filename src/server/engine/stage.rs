@@ -506,6 +506,7 @@ mod tests {
                 agent_id: Some(5),
                 speaker: "Ada".into(),
                 human: false,
+                whisper_to: Vec::new(),
             },
         }
     }

@@ -164,6 +164,7 @@ mod tests {
                     agent_id: None,
                     speaker: "Ada".into(),
                     human: false,
+                    whisper_to: Vec::new(),
                 },
             ),
             (
@@ -198,6 +199,7 @@ mod tests {
                     agent_id: None,
                     speaker: "Bob".into(),
                     human: false,
+                    whisper_to: Vec::new(),
                 },
             ),
             (

@@ -162,11 +162,17 @@ pub async fn stop(
 pub struct Interjection {
     /// What you say (1 to 10 000 characters).
     pub content: String,
+    /// Whisper: only these participants (participant or agent ids) hear
+    /// it. Absent: the seats `@Name`d in `content`, or, with none, everyone.
+    #[serde(default)]
+    pub visible_to: Option<Vec<i64>>,
 }
 
 #[utoipa::path(post, path = "/api/backrooms/{id}/interject", tag = "backrooms",
     summary = "Say something in a backroom",
-    description = "Adds a human turn under your name, which every agent hears from then on.",
+    description = "Adds a human turn under your name, which every agent hears from then on; a \
+whisper (`visible_to`, or `@Name` in the text) only the participants it names hear, and viewers \
+see it marked (`whisper_to`).",
     params(("id" = i64, Path, description = "The backroom's id")),
     request_body = Interjection,
     responses(
@@ -180,7 +186,7 @@ pub async fn interject(
     Id(id): Id,
     ApiJson(body): ApiJson<Interjection>,
 ) -> Result<(StatusCode, Json<TurnView>), AppError> {
-    let turn = backrooms::interject(&state, &caller, id, body.content).await?;
+    let turn = backrooms::interject(&state, &caller, id, body.content, body.visible_to).await?;
     Ok((StatusCode::CREATED, Json(turn)))
 }
 

@@ -9,10 +9,15 @@ use serde::Deserialize;
 pub const TEMPLATE_MAX_BYTES: usize = 256 * 1024;
 
 fn speaker(t: &TurnView) -> String {
-    if t.human {
+    let who = if t.human {
         format!("{} (human)", t.speaker)
     } else {
         t.speaker.clone()
+    };
+    if t.whisper_to.is_empty() {
+        who
+    } else {
+        format!("{who}, whispering to {}", t.whisper_to.join(", "))
     }
 }
 

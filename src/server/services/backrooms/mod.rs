@@ -12,6 +12,7 @@ mod read;
 mod run_state;
 mod template;
 mod turn_taking;
+mod whispers;
 
 pub use creation::{create, delete};
 pub use fork::fork;
@@ -27,3 +28,4 @@ pub use read::{get, list, load, owned, owner, participants, turn_count, turn_vie
 pub use run_state::{finish, mark_interrupted, pause_for, pick, transition};
 pub use template::import_template;
 pub use turn_taking::{after_turn, interject, next_step, After, Step};
+pub use whispers::names_for as whispered_to;

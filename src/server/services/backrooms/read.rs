@@ -119,6 +119,7 @@ pub fn turn_view(m: &Message, number: i64, seats: &[Participant]) -> TurnView {
         error: m.error.clone(),
         created_at: m.created_at,
         sources: Vec::new(),
+        whisper_to: Vec::new(),
     }
 }
 
@@ -139,12 +140,23 @@ pub fn view(conn: &mut SqliteConnection, b: Backroom) -> Result<BackroomView, Ap
     let rows = turns(conn, &b)?;
     let ids: Vec<i64> = rows.iter().map(|m| m.id).collect();
     let mut sources = crate::server::services::attachments::sources_of(conn, &ids)?;
+    let whispers = super::whispers::of_run(conn, &b)?;
     let turns = rows
         .iter()
         .enumerate()
         .map(|(i, m)| {
             let mut t = turn_view(m, i as i64 + 1, &seats);
             t.sources = sources.remove(&m.id).unwrap_or_default();
+            t.whisper_to = whispers
+                .get(&m.id)
+                .map(|to| {
+                    seats
+                        .iter()
+                        .filter(|s| to.contains(&s.id))
+                        .map(|s| s.name.clone())
+                        .collect()
+                })
+                .unwrap_or_default();
             t
         })
         .collect();

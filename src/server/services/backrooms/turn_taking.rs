@@ -19,13 +19,15 @@ use crate::server::services::threads::{self as chats, Turn};
 
 use diesel::prelude::*;
 
-/// A viewer's message, as a named human turn every agent will see.
+/// A viewer's message, as a named human turn every agent will see, or,
+/// whispered (`visible_to`, or `@Name` in it), only the seats it names.
 pub fn interject(
     conn: &mut SqliteConnection,
     user_id: i64,
     id: i64,
     speaker: &str,
     content: &str,
+    visible_to: Option<&[i64]>,
 ) -> Result<Message, AppError> {
     let text = content.trim();
     if text.is_empty() {
@@ -37,27 +39,32 @@ pub fn interject(
             format!("The message is longer than {INTERJECTION_MAX} characters."),
         ));
     }
-    let b = owned(conn, user_id, id)?;
-    if matches!(b.state, BackroomState::Finished | BackroomState::Stopped) {
-        return Err(AppError::conflict("This run has ended; fork it to go on."));
-    }
-    let ts = now();
-    Ok(diesel::insert_into(messages::table)
-        .values(NewTurn {
-            thread_id: b.thread_id,
-            parent_id: chats::tip(conn, b.thread_id)?,
-            role: Role::User,
-            content: text,
-            status: MessageStatus::Complete,
-            model_sdk_id: None,
-            participant_id: None,
-            speaker,
-            kind: rules::kind_of(text),
-            created_at: ts,
-            updated_at: ts,
-        })
-        .returning(Message::as_returning())
-        .get_result(conn)?)
+    conn.immediate_transaction(|conn| {
+        let b = owned(conn, user_id, id)?;
+        if matches!(b.state, BackroomState::Finished | BackroomState::Stopped) {
+            return Err(AppError::conflict("This run has ended; fork it to go on."));
+        }
+        let to = super::whispers::addressees(&participants(conn, b.id)?, text, visible_to)?;
+        let ts = now();
+        let m: Message = diesel::insert_into(messages::table)
+            .values(NewTurn {
+                thread_id: b.thread_id,
+                parent_id: chats::tip(conn, b.thread_id)?,
+                role: Role::User,
+                content: text,
+                status: MessageStatus::Complete,
+                model_sdk_id: None,
+                participant_id: None,
+                speaker,
+                kind: rules::kind_of(text),
+                created_at: ts,
+                updated_at: ts,
+            })
+            .returning(Message::as_returning())
+            .get_result(conn)?;
+        super::whispers::record(conn, m.id, &to)?;
+        Ok(m)
+    })
 }
 
 fn agent_turns(conn: &mut SqliteConnection, b: &Backroom) -> Result<i64, AppError> {
@@ -155,12 +162,26 @@ pub fn next_step(conn: &mut SqliteConnection, id: i64) -> Result<Step, AppError>
         if let Some(why) = super::guards::before_turn(conn, &b, seat)? {
             return Ok(Step::Pause(why));
         }
+        // A whisper reaches only the seats it was for, marked as one.
+        let whispers = super::whispers::of_run(conn, &b)?;
+        let labels: std::collections::HashMap<i64, String> = whispers
+            .iter()
+            .filter(|(_, to)| to.contains(&seat.id))
+            .filter_map(|(id, _)| history.iter().find(|m| m.id == *id))
+            .map(|m| {
+                let who = m.speaker.as_deref().unwrap_or("");
+                (m.id, format!("{who} (whispering to you)"))
+            })
+            .collect();
         let spoken: Vec<Spoken> = history
             .iter()
             .filter(|m| heard(m))
+            .filter(|m| whispers.get(&m.id).is_none_or(|to| to.contains(&seat.id)))
             .map(|m| Spoken {
                 participant: m.participant_id,
-                speaker: m.speaker.as_deref().unwrap_or(""),
+                speaker: labels
+                    .get(&m.id)
+                    .map_or(m.speaker.as_deref().unwrap_or(""), String::as_str),
                 content: &m.content,
             })
             .collect();

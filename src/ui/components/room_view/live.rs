@@ -14,6 +14,8 @@ pub(super) struct Line {
     pub participant: Option<i64>,
     pub speaker: String,
     pub human: bool,
+    /// A whisper: the seats that alone heard it.
+    pub whisper_to: Vec<String>,
     pub content: RwSignal<String>,
     pub status: RwSignal<MessageStatus>,
     pub kind: RwSignal<TurnKind>,
@@ -30,6 +32,7 @@ impl Line {
             participant: t.participant_id,
             speaker: t.speaker.clone(),
             human: t.human,
+            whisper_to: t.whisper_to.clone(),
             content: RwSignal::new(t.content.clone()),
             status: RwSignal::new(t.status),
             kind: RwSignal::new(t.kind),
@@ -93,7 +96,7 @@ impl Live {
                 self.tokens.set(tokens_used);
                 self.next.set(next_participant);
             }
-            RoomLine::TurnStart(_, turn_id, participant_id, speaker, human) => {
+            RoomLine::TurnStart(_, turn_id, participant_id, speaker, human, whisper_to) => {
                 if self.line(turn_id).is_none() {
                     self.lines.update(|ls| {
                         ls.push(Line {
@@ -101,6 +104,7 @@ impl Live {
                             participant: participant_id,
                             speaker,
                             human,
+                            whisper_to,
                             content: RwSignal::new(String::new()),
                             status: RwSignal::new(MessageStatus::Streaming),
                             kind: RwSignal::new(TurnKind::Message),
