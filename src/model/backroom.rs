@@ -30,11 +30,13 @@ impl TurnOrder {
 
 super::vocabulary::vocabulary! {
     /// What a turn is, read off its text: said, done (`*walks in*`) or
-    /// thought (`(I wonder)`).
+    /// thought (`(I wonder)`); or a change of the cast ("Ada enters the
+    /// room."), said by the seat it is about.
     pub enum TurnKind {
         Message => "message",
         Action => "action",
         Thought => "thought",
+        Cast => "cast",
     }
 }
 
@@ -171,6 +173,9 @@ pub struct ParticipantView {
     pub temperature: f32,
     pub max_tokens: Option<i32>,
     pub talkativeness: f32,
+    /// The seat left the room mid-run: it takes no more turns.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub left: bool,
 }
 
 /// One turn of the transcript. Times are Unix seconds.

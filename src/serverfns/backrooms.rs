@@ -70,6 +70,32 @@ pub async fn room_interject(id: i64, content: String) -> Result<(), AppError> {
     result.map(|_| ())
 }
 
+/// An agent enters the room, from the room's page (a plain form).
+#[server(prefix = "/fn", endpoint = "backrooms/enter")]
+pub async fn room_enter(id: i64, agent_id: i64) -> Result<(), AppError> {
+    let (state, caller) = support::caller().await?;
+    let result = support::backrooms::enter(&state, &caller, id, agent_id).await;
+    support::back(
+        &format!("/backrooms/{id}#cast"),
+        &result,
+        "They enter at the next turn.",
+    );
+    result.map(|_| ())
+}
+
+/// A seat leaves the room, from the room's page (a plain form).
+#[server(prefix = "/fn", endpoint = "backrooms/leave")]
+pub async fn room_leave(id: i64, participant_id: i64) -> Result<(), AppError> {
+    let (state, caller) = support::caller().await?;
+    let result = support::backrooms::leave(&state, &caller, id, participant_id).await;
+    support::back(
+        &format!("/backrooms/{id}#cast"),
+        &result,
+        "They leave at the next turn.",
+    );
+    result.map(|_| ())
+}
+
 /// Manual order: who speaks next.
 #[server(prefix = "/fn", endpoint = "backrooms/next")]
 pub async fn room_pick(id: i64, agent_id: i64) -> Result<(), AppError> {

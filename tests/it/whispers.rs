@@ -65,10 +65,19 @@ async fn a_whisper_reaches_only_the_seats_it_names() {
     act(&s.user, id, "start").await;
     wait_state(&s.user, id, "finished").await;
     let (ada, bob) = (heard(&s, "alpha"), heard(&s, "beta"));
-    assert!(ada.contains("swordfish") && !ada.contains("yellow door"), "{ada}");
-    assert!(bob.contains("yellow door") && !bob.contains("swordfish"), "{bob}");
+    assert!(
+        ada.contains("swordfish") && !ada.contains("yellow door"),
+        "{ada}"
+    );
+    assert!(
+        bob.contains("yellow door") && !bob.contains("swordfish"),
+        "{bob}"
+    );
     assert!(ada.contains("Everyone hears this") && bob.contains("Everyone hears this"));
-    assert!(bob.contains("(whispering to you)"), "marked for its hearer: {bob}");
+    assert!(
+        bob.contains("(whispering to you)"),
+        "marked for its hearer: {bob}"
+    );
 
     // Viewers see them marked: the transcript, the events, the export.
     let view = get(&s.user, id).await;
@@ -80,7 +89,9 @@ async fn a_whisper_reaches_only_the_seats_it_names() {
         .map(|t| t.get("whisper_to").cloned().unwrap_or(Value::Null))
         .collect();
     assert_eq!(marks, [json!(["Bob"]), json!(["Ada"]), Value::Null]);
-    let events = SseReader::new(s.user.get(&events_url(id)).await).all().await;
+    let events = SseReader::new(s.user.get(&events_url(id)).await)
+        .all()
+        .await;
     let starts: Vec<Value> = events
         .iter()
         .filter(|e| e.data["type"] == "turn_start" && e.data["human"] == true)

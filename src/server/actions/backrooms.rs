@@ -105,6 +105,49 @@ pub async fn interject(
     Ok(view)
 }
 
+/// Agent `agent_id` enters the room from the next turn on; the transcript
+/// says so. Answers the room.
+pub async fn enter(
+    state: &AppState,
+    caller: &Caller,
+    id: i64,
+    agent_id: i64,
+) -> Result<BackroomView, AppError> {
+    let line = as_caller(state, caller, move |c, uid| {
+        backrooms::enter(c, uid, id, agent_id)
+    })
+    .await?;
+    recast(state, caller, id, line.id).await
+}
+
+/// A seat (its id, or its agent's) leaves the room from the next turn on;
+/// the transcript says so. Answers the room.
+pub async fn leave(
+    state: &AppState,
+    caller: &Caller,
+    id: i64,
+    seat: i64,
+) -> Result<BackroomView, AppError> {
+    let line = as_caller(state, caller, move |c, uid| {
+        backrooms::leave(c, uid, id, seat)
+    })
+    .await?;
+    recast(state, caller, id, line.id).await
+}
+
+/// After a cast change: viewers get its line, a run waiting on a pick
+/// looks again, and the caller the room as it is now.
+async fn recast(
+    state: &AppState,
+    caller: &Caller,
+    id: i64,
+    line: i64,
+) -> Result<BackroomView, AppError> {
+    rooms::announce(state, id, Signal::Turn(line));
+    rooms::nudge(state, id);
+    get(state, caller, id).await
+}
+
 /// Manual order: who speaks next (a participant's agent id, or its own id).
 pub async fn pick(
     state: &AppState,

@@ -405,6 +405,14 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    backroom_departures (participant_id) {
+        participant_id -> BigInt,
+        left_at -> BigInt,
+    }
+}
+
+diesel::joinable!(backroom_departures -> backroom_participants (participant_id));
 diesel::joinable!(backroom_whispers -> messages (message_id));
 diesel::joinable!(backroom_whispers -> backroom_participants (participant_id));
 diesel::joinable!(attachment_chunks -> attachments (attachment_id));
@@ -417,6 +425,7 @@ diesel::joinable!(message_attachments -> attachments (attachment_id));
 diesel::joinable!(message_attachments -> messages (message_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    backroom_departures,
     backroom_guards,
     backroom_whispers,
     backroom_publications,

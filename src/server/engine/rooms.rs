@@ -387,7 +387,8 @@ async fn emit_turn(state: &AppState, t: &Message, last: &mut u64, feed: &Feed) {
     let start = event_id(t.id, 0);
     if *last < start {
         // Only a viewer's turn may be a whisper.
-        let whisper_to = if t.role == Role::User {
+        let human = backrooms::is_human(t);
+        let whisper_to = if human {
             let turn = t.id;
             state
                 .db
@@ -406,7 +407,7 @@ async fn emit_turn(state: &AppState, t: &Message, last: &mut u64, feed: &Feed) {
                     .participant_id
                     .and_then(|p| feed.seats.get(&p).copied().flatten()),
                 speaker: t.speaker.clone().unwrap_or_default(),
-                human: t.role == Role::User,
+                human,
                 whisper_to,
             },
         }]);
@@ -446,7 +447,11 @@ async fn emit_turn(state: &AppState, t: &Message, last: &mut u64, feed: &Feed) {
                 completion_tokens,
             } => usage = (Some(prompt_tokens), Some(completion_tokens)),
             StreamEvent::Done { status, .. } => {
-                let kind = crate::server::services::backroom_rules::kind_of(&t.content);
+                // A viewer's turn, or the cast's, was stored with its kind.
+                let kind = match t.role {
+                    Role::User => t.kind,
+                    _ => crate::server::services::backroom_rules::kind_of(&t.content),
+                };
                 return finish_turn(t.id, status, kind, usage, None, last, feed);
             }
             StreamEvent::Error { message } => {

@@ -207,13 +207,9 @@ pub async fn shelve(
 pub async fn unshelve(
     State(state): State<AppState>,
     caller: Caller,
-    axum::extract::Path((id, attachment)): axum::extract::Path<(String, String)>,
+    super::id::Ids(id, attachment): super::id::Ids,
 ) -> Result<StatusCode, AppError> {
-    let number = |s: &str| {
-        s.parse::<i64>()
-            .map_err(|_| AppError::not_found("Not found."))
-    };
-    attachments::unshelve(&state, &caller, number(&id)?, number(&attachment)?).await?;
+    attachments::unshelve(&state, &caller, id, attachment).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -216,6 +216,60 @@ pub async fn next(
     ))
 }
 
+/// `POST /api/backrooms/{id}/participants`.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Entrance {
+    /// One of your agents (or a shared one) not in the room now.
+    pub agent_id: i64,
+}
+
+/// Bring an agent into a backroom
+///
+/// The agent takes a seat (a snapshot, as at creation; its old seat if it
+/// had left) and speaks from the next turn on; the transcript says "Ada
+/// enters the room.", which every agent hears. At most 8 in the room.
+#[utoipa::path(post, path = "/api/backrooms/{id}/participants", tag = "backrooms",
+    params(("id" = i64, Path, description = "The backroom's id")),
+    request_body = Entrance,
+    responses(
+        (status = 201, description = "The room with its new participant", body = BackroomView),
+        (status = 409, description = "The run has finished or stopped", body = ErrorBody),
+        Failures
+    ))]
+pub async fn enter(
+    State(state): State<AppState>,
+    caller: Caller,
+    Id(id): Id,
+    ApiJson(body): ApiJson<Entrance>,
+) -> Result<(StatusCode, Json<BackroomView>), AppError> {
+    let view = backrooms::enter(&state, &caller, id, body.agent_id).await?;
+    Ok((StatusCode::CREATED, Json(view)))
+}
+
+/// A participant leaves a backroom
+///
+/// From the next turn on it takes no turns (`left` in `participants`);
+/// what it said stays, and the transcript says "Ada leaves the room." At
+/// least 2 stay.
+#[utoipa::path(delete, path = "/api/backrooms/{id}/participants/{participant}", tag = "backrooms",
+    params(
+        ("id" = i64, Path, description = "The backroom's id"),
+        ("participant" = i64, Path, description = "The participant's id, or its agent's")
+    ),
+    responses(
+        (status = 200, description = "The room without that participant", body = BackroomView),
+        (status = 409, description = "The run has ended, or only 2 are left", body = ErrorBody),
+        Failures
+    ))]
+pub async fn leave(
+    State(state): State<AppState>,
+    caller: Caller,
+    super::id::Ids(id, seat): super::id::Ids,
+) -> Result<Json<BackroomView>, AppError> {
+    Ok(Json(backrooms::leave(&state, &caller, id, seat).await?))
+}
+
 /// Change a run's guards
 ///
 /// What pauses the run, saying why: loop detection (`looping: ...`), a
@@ -406,6 +460,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(interject))
         .routes(routes!(next))
         .routes(routes!(guards))
+        .routes(routes!(enter))
+        .routes(routes!(leave))
         .routes(routes!(fork))
         .routes(routes!(events))
         .routes(routes!(export))

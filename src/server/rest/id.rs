@@ -19,3 +19,22 @@ impl<S: Send + Sync> FromRequestParts<S> for Id {
             .map_err(|_| AppError::not_found("Not found."))
     }
 }
+
+/// Two numeric path ids (`/{id}/…/{other}`), each answering 404 like
+/// [`Id`] when it is not a number.
+pub struct Ids(pub i64, pub i64);
+
+impl<S: Send + Sync> FromRequestParts<S> for Ids {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
+        let Path((a, b)) = Path::<(String, String)>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| AppError::not_found("Not found."))?;
+        let number = |s: &str| {
+            s.parse::<i64>()
+                .map_err(|_| AppError::not_found("Not found."))
+        };
+        Ok(Ids(number(&a)?, number(&b)?))
+    }
+}

@@ -1,8 +1,9 @@
-use crate::model::backroom::{Guards, TurnOrder};
+use crate::model::agent::AgentView;
+use crate::model::backroom::{BackroomState, Guards, ParticipantView, TurnOrder};
 use crate::serverfns::agents::load_agents;
 use crate::serverfns::backrooms::{
     load_backroom, load_backrooms, load_publication, DeleteRoom, ImportTemplate, PublishRoom,
-    SetRoomGuards, UnpublishRoom,
+    RoomEnter, RoomLeave, SetRoomGuards, UnpublishRoom,
 };
 use crate::ui::components::agent_card::AgentAvatar;
 use crate::ui::components::app_shell::AppShell;
@@ -235,7 +236,13 @@ pub fn BackroomPage() -> impl IntoView {
         .unwrap_or(-1);
     let data = Resource::new(
         || (),
-        move |_| async move { (load_backroom(id).await, load_publication(id).await) },
+        move |_| async move {
+            (
+                load_backroom(id).await,
+                load_publication(id).await,
+                load_agents().await,
+            )
+        },
     );
     view! {
         <AppShell title="Backroom">
@@ -243,8 +250,10 @@ pub fn BackroomPage() -> impl IntoView {
             <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
-                        (Ok(b), publication) => {
+                        (Ok(b), publication, agents) => {
                             let publication = publication.ok().flatten();
+                            let agents = agents.unwrap_or_default();
+                            let open = !matches!(b.state, BackroomState::Finished | BackroomState::Stopped);
                             let title = b.title.clone();
                             let scenario = b.scenario.clone();
                             let cast = b.participants.clone();
@@ -262,6 +271,7 @@ pub fn BackroomPage() -> impl IntoView {
                                 {(!scenario.is_empty()).then(|| view! { <p class="room-scenario muted">{scenario}</p> })}
                                 {form_error("room", &[])}
                                 <RoomView view=b public=None />
+                                {open.then(|| view! { <Recast id=id seats=cast.clone() agents=agents /> })}
                                 <Cast participants=cast />
                                 <PublicLink id=id publication=publication />
                                 <RunGuards id=id guards=guards />
@@ -276,7 +286,7 @@ pub fn BackroomPage() -> impl IntoView {
                             }
                                 .into_any()
                         }
-                        (Err(_), _) => {
+                        (Err(_), _, _) => {
                             crate::ui::set_status(404);
                             view! { <p class="notice notice-error">"This backroom does not exist."</p> }.into_any()
                         }
@@ -284,6 +294,53 @@ pub fn BackroomPage() -> impl IntoView {
                 })}
             </Suspense>
         </AppShell>
+    }
+}
+
+/// The cast changing mid-run: a seat leaves, or an agent enters, from the
+/// next turn on. Plain forms.
+#[component]
+fn Recast(id: i64, seats: Vec<ParticipantView>, agents: Vec<AgentView>) -> impl IntoView {
+    let here: Vec<ParticipantView> = seats.iter().filter(|p| !p.left).cloned().collect();
+    let outside: Vec<AgentView> = agents
+        .into_iter()
+        .filter(|a| !here.iter().any(|p| p.agent_id == Some(a.id)))
+        .collect();
+    view! {
+        <section class="room-recast" id="cast" aria-labelledby="recast-title">
+            <h3 id="recast-title">"Who is in the room"</h3>
+            {form_error("room", &["agent_id"])}
+            <ul class="recast-seats">
+                {here
+                    .into_iter()
+                    .map(|p| view! {
+                        <li>
+                            <span>{p.name.clone()}</span>
+                            <form method="post" action=RoomLeave::url()>
+                                <input type="hidden" name="id" value=id />
+                                <input type="hidden" name="participant_id" value=p.id />
+                                <button type="submit" class="btn btn-small">{format!("{} leaves", p.name)}</button>
+                            </form>
+                        </li>
+                    })
+                    .collect_view()}
+            </ul>
+            {(!outside.is_empty()).then(|| view! {
+                <form method="post" action=RoomEnter::url() class="recast-enter">
+                    <input type="hidden" name="id" value=id />
+                    <label class="field">
+                        <span>"Bring in"</span>
+                        <select name="agent_id">
+                            {outside
+                                .into_iter()
+                                .map(|a| view! { <option value=a.id>{a.name}</option> })
+                                .collect_view()}
+                        </select>
+                    </label>
+                    <button type="submit" class="btn btn-small">"Enter the room"</button>
+                </form>
+            })}
+        </section>
     }
 }
 

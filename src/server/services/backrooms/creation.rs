@@ -6,7 +6,7 @@ use super::read::{owned, view};
 use crate::error::AppError;
 use crate::model::backroom::{BackroomState, BackroomView, NewBackroom, TurnOrder};
 use crate::server::db::now;
-use crate::server::db::rows::{Backroom, NewBackroomRow, NewParticipant, NewThreadRow};
+use crate::server::db::rows::{Agent, Backroom, NewBackroomRow, NewParticipant, NewThreadRow};
 use crate::server::db::schema::{backroom_participants, backrooms, threads};
 use crate::server::services::{agents, validate};
 
@@ -174,26 +174,31 @@ pub(super) fn create_in(
         let b = insert_room(conn, user_id, r, None)?;
         for (i, a) in found.iter().enumerate() {
             diesel::insert_into(backroom_participants::table)
-                .values(NewParticipant {
-                    backroom_id: b.id,
-                    position: i as i32,
-                    agent_id: Some(a.id),
-                    name: a.name.clone(),
-                    avatar: a.avatar.clone(),
-                    avatar_image: a.avatar_image.clone(),
-                    color: a.color.clone(),
-                    system_prompt: a.system_prompt.clone(),
-                    model_id: a.model_id,
-                    temperature: a.temperature,
-                    max_tokens: a.max_tokens,
-                    talkativeness: a.talkativeness,
-                })
+                .values(seat_of(b.id, i as i32, a))
                 .execute(conn)?;
         }
         if let Some(g) = &input.guards {
             super::guards::init(conn, b.id, g)?;
         }
         view(conn, b)
+    }
+}
+
+/// A seat at `position`: a snapshot of agent `a` as it is now.
+pub(super) fn seat_of(backroom_id: i64, position: i32, a: &Agent) -> NewParticipant {
+    NewParticipant {
+        backroom_id,
+        position,
+        agent_id: Some(a.id),
+        name: a.name.clone(),
+        avatar: a.avatar.clone(),
+        avatar_image: a.avatar_image.clone(),
+        color: a.color.clone(),
+        system_prompt: a.system_prompt.clone(),
+        model_id: a.model_id,
+        temperature: a.temperature,
+        max_tokens: a.max_tokens,
+        talkativeness: a.talkativeness,
     }
 }
 

@@ -3,6 +3,7 @@
 //! rules (turn order, prompts, kinds) are in `backroom_rules`. Each part
 //! lives in a module of its own; every public item is re-exported here.
 
+mod cast;
 mod creation;
 mod fork;
 mod guards;
@@ -14,6 +15,7 @@ mod template;
 mod turn_taking;
 mod whispers;
 
+pub use cast::{enter, leave};
 pub use creation::{create, delete};
 pub use fork::fork;
 pub use guards::{
@@ -24,7 +26,9 @@ pub use limits::{
     DEFAULT_STOP, INTERJECTION_MAX, MAX_TURNS, PATTERNS_MAX, PATTERN_MAX, SCENARIO_MAX, TITLE_MAX,
 };
 pub use publish::{find as find_published, public_view, publication, publish, revoke, Published};
-pub use read::{get, list, load, owned, owner, participants, turn_count, turn_view, turns, view};
+pub use read::{
+    get, is_human, list, load, owned, owner, participants, turn_count, turn_view, turns, view,
+};
 pub use run_state::{finish, mark_interrupted, pause_for, pick, transition};
 pub use template::import_template;
 pub use turn_taking::{after_turn, interject, next_step, After, Step};

@@ -94,7 +94,13 @@ fn participant_view(p: &Participant, model: Option<String>) -> ParticipantView {
         temperature: p.temperature,
         max_tokens: p.max_tokens,
         talkativeness: p.talkativeness,
+        left: false,
     }
+}
+
+/// A viewer's turn (not an agent's, nor a line about the cast).
+pub fn is_human(m: &Message) -> bool {
+    m.role == Role::User && m.kind != crate::model::backroom::TurnKind::Cast
 }
 
 pub fn turn_view(m: &Message, number: i64, seats: &[Participant]) -> TurnView {
@@ -107,7 +113,7 @@ pub fn turn_view(m: &Message, number: i64, seats: &[Participant]) -> TurnView {
             .and_then(|p| seats.iter().find(|s| s.id == p))
             .and_then(|s| s.agent_id),
         speaker: m.speaker.clone().unwrap_or_default(),
-        human: m.role == Role::User,
+        human: is_human(m),
         content: m.content.clone(),
         kind: m.kind,
         status: m.status,
@@ -125,6 +131,7 @@ pub fn turn_view(m: &Message, number: i64, seats: &[Participant]) -> TurnView {
 
 pub fn view(conn: &mut SqliteConnection, b: Backroom) -> Result<BackroomView, AppError> {
     let seats = participants(conn, b.id)?;
+    let gone = super::cast::departed(conn, b.id)?;
     let mut views = Vec::with_capacity(seats.len());
     for p in &seats {
         let model = match p.model_id {
@@ -135,7 +142,9 @@ pub fn view(conn: &mut SqliteConnection, b: Backroom) -> Result<BackroomView, Ap
                 .optional()?,
             None => None,
         };
-        views.push(participant_view(p, model));
+        let mut v = participant_view(p, model);
+        v.left = gone.contains(&p.id);
+        views.push(v);
     }
     let rows = turns(conn, &b)?;
     let ids: Vec<i64> = rows.iter().map(|m| m.id).collect();

@@ -1,7 +1,7 @@
 //! The run's state changes: a viewer's controls and pick, the engine's
 //! pause and finish, and the pause a restart leaves behind.
 
-use super::read::{owned, participants};
+use super::read::owned;
 use crate::error::AppError;
 use crate::model::backroom::{BackroomState, Control};
 use crate::server::db::now;
@@ -57,7 +57,7 @@ pub fn pick(
     who: i64,
 ) -> Result<Backroom, AppError> {
     let b = owned(conn, user_id, id)?;
-    let seat = participants(conn, b.id)?
+    let seat = super::cast::present(conn, b.id)?
         .into_iter()
         .find(|p| p.id == who || p.agent_id == Some(who))
         .ok_or_else(|| AppError::invalid("agent_id", "That agent is not in this backroom."))?;

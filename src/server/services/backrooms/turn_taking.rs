@@ -2,7 +2,7 @@
 //! each agent turn (who speaks and what they hear; how the turn left the run).
 
 use super::limits::INTERJECTION_MAX;
-use super::read::{load, owned, participants, patterns, turns};
+use super::read::{load, owned, patterns, turns};
 use super::run_state::set_state;
 use crate::error::AppError;
 use crate::model::backroom::BackroomState;
@@ -44,27 +44,40 @@ pub fn interject(
         if matches!(b.state, BackroomState::Finished | BackroomState::Stopped) {
             return Err(AppError::conflict("This run has ended; fork it to go on."));
         }
-        let to = super::whispers::addressees(&participants(conn, b.id)?, text, visible_to)?;
-        let ts = now();
-        let m: Message = diesel::insert_into(messages::table)
-            .values(NewTurn {
-                thread_id: b.thread_id,
-                parent_id: chats::tip(conn, b.thread_id)?,
-                role: Role::User,
-                content: text,
-                status: MessageStatus::Complete,
-                model_sdk_id: None,
-                participant_id: None,
-                speaker,
-                kind: rules::kind_of(text),
-                created_at: ts,
-                updated_at: ts,
-            })
-            .returning(Message::as_returning())
-            .get_result(conn)?;
+        let to = super::whispers::addressees(&super::cast::present(conn, b.id)?, text, visible_to)?;
+        let m = said(conn, &b, speaker, None, text, rules::kind_of(text))?;
         super::whispers::record(conn, m.id, &to)?;
         Ok(m)
     })
+}
+
+/// A finished turn no model writes (a viewer's, or a line about the
+/// cast), at the end of the transcript.
+pub(super) fn said(
+    conn: &mut SqliteConnection,
+    b: &Backroom,
+    speaker: &str,
+    participant_id: Option<i64>,
+    text: &str,
+    kind: TurnKind,
+) -> Result<Message, AppError> {
+    let ts = now();
+    Ok(diesel::insert_into(messages::table)
+        .values(NewTurn {
+            thread_id: b.thread_id,
+            parent_id: chats::tip(conn, b.thread_id)?,
+            role: Role::User,
+            content: text,
+            status: MessageStatus::Complete,
+            model_sdk_id: None,
+            participant_id,
+            speaker,
+            kind,
+            created_at: ts,
+            updated_at: ts,
+        })
+        .returning(Message::as_returning())
+        .get_result(conn)?)
 }
 
 fn agent_turns(conn: &mut SqliteConnection, b: &Backroom) -> Result<i64, AppError> {
@@ -144,7 +157,8 @@ fn chosen(
 pub fn next_step(conn: &mut SqliteConnection, id: i64) -> Result<Step, AppError> {
     conn.immediate_transaction(|conn| {
         let b = load(conn, id)?;
-        let seats = participants(conn, id)?;
+        // Those who left take no more turns.
+        let seats = super::cast::present(conn, id)?;
         let history = turns(conn, &b)?;
         let done = history.iter().filter(|m| counts(m)).count();
         if done >= b.max_turns as usize {
@@ -177,12 +191,20 @@ pub fn next_step(conn: &mut SqliteConnection, id: i64) -> Result<Step, AppError>
             .iter()
             .filter(|m| heard(m))
             .filter(|m| whispers.get(&m.id).is_none_or(|to| to.contains(&seat.id)))
-            .map(|m| Spoken {
-                participant: m.participant_id,
-                speaker: labels
-                    .get(&m.id)
-                    .map_or(m.speaker.as_deref().unwrap_or(""), String::as_str),
-                content: &m.content,
+            .map(|m| match m.kind {
+                // "Ada enters the room." is the room speaking, to everyone.
+                TurnKind::Cast => Spoken {
+                    participant: None,
+                    speaker: "Room",
+                    content: &m.content,
+                },
+                _ => Spoken {
+                    participant: m.participant_id,
+                    speaker: labels
+                        .get(&m.id)
+                        .map_or(m.speaker.as_deref().unwrap_or(""), String::as_str),
+                    content: &m.content,
+                },
             })
             .collect();
         let mut prompt = rules::prompt_for(

@@ -1,0 +1,142 @@
+//! The cast changing mid-run: an agent enters (a new seat, a snapshot of
+//! the agent as at creation, or its old seat back) or a seat leaves, from
+//! the next turn on, each with a line in the transcript that everyone
+//! hears ("Ada enters the room.").
+
+use super::creation::seat_of;
+use super::read::{owned, participants};
+use crate::error::AppError;
+use crate::model::backroom::{BackroomState, TurnKind, PARTICIPANTS};
+use crate::server::db::now;
+use crate::server::db::rows::{Backroom, Message, Participant};
+use crate::server::db::schema::{backroom_departures, backroom_participants, backrooms};
+use crate::server::services::agents;
+use diesel::prelude::*;
+
+/// The seats that have left the room.
+pub fn departed(conn: &mut SqliteConnection, backroom_id: i64) -> Result<Vec<i64>, AppError> {
+    Ok(backroom_departures::table
+        .inner_join(backroom_participants::table)
+        .filter(backroom_participants::backroom_id.eq(backroom_id))
+        .select(backroom_departures::participant_id)
+        .load(conn)?)
+}
+
+/// The seats in the room now, in speaking order.
+pub fn present(
+    conn: &mut SqliteConnection,
+    backroom_id: i64,
+) -> Result<Vec<Participant>, AppError> {
+    let gone = departed(conn, backroom_id)?;
+    let mut seats = participants(conn, backroom_id)?;
+    seats.retain(|p| !gone.contains(&p.id));
+    Ok(seats)
+}
+
+fn open_run(conn: &mut SqliteConnection, user_id: i64, id: i64) -> Result<Backroom, AppError> {
+    let b = owned(conn, user_id, id)?;
+    if matches!(b.state, BackroomState::Finished | BackroomState::Stopped) {
+        return Err(AppError::conflict("This run has ended; fork it to go on."));
+    }
+    Ok(b)
+}
+
+/// The transcript's line for a cast change, said by the seat it is about.
+fn line(
+    conn: &mut SqliteConnection,
+    b: &Backroom,
+    seat: &Participant,
+    text: &str,
+) -> Result<Message, AppError> {
+    super::turn_taking::said(conn, b, &seat.name, Some(seat.id), text, TurnKind::Cast)
+}
+
+/// Agent `agent_id` (one the owner may use) enters the room: it speaks
+/// from the next turn on. Answers the transcript's line.
+pub fn enter(
+    conn: &mut SqliteConnection,
+    user_id: i64,
+    id: i64,
+    agent_id: i64,
+) -> Result<Message, AppError> {
+    conn.immediate_transaction(|conn| {
+        let b = open_run(conn, user_id, id)?;
+        let agent = agents::visible(conn, user_id, agent_id).map_err(|_| {
+            AppError::invalid(
+                "agent_id",
+                format!("Agent {agent_id} is not one of your agents."),
+            )
+        })?;
+        let seats = participants(conn, id)?;
+        let gone = departed(conn, id)?;
+        let here = seats.iter().filter(|p| !gone.contains(&p.id)).count();
+        if here >= *PARTICIPANTS.end() {
+            return Err(AppError::invalid(
+                "agent_id",
+                format!(
+                    "A backroom holds at most {} participants.",
+                    PARTICIPANTS.end()
+                ),
+            ));
+        }
+        let seat = match seats.iter().find(|p| p.agent_id == Some(agent_id)) {
+            Some(p) if !gone.contains(&p.id) => {
+                return Err(AppError::invalid(
+                    "agent_id",
+                    format!("{} is already in the room.", p.name),
+                ))
+            }
+            // Back again: the same seat, with its turns.
+            Some(p) => {
+                diesel::delete(backroom_departures::table.find(p.id)).execute(conn)?;
+                p.clone()
+            }
+            None => {
+                let position = seats.iter().map(|p| p.position).max().unwrap_or(-1) + 1;
+                diesel::insert_into(backroom_participants::table)
+                    .values(seat_of(id, position, &agent))
+                    .returning(Participant::as_returning())
+                    .get_result(conn)?
+            }
+        };
+        line(conn, &b, &seat, &format!("{} enters the room.", seat.name))
+    })
+}
+
+/// Seat `seat_id` (its id, or its agent's) leaves the room: it takes no
+/// more turns; what it said stays. Answers the transcript's line.
+pub fn leave(
+    conn: &mut SqliteConnection,
+    user_id: i64,
+    id: i64,
+    seat_id: i64,
+) -> Result<Message, AppError> {
+    conn.immediate_transaction(|conn| {
+        let b = open_run(conn, user_id, id)?;
+        let seats = present(conn, id)?;
+        let seat = seats
+            .iter()
+            .find(|p| p.id == seat_id || p.agent_id == Some(seat_id))
+            .ok_or_else(|| AppError::not_found("No such participant in the room."))?
+            .clone();
+        if seats.len() <= *PARTICIPANTS.start() {
+            return Err(AppError::conflict(format!(
+                "A backroom needs at least {} participants; add one before {} leaves.",
+                PARTICIPANTS.start(),
+                seat.name
+            )));
+        }
+        // A pick of the seat that left is forgotten.
+        diesel::update(backrooms::table.find(id))
+            .filter(backrooms::next_participant.eq(seat.id))
+            .set(backrooms::next_participant.eq(None::<i64>))
+            .execute(conn)?;
+        diesel::insert_into(backroom_departures::table)
+            .values((
+                backroom_departures::participant_id.eq(seat.id),
+                backroom_departures::left_at.eq(now()),
+            ))
+            .execute(conn)?;
+        line(conn, &b, &seat, &format!("{} leaves the room.", seat.name))
+    })
+}

@@ -1,0 +1,113 @@
+//! The cast changing mid-run: an agent enters and a seat leaves while the
+//! run is paused; from the next turn on the newcomer speaks and the one
+//! who left does not (asserted on what the fake provider received), the
+//! transcript says so, and the limits hold.
+
+use crate::backrooms::{act, agent, get, requests_for, room, setup, wait_state};
+use crate::common::{json_of, TestServer};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+fn speakers(b: &Value) -> Vec<String> {
+    b["turns"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|t| t["kind"] != "cast")
+        .map(|t| t["speaker"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn an_agent_enters_and_another_leaves_at_the_next_turn() {
+    let server = TestServer::start().await;
+    let s = setup(&server).await;
+    let a = agent(&s, &s.user, "Ada", "chunks-4-30", 0.5).await;
+    let b = agent(&s, &s.user, "Bob", "beta", 0.5).await;
+    let c = agent(&s, &s.user, "Cy", "gamma", 0.5).await;
+    let id = room(
+        &s.user,
+        json!({"title": "Comings", "participants": [a, b], "max_turns": 6}),
+    )
+    .await;
+    let path = format!("/api/backrooms/{id}/participants");
+
+    // Two must stay; someone in the room cannot enter again.
+    let res = s.user.delete(&format!("{path}/{b}")).await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    let err = json_of(
+        s.user.post_json(&path, json!({"agent_id": a})).await,
+        StatusCode::BAD_REQUEST,
+    )
+    .await;
+    assert_eq!(err["field"], "agent_id");
+
+    act(&s.user, id, "start").await;
+    act(&s.user, id, "pause").await;
+    let paused = wait_state(&s.user, id, "paused").await;
+    let before = speakers(&paused).len();
+    assert!(before >= 1);
+
+    let view = json_of(
+        s.user.post_json(&path, json!({"agent_id": c})).await,
+        StatusCode::CREATED,
+    )
+    .await;
+    assert_eq!(view["participants"].as_array().map(Vec::len), Some(3));
+    let view = json_of(s.user.delete(&format!("{path}/{b}")).await, StatusCode::OK).await;
+    let bob = view["participants"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|p| p["name"] == "Bob")
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(bob["left"], true);
+    let lines: Vec<(Value, Value, Value)> = view["turns"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|t| t["kind"] == "cast")
+        .map(|t| {
+            (
+                t["content"].clone(),
+                t["speaker"].clone(),
+                t["human"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            (json!("Cy enters the room."), json!("Cy"), json!(false)),
+            (json!("Bob leaves the room."), json!("Bob"), json!(false)),
+        ]
+    );
+    // Someone not in the room cannot leave it.
+    let res = s.user.delete(&format!("{path}/{b}")).await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+
+    let bob_asked = requests_for(&s.fake, "beta").len();
+    act(&s.user, id, "resume").await;
+    let done = wait_state(&s.user, id, "finished").await;
+    let after: Vec<String> = speakers(&done).split_off(before);
+    assert!(after.iter().all(|w| w != "Bob"), "{after:?}");
+    assert!(after.iter().any(|w| w == "Cy"), "{after:?}");
+    assert_eq!(
+        requests_for(&s.fake, "beta").len(),
+        bob_asked,
+        "Bob is not asked again"
+    );
+    // Everyone still there hears the change, as the room speaking.
+    let cy = requests_for(&s.fake, "gamma")[0]["messages"].to_string();
+    assert!(
+        cy.contains("Room: Cy enters the room.") && cy.contains("Bob leaves the room."),
+        "{cy}"
+    );
+    assert_eq!(get(&s.user, id).await["state"], "finished");
+
+    // An ended run's cast no longer changes.
+    let res = s.user.post_json(&path, json!({"agent_id": b})).await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    server.stop().await;
+}
