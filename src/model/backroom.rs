@@ -142,6 +142,25 @@ pub struct GuardsInput {
     pub cost_cap_usd: Option<f64>,
 }
 
+/// A fork's change to one seat (`POST /api/backrooms/{id}/fork`,
+/// `changes`): what is given replaces the seat's own.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct SeatChange {
+    /// The seat: its participant id, or its agent's id.
+    pub participant: i64,
+    /// Another model (one you may use).
+    #[serde(default)]
+    pub model_id: Option<i64>,
+    /// Another system prompt (up to 32 KB).
+    #[serde(default)]
+    pub system_prompt: Option<String>,
+    /// Another temperature (0 to 2).
+    #[serde(default)]
+    pub temperature: Option<f32>,
+}
+
 /// A run's guards as they are now.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]

@@ -112,7 +112,7 @@ pub async fn room_pick(id: i64, agent_id: i64) -> Result<(), AppError> {
 #[server(prefix = "/fn", endpoint = "backrooms/fork")]
 pub async fn fork_room(id: i64, turn: Option<i64>) -> Result<(), AppError> {
     let (state, caller) = support::caller().await?;
-    let result = support::backrooms::fork(&state, &caller, id, turn).await;
+    let result = support::backrooms::fork(&state, &caller, id, turn, Vec::new()).await;
     match &result {
         Ok(b) => support::back(
             &format!("/backrooms/{}", b.id),

@@ -111,3 +111,77 @@ async fn an_agent_enters_and_another_leaves_at_the_next_turn() {
     assert_eq!(res.status(), StatusCode::CONFLICT);
     server.stop().await;
 }
+
+#[tokio::test]
+async fn a_fork_with_a_changed_seat_goes_on_with_the_change() {
+    let server = TestServer::start().await;
+    let s = setup(&server).await;
+    let a = agent(&s, &s.user, "Ada", "alpha", 0.5).await;
+    let b = agent(&s, &s.user, "Bob", "beta", 0.5).await;
+    let other = crate::common::add_model(&s.admin, s.provider, "delta").await;
+    let id = room(
+        &s.user,
+        json!({"title": "Original", "participants": [a, b], "max_turns": 2}),
+    )
+    .await;
+    act(&s.user, id, "start").await;
+    wait_state(&s.user, id, "finished").await;
+    let fork_path = format!("/api/backrooms/{id}/fork");
+
+    // Changes that name no seat, a model out of reach or a temperature
+    // out of range are refused.
+    for bad in [
+        json!([{"participant": 999_999, "temperature": 1.0}]),
+        json!([{"participant": b, "model_id": 999_999}]),
+        json!([{"participant": b, "temperature": 3.0}]),
+        json!([{"participant": b}, {"participant": b}]),
+    ] {
+        let err = json_of(
+            s.user
+                .post_json(&fork_path, json!({"turn": 1, "changes": bad}))
+                .await,
+            StatusCode::BAD_REQUEST,
+        )
+        .await;
+        assert_eq!(err["field"], "changes", "{bad}");
+    }
+
+    // From turn 1, Bob on another model with another prompt.
+    let fork = json_of(
+        s.user
+            .post_json(
+                &fork_path,
+                json!({"turn": 1, "changes": [{"participant": b, "model_id": other,
+                       "system_prompt": "You are Bob, now a poet.", "temperature": 0.2}]}),
+            )
+            .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let bob = |v: &Value| {
+        v["participants"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|p| p["name"] == "Bob")
+            .cloned()
+            .unwrap_or_default()
+    };
+    assert_eq!(bob(&fork)["model_id"], other);
+    assert_eq!(bob(&fork)["system_prompt"], "You are Bob, now a poet.");
+    assert_eq!(fork["turns"].as_array().map(Vec::len), Some(1));
+    // The original keeps its cast.
+    assert_ne!(bob(&get(&s.user, id).await)["model_id"], other);
+
+    let fid = fork["id"].as_i64().unwrap_or_default();
+    act(&s.user, fid, "start").await;
+    wait_state(&s.user, fid, "finished").await;
+    let asked = requests_for(&s.fake, "delta");
+    assert_eq!(asked.len(), 1, "Bob's turn went to the other model");
+    assert_eq!(
+        asked[0]["messages"][0]["content"],
+        "You are Bob, now a poet."
+    );
+    assert!((asked[0]["temperature"].as_f64().unwrap_or(0.0) - 0.2).abs() < 1e-6);
+    server.stop().await;
+}

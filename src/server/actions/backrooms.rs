@@ -5,7 +5,7 @@
 use super::as_caller;
 use crate::error::AppError;
 use crate::model::backroom::{
-    BackroomSummary, BackroomView, Control, Guards, GuardsInput, NewBackroom, TurnView,
+    BackroomSummary, BackroomView, Control, Guards, GuardsInput, NewBackroom, SeatChange, TurnView,
 };
 use crate::server::auth::caller::Caller;
 use crate::server::engine::room_registry::PER_ADDRESS;
@@ -178,15 +178,17 @@ pub async fn set_guards(
     .await
 }
 
-/// A new draft with the transcript up to `turn` (default: all of it).
+/// A new draft with the transcript up to `turn` (default: all of it), its
+/// seats changed as `changes` says.
 pub async fn fork(
     state: &AppState,
     caller: &Caller,
     id: i64,
     turn: Option<i64>,
+    changes: Vec<SeatChange>,
 ) -> Result<BackroomView, AppError> {
     as_caller(state, caller, move |c, uid| {
-        backrooms::fork(c, uid, id, turn)
+        backrooms::fork(c, uid, id, turn, &changes)
     })
     .await
 }

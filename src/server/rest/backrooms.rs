@@ -8,7 +8,7 @@ use super::openapi::Failures;
 use crate::error::AppError;
 use crate::error::ErrorBody;
 use crate::model::backroom::{
-    BackroomSummary, BackroomView, Control, Guards, GuardsInput, NewBackroom, TurnView,
+    BackroomSummary, BackroomView, Control, Guards, GuardsInput, NewBackroom, SeatChange, TurnView,
 };
 use crate::server::actions::backrooms;
 use crate::server::auth::caller::Caller;
@@ -298,12 +298,18 @@ pub struct ForkAt {
     /// Keep the transcript up to this turn number (default: all of it).
     #[serde(default)]
     pub turn: Option<i64>,
+    /// Seats to change in the fork (another model, prompt or temperature),
+    /// to see where the run goes instead.
+    #[serde(default)]
+    pub changes: Vec<SeatChange>,
 }
 
 #[utoipa::path(post, path = "/api/backrooms/{id}/fork", tag = "backrooms",
     summary = "Fork a backroom into a new draft",
     description = "The new draft has the same participants and rules and the transcript up \
-to (and including) turn `turn`. The body is optional: empty forks the whole transcript.",
+to (and including) turn `turn`, and its seats changed as `changes` says (another `model_id`, \
+`system_prompt` or `temperature` for a participant). The body is optional: empty forks the whole \
+transcript as it is.",
     params(("id" = i64, Path, description = "The backroom to fork")),
     request_body(content = Option<ForkAt>, description = "Optional"),
     responses(
@@ -320,7 +326,7 @@ pub async fn fork(
     body: Bytes,
 ) -> Result<(StatusCode, Json<BackroomView>), AppError> {
     let at: ForkAt = optional_body(&headers, &body)?;
-    let view = backrooms::fork(&state, &caller, id, at.turn).await?;
+    let view = backrooms::fork(&state, &caller, id, at.turn, at.changes).await?;
     Ok((StatusCode::CREATED, Json(view)))
 }
 

@@ -113,7 +113,7 @@ fn fields_of(a: &Agent) -> AgentFields {
     }
 }
 
-fn in_range(field: &str, v: f32, lo: f32, hi: f32) -> Result<f32, AppError> {
+pub fn in_range(field: &str, v: f32, lo: f32, hi: f32) -> Result<f32, AppError> {
     if v.is_nan() || v < lo || v > hi {
         return Err(AppError::invalid(
             field,

@@ -5,20 +5,24 @@ use super::creation::{insert_room, Rules};
 use super::limits::TITLE_MAX;
 use super::read::{owned, participants, turns, view};
 use crate::error::AppError;
-use crate::model::backroom::{BackroomState, BackroomView};
+use crate::model::backroom::{BackroomState, BackroomView, SeatChange};
 use crate::model::chat::MessageStatus;
+use crate::server::db::rows::Participant;
 use crate::server::db::rows::{Backroom, NewParticipant, NewTurn};
 use crate::server::db::schema::{backroom_participants, backrooms, messages};
+use crate::server::services::{agents, models};
 
 use diesel::prelude::*;
 
 /// A new draft with the same participants and rules, and the transcript up
-/// to (and including) turn `number` (1-based; `None`: all of it).
+/// to (and including) turn `number` (1-based; `None`: all of it), its
+/// seats changed as `changes` says (another model, prompt, temperature).
 pub fn fork(
     conn: &mut SqliteConnection,
     user_id: i64,
     id: i64,
     number: Option<i64>,
+    changes: &[SeatChange],
 ) -> Result<BackroomView, AppError> {
     conn.immediate_transaction(|conn| {
         let src = owned(conn, user_id, id)?;
@@ -55,8 +59,15 @@ pub fn fork(
         )?;
         let guards = super::guards::input_of(conn, src.id)?;
         super::guards::init(conn, b.id, &guards)?;
+        let seats = participants(conn, src.id)?;
+        let changes = checked(conn, user_id, &seats, changes)?;
         let mut seat_map = std::collections::HashMap::new();
-        for p in participants(conn, src.id)? {
+        for mut p in seats {
+            if let Some(c) = changes.iter().find(|c| c.participant == p.id) {
+                p.model_id = c.model_id.or(p.model_id);
+                p.system_prompt = c.system_prompt.clone().unwrap_or(p.system_prompt);
+                p.temperature = c.temperature.unwrap_or(p.temperature);
+            }
             let new_id: i64 = diesel::insert_into(backroom_participants::table)
                 .values(NewParticipant {
                     backroom_id: b.id,
@@ -120,4 +131,65 @@ pub fn fork(
             .get_result(conn)?;
         view(conn, b)
     })
+}
+
+/// The changes, each naming a seat of the room by its own id; a clear
+/// error naming `changes` for a seat not in it, a model the owner may not
+/// use, a prompt too long or a temperature out of range.
+fn checked(
+    conn: &mut SqliteConnection,
+    user_id: i64,
+    seats: &[Participant],
+    changes: &[SeatChange],
+) -> Result<Vec<SeatChange>, AppError> {
+    if changes.len() > seats.len() {
+        return Err(AppError::invalid(
+            "changes",
+            "changes names each seat at most once.",
+        ));
+    }
+    let mut out: Vec<SeatChange> = Vec::with_capacity(changes.len());
+    for c in changes {
+        let seat = seats
+            .iter()
+            .find(|p| p.id == c.participant || p.agent_id == Some(c.participant))
+            .ok_or_else(|| {
+                AppError::invalid(
+                    "changes",
+                    format!("{} is not a participant of this backroom.", c.participant),
+                )
+            })?;
+        if out.iter().any(|o| o.participant == seat.id) {
+            return Err(AppError::invalid(
+                "changes",
+                "changes names each seat at most once.",
+            ));
+        }
+        if let Some(m) = c.model_id {
+            models::usable_model(conn, user_id, m).map_err(|_| {
+                AppError::invalid("changes", format!("Model {m} is not one you may use."))
+            })?;
+        }
+        if c.system_prompt
+            .as_ref()
+            .is_some_and(|p| p.len() > agents::PROMPT_MAX)
+        {
+            return Err(AppError::invalid(
+                "changes",
+                format!(
+                    "A system prompt is at most {} KB.",
+                    agents::PROMPT_MAX / 1024
+                ),
+            ));
+        }
+        if let Some(t) = c.temperature {
+            agents::in_range("changes", t, 0.0, 2.0)?;
+        }
+        out.push(SeatChange {
+            participant: seat.id,
+            system_prompt: c.system_prompt.as_ref().map(|p| p.trim().to_string()),
+            ..c.clone()
+        });
+    }
+    Ok(out)
 }
