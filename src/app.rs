@@ -9,6 +9,7 @@ use crate::ui::pages::{
     agents::AgentsPage,
     backrooms::{BackroomPage, BackroomsPage, NewBackroomPage},
     chat::ChatPage,
+    compare::ComparePage,
     home::HomePage,
     keys::KeysPage,
     login::LoginPage,
@@ -112,6 +113,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/backrooms") view=BackroomsPage />
                 <Route path=path!("/backrooms/new") view=NewBackroomPage />
                 <Route path=path!("/backrooms/:id") view=BackroomPage />
+                <Route path=path!("/backrooms/:id/compare/:other") view=ComparePage />
             </Routes>
         </Router>
     }

@@ -161,6 +161,31 @@ pub struct SeatChange {
     pub temperature: Option<f32>,
 }
 
+/// Two branches of a run side by side from the turn where they split
+/// (`GET /api/backrooms/{id}/compare/{other}`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Comparison {
+    pub left: Branch,
+    pub right: Branch,
+    /// Turns both have alike, from the start; each branch's `turns` are
+    /// what comes after.
+    pub shared: i64,
+}
+
+/// One side of a [`Comparison`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Branch {
+    pub id: i64,
+    pub title: String,
+    pub state: BackroomState,
+    /// Each seat as it is in this branch (name, model, temperature).
+    pub participants: Vec<ParticipantView>,
+    /// The turns after the split.
+    pub turns: Vec<TurnView>,
+}
+
 /// A run's guards as they are now.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]

@@ -34,6 +34,16 @@ pub async fn load_backrooms() -> Result<Vec<BackroomSummary>, AppError> {
     support::backrooms::list(&state, &caller).await
 }
 
+/// Two branches side by side from where they split.
+#[server(prefix = "/fn", endpoint = "backrooms/compare")]
+pub async fn load_comparison(
+    id: i64,
+    other: i64,
+) -> Result<crate::model::backroom::Comparison, AppError> {
+    let (state, caller) = support::caller().await?;
+    support::backrooms::compare(&state, &caller, id, other).await
+}
+
 #[server(prefix = "/fn", endpoint = "backrooms/get")]
 pub async fn load_backroom(id: i64) -> Result<BackroomView, AppError> {
     let (state, caller) = support::caller().await?;

@@ -118,7 +118,8 @@ async fn a_fork_with_a_changed_seat_goes_on_with_the_change() {
     let s = setup(&server).await;
     let a = agent(&s, &s.user, "Ada", "alpha", 0.5).await;
     let b = agent(&s, &s.user, "Bob", "beta", 0.5).await;
-    let other = crate::common::add_model(&s.admin, s.provider, "delta").await;
+    // The other model says something else, so the branches differ.
+    let other = crate::common::add_model(&s.admin, s.provider, "chunks-3-0").await;
     let id = room(
         &s.user,
         json!({"title": "Original", "participants": [a, b], "max_turns": 2}),
@@ -176,12 +177,47 @@ async fn a_fork_with_a_changed_seat_goes_on_with_the_change() {
     let fid = fork["id"].as_i64().unwrap_or_default();
     act(&s.user, fid, "start").await;
     wait_state(&s.user, fid, "finished").await;
-    let asked = requests_for(&s.fake, "delta");
+    let asked = requests_for(&s.fake, "chunks-3-0");
     assert_eq!(asked.len(), 1, "Bob's turn went to the other model");
     assert_eq!(
         asked[0]["messages"][0]["content"],
         "You are Bob, now a poet."
     );
     assert!((asked[0]["temperature"].as_f64().unwrap_or(0.0) - 0.2).abs() < 1e-6);
+
+    // Side by side from the split: turn 1 alike, then each its own.
+    let c = json_of(
+        s.user
+            .get(&format!("/api/backrooms/{id}/compare/{fid}"))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(c["shared"], 1);
+    assert_eq!(
+        c["left"]["turns"][0]["content"],
+        "Hello from the fake provider."
+    );
+    assert_eq!(c["right"]["turns"][0]["content"], "w0 w1 w2 ");
+    assert_eq!(bob(&c["right"])["model_id"], other);
+    let page = s.user.get(&format!("/backrooms/{id}/compare/{fid}")).await;
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.unwrap_or_default();
+    assert!(html.contains("they split after turn 1"), "{html}");
+    assert!(html.contains("w0 w1 w2"));
+    // The fork's page links to it; someone else's backroom is not found.
+    let fork_page = s
+        .user
+        .get(&format!("/backrooms/{fid}"))
+        .await
+        .text()
+        .await
+        .unwrap_or_default();
+    assert!(fork_page.contains(&format!("/backrooms/{id}/compare/{fid}")));
+    let res = s
+        .admin
+        .get(&format!("/api/backrooms/{id}/compare/{fid}"))
+        .await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
     server.stop().await;
 }

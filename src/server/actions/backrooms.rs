@@ -5,7 +5,8 @@
 use super::as_caller;
 use crate::error::AppError;
 use crate::model::backroom::{
-    BackroomSummary, BackroomView, Control, Guards, GuardsInput, NewBackroom, SeatChange, TurnView,
+    BackroomSummary, BackroomView, Comparison, Control, Guards, GuardsInput, NewBackroom,
+    SeatChange, TurnView,
 };
 use crate::server::auth::caller::Caller;
 use crate::server::engine::room_registry::PER_ADDRESS;
@@ -189,6 +190,19 @@ pub async fn fork(
 ) -> Result<BackroomView, AppError> {
     as_caller(state, caller, move |c, uid| {
         backrooms::fork(c, uid, id, turn, &changes)
+    })
+    .await
+}
+
+/// Two of the caller's backrooms side by side from where they split.
+pub async fn compare(
+    state: &AppState,
+    caller: &Caller,
+    id: i64,
+    other: i64,
+) -> Result<Comparison, AppError> {
+    as_caller(state, caller, move |c, uid| {
+        backrooms::compare(c, uid, id, other)
     })
     .await
 }

@@ -8,7 +8,8 @@ use super::openapi::Failures;
 use crate::error::AppError;
 use crate::error::ErrorBody;
 use crate::model::backroom::{
-    BackroomSummary, BackroomView, Control, Guards, GuardsInput, NewBackroom, SeatChange, TurnView,
+    BackroomSummary, BackroomView, Comparison, Control, Guards, GuardsInput, NewBackroom,
+    SeatChange, TurnView,
 };
 use crate::server::actions::backrooms;
 use crate::server::auth::caller::Caller;
@@ -330,6 +331,25 @@ pub async fn fork(
     Ok((StatusCode::CREATED, Json(view)))
 }
 
+/// Compare two branches of a run
+///
+/// Both backrooms side by side (each seat as it is in that branch) from
+/// the first turn where they differ: `shared` turns are alike, and each
+/// side's `turns` are what came after. Either must be yours (404).
+#[utoipa::path(get, path = "/api/backrooms/{id}/compare/{other}", tag = "backrooms",
+    params(
+        ("id" = i64, Path, description = "One backroom (say, the original)"),
+        ("other" = i64, Path, description = "The other (say, its fork)")
+    ),
+    responses((status = 200, body = Comparison), Failures))]
+pub async fn compare(
+    State(state): State<AppState>,
+    caller: Caller,
+    super::id::Ids(id, other): super::id::Ids,
+) -> Result<Json<Comparison>, AppError> {
+    Ok(Json(backrooms::compare(&state, &caller, id, other).await?))
+}
+
 /// `POST /api/backrooms/import`.
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -466,6 +486,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(interject))
         .routes(routes!(next))
         .routes(routes!(guards))
+        .routes(routes!(compare))
         .routes(routes!(enter))
         .routes(routes!(leave))
         .routes(routes!(fork))

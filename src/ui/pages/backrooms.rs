@@ -269,6 +269,12 @@ pub fn BackroomPage() -> impl IntoView {
                                     </div>
                                 </div>
                                 {(!scenario.is_empty()).then(|| view! { <p class="room-scenario muted">{scenario}</p> })}
+                                {b.forked_from.map(|from| view! {
+                                    <p class="room-fork muted">
+                                        "A fork. "
+                                        <a href=format!("/backrooms/{from}/compare/{id}")>"Compare with the original side by side"</a>
+                                    </p>
+                                })}
                                 {form_error("room", &[])}
                                 <RoomView view=b public=None />
                                 {open.then(|| view! { <Recast id=id seats=cast.clone() agents=agents /> })}

@@ -6,6 +6,7 @@ pub mod admin_users;
 pub mod agents;
 pub mod backrooms;
 pub mod chat;
+pub mod compare;
 pub mod home;
 pub mod keys;
 pub mod login;

@@ -4,6 +4,7 @@
 //! lives in a module of its own; every public item is re-exported here.
 
 mod cast;
+mod compare;
 mod creation;
 mod fork;
 mod guards;
@@ -16,6 +17,7 @@ mod turn_taking;
 mod whispers;
 
 pub use cast::{enter, leave};
+pub use compare::compare;
 pub use creation::{create, delete};
 pub use fork::fork;
 pub use guards::{
