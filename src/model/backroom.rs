@@ -280,6 +280,9 @@ pub struct BackroomView {
     /// The backroom this one was forked from.
     pub forked_from: Option<i64>,
     pub guards: Guards,
+    /// When it runs again on its own, each time as a new fork (owner only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schedule: Option<crate::model::backroom_schedule::Schedule>,
     pub created_at: i64,
     pub updated_at: i64,
     pub participants: Vec<ParticipantView>,

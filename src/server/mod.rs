@@ -5,6 +5,7 @@ pub mod auth;
 pub mod backup;
 pub mod backup_cli;
 pub mod client;
+pub mod clock;
 pub mod config;
 pub mod crypto;
 pub mod csrf;
@@ -103,6 +104,7 @@ pub async fn start(
     let state = AppState {
         hub: Default::default(),
         rooms: Default::default(),
+        clock: Default::default(),
         db: db.clone(),
         cipher: crypto::Cipher::new(config.secret_key.bytes()),
         config: Arc::new(config),
@@ -117,6 +119,7 @@ pub async fn start(
     if let Some(dir) = state.config.backup_dir.clone() {
         backup::start_daily(db.clone(), dir, state.config.backup_keep);
     }
+    engine::scheduler::start(state.clone());
     let store = auth::session_store::SqliteSessionStore::new(db);
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(3600));

@@ -30,6 +30,8 @@ pub struct AppState {
     pub hub: Arc<Hub>,
     /// Backrooms running or watched right now.
     pub rooms: Arc<crate::server::engine::room_registry::Rooms>,
+    /// The time scheduled runs go by (a test may set it).
+    pub clock: Arc<crate::server::clock::Clock>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -253,6 +253,47 @@ pub async fn set_room_guards(
     result
 }
 
+/// Sets when the backroom runs again on its own (`every`: daily, weekly
+/// or cron). A plain form comes back to the room.
+#[server(prefix = "/fn", endpoint = "backrooms/schedule")]
+pub async fn set_room_schedule(
+    id: i64,
+    every: String,
+    at: Option<String>,
+    weekday: Option<String>,
+    cron: Option<String>,
+) -> Result<(), AppError> {
+    let (state, caller) = support::caller().await?;
+    let input = crate::model::backroom_schedule::ScheduleInput {
+        every,
+        at,
+        weekday,
+        cron,
+    };
+    let result = support::backrooms::set_schedule(&state, &caller, id, input)
+        .await
+        .map(|_| ());
+    support::back(
+        &format!("/backrooms/{id}#schedule"),
+        &result,
+        "Schedule saved.",
+    );
+    result
+}
+
+/// The backroom no longer runs on its own.
+#[server(prefix = "/fn", endpoint = "backrooms/unschedule")]
+pub async fn clear_room_schedule(id: i64) -> Result<(), AppError> {
+    let (state, caller) = support::caller().await?;
+    let result = support::backrooms::clear_schedule(&state, &caller, id).await;
+    support::back(
+        &format!("/backrooms/{id}#schedule"),
+        &result,
+        "It no longer runs on a schedule.",
+    );
+    result
+}
+
 /// Revokes the room's public link.
 #[server(prefix = "/fn", endpoint = "backrooms/unpublish")]
 pub async fn unpublish_room(id: i64) -> Result<(), AppError> {

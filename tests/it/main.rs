@@ -27,6 +27,7 @@ mod provider_pages;
 mod providers;
 mod public_rooms;
 mod quotas;
+mod schedules;
 mod search;
 mod security;
 mod thread_files;

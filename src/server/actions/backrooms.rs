@@ -8,6 +8,7 @@ use crate::model::backroom::{
     BackroomSummary, BackroomView, Comparison, Control, Guards, GuardsInput, NewBackroom,
     SeatChange, TurnView,
 };
+use crate::model::backroom_schedule::{Schedule, ScheduleInput};
 use crate::server::auth::caller::Caller;
 use crate::server::engine::room_registry::PER_ADDRESS;
 use crate::server::engine::rooms::{self, Audience, Signal, Wire};
@@ -175,6 +176,29 @@ pub async fn set_guards(
 ) -> Result<Guards, AppError> {
     as_caller(state, caller, move |c, uid| {
         backrooms::set_guards(c, uid, id, &input)
+    })
+    .await
+}
+
+/// The backroom runs again on its own as `input` says, each time a new
+/// fork; the next time counts from the server's clock.
+pub async fn set_schedule(
+    state: &AppState,
+    caller: &Caller,
+    id: i64,
+    input: ScheduleInput,
+) -> Result<Schedule, AppError> {
+    let t = state.clock.now();
+    as_caller(state, caller, move |c, uid| {
+        backrooms::set_schedule(c, uid, id, &input, t)
+    })
+    .await
+}
+
+/// The backroom no longer runs on its own.
+pub async fn clear_schedule(state: &AppState, caller: &Caller, id: i64) -> Result<(), AppError> {
+    as_caller(state, caller, move |c, uid| {
+        backrooms::clear_schedule(c, uid, id)
     })
     .await
 }

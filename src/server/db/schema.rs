@@ -412,6 +412,18 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    backroom_schedules (backroom_id) {
+        backroom_id -> BigInt,
+        cron -> Text,
+        next_at -> BigInt,
+        last_at -> Nullable<BigInt>,
+        last_run -> Nullable<BigInt>,
+        last_error -> Nullable<Text>,
+        runs -> Integer,
+    }
+}
+
 diesel::joinable!(backroom_departures -> backroom_participants (participant_id));
 diesel::joinable!(backroom_whispers -> messages (message_id));
 diesel::joinable!(backroom_whispers -> backroom_participants (participant_id));
@@ -426,6 +438,7 @@ diesel::joinable!(message_attachments -> messages (message_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     backroom_departures,
+    backroom_schedules,
     backroom_guards,
     backroom_whispers,
     backroom_publications,

@@ -6,6 +6,7 @@ pub mod hub;
 pub mod room_registry;
 pub mod rooms;
 pub mod runner;
+pub mod scheduler;
 pub mod stage;
 mod transcript;
 

@@ -11,6 +11,7 @@ use crate::model::backroom::{
     BackroomSummary, BackroomView, Comparison, Control, Guards, GuardsInput, NewBackroom,
     SeatChange, TurnView,
 };
+use crate::model::backroom_schedule::{Schedule, ScheduleInput};
 use crate::server::actions::backrooms;
 use crate::server::auth::caller::Caller;
 use crate::server::engine::rooms::Wire;
@@ -292,6 +293,43 @@ pub async fn guards(
     ))
 }
 
+/// Run again on a schedule
+///
+/// From now on the backroom runs again at the times this names (UTC):
+/// each time a new fork of it from its first turn starts, titled with the
+/// time, within the owner's quotas (a time over a quota, or while the last
+/// run is still going, starts nothing and says why in `last_error`). A
+/// schedule that was missed (the server was down) runs once when it is
+/// back. `daily` and `weekly` take `at` (`HH:MM`), `weekly` a `weekday`;
+/// `cron` five fields, at most every 15 minutes.
+#[utoipa::path(put, path = "/api/backrooms/{id}/schedule", tag = "backrooms",
+    params(("id" = i64, Path, description = "The backroom's id")),
+    request_body = ScheduleInput,
+    responses((status = 200, description = "The schedule now", body = Schedule), Failures))]
+pub async fn schedule(
+    State(state): State<AppState>,
+    caller: Caller,
+    Id(id): Id,
+    ApiJson(body): ApiJson<ScheduleInput>,
+) -> Result<Json<Schedule>, AppError> {
+    Ok(Json(
+        backrooms::set_schedule(&state, &caller, id, body).await?,
+    ))
+}
+
+/// Stop running on a schedule
+#[utoipa::path(delete, path = "/api/backrooms/{id}/schedule", tag = "backrooms",
+    params(("id" = i64, Path, description = "The backroom's id")),
+    responses((status = 204, description = "It no longer runs on its own"), Failures))]
+pub async fn unschedule(
+    State(state): State<AppState>,
+    caller: Caller,
+    Id(id): Id,
+) -> Result<StatusCode, AppError> {
+    backrooms::clear_schedule(&state, &caller, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 /// `POST /api/backrooms/{id}/fork` (the body may be left out).
 #[derive(Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -486,6 +524,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(interject))
         .routes(routes!(next))
         .routes(routes!(guards))
+        .routes(routes!(schedule, unschedule))
         .routes(routes!(compare))
         .routes(routes!(enter))
         .routes(routes!(leave))

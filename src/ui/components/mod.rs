@@ -19,6 +19,7 @@ pub mod note_links;
 pub mod prompt_picker;
 pub mod provider_card;
 pub mod room_view;
+pub mod run_schedule;
 pub mod sidebar_toggle;
 pub mod theme_picker;
 pub mod thread_list;

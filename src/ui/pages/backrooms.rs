@@ -9,6 +9,7 @@ use crate::ui::components::agent_card::AgentAvatar;
 use crate::ui::components::app_shell::AppShell;
 use crate::ui::components::flash::{field_error, form_error, typed, FlashNotice};
 use crate::ui::components::room_view::{Cast, RoomView};
+use crate::ui::components::run_schedule::RunSchedule;
 use crate::ui::raw_text::{raw_text, PageTitle};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -258,6 +259,7 @@ pub fn BackroomPage() -> impl IntoView {
                             let scenario = b.scenario.clone();
                             let cast = b.participants.clone();
                             let guards = b.guards.clone();
+                            let schedule = b.schedule.clone();
                             view! {
                                 <PageTitle text=title.clone() />
                                 <div class="thread-head room-head">
@@ -281,6 +283,7 @@ pub fn BackroomPage() -> impl IntoView {
                                 <Cast participants=cast />
                                 <PublicLink id=id publication=publication />
                                 <RunGuards id=id guards=guards />
+                                <RunSchedule id=id schedule=schedule />
                                 <details class="confirm room-delete">
                                     <summary class="btn btn-small">"Delete…"</summary>
                                     <form method="post" action=DeleteRoom::url() class="confirm-box">

@@ -88,6 +88,11 @@ impl TestServer {
         format!("{}{}", self.base, path)
     }
 
+    /// The running server's state (its clock, its scheduler's work).
+    pub fn state(&self) -> &backrooms::server::state::AppState {
+        &self.running.as_ref().expect("the server runs").state
+    }
+
     /// A browser-like client: keeps cookies, does not follow redirects.
     pub fn client(&self) -> Api {
         Api {

@@ -24,113 +24,124 @@ pub fn fork(
     number: Option<i64>,
     changes: &[SeatChange],
 ) -> Result<BackroomView, AppError> {
-    conn.immediate_transaction(|conn| {
-        let src = owned(conn, user_id, id)?;
-        if src.state == BackroomState::Running {
-            return Err(AppError::conflict(
-                "Pause or stop the run before forking it.",
-            ));
+    conn.immediate_transaction(|conn| fork_in(conn, user_id, id, number, changes))
+}
+
+/// [`fork`] inside a transaction the caller holds.
+pub(super) fn fork_in(
+    conn: &mut SqliteConnection,
+    user_id: i64,
+    id: i64,
+    number: Option<i64>,
+    changes: &[SeatChange],
+) -> Result<BackroomView, AppError> {
+    let src = owned(conn, user_id, id)?;
+    // From its first turn, a running backroom forks as it is (a
+    // scheduled run of it).
+    if src.state == BackroomState::Running && number != Some(0) {
+        return Err(AppError::conflict(
+            "Pause or stop the run before forking it.",
+        ));
+    }
+    let history = turns(conn, &src)?;
+    let upto = number.unwrap_or(history.len() as i64);
+    if upto < 0 || upto > history.len() as i64 {
+        return Err(AppError::invalid(
+            "turn",
+            format!("turn must be between 0 and {}.", history.len()),
+        ));
+    }
+    let title: String = format!("{} (fork)", src.title)
+        .chars()
+        .take(TITLE_MAX)
+        .collect();
+    let b = insert_room(
+        conn,
+        user_id,
+        Rules {
+            title,
+            scenario: src.scenario.clone(),
+            turn_order: src.turn_order,
+            max_turns: src.max_turns,
+            min_turns: src.min_turns,
+            stop_patterns: src.stop_patterns.clone(),
+            token_budget: src.token_budget,
+        },
+        Some(src.id),
+    )?;
+    let guards = super::guards::input_of(conn, src.id)?;
+    super::guards::init(conn, b.id, &guards)?;
+    let seats = participants(conn, src.id)?;
+    let changes = checked(conn, user_id, &seats, changes)?;
+    let mut seat_map = std::collections::HashMap::new();
+    for mut p in seats {
+        if let Some(c) = changes.iter().find(|c| c.participant == p.id) {
+            p.model_id = c.model_id.or(p.model_id);
+            p.system_prompt = c.system_prompt.clone().unwrap_or(p.system_prompt);
+            p.temperature = c.temperature.unwrap_or(p.temperature);
         }
-        let history = turns(conn, &src)?;
-        let upto = number.unwrap_or(history.len() as i64);
-        if upto < 0 || upto > history.len() as i64 {
-            return Err(AppError::invalid(
-                "turn",
-                format!("turn must be between 0 and {}.", history.len()),
-            ));
-        }
-        let title: String = format!("{} (fork)", src.title)
-            .chars()
-            .take(TITLE_MAX)
-            .collect();
-        let b = insert_room(
-            conn,
-            user_id,
-            Rules {
-                title,
-                scenario: src.scenario.clone(),
-                turn_order: src.turn_order,
-                max_turns: src.max_turns,
-                min_turns: src.min_turns,
-                stop_patterns: src.stop_patterns.clone(),
-                token_budget: src.token_budget,
-            },
-            Some(src.id),
-        )?;
-        let guards = super::guards::input_of(conn, src.id)?;
-        super::guards::init(conn, b.id, &guards)?;
-        let seats = participants(conn, src.id)?;
-        let changes = checked(conn, user_id, &seats, changes)?;
-        let mut seat_map = std::collections::HashMap::new();
-        for mut p in seats {
-            if let Some(c) = changes.iter().find(|c| c.participant == p.id) {
-                p.model_id = c.model_id.or(p.model_id);
-                p.system_prompt = c.system_prompt.clone().unwrap_or(p.system_prompt);
-                p.temperature = c.temperature.unwrap_or(p.temperature);
-            }
-            let new_id: i64 = diesel::insert_into(backroom_participants::table)
-                .values(NewParticipant {
-                    backroom_id: b.id,
-                    position: p.position,
-                    agent_id: p.agent_id,
-                    name: p.name,
-                    avatar: p.avatar,
-                    avatar_image: p.avatar_image,
-                    color: p.color,
-                    system_prompt: p.system_prompt,
-                    model_id: p.model_id,
-                    temperature: p.temperature,
-                    max_tokens: p.max_tokens,
-                    talkativeness: p.talkativeness,
-                })
-                .returning(backroom_participants::id)
-                .get_result(conn)?;
-            seat_map.insert(p.id, new_id);
-        }
-        let mut used = 0i64;
-        let mut parent_id = None;
-        for m in history.iter().take(upto as usize) {
-            // Cut-off turns come along as what they said.
-            let status = if m.status == MessageStatus::Streaming {
-                MessageStatus::Interrupted
-            } else {
-                m.status
-            };
-            used += i64::from(m.prompt_tokens.unwrap_or(0) + m.completion_tokens.unwrap_or(0));
-            let id = diesel::insert_into(messages::table)
-                .values((
-                    NewTurn {
-                        thread_id: b.thread_id,
-                        parent_id,
-                        role: m.role,
-                        content: &m.content,
-                        status,
-                        model_sdk_id: m.model_sdk_id.as_deref(),
-                        participant_id: m.participant_id.and_then(|p| seat_map.get(&p).copied()),
-                        speaker: m.speaker.as_deref().unwrap_or(""),
-                        kind: m.kind,
-                        created_at: m.created_at,
-                        updated_at: m.updated_at,
-                    },
-                    (
-                        messages::prompt_tokens.eq(m.prompt_tokens),
-                        messages::completion_tokens.eq(m.completion_tokens),
-                        messages::ttft_ms.eq(m.ttft_ms),
-                        messages::total_ms.eq(m.total_ms),
-                        messages::finish_reason.eq(&m.finish_reason),
-                        messages::error.eq(&m.error),
-                    ),
-                ))
-                .returning(messages::id)
-                .get_result(conn)?;
-            parent_id = Some(id);
-        }
-        let b: Backroom = diesel::update(backrooms::table.find(b.id))
-            .set(backrooms::tokens_used.eq(used))
-            .returning(Backroom::as_returning())
+        let new_id: i64 = diesel::insert_into(backroom_participants::table)
+            .values(NewParticipant {
+                backroom_id: b.id,
+                position: p.position,
+                agent_id: p.agent_id,
+                name: p.name,
+                avatar: p.avatar,
+                avatar_image: p.avatar_image,
+                color: p.color,
+                system_prompt: p.system_prompt,
+                model_id: p.model_id,
+                temperature: p.temperature,
+                max_tokens: p.max_tokens,
+                talkativeness: p.talkativeness,
+            })
+            .returning(backroom_participants::id)
             .get_result(conn)?;
-        view(conn, b)
-    })
+        seat_map.insert(p.id, new_id);
+    }
+    let mut used = 0i64;
+    let mut parent_id = None;
+    for m in history.iter().take(upto as usize) {
+        // Cut-off turns come along as what they said.
+        let status = if m.status == MessageStatus::Streaming {
+            MessageStatus::Interrupted
+        } else {
+            m.status
+        };
+        used += i64::from(m.prompt_tokens.unwrap_or(0) + m.completion_tokens.unwrap_or(0));
+        let id = diesel::insert_into(messages::table)
+            .values((
+                NewTurn {
+                    thread_id: b.thread_id,
+                    parent_id,
+                    role: m.role,
+                    content: &m.content,
+                    status,
+                    model_sdk_id: m.model_sdk_id.as_deref(),
+                    participant_id: m.participant_id.and_then(|p| seat_map.get(&p).copied()),
+                    speaker: m.speaker.as_deref().unwrap_or(""),
+                    kind: m.kind,
+                    created_at: m.created_at,
+                    updated_at: m.updated_at,
+                },
+                (
+                    messages::prompt_tokens.eq(m.prompt_tokens),
+                    messages::completion_tokens.eq(m.completion_tokens),
+                    messages::ttft_ms.eq(m.ttft_ms),
+                    messages::total_ms.eq(m.total_ms),
+                    messages::finish_reason.eq(&m.finish_reason),
+                    messages::error.eq(&m.error),
+                ),
+            ))
+            .returning(messages::id)
+            .get_result(conn)?;
+        parent_id = Some(id);
+    }
+    let b: Backroom = diesel::update(backrooms::table.find(b.id))
+        .set(backrooms::tokens_used.eq(used))
+        .returning(Backroom::as_returning())
+        .get_result(conn)?;
+    view(conn, b)
 }
 
 /// The changes, each naming a seat of the room by its own id; a clear

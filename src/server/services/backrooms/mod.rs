@@ -12,6 +12,7 @@ mod limits;
 mod publish;
 mod read;
 mod run_state;
+mod schedule;
 mod template;
 mod turn_taking;
 mod whispers;
@@ -32,6 +33,10 @@ pub use read::{
     get, is_human, list, load, owned, owner, participants, turn_count, turn_view, turns, view,
 };
 pub use run_state::{finish, mark_interrupted, pause_for, pick, transition};
+pub use schedule::{
+    claim_due as claim_due_schedules, clear as clear_schedule, record as record_schedule,
+    runner as schedule_runner, set as set_schedule, start_run as start_scheduled_run, Due,
+};
 pub use template::import_template;
 pub use turn_taking::{after_turn, interject, next_step, After, Step};
 pub use whispers::names_for as whispered_to;

@@ -118,6 +118,7 @@ pub fn public_view(conn: &mut SqliteConnection, token: &str) -> Result<BackroomV
         // Uploaded avatars are read signed in: the public gets the emoji.
         seat.avatar = row.avatar.clone();
     }
+    v.schedule = None;
     if p.show_details {
         return Ok(v);
     }

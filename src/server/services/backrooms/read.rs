@@ -184,6 +184,7 @@ pub fn view(conn: &mut SqliteConnection, b: Backroom) -> Result<BackroomView, Ap
         next_participant: b.next_participant,
         forked_from: b.forked_from,
         guards: super::guards::get(conn, b.id)?,
+        schedule: super::schedule::get(conn, b.id)?,
         created_at: b.created_at,
         updated_at: b.updated_at,
         participants: views,
