@@ -7,6 +7,7 @@ use crate::ui::pages::{
     admin_users::AdminUsersPage,
     agents::AgentEditorPage,
     agents::AgentsPage,
+    analytics::AnalyticsPage,
     backrooms::{BackroomPage, BackroomsPage, NewBackroomPage},
     chat::ChatPage,
     compare::ComparePage,
@@ -114,6 +115,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/backrooms/new") view=NewBackroomPage />
                 <Route path=path!("/backrooms/:id") view=BackroomPage />
                 <Route path=path!("/backrooms/:id/compare/:other") view=ComparePage />
+                <Route path=path!("/backrooms/:id/analytics") view=AnalyticsPage />
             </Routes>
         </Router>
     }

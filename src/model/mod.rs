@@ -4,6 +4,7 @@ pub mod agent;
 pub mod archive;
 pub mod attachment;
 pub mod backroom;
+pub mod backroom_analytics;
 pub mod backroom_schedule;
 pub mod chat;
 pub mod community;

@@ -34,6 +34,15 @@ pub async fn load_backrooms() -> Result<Vec<BackroomSummary>, AppError> {
     support::backrooms::list(&state, &caller).await
 }
 
+/// The run's figures for the analytics page.
+#[server(prefix = "/fn", endpoint = "backrooms/analytics")]
+pub async fn load_analytics(
+    id: i64,
+) -> Result<crate::model::backroom_analytics::RunAnalytics, AppError> {
+    let (state, caller) = support::caller().await?;
+    support::backrooms::analytics(&state, &caller, id).await
+}
+
 /// Two branches side by side from where they split.
 #[server(prefix = "/fn", endpoint = "backrooms/compare")]
 pub async fn load_comparison(

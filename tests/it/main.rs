@@ -7,6 +7,7 @@ mod agents;
 mod api_v1;
 mod archive;
 mod attachments;
+mod backroom_analytics;
 mod backroom_guards;
 mod backrooms;
 mod backups;

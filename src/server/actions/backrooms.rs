@@ -8,6 +8,7 @@ use crate::model::backroom::{
     BackroomSummary, BackroomView, Comparison, Control, Guards, GuardsInput, NewBackroom,
     SeatChange, TurnView,
 };
+use crate::model::backroom_analytics::RunAnalytics;
 use crate::model::backroom_schedule::{Schedule, ScheduleInput};
 use crate::server::auth::caller::Caller;
 use crate::server::engine::room_registry::PER_ADDRESS;
@@ -214,6 +215,18 @@ pub async fn fork(
 ) -> Result<BackroomView, AppError> {
     as_caller(state, caller, move |c, uid| {
         backrooms::fork(c, uid, id, turn, &changes)
+    })
+    .await
+}
+
+/// The run's figures: per participant and per turn.
+pub async fn analytics(
+    state: &AppState,
+    caller: &Caller,
+    id: i64,
+) -> Result<RunAnalytics, AppError> {
+    as_caller(state, caller, move |c, uid| {
+        backrooms::analytics(c, uid, id)
     })
     .await
 }

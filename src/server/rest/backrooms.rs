@@ -11,6 +11,7 @@ use crate::model::backroom::{
     BackroomSummary, BackroomView, Comparison, Control, Guards, GuardsInput, NewBackroom,
     SeatChange, TurnView,
 };
+use crate::model::backroom_analytics::RunAnalytics;
 use crate::model::backroom_schedule::{Schedule, ScheduleInput};
 use crate::server::actions::backrooms;
 use crate::server::auth::caller::Caller;
@@ -293,6 +294,23 @@ pub async fn guards(
     ))
 }
 
+/// A run's figures
+///
+/// Per participant: turns, prompt and completion tokens, cost at its
+/// model's prices, median time to the first token, tokens per second of
+/// writing. Per agent turn: its length in tokens and words and its timings.
+/// The page `/backrooms/{id}/analytics` draws them.
+#[utoipa::path(get, path = "/api/backrooms/{id}/analytics", tag = "backrooms",
+    params(("id" = i64, Path, description = "The backroom's id")),
+    responses((status = 200, description = "The figures", body = RunAnalytics), Failures))]
+pub async fn analytics(
+    State(state): State<AppState>,
+    caller: Caller,
+    Id(id): Id,
+) -> Result<Json<RunAnalytics>, AppError> {
+    Ok(Json(backrooms::analytics(&state, &caller, id).await?))
+}
+
 /// Run again on a schedule
 ///
 /// From now on the backroom runs again at the times this names (UTC):
@@ -525,6 +543,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(next))
         .routes(routes!(guards))
         .routes(routes!(schedule, unschedule))
+        .routes(routes!(analytics))
         .routes(routes!(compare))
         .routes(routes!(enter))
         .routes(routes!(leave))

@@ -5,6 +5,7 @@ pub mod agent_editor;
 pub mod app_shell;
 pub mod attachment_list;
 pub mod auth_card;
+pub mod charts;
 pub mod chat_view;
 pub mod connection_test;
 pub mod copy_button;

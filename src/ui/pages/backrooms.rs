@@ -268,6 +268,7 @@ pub fn BackroomPage() -> impl IntoView {
                                         <a class="btn btn-small" href=format!("/api/backrooms/{id}/export?format=md") download>"Markdown"</a>
                                         <a class="btn btn-small" href=format!("/api/backrooms/{id}/export?format=json") download>"JSON"</a>
                                         <a class="btn btn-small" href=format!("/api/backrooms/{id}/export?format=txt") download>"Transcript"</a>
+                                        <a class="btn btn-small" href=format!("/backrooms/{id}/analytics")>"Analytics"</a>
                                     </div>
                                 </div>
                                 {(!scenario.is_empty()).then(|| view! { <p class="room-scenario muted">{scenario}</p> })}

@@ -4,6 +4,7 @@ pub mod admin;
 pub mod admin_audit;
 pub mod admin_users;
 pub mod agents;
+pub mod analytics;
 pub mod backrooms;
 pub mod chat;
 pub mod compare;

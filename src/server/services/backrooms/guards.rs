@@ -155,6 +155,18 @@ fn seat_tokens(conn: &mut SqliteConnection, b: &Backroom, seat: i64) -> Result<i
         .sum())
 }
 
+/// The prices (input, output per million tokens) of the model `seat`
+/// speaks through, if the owner may still use it.
+pub(super) fn prices(
+    conn: &mut SqliteConnection,
+    user_id: i64,
+    seat: &Participant,
+) -> Option<(Option<f64>, Option<f64>)> {
+    chats::resolve_model(conn, user_id, seat.model_id, None, None)
+        .ok()
+        .map(|(model, _)| (model.input_price, model.output_price))
+}
+
 fn over_cost(r: &Row) -> Option<String> {
     let cap = r.cost_cap_nanos?;
     (r.cost_nanos >= cap).then(|| {
@@ -221,10 +233,7 @@ pub(super) fn after_turn(
     let seats = participants(conn, b.id)?;
     let seat = seats.iter().find(|p| Some(p.id) == m.participant_id);
     if let Some(seat) = seat {
-        let prices = chats::resolve_model(conn, b.user_id, seat.model_id, None, None)
-            .ok()
-            .map(|(model, _)| (model.input_price, model.output_price));
-        if let Some((input, output)) = prices {
+        if let Some((input, output)) = prices(conn, b.user_id, seat) {
             let cost = cost_nanos(
                 i64::from(m.prompt_tokens.unwrap_or(0)),
                 i64::from(m.completion_tokens.unwrap_or(0)),

@@ -3,6 +3,7 @@
 //! rules (turn order, prompts, kinds) are in `backroom_rules`. Each part
 //! lives in a module of its own; every public item is re-exported here.
 
+mod analytics;
 mod cast;
 mod compare;
 mod creation;
@@ -17,6 +18,7 @@ mod template;
 mod turn_taking;
 mod whispers;
 
+pub use analytics::analytics;
 pub use cast::{enter, leave};
 pub use compare::compare;
 pub use creation::{create, delete};
