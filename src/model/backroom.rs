@@ -330,6 +330,10 @@ pub enum RoomEvent {
         kind: TurnKind,
         prompt_tokens: Option<u32>,
         completion_tokens: Option<u32>,
+        /// An agent's whisper (its turn opened with `@Name`s): the seats,
+        /// by name, that alone hear it.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        whisper_to: Vec<String>,
     },
     State {
         state: BackroomState,
@@ -366,8 +370,14 @@ pub enum RoomLine {
     TurnStart(u64, i64, Option<i64>, String, bool, Vec<String>),
     /// Turn, text.
     Delta(u64, i64, String),
-    /// Turn, status, kind.
-    TurnEnd(u64, i64, crate::model::chat::MessageStatus, TurnKind),
+    /// Turn, status, kind, whispered to.
+    TurnEnd(
+        u64,
+        i64,
+        crate::model::chat::MessageStatus,
+        TurnKind,
+        Vec<String>,
+    ),
     /// Turn, message.
     Error(u64, i64, String),
     /// Viewers watching now.
@@ -400,8 +410,9 @@ impl RoomLine {
                 turn_id,
                 status,
                 kind,
+                whisper_to,
                 ..
-            } => RoomLine::TurnEnd(id, turn_id, status, kind),
+            } => RoomLine::TurnEnd(id, turn_id, status, kind, whisper_to),
             RoomEvent::Error { turn_id, message } => RoomLine::Error(id, turn_id, message),
             RoomEvent::Viewers { count } => RoomLine::Viewers(id, count),
             RoomEvent::Revoked => RoomLine::Revoked(id),

@@ -1,7 +1,8 @@
 //! Whispers in a backroom: a viewer's interjection addressed with `@Name`
-//! or `visible_to` reaches only those seats' prompts (asserted on what the
-//! fake provider received); the transcript, the live events and the
-//! export mark it; bad addressees are refused.
+//! or `visible_to`, and an agent's turn that opens with `@Name`, reach only
+//! those seats' prompts (asserted on what the fake provider received); the
+//! transcript, the live events and the export mark them; bad addressees
+//! are refused.
 
 use crate::backrooms::{act, agent, events_url, get, requests_for, room, setup, wait_state};
 use crate::common::{json_of, SseReader, TestServer};
@@ -98,6 +99,66 @@ async fn a_whisper_reaches_only_the_seats_it_names() {
         .map(|e| e.data.get("whisper_to").cloned().unwrap_or(Value::Null))
         .collect();
     assert_eq!(starts, marks);
+    let md = s
+        .user
+        .get(&format!("/api/backrooms/{id}/export?format=md"))
+        .await
+        .text()
+        .await
+        .unwrap_or_default();
+    assert!(md.contains("whispering to Bob"), "{md}");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn an_agent_whispers_by_opening_its_turn_with_a_name() {
+    let server = TestServer::start().await;
+    let s = setup(&server).await;
+    let a = agent(&s, &s.user, "Ada", "whisper-Bob", 0.5).await;
+    let b = agent(&s, &s.user, "Bob", "beta", 0.5).await;
+    let c = agent(&s, &s.user, "Cy", "gamma", 0.5).await;
+    let id = room(
+        &s.user,
+        json!({"title": "Asides", "participants": [a, b, c], "max_turns": 4}),
+    )
+    .await;
+    // Following live from the start: the turn's end says who it was for.
+    let mut live = SseReader::new(s.user.get(&events_url(id)).await);
+    act(&s.user, id, "start").await;
+    wait_state(&s.user, id, "finished").await;
+    let (bob, cy) = (heard(&s, "beta"), heard(&s, "gamma"));
+    assert!(
+        bob.contains("Ada (whispering to you): @Bob psst: the key is under the mat."),
+        "{bob}"
+    );
+    assert!(
+        !cy.contains("the key is under the mat"),
+        "Cy never hears it: {cy}"
+    );
+    assert!(cy.contains("Bob: "), "Cy hears Bob's turn: {cy}");
+    // Ada remembers her own whisper when she speaks again.
+    let ada = requests_for(&s.fake, "whisper-Bob");
+    assert_eq!(ada.len(), 2);
+    assert!(ada[1]["messages"]
+        .to_string()
+        .contains("the key is under the mat"));
+
+    let view = get(&s.user, id).await;
+    assert_eq!(view["turns"][0]["whisper_to"], json!(["Bob"]));
+    assert_eq!(view["turns"][1].get("whisper_to"), None);
+    let mut ends = Vec::new();
+    while let Some(e) = live.next().await {
+        if e.data["type"] == "turn_end" {
+            ends.push(e.data.get("whisper_to").cloned().unwrap_or(Value::Null));
+        }
+        if e.data["type"] == "state" && e.data["state"] == "finished" {
+            break;
+        }
+    }
+    assert_eq!(
+        ends,
+        [json!(["Bob"]), Value::Null, Value::Null, json!(["Bob"])]
+    );
     let md = s
         .user
         .get(&format!("/api/backrooms/{id}/export?format=md"))

@@ -452,18 +452,33 @@ async fn emit_turn(state: &AppState, t: &Message, last: &mut u64, feed: &Feed) {
                     Role::User => t.kind,
                     _ => crate::server::services::backroom_rules::kind_of(&t.content),
                 };
-                return finish_turn(t.id, status, kind, usage, None, last, feed);
+                // An agent's turn that opened with `@Name`s was a whisper.
+                let whisper_to = if t.role == Role::Assistant {
+                    let turn = t.id;
+                    state
+                        .db
+                        .run(move |c| backrooms::agent_whispered_to(c, turn))
+                        .await
+                        .unwrap_or_default()
+                } else {
+                    Vec::new()
+                };
+                let end = End {
+                    status,
+                    kind,
+                    usage,
+                    whisper_to,
+                };
+                return finish_turn(t.id, end, None, last, feed);
             }
             StreamEvent::Error { message } => {
-                return finish_turn(
-                    t.id,
-                    MessageStatus::Error,
-                    TurnKind::Message,
+                let end = End {
+                    status: MessageStatus::Error,
+                    kind: TurnKind::Message,
                     usage,
-                    Some(message),
-                    last,
-                    feed,
-                );
+                    whisper_to: Vec::new(),
+                };
+                return finish_turn(t.id, end, Some(message), last, feed);
             }
             _ => {}
         }
@@ -471,15 +486,14 @@ async fn emit_turn(state: &AppState, t: &Message, last: &mut u64, feed: &Feed) {
 }
 
 /// The turn's end (after its error, if it failed), in one push.
-fn finish_turn(
-    turn_id: i64,
+struct End {
     status: MessageStatus,
     kind: TurnKind,
     usage: (Option<u32>, Option<u32>),
-    error: Option<String>,
-    last: &mut u64,
-    feed: &Feed,
-) {
+    whisper_to: Vec<String>,
+}
+
+fn finish_turn(turn_id: i64, e: End, error: Option<String>, last: &mut u64, feed: &Feed) {
     let end = event_id(turn_id, TURN_END);
     let error = error.map(|message| RoomFrame {
         id: end,
@@ -489,10 +503,11 @@ fn finish_turn(
         id: end,
         event: RoomEvent::TurnEnd {
             turn_id,
-            status,
-            kind,
-            prompt_tokens: usage.0,
-            completion_tokens: usage.1,
+            status: e.status,
+            kind: e.kind,
+            prompt_tokens: e.usage.0,
+            completion_tokens: e.usage.1,
+            whisper_to: e.whisper_to,
         },
     };
     feed.stage.push(error.into_iter().chain([turn_end]));

@@ -189,6 +189,7 @@ mod tests {
                     kind: TurnKind::Message,
                     prompt_tokens: None,
                     completion_tokens: None,
+                    whisper_to: Vec::new(),
                 },
             ),
             (

@@ -14,6 +14,7 @@
 //! - `fault-overloaded` (Anthropic): an `error` event mid-stream;
 //! - `xss`: markup and script injection attempts;
 //! - `stopper`: `Goodbye ^C^C`; `mention-NAME`: a question to NAME;
+//!   `whisper-NAME`: a turn that opens with `@NAME` (a whisper);
 //! - `markdown-D`: a heading, a paragraph, a list and an unfinished line
 //!   ([`MARKDOWN`]), D ms between deltas;
 //! - anything else: `Hello from the fake provider.` in three deltas.
@@ -168,6 +169,15 @@ fn script(model: &str) -> (Vec<String>, Duration) {
     if let Some(name) = model.strip_prefix("mention-") {
         return (
             vec!["What do you think, ".into(), format!("{name}?")],
+            Duration::ZERO,
+        );
+    }
+    if let Some(name) = model.strip_prefix("whisper-") {
+        return (
+            vec![
+                format!("@{name} psst: "),
+                "the key is under the mat.".into(),
+            ],
             Duration::ZERO,
         );
     }

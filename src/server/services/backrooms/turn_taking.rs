@@ -190,7 +190,11 @@ pub fn next_step(conn: &mut SqliteConnection, id: i64) -> Result<Step, AppError>
         let spoken: Vec<Spoken> = history
             .iter()
             .filter(|m| heard(m))
-            .filter(|m| whispers.get(&m.id).is_none_or(|to| to.contains(&seat.id)))
+            // Its own whispers a seat remembers saying.
+            .filter(|m| {
+                m.participant_id == Some(seat.id)
+                    || whispers.get(&m.id).is_none_or(|to| to.contains(&seat.id))
+            })
             .map(|m| match m.kind {
                 // "Ada enters the room." is the room speaking, to everyone.
                 TurnKind::Cast => Spoken {
@@ -316,6 +320,11 @@ pub fn after_turn(conn: &mut SqliteConnection, id: i64, turn_id: i64) -> Result<
         diesel::update(messages::table.find(turn_id))
             .set(messages::kind.eq(kind))
             .execute(conn)?;
+        // A turn that opens with `@Name`s is heard only by those seats.
+        let to = super::whispers::of_agent_turn(conn, &b, &m)?;
+        if !to.is_empty() {
+            super::whispers::record(conn, m.id, &to)?;
+        }
         let b: Backroom = diesel::update(backrooms::table.find(id))
             .set((
                 backrooms::tokens_used.eq(b.tokens_used + used),

@@ -1,6 +1,7 @@
 //! Whispers: a viewer's interjection heard only by the seats it names
-//! (`@Name` in the text, or `visible_to` in the API). Everyone else's
-//! prompt leaves it out; viewers see it marked with who it was for.
+//! (`@Name` in the text, or `visible_to` in the API), and an agent's turn
+//! that opens with `@Name`s. Everyone else's prompt leaves it out; viewers
+//! see it marked with who it was for.
 
 use crate::error::AppError;
 use crate::server::db::rows::{Backroom, Participant};
@@ -62,6 +63,77 @@ fn mentions(text: &str, name: &str) -> bool {
     })
 }
 
+/// The seats an agent's turn opens with (`@Bob @Cy, ...`): it is a whisper
+/// to them. Only `@`-names before anything else count, each the whole
+/// name of a seat in the room other than the speaker's own.
+fn opening(seats: &[Participant], content: &str, speaker: Option<i64>) -> Vec<i64> {
+    let mut to = Vec::new();
+    let mut rest = content.trim_start();
+    while let Some(after) = rest.strip_prefix('@') {
+        let lower = after.to_lowercase();
+        let named = seats
+            .iter()
+            .filter(|p| Some(p.id) != speaker)
+            .filter(|p| {
+                let name = p.name.to_lowercase();
+                lower.starts_with(&name)
+                    && !lower[name.len()..]
+                        .chars()
+                        .next()
+                        .is_some_and(char::is_alphanumeric)
+            })
+            .max_by_key(|p| p.name.len());
+        let Some(seat) = named else { break };
+        if !to.contains(&seat.id) {
+            to.push(seat.id);
+        }
+        // Lower-casing may change lengths: step over the name by characters.
+        let skip: usize = after
+            .char_indices()
+            .nth(seat.name.chars().count())
+            .map_or(after.len(), |(i, _)| i);
+        rest =
+            after[skip..].trim_start_matches(|c: char| c == ',' || c == ':' || c.is_whitespace());
+    }
+    to
+}
+
+/// The seats agent turn `m` whispers to (empty: said to everyone).
+pub(super) fn of_agent_turn(
+    conn: &mut SqliteConnection,
+    b: &Backroom,
+    m: &crate::server::db::rows::Message,
+) -> Result<Vec<i64>, AppError> {
+    let seats = super::cast::present(conn, b.id)?;
+    Ok(opening(&seats, &m.content, m.participant_id))
+}
+
+/// Who finished agent turn `message_id` whispers to, by name, as its end
+/// goes out live (it is recorded as the run goes on to the next turn).
+pub fn agent_turn_names(
+    conn: &mut SqliteConnection,
+    message_id: i64,
+) -> Result<Vec<String>, AppError> {
+    let m: crate::server::db::rows::Message = messages::table
+        .find(message_id)
+        .select(crate::server::db::rows::Message::as_select())
+        .first(conn)?;
+    let Some(seat) = m.participant_id else {
+        return Ok(Vec::new());
+    };
+    let room: i64 = backroom_participants::table
+        .find(seat)
+        .select(backroom_participants::backroom_id)
+        .first(conn)?;
+    let seats = super::cast::present(conn, room)?;
+    let to = opening(&seats, &m.content, m.participant_id);
+    Ok(seats
+        .into_iter()
+        .filter(|p| to.contains(&p.id))
+        .map(|p| p.name)
+        .collect())
+}
+
 pub(super) fn record(
     conn: &mut SqliteConnection,
     message_id: i64,
@@ -110,7 +182,47 @@ pub fn names_for(conn: &mut SqliteConnection, message_id: i64) -> Result<Vec<Str
 
 #[cfg(test)]
 mod tests {
-    use super::mentions;
+    use super::{mentions, opening};
+    use crate::server::db::rows::Participant;
+
+    fn seat(id: i64, name: &str) -> Participant {
+        Participant {
+            id,
+            backroom_id: 1,
+            position: id as i32,
+            agent_id: None,
+            name: name.into(),
+            avatar: String::new(),
+            avatar_image: None,
+            color: String::new(),
+            system_prompt: String::new(),
+            model_id: None,
+            temperature: 1.0,
+            max_tokens: None,
+            talkativeness: 0.5,
+        }
+    }
+
+    #[test]
+    fn an_agent_whispers_by_opening_with_names() {
+        let seats = [
+            seat(1, "Ada"),
+            seat(2, "Bob"),
+            seat(3, "Bob Jr"),
+            seat(4, "Élise"),
+        ];
+        assert_eq!(
+            opening(&seats, "@Bob, the key is under the mat.", Some(1)),
+            [2]
+        );
+        assert_eq!(opening(&seats, "  @bob jr @ÉLISE: psst", Some(1)), [3, 4]);
+        assert_eq!(opening(&seats, "@Élise,@Bob hi", Some(1)), [4, 2]);
+        // A mention later on, a name that is not a seat's, or the speaker's
+        // own name is said to everyone.
+        assert!(opening(&seats, "I think @Bob is right.", Some(1)).is_empty());
+        assert!(opening(&seats, "@Bobby hello", Some(1)).is_empty());
+        assert!(opening(&seats, "@Ada hello", Some(1)).is_empty());
+    }
 
     #[test]
     fn a_mention_is_the_whole_name() {

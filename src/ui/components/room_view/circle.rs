@@ -90,7 +90,10 @@ pub(super) fn RoomSpace(room: Room) -> impl IntoView {
                             <div class="bubble-head" style=format!("--agent:{color}")>
                                 <strong>{l.speaker.clone()}</strong>
                                 {l.human.then(|| view! { <span class="badge">"human"</span> })}
-                                {(!l.whisper_to.is_empty()).then(|| view! { <span class="badge badge-whisper">{format!("whisper to {}", l.whisper_to.join(", "))}</span> })}
+                                {move || {
+                                    let to = l.whisper_to.get();
+                                    (!to.is_empty()).then(|| view! { <span class="badge badge-whisper">{format!("whisper to {}", to.join(", "))}</span> })
+                                }}
                             </div>
                             <p class="room-words" data-kind=move || l.kind.get().as_str()>{move || l.content.get()}</p>
                             {move || l.error.get().map(|e| view! { <p class="bubble-error" role="alert">{e}</p> })}

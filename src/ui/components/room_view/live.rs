@@ -15,7 +15,7 @@ pub(super) struct Line {
     pub speaker: String,
     pub human: bool,
     /// A whisper: the seats that alone heard it.
-    pub whisper_to: Vec<String>,
+    pub whisper_to: RwSignal<Vec<String>>,
     pub content: RwSignal<String>,
     pub status: RwSignal<MessageStatus>,
     pub kind: RwSignal<TurnKind>,
@@ -32,7 +32,7 @@ impl Line {
             participant: t.participant_id,
             speaker: t.speaker.clone(),
             human: t.human,
-            whisper_to: t.whisper_to.clone(),
+            whisper_to: RwSignal::new(t.whisper_to.clone()),
             content: RwSignal::new(t.content.clone()),
             status: RwSignal::new(t.status),
             kind: RwSignal::new(t.kind),
@@ -104,7 +104,7 @@ impl Live {
                             participant: participant_id,
                             speaker,
                             human,
-                            whisper_to,
+                            whisper_to: RwSignal::new(whisper_to),
                             content: RwSignal::new(String::new()),
                             status: RwSignal::new(MessageStatus::Streaming),
                             kind: RwSignal::new(TurnKind::Message),
@@ -120,10 +120,13 @@ impl Live {
                     browser::follow_bottom();
                 }
             }
-            RoomLine::TurnEnd(_, turn_id, status, kind) => {
+            RoomLine::TurnEnd(_, turn_id, status, kind, whisper_to) => {
                 if let Some(l) = self.line(turn_id) {
                     l.status.set(status);
                     l.kind.set(kind);
+                    if !whisper_to.is_empty() {
+                        l.whisper_to.set(whisper_to);
+                    }
                     if l.human {
                         // That interjection has been said.
                         let said = l.content.get_untracked();

@@ -64,7 +64,10 @@ pub(super) fn Terminal(room: Room) -> impl IntoView {
                         <div class="term-turn" data-status=move || l.status.get().as_str() data-turn=l.id style=format!("--agent:{color}")>
                             <div class="term-head">
                                 {format!("<{}{}>", l.speaker, if l.human { " (human)" } else { "" })}
-                                {(!l.whisper_to.is_empty()).then(|| view! { <span class="term-whisper">{format!(" (whispers to {})", l.whisper_to.join(", "))}</span> })}
+                                {move || {
+                                    let to = l.whisper_to.get();
+                                    (!to.is_empty()).then(|| view! { <span class="term-whisper">{format!(" (whispers to {})", to.join(", "))}</span> })
+                                }}
                                 <span class="term-kind">{move || match l.kind.get() { TurnKind::Message => String::new(), k => format!(" [{k}]") }}</span>
                             </div>
                             <div class="term-text">{move || l.content.get()}</div>
