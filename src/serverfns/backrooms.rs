@@ -129,9 +129,32 @@ pub async fn room_pick(id: i64, agent_id: i64) -> Result<(), AppError> {
 
 /// A new draft from the transcript up to `turn`; opens it.
 #[server(prefix = "/fn", endpoint = "backrooms/fork")]
-pub async fn fork_room(id: i64, turn: Option<i64>) -> Result<(), AppError> {
+pub async fn fork_room(
+    id: i64,
+    turn: Option<String>,
+    participant: Option<String>,
+    model_id: Option<String>,
+    system_prompt: Option<String>,
+    temperature: Option<String>,
+) -> Result<(), AppError> {
+    use crate::server::forms::fields::{amount, whole};
     let (state, caller) = support::caller().await?;
-    let result = support::backrooms::fork(&state, &caller, id, turn, Vec::new()).await;
+    let result = async {
+        let turn = whole("turn", turn.as_deref())?;
+        // "Fork with a change": one seat gets what the form fills in (an
+        // empty field keeps the seat's own).
+        let mut changes = Vec::new();
+        if let Some(participant) = whole("changes", participant.as_deref())? {
+            changes.push(crate::model::backroom::SeatChange {
+                participant,
+                model_id: whole("changes", model_id.as_deref())?,
+                system_prompt: system_prompt.filter(|p| !p.trim().is_empty()),
+                temperature: amount("changes", temperature.as_deref())?.map(|t| t as f32),
+            });
+        }
+        support::backrooms::fork(&state, &caller, id, turn, changes).await
+    }
+    .await;
     match &result {
         Ok(b) => support::back(
             &format!("/backrooms/{}", b.id),

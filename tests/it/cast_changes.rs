@@ -214,6 +214,60 @@ async fn a_fork_with_a_changed_seat_goes_on_with_the_change() {
         .await
         .unwrap_or_default();
     assert!(fork_page.contains(&format!("/backrooms/{id}/compare/{fid}")));
+
+    // The same from the room's page, a plain form: Ada with another prompt
+    // from the start, the empty fields keeping her own.
+    let page = s
+        .user
+        .get(&format!("/backrooms/{id}"))
+        .await
+        .text()
+        .await
+        .unwrap_or_default();
+    assert!(page.contains("Fork with a change"));
+    let id_s = id.to_string();
+    let ada = a.to_string();
+    let form = |temperature: &'static str| {
+        let (id_s, ada) = (id_s.clone(), ada.clone());
+        let api = &s.user;
+        async move {
+            api.post_form(
+                "/fn/backrooms/fork",
+                &[
+                    ("id", id_s.as_str()),
+                    ("turn", "0"),
+                    ("participant", ada.as_str()),
+                    ("model_id", ""),
+                    ("system_prompt", "You are Ada, now terse."),
+                    ("temperature", temperature),
+                ],
+            )
+            .await
+        }
+    };
+    let bad = form("9").await;
+    assert_eq!(crate::common::location(&bad), format!("/backrooms/{id}"));
+    let res = form("").await;
+    let to = crate::common::location(&res);
+    let made: i64 = to
+        .trim_start_matches("/backrooms/")
+        .parse()
+        .unwrap_or_default();
+    assert!(made > fid, "redirected to the new fork: {to}");
+    let formed = get(&s.user, made).await;
+    let ada_seat = formed["participants"][0].clone();
+    assert_eq!(ada_seat["system_prompt"], "You are Ada, now terse.");
+    let original = get(&s.user, id).await;
+    assert_eq!(
+        ada_seat["temperature"],
+        original["participants"][0]["temperature"]
+    );
+    assert_eq!(
+        ada_seat["model_id"],
+        original["participants"][0]["model_id"]
+    );
+    assert_eq!(formed["turns"].as_array().map(Vec::len), Some(0));
+    assert_eq!(formed["forked_from"], id);
     let res = s
         .admin
         .get(&format!("/api/backrooms/{id}/compare/{fid}"))

@@ -12,6 +12,7 @@ pub mod copy_button;
 pub mod flash;
 pub mod folder_drop;
 pub mod folder_links;
+pub mod fork_with;
 pub mod form_errors;
 pub mod model_import;
 pub mod model_picker;

@@ -5,9 +5,11 @@ use crate::serverfns::backrooms::{
     load_backroom, load_backrooms, load_publication, DeleteRoom, ImportTemplate, PublishRoom,
     RoomEnter, RoomLeave, SetRoomGuards, UnpublishRoom,
 };
+use crate::serverfns::providers::load_model_registry;
 use crate::ui::components::agent_card::AgentAvatar;
 use crate::ui::components::app_shell::AppShell;
 use crate::ui::components::flash::{field_error, form_error, typed, FlashNotice};
+use crate::ui::components::fork_with::ForkWith;
 use crate::ui::components::room_view::{Cast, RoomView};
 use crate::ui::components::run_schedule::RunSchedule;
 use crate::ui::raw_text::{raw_text, PageTitle};
@@ -242,6 +244,7 @@ pub fn BackroomPage() -> impl IntoView {
                 load_backroom(id).await,
                 load_publication(id).await,
                 load_agents().await,
+                load_model_registry().await,
             )
         },
     );
@@ -251,7 +254,7 @@ pub fn BackroomPage() -> impl IntoView {
             <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
-                        (Ok(b), publication, agents) => {
+                        (Ok(b), publication, agents, registry) => {
                             let publication = publication.ok().flatten();
                             let agents = agents.unwrap_or_default();
                             let open = !matches!(b.state, BackroomState::Finished | BackroomState::Stopped);
@@ -260,6 +263,8 @@ pub fn BackroomPage() -> impl IntoView {
                             let cast = b.participants.clone();
                             let guards = b.guards.clone();
                             let schedule = b.schedule.clone();
+                            let turns = b.turns.len();
+                            let running = b.state == BackroomState::Running;
                             view! {
                                 <PageTitle text=title.clone() />
                                 <div class="thread-head room-head">
@@ -281,10 +286,13 @@ pub fn BackroomPage() -> impl IntoView {
                                 {form_error("room", &[])}
                                 <RoomView view=b public=None />
                                 {open.then(|| view! { <Recast id=id seats=cast.clone() agents=agents /> })}
-                                <Cast participants=cast />
+                                <Cast participants=cast.clone() />
                                 <PublicLink id=id publication=publication />
                                 <RunGuards id=id guards=guards />
                                 <RunSchedule id=id schedule=schedule />
+                                {(!running).then(|| view! {
+                                    <ForkWith id=id turns=turns seats=cast registry=registry.ok() />
+                                })}
                                 <details class="confirm room-delete">
                                     <summary class="btn btn-small">"Delete…"</summary>
                                     <form method="post" action=DeleteRoom::url() class="confirm-box">
@@ -296,7 +304,7 @@ pub fn BackroomPage() -> impl IntoView {
                             }
                                 .into_any()
                         }
-                        (Err(_), _, _) => {
+                        (Err(_), _, _, _) => {
                             crate::ui::set_status(404);
                             view! { <p class="notice notice-error">"This backroom does not exist."</p> }.into_any()
                         }
