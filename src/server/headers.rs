@@ -43,7 +43,13 @@ static DEFAULT_CSP: std::sync::LazyLock<HeaderValue> = std::sync::LazyLock::new(
 /// Adds the headers a handler did not set itself.
 pub async fn layer(req: Request, next: Next) -> Response {
     let mut res = next.run(req).await;
-    let h = res.headers_mut();
+    add(res.headers_mut());
+    res
+}
+
+/// The security headers, on a response made outside the router too (a
+/// public room's event stream served straight off its socket).
+pub fn add(h: &mut axum::http::HeaderMap) {
     if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
         h.insert(header::CONTENT_SECURITY_POLICY, DEFAULT_CSP.clone());
     }
@@ -59,5 +65,4 @@ pub async fn layer(req: Request, next: Next) -> Response {
         PERMISSIONS_POLICY_HEADER,
         HeaderValue::from_static(PERMISSIONS_POLICY),
     );
-    res
 }

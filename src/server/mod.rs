@@ -15,10 +15,12 @@ pub mod flash;
 pub mod forms;
 pub mod headers;
 pub mod health;
+pub mod listener;
 pub mod llm;
 pub mod pages;
 pub mod precompress;
 pub mod quotas;
+pub mod raw_sse;
 pub mod rest;
 pub mod router;
 pub mod services;
@@ -141,10 +143,17 @@ pub async fn start(
         shutdown.await;
         let _ = stopping.send(());
     };
+    // Public event streams served off their sockets end with the server.
+    let streams = tokio_util::sync::CancellationToken::new();
+    let sorted = listener::sort(listener, addr, state.clone(), streams.clone());
     let task = tokio::spawn(async move {
+        use axum::serve::ListenerExt;
+        let _ends_streams = streams.drop_guard();
         let served = std::future::IntoFuture::into_future(
             axum::serve(
-                listener,
+                sorted.tap_io(|socket| {
+                    let _ = socket.set_nodelay(true);
+                }),
                 app.into_make_service_with_connect_info::<SocketAddr>(),
             )
             .with_graceful_shutdown(signal),

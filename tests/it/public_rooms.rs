@@ -289,3 +289,106 @@ async fn revoking_closes_open_viewers_and_the_link_answers_404() {
     let again = publish(&s.user, s.room, json!({})).await;
     assert_ne!(again["token"], token.as_str());
 }
+
+/// A new connection's event stream is served straight off its socket
+/// (`connection: close`); one that comes on a connection the router
+/// already served goes through the router. Both say the same, resume
+/// the same and refuse the same.
+#[tokio::test]
+async fn the_stream_is_the_same_off_the_socket_and_through_the_router() {
+    let s = setup(["chunks-6-0", "chunks-5-0"]).await;
+    let token = publish(&s.user, s.room, json!({})).await["token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    control(&s, "start").await;
+    loop {
+        let room = json_of(
+            s.user.get(&format!("/api/backrooms/{}", s.room)).await,
+            StatusCode::OK,
+        )
+        .await;
+        if room["state"] == "finished" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let events_path = s.server.url(&format!("/b/{token}/events"));
+    let frames = |events: Vec<Sse>| -> Vec<(Option<String>, Value)> {
+        events
+            .into_iter()
+            .filter(|e| kind(e) != "viewers")
+            .map(|e| (e.id, e.data))
+            .collect()
+    };
+
+    let fresh = reqwest::Client::new()
+        .get(&events_path)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(fresh.status(), StatusCode::OK);
+    assert_eq!(
+        fresh.headers()["connection"],
+        "close",
+        "served off the socket"
+    );
+    assert_eq!(fresh.headers()["content-type"], "text/event-stream");
+    assert_eq!(fresh.headers()["x-content-type-options"], "nosniff");
+    let off_socket = frames(SseReader::new(fresh).all().await);
+
+    let client = reqwest::Client::new();
+    let health = client.get(s.server.url("/healthz")).send().await.unwrap();
+    assert_eq!(health.status(), StatusCode::OK);
+    health.bytes().await.unwrap();
+    let reused = client.get(&events_path).send().await.unwrap();
+    assert_eq!(reused.status(), StatusCode::OK);
+    assert!(
+        reused.headers().get("connection").is_none(),
+        "through the router on the kept-alive connection"
+    );
+    let routed = frames(SseReader::new(reused).all().await);
+    assert_eq!(off_socket, routed);
+    assert_eq!(
+        text_of(&off_socket),
+        "w0 w1 w2 w3 w4 w5 w0 w1 w2 w3 w4 w0 w1 w2 w3 w4 w5 "
+    );
+
+    // Resuming off the socket gives exactly the rest.
+    let cut = off_socket.len() / 2;
+    let from = off_socket[cut].0.clone().unwrap();
+    let rest = reqwest::Client::new()
+        .get(&events_path)
+        .header("Last-Event-ID", &from)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(rest.headers()["connection"], "close");
+    let rest = frames(SseReader::new(rest).all().await);
+    assert_eq!(rest, off_socket[cut + 1..]);
+
+    // Refused the same: a bad resume id, an unknown link.
+    let bad = reqwest::Client::new()
+        .get(&events_path)
+        .header("Last-Event-ID", "soon")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.headers()["connection"], "close");
+    let err = json_of(bad, StatusCode::BAD_REQUEST).await;
+    assert_eq!(err["field"], "Last-Event-ID");
+    let gone = reqwest::Client::new()
+        .get(s.server.url("/b/0123456789abcdef/events"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(gone.status(), StatusCode::NOT_FOUND);
+}
+
+fn text_of(frames: &[(Option<String>, Value)]) -> String {
+    frames
+        .iter()
+        .filter(|(_, d)| d["type"] == "delta")
+        .map(|(_, d)| d["text"].as_str().unwrap_or_default())
+        .collect()
+}

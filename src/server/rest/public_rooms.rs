@@ -165,10 +165,21 @@ pub async fn events(
     headers: HeaderMap,
     ApiQuery(q): ApiQuery<ResumeParams>,
 ) -> Result<Response, AppError> {
-    let after = last_event_id(&headers, q.after)?;
-    let address =
-        crate::server::client::address(peer.ip(), &headers, &state.config.trusted_proxies);
-    let stream = backrooms::follow_public(&state, token, after, address, Wire::Sse).await?;
+    open_events(&state, token, peer, &headers, q.after).await
+}
+
+/// The stream of `/b/{token}/events` for a viewer at `peer`, through the
+/// router or straight off a new connection's socket (`raw_sse`).
+pub(crate) async fn open_events(
+    state: &AppState,
+    token: String,
+    peer: SocketAddr,
+    headers: &HeaderMap,
+    after: Option<String>,
+) -> Result<Response, AppError> {
+    let after = last_event_id(headers, after)?;
+    let address = crate::server::client::address(peer.ip(), headers, &state.config.trusted_proxies);
+    let stream = backrooms::follow_public(state, token, after, address, Wire::Sse).await?;
     Ok(super::sse::stream(stream))
 }
 
