@@ -4,7 +4,7 @@
 use crate::model::backroom::ParticipantView;
 use crate::model::provider::ModelRegistry;
 use crate::serverfns::backrooms::ForkRoom;
-use crate::ui::components::flash::form_error;
+use crate::ui::components::flash::field_error;
 use crate::ui::components::model_picker::ModelPicker;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -22,7 +22,8 @@ pub fn ForkWith(
             <p class="muted">
                 "A new branch with the transcript up to a turn, where one seat goes on with another model, prompt or temperature. Empty fields keep the seat's own; compare the branches side by side from the fork's page."
             </p>
-            {form_error("room", &["changes", "turn"])}
+            {field_error("room", "changes")}
+            {field_error("room", "turn")}
             <form method="post" action=ForkRoom::url() class="room-fork-with-form">
                 <input type="hidden" name="id" value=id />
                 <label class="field">

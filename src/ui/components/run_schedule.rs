@@ -4,7 +4,7 @@
 use crate::model::backroom_schedule::Schedule;
 use crate::serverfns::backrooms::{ClearRoomSchedule, SetRoomSchedule};
 use crate::text::format::date_time;
-use crate::ui::components::flash::form_error;
+use crate::ui::components::flash::field_error;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
@@ -49,7 +49,7 @@ pub fn RunSchedule(id: i64, schedule: Option<Schedule>) -> impl IntoView {
                 }
                 .into_any(),
             }}
-            {form_error("room", &["schedule"])}
+            {field_error("room", "schedule")}
             <form method="post" action=SetRoomSchedule::url() class="room-schedule-form">
                 <input type="hidden" name="id" value=id />
                 <label class="field">

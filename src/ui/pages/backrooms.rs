@@ -229,6 +229,17 @@ pub fn NewBackroomPage() -> impl IntoView {
     }
 }
 
+/// The fields whose errors the room page's panels show themselves.
+const ROOM_PANEL_FIELDS: &[&str] = &[
+    "agent_id",
+    "loop_overlap",
+    "seat_token_cap",
+    "cost_cap_usd",
+    "schedule",
+    "changes",
+    "turn",
+];
+
 /// `/backrooms/{id}`: the run, live.
 #[component]
 pub fn BackroomPage() -> impl IntoView {
@@ -283,7 +294,8 @@ pub fn BackroomPage() -> impl IntoView {
                                         <a href=format!("/backrooms/{from}/compare/{id}")>"Compare with the original side by side"</a>
                                     </p>
                                 })}
-                                {form_error("room", &[])}
+                                // Errors of a panel's own fields show in that panel.
+                                {form_error("room", ROOM_PANEL_FIELDS)}
                                 <RoomView view=b public=None />
                                 {open.then(|| view! { <Recast id=id seats=cast.clone() agents=agents /> })}
                                 <Cast participants=cast.clone() />
@@ -327,7 +339,7 @@ fn Recast(id: i64, seats: Vec<ParticipantView>, agents: Vec<AgentView>) -> impl 
     view! {
         <section class="room-recast" id="cast" aria-labelledby="recast-title">
             <h3 id="recast-title">"Who is in the room"</h3>
-            {form_error("room", &["agent_id"])}
+            {field_error("room", "agent_id")}
             <ul class="recast-seats">
                 {here
                     .into_iter()
@@ -383,7 +395,9 @@ fn RunGuards(id: i64, guards: Guards) -> impl IntoView {
             <p class="muted">
                 {format!("The run pauses, saying why, when it loops or reaches a cap. So far it cost ${:.4}.", guards.cost_usd)}
             </p>
-            {form_error("room", &["loop_overlap", "seat_token_cap", "cost_cap_usd"])}
+            {field_error("room", "loop_overlap")}
+            {field_error("room", "seat_token_cap")}
+            {field_error("room", "cost_cap_usd")}
             <form method="post" action=SetRoomGuards::url() class="room-guards-form">
                 <input type="hidden" name="id" value=id />
                 <label class="field">
