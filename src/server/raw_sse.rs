@@ -64,6 +64,10 @@ pub async fn serve(
     // What the viewer sends after its request is dropped; reading it is
     // how a viewer that left is noticed (and stops counting) at once.
     let mut ignored = [0u8; 64];
+    // Made once: waiting on the token every frame would take its lock,
+    // shared by every viewer, each time.
+    let stopped = stop.cancelled();
+    tokio::pin!(stopped);
     loop {
         tokio::select! {
             chunk = body.next() => match chunk {
@@ -94,7 +98,7 @@ pub async fn serve(
                     return;
                 }
             }
-            () = stop.cancelled() => break,
+            () = &mut stopped => break,
         }
     }
     let _ = to.shutdown().await;
