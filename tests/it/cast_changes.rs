@@ -109,6 +109,62 @@ async fn an_agent_enters_and_another_leaves_at_the_next_turn() {
     // An ended run's cast no longer changes.
     let res = s.user.post_json(&path, json!({"agent_id": b})).await;
     assert_eq!(res.status(), StatusCode::CONFLICT);
+
+    // A fork has the cast as it was where it was cut: after the changes,
+    // Bob has left and Cy is in; before them, Bob is in and Cy is not yet.
+    let left = |v: &Value| -> Vec<(String, bool)> {
+        v["participants"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|p| {
+                (
+                    p["name"].as_str().unwrap_or_default().to_string(),
+                    p.get("left").and_then(Value::as_bool).unwrap_or(false),
+                )
+            })
+            .collect()
+    };
+    let fork_at = |turn: usize| {
+        let api = &s.user;
+        async move {
+            json_of(
+                api.post_json(&format!("/api/backrooms/{id}/fork"), json!({"turn": turn}))
+                    .await,
+                StatusCode::CREATED,
+            )
+            .await
+        }
+    };
+    let whole = fork_at(done["turns"].as_array().map_or(0, Vec::len)).await;
+    let named = |v: Vec<(String, bool)>| {
+        let mut v = v;
+        v.sort();
+        v
+    };
+    assert_eq!(
+        named(left(&whole)),
+        [
+            ("Ada".into(), false),
+            ("Bob".into(), true),
+            ("Cy".into(), false)
+        ]
+    );
+    let early = fork_at(before).await;
+    assert_eq!(
+        named(left(&early)),
+        [
+            ("Ada".into(), false),
+            ("Bob".into(), false),
+            ("Cy".into(), true)
+        ]
+    );
+    // Run on, the early fork never asks Cy, who has not come in there.
+    let early_id = early["id"].as_i64().unwrap_or_default();
+    let cy_asked = requests_for(&s.fake, "gamma").len();
+    act(&s.user, early_id, "start").await;
+    wait_state(&s.user, early_id, "finished").await;
+    assert_eq!(requests_for(&s.fake, "gamma").len(), cy_asked);
     server.stop().await;
 }
 

@@ -41,6 +41,44 @@ fn open_run(conn: &mut SqliteConnection, user_id: i64, id: i64) -> Result<Backro
     Ok(b)
 }
 
+fn enters(name: &str) -> String {
+    format!("{name} enters the room.")
+}
+
+fn leaves(name: &str) -> String {
+    format!("{name} leaves the room.")
+}
+
+/// Whether `seat` is in the room after the first `upto` turns of
+/// `history` (a fork's cut): not if its last cast line by then says it
+/// left, nor if it only enters later on.
+pub(super) fn present_at(history: &[Message], upto: usize, seat: &Participant) -> bool {
+    let lines = |ms: &[Message]| -> Vec<bool> {
+        ms.iter()
+            .filter(|m| m.kind == TurnKind::Cast && m.participant_id == Some(seat.id))
+            .map(|m| m.content == enters(&seat.name))
+            .collect()
+    };
+    let upto = upto.min(history.len());
+    match lines(&history[..upto]).last() {
+        Some(entered) => *entered,
+        // No change by then: it was there from the start unless it first
+        // comes in later.
+        None => lines(&history[upto..]).first() != Some(&true),
+    }
+}
+
+/// Marks the new `seat` of a fork as having left the room.
+pub(super) fn depart(conn: &mut SqliteConnection, seat: i64) -> Result<(), AppError> {
+    diesel::insert_into(backroom_departures::table)
+        .values((
+            backroom_departures::participant_id.eq(seat),
+            backroom_departures::left_at.eq(now()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
 /// The transcript's line for a cast change, said by the seat it is about.
 fn line(
     conn: &mut SqliteConnection,
@@ -99,7 +137,7 @@ pub fn enter(
                     .get_result(conn)?
             }
         };
-        line(conn, &b, &seat, &format!("{} enters the room.", seat.name))
+        line(conn, &b, &seat, &enters(&seat.name))
     })
 }
 
@@ -137,6 +175,6 @@ pub fn leave(
                 backroom_departures::left_at.eq(now()),
             ))
             .execute(conn)?;
-        line(conn, &b, &seat, &format!("{} leaves the room.", seat.name))
+        line(conn, &b, &seat, &leaves(&seat.name))
     })
 }

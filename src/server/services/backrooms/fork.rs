@@ -75,6 +75,8 @@ pub(super) fn fork_in(
     let changes = checked(conn, user_id, &seats, changes)?;
     let mut seat_map = std::collections::HashMap::new();
     for mut p in seats {
+        // The cast as it was at the cut: who had left, who had not come in.
+        let here = super::cast::present_at(&history, upto as usize, &p);
         if let Some(c) = changes.iter().find(|c| c.participant == p.id) {
             p.model_id = c.model_id.or(p.model_id);
             p.system_prompt = c.system_prompt.clone().unwrap_or(p.system_prompt);
@@ -97,6 +99,9 @@ pub(super) fn fork_in(
             })
             .returning(backroom_participants::id)
             .get_result(conn)?;
+        if !here {
+            super::cast::depart(conn, new_id)?;
+        }
         seat_map.insert(p.id, new_id);
     }
     let mut used = 0i64;
