@@ -247,13 +247,16 @@ async fn perform(state: AppState, room: Arc<Room>, stage: Arc<Stage>) {
         .run(move |c| {
             let b = backrooms::load(c, id)?;
             let turns = backrooms::turns(c, &b)?;
-            Ok((b, turns, seats(c, id)?))
+            let whispers = backrooms::whispers_of_run(c, &b)?;
+            Ok((b, turns, seats(c, id)?, whispers))
         })
         .await;
-    if let Ok((b, turns, seats)) = loaded {
+    if let Ok((b, turns, seats, whispers)) = loaded {
         let mut feed = Feed {
             stage: stage.clone(),
             seats,
+            settled: turns.last().map_or(0, |t| t.id),
+            whispers,
         };
         tokio::select! {
             _ = pump(&state, id, b, turns, rx, &mut feed) => {}
@@ -308,6 +311,29 @@ fn seats(c: &mut diesel::SqliteConnection, id: i64) -> Result<Seats, AppError> {
 struct Feed {
     stage: Arc<Stage>,
     seats: Seats,
+    /// The run's whispers by turn, as loaded with the transcript...
+    whispers: HashMap<i64, Vec<String>>,
+    /// ...which has every whisper of the turns before this one (the last
+    /// turn loaded may still be having its own recorded).
+    settled: i64,
+}
+
+/// Who turn `t` was whispered to: from what the feed loaded for a turn it
+/// has settled, else read (a viewer's is recorded with it; an agent's is
+/// read off its opening `@Name`s once it ended).
+async fn whisper_names(state: &AppState, feed: &Feed, t: &Message) -> Vec<String> {
+    if t.id < feed.settled {
+        return feed.whispers.get(&t.id).cloned().unwrap_or_default();
+    }
+    let (turn, human) = (t.id, backrooms::is_human(t));
+    state
+        .db
+        .run(move |c| match human {
+            true => backrooms::whispered_to(c, turn),
+            false => backrooms::agent_whispered_to(c, turn),
+        })
+        .await
+        .unwrap_or_default()
 }
 
 /// Follows the run into the stage from its start; returns when the run
@@ -347,18 +373,21 @@ async fn pump(
             }
             Ok(Signal::State) | Err(broadcast::error::RecvError::Lagged(_)) => {
                 // Catch up on anything missed, then the new state.
-                let Ok((b, turns, seats)) = state
+                let Ok((b, turns, seats, whispers)) = state
                     .db
                     .run(move |c| {
                         let b = backrooms::load(c, id)?;
                         let turns = backrooms::turns(c, &b)?;
-                        Ok((b, turns, seats(c, id)?))
+                        let whispers = backrooms::whispers_of_run(c, &b)?;
+                        Ok((b, turns, seats(c, id)?, whispers))
                     })
                     .await
                 else {
                     return;
                 };
                 feed.seats = seats;
+                feed.settled = turns.last().map_or(0, |t| t.id);
+                feed.whispers = whispers;
                 // The state first (it came before any turn it started),
                 // except at the end, which comes after every turn.
                 if !ended(b.state) {
@@ -389,12 +418,7 @@ async fn emit_turn(state: &AppState, t: &Message, last: &mut u64, feed: &Feed) {
         // Only a viewer's turn may be a whisper.
         let human = backrooms::is_human(t);
         let whisper_to = if human {
-            let turn = t.id;
-            state
-                .db
-                .run(move |c| backrooms::whispered_to(c, turn))
-                .await
-                .unwrap_or_default()
+            whisper_names(state, feed, t).await
         } else {
             Vec::new()
         };
@@ -454,12 +478,7 @@ async fn emit_turn(state: &AppState, t: &Message, last: &mut u64, feed: &Feed) {
                 };
                 // An agent's turn that opened with `@Name`s was a whisper.
                 let whisper_to = if t.role == Role::Assistant {
-                    let turn = t.id;
-                    state
-                        .db
-                        .run(move |c| backrooms::agent_whispered_to(c, turn))
-                        .await
-                        .unwrap_or_default()
+                    whisper_names(state, feed, t).await
                 } else {
                     Vec::new()
                 };

@@ -41,4 +41,7 @@ pub use schedule::{
 };
 pub use template::import_template;
 pub use turn_taking::{after_turn, interject, next_step, After, Step};
-pub use whispers::{agent_turn_names as agent_whispered_to, names_for as whispered_to};
+pub use whispers::{
+    agent_turn_names as agent_whispered_to, names_for as whispered_to,
+    names_of_run as whispers_of_run,
+};

@@ -170,6 +170,26 @@ pub(super) fn of_run(
     Ok(out)
 }
 
+/// Every whisper of the run by message id, with who heard it by name (in
+/// seat order): one read for a stage catching up on a whole transcript.
+pub fn names_of_run(
+    conn: &mut SqliteConnection,
+    b: &Backroom,
+) -> Result<HashMap<i64, Vec<String>>, AppError> {
+    let seats = super::read::participants(conn, b.id)?;
+    Ok(of_run(conn, b)?
+        .into_iter()
+        .map(|(m, to)| {
+            let names = seats
+                .iter()
+                .filter(|s| to.contains(&s.id))
+                .map(|s| s.name.clone())
+                .collect();
+            (m, names)
+        })
+        .collect())
+}
+
 /// Who a turn was whispered to, by name (empty: said to everyone).
 pub fn names_for(conn: &mut SqliteConnection, message_id: i64) -> Result<Vec<String>, AppError> {
     Ok(backroom_whispers::table
