@@ -10,7 +10,7 @@ use crate::server::rest::public_rooms::open_events;
 use crate::server::state::AppState;
 use axum::http::{HeaderMap, HeaderName, HeaderValue};
 use axum::response::{IntoResponse, Response};
-use futures::{FutureExt, StreamExt};
+use futures::StreamExt;
 use std::net::SocketAddr;
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -19,8 +19,6 @@ use tokio_util::sync::CancellationToken;
 
 /// The longest request head taken.
 const HEAD_MAX: usize = 8 * 1024;
-/// The most written in one go when frames are waiting.
-const BATCH_MAX: usize = 64 * 1024;
 /// How long the whole head may take to arrive.
 const HEAD_WAIT: Duration = Duration::from_secs(10);
 
@@ -71,23 +69,10 @@ pub async fn serve(
     loop {
         tokio::select! {
             chunk = body.next() => match chunk {
-                Some(Ok(first)) => {
-                    // Frames already there go out in one write: a viewer
-                    // woken late catches up in one system call.
-                    let mut batch: Vec<u8> = Vec::new();
-                    while batch.len() < BATCH_MAX {
-                        match body.next().now_or_never() {
-                            Some(Some(Ok(more))) => {
-                                if batch.is_empty() {
-                                    batch.extend_from_slice(&first);
-                                }
-                                batch.extend_from_slice(&more);
-                            }
-                            _ => break,
-                        }
-                    }
-                    let out: &[u8] = if batch.is_empty() { &first } else { &batch };
-                    if to.write_all(out).await.is_err() {
+                // The stage hands over everything a viewer has not had as
+                // one chunk: one write each time it wakes.
+                Some(Ok(chunk)) => {
+                    if to.write_all(&chunk).await.is_err() {
                         return;
                     }
                 }
