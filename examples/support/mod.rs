@@ -32,12 +32,30 @@ impl Drop for Server {
     }
 }
 
+/// The fake provider on a thread and runtime of its own: what a bench
+/// runs in this process (thousands of viewers reading) must not delay the
+/// deltas the provider stamps and sends, or the bench would time itself.
+fn fake_on_own_thread() -> FakeProvider {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            let _ = tx.send(FakeProvider::start().await);
+            std::future::pending::<()>().await
+        });
+    });
+    rx.recv().unwrap()
+}
+
 impl Server {
     /// Starts the release binary and signs in its first account (an admin).
     pub async fn start() -> Server {
         let bin =
             std::env::var("BACKROOMS_BIN").unwrap_or_else(|_| "target/release/backrooms".into());
-        let fake = FakeProvider::start().await;
+        let fake = fake_on_own_thread();
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()

@@ -6,6 +6,7 @@
 //! first bytes are only peeked at.
 
 use crate::server::state::AppState;
+use crate::server::stream_shards::Shards;
 use std::net::SocketAddr;
 use std::time::Duration;
 use tokio::net::{TcpListener, TcpStream};
@@ -48,6 +49,7 @@ pub fn sort(
     stop: CancellationToken,
 ) -> Sorted {
     let (tx, rx) = mpsc::channel(256);
+    let shards = Shards::for_sending();
     tokio::spawn(async move {
         loop {
             let (stream, peer) = tokio::select! {
@@ -62,10 +64,11 @@ pub fn sort(
                 },
                 () = tx.closed() => return,
             };
-            let (tx, state, stop) = (tx.clone(), state.clone(), stop.clone());
+            let (tx, state, stop, shards) =
+                (tx.clone(), state.clone(), stop.clone(), shards.clone());
             tokio::spawn(async move {
                 if public_events(&stream).await {
-                    crate::server::raw_sse::serve(state, stream, peer, stop).await;
+                    crate::server::raw_sse::serve(state, stream, peer, stop, &shards).await;
                 } else {
                     let _ = tx.send((stream, peer)).await;
                 }

@@ -26,6 +26,7 @@ pub mod router;
 pub mod services;
 pub mod site;
 pub mod state;
+pub mod stream_shards;
 
 use config::Config;
 use db::Db;

@@ -8,6 +8,7 @@
 use crate::error::AppError;
 use crate::server::rest::public_rooms::open_events;
 use crate::server::state::AppState;
+use crate::server::stream_shards::Shards;
 use axum::http::{HeaderMap, HeaderName, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use futures::StreamExt;
@@ -27,11 +28,14 @@ struct Head {
     headers: HeaderMap,
 }
 
+/// Answers the request on `socket`; a stream that opens is handed to
+/// `shards` to be written from there on.
 pub async fn serve(
     state: AppState,
     mut socket: TcpStream,
     peer: SocketAddr,
     stop: CancellationToken,
+    shards: &Shards,
 ) {
     let _ = socket.set_nodelay(true);
     let res = match tokio::time::timeout(HEAD_WAIT, read_head(&mut socket)).await {
@@ -57,6 +61,12 @@ pub async fn serve(
         return;
     }
     drop(out);
+    shards.run(Box::pin(write_body(socket, body, stop)));
+}
+
+/// Writes the room's chunks to the viewer until the stream ends, the
+/// viewer hangs up or the server stops.
+async fn write_body(mut socket: TcpStream, body: axum::body::Body, stop: CancellationToken) {
     let mut body = body.into_data_stream();
     let (mut from, mut to) = socket.split();
     // What the viewer sends after its request is dropped; reading it is
