@@ -8,7 +8,7 @@ RUN rustup target add wasm32-unknown-unknown \
  && cargo install cargo-leptos --version 0.3.11 --locked --ignore-rust-version \
  && cargo install wasm-bindgen-cli --version 0.2.130
 RUN apt-get update \
- && apt-get install -y --no-install-recommends nodejs npm \
+ && apt-get install -y --no-install-recommends nodejs npm libpq-dev \
  && npm install -g binaryen@123.0.0 \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
@@ -17,10 +17,11 @@ RUN cargo leptos build --release \
     && target/release/backrooms precompress target/site/pkg
 
 # Runtime stage: the binary, the site files, nothing else. SQLite is
-# compiled into the binary; TLS roots are needed to reach LLM providers.
+# compiled into the binary, libpq talks to PostgreSQL when one is set; TLS
+# roots are needed to reach LLM providers.
 FROM debian:bookworm-slim
 RUN apt-get update \
- && apt-get install -y --no-install-recommends ca-certificates \
+ && apt-get install -y --no-install-recommends ca-certificates libpq5 \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin backrooms \
  && mkdir -p /data \

@@ -81,6 +81,8 @@ fmt:
 	cargo fmt --all
 
 tools:
+	@# The server links libpq (PostgreSQL's client library) beside SQLite.
+	@[ -f /usr/include/postgresql/libpq-fe.h ] || { apt-get update && apt-get install -y libpq-dev; }
 	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
 	@cargo leptos --version 2>/dev/null | grep -q "$(CARGO_LEPTOS_VERSION)" || \
 	  cargo install cargo-leptos --version $(CARGO_LEPTOS_VERSION) --locked --ignore-rust-version

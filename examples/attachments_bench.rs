@@ -97,7 +97,9 @@ async fn main() {
         let a = upload(&server, &format!("doc-{i}.txt"), body.into_bytes()).await;
         ids.push(a["id"].as_i64().unwrap());
     }
-    let mut conn = SqliteConnection::establish(server.db_path().to_str().unwrap()).unwrap();
+    let mut conn = backrooms::server::db::Conn::Sqlite(
+        SqliteConnection::establish(server.db_path().to_str().unwrap()).unwrap(),
+    );
     diesel::sql_query("PRAGMA busy_timeout = 10000")
         .execute(&mut conn)
         .unwrap();

@@ -28,7 +28,9 @@ async fn main() {
     let path = dir.path().join("backrooms.db");
     let db = Db::open(&path).unwrap();
     let seeded = Instant::now();
-    let mut c = SqliteConnection::establish(path.to_str().unwrap()).unwrap();
+    let mut c = backrooms::server::db::Conn::Sqlite(
+        SqliteConnection::establish(path.to_str().unwrap()).unwrap(),
+    );
     let now = backrooms::server::db::now();
     let day = now / 86_400;
     let batch = format!(

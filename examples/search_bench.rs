@@ -35,7 +35,9 @@ async fn main() {
         threads.push(c["id"].as_i64().unwrap());
     }
     let started = Instant::now();
-    let mut conn = SqliteConnection::establish(server.db_path().to_str().unwrap()).unwrap();
+    let mut conn = backrooms::server::db::Conn::Sqlite(
+        SqliteConnection::establish(server.db_path().to_str().unwrap()).unwrap(),
+    );
     diesel::sql_query("PRAGMA busy_timeout = 10000")
         .execute(&mut conn)
         .unwrap();

@@ -4,6 +4,7 @@
 //! the file before it replaces anything and keeps the previous database.
 
 use crate::error::AppError;
+use crate::server::db::Conn;
 use crate::server::db::{Db, MIGRATIONS};
 use diesel::connection::SimpleConnection;
 use diesel::migration::MigrationSource;
@@ -20,7 +21,7 @@ const SUFFIX: &str = ".db";
 const EVERY: i64 = 24 * 3600;
 
 /// Writes the database as it is now to `dest`, which must not exist yet.
-pub fn snapshot(conn: &mut SqliteConnection, dest: &Path) -> Result<(), AppError> {
+pub fn snapshot(conn: &mut Conn, dest: &Path) -> Result<(), AppError> {
     if dest.exists() {
         return Err(AppError::conflict(format!(
             "{} already exists; a backup never overwrites a file.",
@@ -138,7 +139,7 @@ struct Version {
 /// use; then brings it up to this build's migrations.
 fn check(file: &Path) -> Result<(), String> {
     let url = file.to_string_lossy().to_string();
-    let mut conn = SqliteConnection::establish(&url)
+    let mut conn = diesel::SqliteConnection::establish(&url)
         .map_err(|e| format!("{} cannot be opened as SQLite: {e}", file.display()))?;
     let checks = diesel::sql_query("PRAGMA integrity_check")
         .load::<Check>(&mut conn)

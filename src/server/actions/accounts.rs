@@ -10,6 +10,7 @@ use crate::server::auth::caller::Caller;
 use crate::server::auth::password;
 use crate::server::db::rows::User;
 use crate::server::db::schema::{backrooms, messages, threads};
+use crate::server::db::Conn;
 use crate::server::engine;
 use crate::server::engine::rooms::{self, Signal};
 use crate::server::services::{accounts, audit, backrooms as rooms_service, users};
@@ -28,7 +29,7 @@ pub async fn list(
 
 /// Writes `action` by `caller` on `whom` to the audit log.
 pub(super) fn record(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     caller: &Caller,
     action: AuditAction,
     whom: &User,

@@ -11,6 +11,7 @@ use crate::model::backroom::{
 use crate::model::backroom_analytics::RunAnalytics;
 use crate::model::backroom_schedule::{Schedule, ScheduleInput};
 use crate::server::auth::caller::Caller;
+use crate::server::db::Conn;
 use crate::server::engine::room_registry::PER_ADDRESS;
 use crate::server::engine::rooms::{self, Audience, Signal, Wire};
 use crate::server::services::backrooms::{self, Published};
@@ -322,7 +323,7 @@ pub async fn follow_public(
 ) -> Result<BoxStream<'static, Bytes>, AppError> {
     let find = {
         let token = token.clone();
-        move |c: &mut diesel::SqliteConnection| backrooms::find_published(c, &token)
+        move |c: &mut Conn| backrooms::find_published(c, &token)
     };
     let p = state.db.run(find.clone()).await?;
     let slot = state

@@ -10,11 +10,11 @@ use crate::model::provider::{
     NewProviderInput, OwnKey, OwnKeysPage, ProviderPatch,
 };
 use crate::server::auth::caller::Caller;
+use crate::server::db::Conn;
 use crate::server::llm::{guard, upstream};
 use crate::server::services::providers::Scope;
 use crate::server::services::{models, providers, settings};
 use crate::server::state::AppState;
-use diesel::SqliteConnection;
 
 /// 403 while own keys are off; else whether private addresses are allowed.
 async fn allowed(state: &AppState) -> Result<bool, AppError> {
@@ -42,7 +42,7 @@ async fn check_base(state: &AppState, base_url: Option<&str>) -> Result<(), AppE
 }
 
 fn with_models(
-    c: &mut SqliteConnection,
+    c: &mut Conn,
     state_cipher: &crate::server::crypto::Cipher,
     scope: Scope,
     id: i64,

@@ -27,15 +27,15 @@ pub mod usage;
 
 use crate::error::AppError;
 use crate::server::auth::caller::Caller;
+use crate::server::db::Conn;
 use crate::server::state::AppState;
-use diesel::SqliteConnection;
 
 /// Runs `f` on a pooled connection with the caller's id: the shape of
 /// every action that is one service call on the caller's own data.
 async fn as_caller<T, F>(state: &AppState, caller: &Caller, f: F) -> Result<T, AppError>
 where
     T: Send + 'static,
-    F: FnOnce(&mut SqliteConnection, i64) -> Result<T, AppError> + Send + 'static,
+    F: FnOnce(&mut Conn, i64) -> Result<T, AppError> + Send + 'static,
 {
     let uid = caller.id;
     state.db.run(move |c| f(c, uid)).await

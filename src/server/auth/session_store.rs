@@ -57,10 +57,12 @@ impl SessionStore for SqliteSessionStore {
             let inserted = self
                 .db
                 .run(move |conn| {
-                    Ok(diesel::insert_into(sessions::table)
-                        .values(&row)
-                        .on_conflict_do_nothing()
-                        .execute(conn)?)
+                    Ok(crate::each_backend!(conn, |c| diesel::insert_into(
+                        sessions::table
+                    )
+                    .values(&row)
+                    .on_conflict_do_nothing()
+                    .execute(c))?)
                 })
                 .await
                 .map_err(backend_err)?;
@@ -75,12 +77,12 @@ impl SessionStore for SqliteSessionStore {
         let row = to_row(record)?;
         self.db
             .run(move |conn| {
-                diesel::insert_into(sessions::table)
+                crate::each_backend!(conn, |c| diesel::insert_into(sessions::table)
                     .values(&row)
                     .on_conflict(sessions::id)
                     .do_update()
                     .set(&row)
-                    .execute(conn)?;
+                    .execute(c))?;
                 Ok(())
             })
             .await

@@ -1,33 +1,37 @@
-//! The SQLite pool and the one way to use it from async code: [`Db::run`].
+//! The database pool and the one way to use it from async code: [`Db::run`].
 
+mod conn;
 pub mod rows;
 pub mod schema;
 pub mod vocab;
 
 use crate::error::AppError;
+pub use conn::{Conn, MultiBackend};
 use diesel::connection::SimpleConnection;
 use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool};
-use diesel::sqlite::SqliteConnection;
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 use std::path::Path;
 use std::time::Duration;
 
 pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
 
-type SqlitePool = Pool<ConnectionManager<SqliteConnection>>;
+type ConnPool = Pool<ConnectionManager<Conn>>;
 
 /// Cheap to clone; every clone shares the pool.
 #[derive(Clone)]
 pub struct Db {
-    pool: SqlitePool,
+    pool: ConnPool,
 }
 
 /// Applied to every pooled connection when it is opened.
 #[derive(Debug)]
 struct Pragmas;
 
-impl CustomizeConnection<SqliteConnection, diesel::r2d2::Error> for Pragmas {
-    fn on_acquire(&self, conn: &mut SqliteConnection) -> Result<(), diesel::r2d2::Error> {
+impl CustomizeConnection<Conn, diesel::r2d2::Error> for Pragmas {
+    fn on_acquire(&self, conn: &mut Conn) -> Result<(), diesel::r2d2::Error> {
+        if !conn.is_sqlite() {
+            return Ok(());
+        }
         // busy_timeout first: the statements after it may wait for a lock.
         conn.batch_execute(
             "PRAGMA busy_timeout = 5000;
@@ -58,7 +62,7 @@ impl Db {
             .min_idle(Some(1))
             .connection_timeout(Duration::from_secs(10))
             .connection_customizer(Box::new(Pragmas))
-            .build(ConnectionManager::<SqliteConnection>::new(&url))
+            .build(ConnectionManager::<Conn>::new(&url))
             .map_err(|e| DbOpenError::Open {
                 path: url.clone(),
                 message: e.to_string(),
@@ -78,7 +82,7 @@ impl Db {
     pub async fn run<T, F>(&self, f: F) -> Result<T, AppError>
     where
         T: Send + 'static,
-        F: FnOnce(&mut SqliteConnection) -> Result<T, AppError> + Send + 'static,
+        F: FnOnce(&mut Conn) -> Result<T, AppError> + Send + 'static,
     {
         let pool = self.pool.clone();
         tokio::task::spawn_blocking(move || {
@@ -87,6 +91,13 @@ impl Db {
         })
         .await?
     }
+}
+
+/// Every column of `T`'s row, for `RETURNING`: the columns themselves
+/// rather than `T::as_returning()`, which the two-backend connection
+/// cannot hand down to either backend.
+pub fn all<T: diesel::Selectable<MultiBackend>>() -> T::SelectExpression {
+    T::construct_selection()
 }
 
 /// Seconds since the Unix epoch: every timestamp column uses this.

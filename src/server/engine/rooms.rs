@@ -9,6 +9,7 @@ use crate::error::AppError;
 use crate::model::backroom::{event_id, BackroomState, RoomEvent, RoomFrame, TurnKind, TURN_END};
 use crate::model::chat::{MessageStatus, Role, StreamEvent};
 use crate::server::db::rows::Message;
+use crate::server::db::Conn;
 use crate::server::services::backrooms::{self, After, Step};
 use crate::server::state::AppState;
 use axum::body::Bytes;
@@ -300,7 +301,7 @@ async fn attend(room: &Room, stage: &Arc<Stage>) {
 /// Participant id -> the agent it was made from.
 type Seats = HashMap<i64, Option<i64>>;
 
-fn seats(c: &mut diesel::SqliteConnection, id: i64) -> Result<Seats, AppError> {
+fn seats(c: &mut Conn, id: i64) -> Result<Seats, AppError> {
     Ok(backrooms::participants(c, id)?
         .into_iter()
         .map(|p| (p.id, p.agent_id))

@@ -6,6 +6,7 @@ use crate::error::AppError;
 use crate::model::community::{Account, AccountPage};
 use crate::model::Role;
 use crate::server::db::rows::User;
+use crate::server::db::Conn;
 use crate::server::db::{now, schema::sessions, schema::users};
 use crate::server::services::users::find_by_id;
 use diesel::prelude::*;
@@ -61,7 +62,7 @@ fn like_pattern(q: &str) -> String {
 }
 
 /// Accounts whose name contains `q`, in creation order, `PAGE` at a time.
-pub fn list(conn: &mut SqliteConnection, q: &str, offset: i64) -> Result<AccountPage, AppError> {
+pub fn list(conn: &mut Conn, q: &str, offset: i64) -> Result<AccountPage, AppError> {
     let q = q.trim();
     if q.chars().count() > QUERY_MAX {
         return Err(AppError::invalid(
@@ -125,12 +126,12 @@ pub fn list(conn: &mut SqliteConnection, q: &str, offset: i64) -> Result<Account
     })
 }
 
-pub fn get(conn: &mut SqliteConnection, id: i64) -> Result<User, AppError> {
+pub fn get(conn: &mut Conn, id: i64) -> Result<User, AppError> {
     find_by_id(conn, id)?.ok_or_else(|| AppError::not_found("No such account."))
 }
 
 /// Refuses when `user` is the only enabled admin.
-fn keep_an_admin(conn: &mut SqliteConnection, user: &User, what: &str) -> Result<(), AppError> {
+fn keep_an_admin(conn: &mut Conn, user: &User, what: &str) -> Result<(), AppError> {
     if user.role() != Role::Admin || user.disabled {
         return Ok(());
     }
@@ -148,7 +149,7 @@ fn keep_an_admin(conn: &mut SqliteConnection, user: &User, what: &str) -> Result
     Ok(())
 }
 
-pub fn set_role(conn: &mut SqliteConnection, id: i64, role: Role) -> Result<User, AppError> {
+pub fn set_role(conn: &mut Conn, id: i64, role: Role) -> Result<User, AppError> {
     conn.immediate_transaction(|conn| {
         let user = get(conn, id)?;
         if role == Role::User {
@@ -156,17 +157,13 @@ pub fn set_role(conn: &mut SqliteConnection, id: i64, role: Role) -> Result<User
         }
         Ok(diesel::update(users::table.find(id))
             .set((users::role.eq(role.as_str()), users::updated_at.eq(now())))
-            .returning(User::as_returning())
-            .get_result(conn)?)
+            .returning(crate::server::db::all::<User>())
+            .get_result::<User>(conn)?)
     })
 }
 
 /// Disabling ends every session of the account at once.
-pub fn set_disabled(
-    conn: &mut SqliteConnection,
-    id: i64,
-    disabled: bool,
-) -> Result<User, AppError> {
+pub fn set_disabled(conn: &mut Conn, id: i64, disabled: bool) -> Result<User, AppError> {
     conn.immediate_transaction(|conn| {
         let user = get(conn, id)?;
         if disabled {
@@ -175,14 +172,14 @@ pub fn set_disabled(
         }
         Ok(diesel::update(users::table.find(id))
             .set((users::disabled.eq(disabled), users::updated_at.eq(now())))
-            .returning(User::as_returning())
-            .get_result(conn)?)
+            .returning(crate::server::db::all::<User>())
+            .get_result::<User>(conn)?)
     })
 }
 
 /// A password the admin chose: every session ends and the user must pick
 /// their own at the next sign-in.
-pub fn reset_password(conn: &mut SqliteConnection, id: i64, hash: &str) -> Result<User, AppError> {
+pub fn reset_password(conn: &mut Conn, id: i64, hash: &str) -> Result<User, AppError> {
     conn.immediate_transaction(|conn| {
         get(conn, id)?;
         end_sessions(conn, id)?;
@@ -192,20 +189,20 @@ pub fn reset_password(conn: &mut SqliteConnection, id: i64, hash: &str) -> Resul
                 users::must_change_password.eq(true),
                 users::updated_at.eq(now()),
             ))
-            .returning(User::as_returning())
-            .get_result(conn)?)
+            .returning(crate::server::db::all::<User>())
+            .get_result::<User>(conn)?)
     })
 }
 
 /// Every session of the account; how many there were.
-pub fn end_sessions(conn: &mut SqliteConnection, id: i64) -> Result<usize, AppError> {
+pub fn end_sessions(conn: &mut Conn, id: i64) -> Result<usize, AppError> {
     Ok(diesel::delete(sessions::table.filter(sessions::user_id.eq(id))).execute(conn)?)
 }
 
 /// The account and everything it owns (threads, backrooms, agents, notes,
 /// folders, prompts, sessions: the foreign keys cascade). `confirm` must be
 /// the username exactly.
-pub fn delete(conn: &mut SqliteConnection, id: i64, confirm: &str) -> Result<User, AppError> {
+pub fn delete(conn: &mut Conn, id: i64, confirm: &str) -> Result<User, AppError> {
     conn.immediate_transaction(|conn| {
         let user = get(conn, id)?;
         if confirm != user.username {

@@ -7,6 +7,7 @@ use crate::error::AppError;
 use crate::model::agent::{AgentInput, AgentPatch, AgentView};
 use crate::server::auth::caller::Caller;
 use crate::server::db::rows::{Agent, AgentFields};
+use crate::server::db::Conn;
 use crate::server::db::{now, schema::agents};
 use diesel::prelude::*;
 
@@ -24,7 +25,7 @@ fn missing() -> AppError {
 }
 
 /// An agent the user may see: their own, or a shared one.
-pub fn visible(conn: &mut SqliteConnection, user_id: i64, id: i64) -> Result<Agent, AppError> {
+pub fn visible(conn: &mut Conn, user_id: i64, id: i64) -> Result<Agent, AppError> {
     agents::table
         .find(id)
         .filter(agents::user_id.eq(user_id).or(agents::shared.eq(true)))
@@ -35,7 +36,7 @@ pub fn visible(conn: &mut SqliteConnection, user_id: i64, id: i64) -> Result<Age
 }
 
 /// An agent the user may change: their own.
-fn editable(conn: &mut SqliteConnection, user_id: i64, id: i64) -> Result<Agent, AppError> {
+fn editable(conn: &mut Conn, user_id: i64, id: i64) -> Result<Agent, AppError> {
     let agent = visible(conn, user_id, id)?;
     if agent.user_id != user_id {
         return Err(AppError::forbidden(
@@ -66,7 +67,7 @@ pub fn view(a: &Agent, user_id: i64) -> AgentView {
 }
 
 /// The user's own agents (oldest first), then those shared by others.
-pub fn list(conn: &mut SqliteConnection, user_id: i64) -> Result<Vec<AgentView>, AppError> {
+pub fn list(conn: &mut Conn, user_id: i64) -> Result<Vec<AgentView>, AppError> {
     let rows: Vec<Agent> = agents::table
         .filter(agents::user_id.eq(user_id).or(agents::shared.eq(true)))
         .order((agents::user_id.ne(user_id), agents::id.asc()))
@@ -75,7 +76,7 @@ pub fn list(conn: &mut SqliteConnection, user_id: i64) -> Result<Vec<AgentView>,
     Ok(rows.iter().map(|a| view(a, user_id)).collect())
 }
 
-pub fn get(conn: &mut SqliteConnection, user_id: i64, id: i64) -> Result<AgentView, AppError> {
+pub fn get(conn: &mut Conn, user_id: i64, id: i64) -> Result<AgentView, AppError> {
     Ok(view(&visible(conn, user_id, id)?, user_id))
 }
 
@@ -154,7 +155,7 @@ pub fn emoji(v: &str) -> Result<String, AppError> {
 
 /// Applies `patch` on top of `f` and checks every field.
 fn apply(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     mut f: AgentFields,
     patch: &AgentPatch,
     caller: &Caller,
@@ -251,7 +252,7 @@ fn as_patch(input: &AgentInput) -> AgentPatch {
     }
 }
 
-fn insert(conn: &mut SqliteConnection, user_id: i64, f: AgentFields) -> Result<Agent, AppError> {
+fn insert(conn: &mut Conn, user_id: i64, f: AgentFields) -> Result<Agent, AppError> {
     let ts = now();
     Ok(diesel::insert_into(agents::table)
         .values((
@@ -260,21 +261,17 @@ fn insert(conn: &mut SqliteConnection, user_id: i64, f: AgentFields) -> Result<A
             agents::created_at.eq(ts),
             agents::updated_at.eq(ts),
         ))
-        .returning(Agent::as_returning())
-        .get_result(conn)?)
+        .returning(crate::server::db::all::<Agent>())
+        .get_result::<Agent>(conn)?)
 }
 
-pub fn create(
-    conn: &mut SqliteConnection,
-    caller: &Caller,
-    input: &AgentInput,
-) -> Result<AgentView, AppError> {
+pub fn create(conn: &mut Conn, caller: &Caller, input: &AgentInput) -> Result<AgentView, AppError> {
     let f = apply(conn, defaults(), &as_patch(input), caller)?;
     Ok(view(&insert(conn, caller.id, f)?, caller.id))
 }
 
 pub fn update(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     caller: &Caller,
     id: i64,
     patch: &AgentPatch,
@@ -284,15 +281,15 @@ pub fn update(
         let f = apply(conn, fields_of(&current), patch, caller)?;
         let row = diesel::update(agents::table.find(id))
             .set((f, agents::updated_at.eq(now())))
-            .returning(Agent::as_returning())
-            .get_result(conn)?;
+            .returning(crate::server::db::all::<Agent>())
+            .get_result::<Agent>(conn)?;
         avatars::collect_garbage(conn)?;
         Ok(view(&row, caller.id))
     })
 }
 
 /// Threads bound to the agent stay, as plain threads.
-pub fn delete(conn: &mut SqliteConnection, user_id: i64, id: i64) -> Result<(), AppError> {
+pub fn delete(conn: &mut Conn, user_id: i64, id: i64) -> Result<(), AppError> {
     conn.immediate_transaction(|conn| {
         editable(conn, user_id, id)?;
         diesel::delete(agents::table.find(id)).execute(conn)?;
@@ -304,11 +301,7 @@ pub fn delete(conn: &mut SqliteConnection, user_id: i64, id: i64) -> Result<(), 
 }
 
 /// A private copy, owned by the caller, of any agent they can see.
-pub fn duplicate(
-    conn: &mut SqliteConnection,
-    user_id: i64,
-    id: i64,
-) -> Result<AgentView, AppError> {
+pub fn duplicate(conn: &mut Conn, user_id: i64, id: i64) -> Result<AgentView, AppError> {
     let source = visible(conn, user_id, id)?;
     let mut f = fields_of(&source);
     let suffix = " (copy)";
@@ -323,7 +316,7 @@ pub fn duplicate(
 
 /// Stores an uploaded image as the agent's avatar (replacing the old one).
 pub fn set_avatar(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     user_id: i64,
     id: i64,
     bytes: &[u8],
@@ -336,8 +329,8 @@ pub fn set_avatar(
                 agents::avatar_image.eq(Some(image)),
                 agents::updated_at.eq(now()),
             ))
-            .returning(Agent::as_returning())
-            .get_result(conn)?;
+            .returning(crate::server::db::all::<Agent>())
+            .get_result::<Agent>(conn)?;
         avatars::collect_garbage(conn)?;
         Ok(view(&row, user_id))
     })
@@ -345,7 +338,7 @@ pub fn set_avatar(
 
 /// A new account's first agents, made from the starter templates (model:
 /// the default at call time).
-pub fn seed_starters(conn: &mut SqliteConnection, user_id: i64) -> Result<(), AppError> {
+pub fn seed_starters(conn: &mut Conn, user_id: i64) -> Result<(), AppError> {
     for t in agent_templates::STARTERS
         .iter()
         .filter_map(|id| agent_templates::find(id))

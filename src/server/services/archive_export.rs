@@ -13,6 +13,7 @@ use crate::server::db::schema::{
     agent_knowledge, agents, attachments, avatars, backrooms, folders, message_attachments,
     message_sources, messages, notes, prompts, provider_models, providers, threads,
 };
+use crate::server::db::Conn;
 use base64::Engine;
 use diesel::prelude::*;
 use std::collections::{HashMap, HashSet};
@@ -135,7 +136,7 @@ fn versioned(list: &[Message]) -> Vec<archive::Message> {
         .collect()
 }
 
-fn messages_of(conn: &mut SqliteConnection, thread: i64) -> QueryResult<Vec<Message>> {
+fn messages_of(conn: &mut Conn, thread: i64) -> QueryResult<Vec<Message>> {
     messages::table
         .filter(messages::thread_id.eq(thread))
         .order(messages::id.asc())
@@ -144,11 +145,11 @@ fn messages_of(conn: &mut SqliteConnection, thread: i64) -> QueryResult<Vec<Mess
 }
 
 /// One consistent snapshot (a read transaction) of the account.
-pub fn export(conn: &mut SqliteConnection, user_id: i64) -> Result<Archive, AppError> {
+pub fn export(conn: &mut Conn, user_id: i64) -> Result<Archive, AppError> {
     conn.transaction(|conn| snapshot(conn, user_id))
 }
 
-fn snapshot(conn: &mut SqliteConnection, user_id: i64) -> Result<Archive, AppError> {
+fn snapshot(conn: &mut Conn, user_id: i64) -> Result<Archive, AppError> {
     let models = provider_models::table
         .inner_join(providers::table)
         .select((

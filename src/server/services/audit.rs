@@ -3,6 +3,7 @@
 
 use crate::error::AppError;
 use crate::model::community::{AuditAction, AuditEntry, AuditPage};
+use crate::server::db::Conn;
 use crate::server::db::{now, schema::audit_log};
 use diesel::prelude::*;
 
@@ -16,7 +17,7 @@ pub struct Record<'a> {
     pub detail: &'a str,
 }
 
-pub fn write(conn: &mut SqliteConnection, r: Record<'_>) -> Result<(), AppError> {
+pub fn write(conn: &mut Conn, r: Record<'_>) -> Result<(), AppError> {
     diesel::insert_into(audit_log::table)
         .values((
             audit_log::actor_id.eq(r.actor.0),
@@ -32,7 +33,7 @@ pub fn write(conn: &mut SqliteConnection, r: Record<'_>) -> Result<(), AppError>
 }
 
 /// Newest first, `PAGE` at a time; `before` is an entry id.
-pub fn page(conn: &mut SqliteConnection, before: Option<i64>) -> Result<AuditPage, AppError> {
+pub fn page(conn: &mut Conn, before: Option<i64>) -> Result<AuditPage, AppError> {
     let mut q = audit_log::table
         .order(audit_log::id.desc())
         .limit(PAGE + 1)

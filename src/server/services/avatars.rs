@@ -4,6 +4,7 @@
 
 use crate::error::AppError;
 use crate::server::db::rows::NewAvatar;
+use crate::server::db::Conn;
 use crate::server::db::{now, schema::agents, schema::avatars, schema::backroom_participants};
 use diesel::prelude::*;
 
@@ -16,7 +17,7 @@ pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
 }
 
 /// Checks and stores an image; answers its id.
-pub fn store(conn: &mut SqliteConnection, bytes: &[u8]) -> Result<String, AppError> {
+pub fn store(conn: &mut Conn, bytes: &[u8]) -> Result<String, AppError> {
     if bytes.len() > MAX_BYTES {
         return Err(too_big());
     }
@@ -48,7 +49,7 @@ pub fn too_big() -> AppError {
 }
 
 /// The image's type and bytes.
-pub fn get(conn: &mut SqliteConnection, id: &str) -> Result<(String, Vec<u8>), AppError> {
+pub fn get(conn: &mut Conn, id: &str) -> Result<(String, Vec<u8>), AppError> {
     avatars::table
         .find(id)
         .select((avatars::content_type, avatars::data))
@@ -58,7 +59,7 @@ pub fn get(conn: &mut SqliteConnection, id: &str) -> Result<(String, Vec<u8>), A
 }
 
 /// Removes images no agent (nor a backroom's snapshot of one) points at.
-pub fn collect_garbage(conn: &mut SqliteConnection) -> Result<usize, AppError> {
+pub fn collect_garbage(conn: &mut Conn) -> Result<usize, AppError> {
     let by_agents = agents::table
         .filter(agents::avatar_image.is_not_null())
         .select(agents::avatar_image.assume_not_null());

@@ -4,6 +4,7 @@
 use super::validate;
 use crate::error::AppError;
 use crate::model::folder::{FolderInput, FolderView};
+use crate::server::db::Conn;
 use crate::server::db::{now, schema::folders, schema::threads};
 use diesel::prelude::*;
 
@@ -12,7 +13,7 @@ pub const NAME_MAX: usize = 60;
 pub const COUNT_MAX: i64 = 200;
 
 /// Someone else's folder answers exactly like a missing one.
-pub fn owned(conn: &mut SqliteConnection, user_id: i64, id: i64) -> Result<String, AppError> {
+pub fn owned(conn: &mut Conn, user_id: i64, id: i64) -> Result<String, AppError> {
     folders::table
         .find(id)
         .filter(folders::user_id.eq(user_id))
@@ -23,7 +24,7 @@ pub fn owned(conn: &mut SqliteConnection, user_id: i64, id: i64) -> Result<Strin
 }
 
 /// By name, with how many threads each holds.
-pub fn list(conn: &mut SqliteConnection, user_id: i64) -> Result<Vec<FolderView>, AppError> {
+pub fn list(conn: &mut Conn, user_id: i64) -> Result<Vec<FolderView>, AppError> {
     let rows: Vec<(i64, String, i64)> = folders::table
         .filter(folders::user_id.eq(user_id))
         .order((folders::name.asc(), folders::id.asc()))
@@ -49,12 +50,7 @@ pub fn list(conn: &mut SqliteConnection, user_id: i64) -> Result<Vec<FolderView>
         .collect())
 }
 
-fn name_taken(
-    conn: &mut SqliteConnection,
-    user_id: i64,
-    name: &str,
-    except: i64,
-) -> QueryResult<bool> {
+fn name_taken(conn: &mut Conn, user_id: i64, name: &str, except: i64) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(
         folders::table
             .filter(folders::user_id.eq(user_id))
@@ -65,7 +61,7 @@ fn name_taken(
 }
 
 fn checked_name(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     user_id: i64,
     input: &FolderInput,
     except: i64,
@@ -80,19 +76,11 @@ fn checked_name(
     Ok(name)
 }
 
-pub fn create(
-    conn: &mut SqliteConnection,
-    user_id: i64,
-    input: &FolderInput,
-) -> Result<FolderView, AppError> {
+pub fn create(conn: &mut Conn, user_id: i64, input: &FolderInput) -> Result<FolderView, AppError> {
     conn.immediate_transaction(|conn| insert(conn, user_id, input))
 }
 
-fn insert(
-    conn: &mut SqliteConnection,
-    user_id: i64,
-    input: &FolderInput,
-) -> Result<FolderView, AppError> {
+fn insert(conn: &mut Conn, user_id: i64, input: &FolderInput) -> Result<FolderView, AppError> {
     let name = checked_name(conn, user_id, input, 0)?;
     let count: i64 = folders::table
         .filter(folders::user_id.eq(user_id))
@@ -122,7 +110,7 @@ fn insert(
 }
 
 pub fn rename(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     user_id: i64,
     id: i64,
     input: &FolderInput,
@@ -139,7 +127,7 @@ pub fn rename(
 }
 
 /// The folder goes; its threads stay, outside any folder.
-pub fn delete(conn: &mut SqliteConnection, user_id: i64, id: i64) -> Result<(), AppError> {
+pub fn delete(conn: &mut Conn, user_id: i64, id: i64) -> Result<(), AppError> {
     owned(conn, user_id, id)?;
     diesel::delete(folders::table.find(id)).execute(conn)?;
     Ok(())

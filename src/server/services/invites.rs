@@ -3,6 +3,7 @@
 
 use crate::error::AppError;
 use crate::model::community::{Invite, InviteState, NewInvite};
+use crate::server::db::Conn;
 use crate::server::db::{now, schema::invites, schema::users};
 use diesel::prelude::*;
 
@@ -50,7 +51,7 @@ fn view(row: Row, by: Option<String>, at: i64) -> Invite {
 }
 
 /// 1-100 uses (1 when left out), expiry 1-365 days (never when left out).
-pub fn create(conn: &mut SqliteConnection, by: i64, input: &NewInvite) -> Result<Invite, AppError> {
+pub fn create(conn: &mut Conn, by: i64, input: &NewInvite) -> Result<Invite, AppError> {
     let uses = input.max_uses.unwrap_or(1);
     if !(1..=USES_MAX).contains(&uses) {
         return Err(AppError::invalid(
@@ -80,7 +81,7 @@ pub fn create(conn: &mut SqliteConnection, by: i64, input: &NewInvite) -> Result
     get(conn, id)
 }
 
-pub fn get(conn: &mut SqliteConnection, id: i64) -> Result<Invite, AppError> {
+pub fn get(conn: &mut Conn, id: i64) -> Result<Invite, AppError> {
     let (row, by) = invites::table
         .left_join(users::table.on(users::id.nullable().eq(invites::created_by)))
         .filter(invites::id.eq(id))
@@ -91,7 +92,7 @@ pub fn get(conn: &mut SqliteConnection, id: i64) -> Result<Invite, AppError> {
     Ok(view(row, by, now()))
 }
 
-pub fn list(conn: &mut SqliteConnection) -> Result<Vec<Invite>, AppError> {
+pub fn list(conn: &mut Conn) -> Result<Vec<Invite>, AppError> {
     let at = now();
     Ok(invites::table
         .left_join(users::table.on(users::id.nullable().eq(invites::created_by)))
@@ -105,7 +106,7 @@ pub fn list(conn: &mut SqliteConnection) -> Result<Vec<Invite>, AppError> {
 }
 
 /// Revoking twice is fine; the row stays, listed as revoked.
-pub fn revoke(conn: &mut SqliteConnection, id: i64) -> Result<Invite, AppError> {
+pub fn revoke(conn: &mut Conn, id: i64) -> Result<Invite, AppError> {
     let n = diesel::update(invites::table.find(id))
         .set(invites::revoked.eq(true))
         .execute(conn)?;
@@ -117,7 +118,7 @@ pub fn revoke(conn: &mut SqliteConnection, id: i64) -> Result<Invite, AppError> 
 
 /// Spends one use of `token`, or says why it cannot. Call it inside the
 /// transaction that creates the account.
-pub fn spend(conn: &mut SqliteConnection, token: &str) -> Result<(), AppError> {
+pub fn spend(conn: &mut Conn, token: &str) -> Result<(), AppError> {
     let row = invites::table
         .filter(invites::token.eq(token))
         .select(Row::as_select())

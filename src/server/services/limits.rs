@@ -3,6 +3,7 @@
 
 use crate::error::AppError;
 use crate::model::usage::{AccountLimits, Limits, LimitsOverride};
+use crate::server::db::Conn;
 use crate::server::db::{now, schema::user_limits};
 use crate::server::services::settings;
 use diesel::prelude::*;
@@ -38,20 +39,20 @@ pub fn validate(l: &Limits) -> Result<(), AppError> {
     Ok(())
 }
 
-pub fn defaults(conn: &mut SqliteConnection) -> Result<Limits, AppError> {
+pub fn defaults(conn: &mut Conn) -> Result<Limits, AppError> {
     Ok(settings::get(conn, DEFAULTS)?
         .and_then(|v| serde_json::from_str(&v).ok())
         .unwrap_or_default())
 }
 
-pub fn set_defaults(conn: &mut SqliteConnection, l: &Limits) -> Result<Limits, AppError> {
+pub fn set_defaults(conn: &mut Conn, l: &Limits) -> Result<Limits, AppError> {
     validate(l)?;
     let text = serde_json::to_string(l).map_err(|_| AppError::Internal)?;
     settings::put(conn, DEFAULTS, &text)?;
     defaults(conn)
 }
 
-pub fn overrides(conn: &mut SqliteConnection, user: i64) -> Result<LimitsOverride, AppError> {
+pub fn overrides(conn: &mut Conn, user: i64) -> Result<LimitsOverride, AppError> {
     Ok(user_limits::table
         .find(user)
         .select(user_limits::limits)
@@ -63,7 +64,7 @@ pub fn overrides(conn: &mut SqliteConnection, user: i64) -> Result<LimitsOverrid
 
 /// The overrides of each of `users` (absent: none), in one query.
 pub fn overrides_of(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     users: &[i64],
 ) -> Result<std::collections::HashMap<i64, LimitsOverride>, AppError> {
     Ok(user_limits::table
@@ -76,12 +77,12 @@ pub fn overrides_of(
 }
 
 /// What applies to `user`: the defaults under its overrides.
-pub fn effective(conn: &mut SqliteConnection, user: i64) -> Result<Limits, AppError> {
+pub fn effective(conn: &mut Conn, user: i64) -> Result<Limits, AppError> {
     let d = defaults(conn)?;
     Ok(overrides(conn, user)?.apply_to(&d))
 }
 
-pub fn account(conn: &mut SqliteConnection, user: i64) -> Result<AccountLimits, AppError> {
+pub fn account(conn: &mut Conn, user: i64) -> Result<AccountLimits, AppError> {
     let overrides = overrides(conn, user)?;
     let effective = overrides.apply_to(&defaults(conn)?);
     Ok(AccountLimits {
@@ -93,13 +94,13 @@ pub fn account(conn: &mut SqliteConnection, user: i64) -> Result<AccountLimits, 
 /// Replaces the account's overrides (an empty object follows the defaults
 /// again).
 pub fn set_overrides(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     user: i64,
     o: &LimitsOverride,
 ) -> Result<AccountLimits, AppError> {
     validate(&o.apply_to(&Limits::default()))?;
     let text = serde_json::to_string(o).map_err(|_| AppError::Internal)?;
-    diesel::insert_into(user_limits::table)
+    crate::each_backend!(conn, |c| diesel::insert_into(user_limits::table)
         .values((
             user_limits::user_id.eq(user),
             user_limits::limits.eq(&text),
@@ -111,6 +112,6 @@ pub fn set_overrides(
             user_limits::limits.eq(&text),
             user_limits::updated_at.eq(now()),
         ))
-        .execute(conn)?;
+        .execute(c))?;
     account(conn, user)
 }

@@ -3,12 +3,13 @@
 
 use crate::error::AppError;
 use crate::server::db::rows::{Message, MessageEnd};
+use crate::server::db::Conn;
 use crate::server::db::{now, schema::messages, schema::threads};
 use diesel::prelude::*;
 
 /// A chat message the user may see: theirs, through its thread
 /// (backroom turns are reached through their backroom).
-pub fn owned(conn: &mut SqliteConnection, user_id: i64, id: i64) -> Result<Message, AppError> {
+pub fn owned(conn: &mut Conn, user_id: i64, id: i64) -> Result<Message, AppError> {
     messages::table
         .inner_join(threads::table)
         .filter(messages::id.eq(id))
@@ -20,7 +21,7 @@ pub fn owned(conn: &mut SqliteConnection, user_id: i64, id: i64) -> Result<Messa
         .ok_or_else(|| AppError::not_found("No such message."))
 }
 
-pub fn get(conn: &mut SqliteConnection, id: i64) -> Result<Message, AppError> {
+pub fn get(conn: &mut Conn, id: i64) -> Result<Message, AppError> {
     messages::table
         .find(id)
         .select(Message::as_select())
@@ -30,7 +31,7 @@ pub fn get(conn: &mut SqliteConnection, id: i64) -> Result<Message, AppError> {
 }
 
 /// Saves the reply so far (at least every 500 ms while streaming).
-pub fn save_progress(conn: &mut SqliteConnection, id: i64, content: &str) -> Result<(), AppError> {
+pub fn save_progress(conn: &mut Conn, id: i64, content: &str) -> Result<(), AppError> {
     diesel::update(
         messages::table
             .find(id)
@@ -46,7 +47,7 @@ pub fn save_progress(conn: &mut SqliteConnection, id: i64, content: &str) -> Res
 
 /// Writes the reply's end; its tokens (when the provider told them) go
 /// into the usage ledger in the same transaction.
-pub fn finish(conn: &mut SqliteConnection, id: i64, end: MessageEnd) -> Result<(), AppError> {
+pub fn finish(conn: &mut Conn, id: i64, end: MessageEnd) -> Result<(), AppError> {
     let tokens = |t: Option<Option<i32>>| t.flatten().map(i64::from);
     let used = (tokens(end.prompt_tokens), tokens(end.completion_tokens));
     let at = end.updated_at;
@@ -62,7 +63,7 @@ pub fn finish(conn: &mut SqliteConnection, id: i64, end: MessageEnd) -> Result<(
 }
 
 /// At boot: a reply still `streaming` lost its runner with the last process.
-pub fn mark_interrupted(conn: &mut SqliteConnection) -> Result<usize, AppError> {
+pub fn mark_interrupted(conn: &mut Conn) -> Result<usize, AppError> {
     Ok(diesel::update(
         messages::table.filter(messages::status.eq(crate::model::chat::MessageStatus::Streaming)),
     )

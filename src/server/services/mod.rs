@@ -1,4 +1,4 @@
-//! Domain logic as synchronous Diesel code on `&mut SqliteConnection`.
+//! Domain logic as synchronous Diesel code on `&mut Conn`.
 //! REST handlers, server functions and background tasks all call these.
 
 pub mod accounts;

@@ -7,6 +7,7 @@ use crate::model::provider::{
     RegistryProvider,
 };
 use crate::server::db::rows::{ModelChanges, NewProviderModel, Provider, ProviderModel};
+use crate::server::db::Conn;
 use crate::server::db::{now, schema::provider_models, schema::providers};
 use crate::server::services::providers::{self as provider_service, Scope};
 use crate::server::services::settings;
@@ -19,7 +20,7 @@ pub const MAX_TOKENS_LIMIT: i32 = 1_000_000;
 /// and the provider is shared or `user`'s own key (while the server allows
 /// own keys). Anyone else's own key is "not an available model".
 pub fn usable_model(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     user: i64,
     id: i64,
 ) -> Result<(ProviderModel, Provider), AppError> {
@@ -48,7 +49,7 @@ pub fn usable_model(
 
 /// The model `user` knows as `sdk_id` (`openai:gpt-4o`), while usable.
 pub fn usable_by_sdk_id(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     user: i64,
     sdk_id: &str,
 ) -> Result<(ProviderModel, Provider), AppError> {
@@ -97,11 +98,7 @@ pub fn full_sdk_id(provider_slug: &str, raw: &str) -> Result<String, AppError> {
 }
 
 /// A model of a provider in `scope`; any other is a 404.
-pub fn get_row(
-    conn: &mut SqliteConnection,
-    scope: Scope,
-    id: i64,
-) -> Result<ProviderModel, AppError> {
+pub fn get_row(conn: &mut Conn, scope: Scope, id: i64) -> Result<ProviderModel, AppError> {
     provider_models::table
         .inner_join(providers::table)
         .filter(provider_models::id.eq(id))
@@ -113,12 +110,7 @@ pub fn get_row(
         .ok_or_else(|| AppError::not_found("No such model."))
 }
 
-fn exists(
-    conn: &mut SqliteConnection,
-    provider_id: i64,
-    sdk_id: &str,
-    except: i64,
-) -> Result<bool, AppError> {
+fn exists(conn: &mut Conn, provider_id: i64, sdk_id: &str, except: i64) -> Result<bool, AppError> {
     Ok(diesel::select(diesel::dsl::exists(
         provider_models::table
             .filter(provider_models::provider_id.eq(provider_id))
@@ -128,11 +120,7 @@ fn exists(
     .get_result(conn)?)
 }
 
-pub fn create(
-    conn: &mut SqliteConnection,
-    scope: Scope,
-    input: &NewModelInput,
-) -> Result<ModelView, AppError> {
+pub fn create(conn: &mut Conn, scope: Scope, input: &NewModelInput) -> Result<ModelView, AppError> {
     conn.immediate_transaction(|conn| {
         let provider = provider_service::get_row(conn, scope, input.provider_id).map_err(|_| {
             AppError::invalid("provider_id", "provider_id is not a known provider.")
@@ -160,8 +148,8 @@ pub fn create(
                 created_at: ts,
                 updated_at: ts,
             })
-            .returning(ProviderModel::as_returning())
-            .get_result(conn)?;
+            .returning(crate::server::db::all::<ProviderModel>())
+            .get_result::<ProviderModel>(conn)?;
         Ok(default_when_none(conn, row, &provider)?.view())
     })
 }
@@ -170,7 +158,7 @@ pub fn create(
 /// so a fresh server answers its first message without a trip to Models.
 /// An own key's model never becomes everyone's default.
 fn default_when_none(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     row: ProviderModel,
     provider: &Provider,
 ) -> Result<ProviderModel, AppError> {
@@ -186,12 +174,12 @@ fn default_when_none(
     }
     Ok(diesel::update(provider_models::table.find(row.id))
         .set(provider_models::is_default.eq(true))
-        .returning(ProviderModel::as_returning())
-        .get_result(conn)?)
+        .returning(crate::server::db::all::<ProviderModel>())
+        .get_result::<ProviderModel>(conn)?)
 }
 
 pub fn list_for_provider(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     scope: Scope,
     provider_id: i64,
 ) -> Result<Vec<ModelView>, AppError> {
@@ -206,7 +194,7 @@ pub fn list_for_provider(
         .collect())
 }
 
-pub fn get(conn: &mut SqliteConnection, scope: Scope, id: i64) -> Result<ModelView, AppError> {
+pub fn get(conn: &mut Conn, scope: Scope, id: i64) -> Result<ModelView, AppError> {
     Ok(get_row(conn, scope, id)?.view())
 }
 
@@ -215,7 +203,7 @@ pub fn get(conn: &mut SqliteConnection, scope: Scope, id: i64) -> Result<ModelVi
 pub const PRICE_MAX: f64 = 10_000.0;
 
 pub fn update(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     scope: Scope,
     id: i64,
     patch: &ModelPatch,
@@ -264,13 +252,13 @@ pub fn update(
                 vision: patch.vision,
                 updated_at: now(),
             })
-            .returning(ProviderModel::as_returning())
-            .get_result(conn)?;
+            .returning(crate::server::db::all::<ProviderModel>())
+            .get_result::<ProviderModel>(conn)?;
         Ok(row.view())
     })
 }
 
-pub fn delete(conn: &mut SqliteConnection, scope: Scope, id: i64) -> Result<(), AppError> {
+pub fn delete(conn: &mut Conn, scope: Scope, id: i64) -> Result<(), AppError> {
     conn.immediate_transaction(|conn| {
         get_row(conn, scope, id)?;
         diesel::delete(provider_models::table.find(id)).execute(conn)?;
@@ -280,7 +268,7 @@ pub fn delete(conn: &mut SqliteConnection, scope: Scope, id: i64) -> Result<(), 
 
 /// Makes `id` the one global default, atomically: clear, then set, in one
 /// immediate transaction (the partial unique index backs this up).
-pub fn set_default(conn: &mut SqliteConnection, id: i64) -> Result<ModelView, AppError> {
+pub fn set_default(conn: &mut Conn, id: i64) -> Result<ModelView, AppError> {
     conn.immediate_transaction(|conn| {
         let model = get_row(conn, Scope::Shared, id)?;
         let provider = provider_service::get_row(conn, Scope::Shared, model.provider_id)?;
@@ -297,15 +285,15 @@ pub fn set_default(conn: &mut SqliteConnection, id: i64) -> Result<ModelView, Ap
                 provider_models::is_default.eq(true),
                 provider_models::updated_at.eq(now()),
             ))
-            .returning(ProviderModel::as_returning())
-            .get_result(conn)?;
+            .returning(crate::server::db::all::<ProviderModel>())
+            .get_result::<ProviderModel>(conn)?;
         Ok(row.view())
     })
 }
 
 /// Enabled shared providers with their enabled models, by name, then
 /// `user`'s own keys (while the server allows them), and the default.
-pub fn registry(conn: &mut SqliteConnection, user: i64) -> Result<ModelRegistry, AppError> {
+pub fn registry(conn: &mut Conn, user: i64) -> Result<ModelRegistry, AppError> {
     let own = settings::own_keys(conn)?.allowed;
     let rows: Vec<(Provider, ProviderModel)> = providers::table
         .inner_join(provider_models::table)
@@ -355,7 +343,7 @@ pub fn registry(conn: &mut SqliteConnection, user: i64) -> Result<ModelRegistry,
 
 /// Adds upstream models (id, display name) not already present.
 pub fn import(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     scope: Scope,
     provider_id: i64,
     upstream: &[(String, String)],
@@ -384,8 +372,8 @@ pub fn import(
                     created_at: ts,
                     updated_at: ts,
                 })
-                .returning(ProviderModel::as_returning())
-                .get_result(conn)?;
+                .returning(crate::server::db::all::<ProviderModel>())
+                .get_result::<ProviderModel>(conn)?;
             let row = default_when_none(conn, row, &provider)?;
             result.imported.push(row.view());
         }

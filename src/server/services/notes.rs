@@ -2,6 +2,7 @@
 
 use crate::error::AppError;
 use crate::model::note::{NoteInput, NoteView};
+use crate::server::db::Conn;
 use crate::server::db::{now, schema::notes};
 use diesel::prelude::*;
 
@@ -55,7 +56,7 @@ fn check(input: &NoteInput) -> Result<(), AppError> {
     Ok(())
 }
 
-pub fn list(conn: &mut SqliteConnection, user_id: i64) -> Result<Vec<NoteView>, AppError> {
+pub fn list(conn: &mut Conn, user_id: i64) -> Result<Vec<NoteView>, AppError> {
     Ok(notes::table
         .filter(notes::user_id.eq(user_id))
         .order((notes::updated_at.desc(), notes::id.desc()))
@@ -67,7 +68,7 @@ pub fn list(conn: &mut SqliteConnection, user_id: i64) -> Result<Vec<NoteView>, 
         .collect())
 }
 
-pub fn get(conn: &mut SqliteConnection, user_id: i64, id: i64) -> Result<NoteView, AppError> {
+pub fn get(conn: &mut Conn, user_id: i64, id: i64) -> Result<NoteView, AppError> {
     notes::table
         .find(id)
         .filter(notes::user_id.eq(user_id))
@@ -78,11 +79,7 @@ pub fn get(conn: &mut SqliteConnection, user_id: i64, id: i64) -> Result<NoteVie
         .ok_or_else(|| AppError::not_found("No such note."))
 }
 
-pub fn create(
-    conn: &mut SqliteConnection,
-    user_id: i64,
-    input: &NoteInput,
-) -> Result<NoteView, AppError> {
+pub fn create(conn: &mut Conn, user_id: i64, input: &NoteInput) -> Result<NoteView, AppError> {
     check(input)?;
     let ts = now();
     Ok(view(
@@ -100,7 +97,7 @@ pub fn create(
 }
 
 pub fn update(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     user_id: i64,
     id: i64,
     input: &NoteInput,
@@ -124,7 +121,7 @@ pub fn update(
     ))
 }
 
-pub fn delete(conn: &mut SqliteConnection, user_id: i64, id: i64) -> Result<(), AppError> {
+pub fn delete(conn: &mut Conn, user_id: i64, id: i64) -> Result<(), AppError> {
     get(conn, user_id, id)?;
     diesel::delete(notes::table.find(id)).execute(conn)?;
     Ok(())

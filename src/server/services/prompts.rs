@@ -3,6 +3,7 @@
 use super::validate;
 use crate::error::AppError;
 use crate::model::prompt::{PromptInput, PromptView};
+use crate::server::db::Conn;
 use crate::server::db::{now, schema::prompts};
 use diesel::prelude::*;
 
@@ -47,7 +48,7 @@ fn check_body(body: &str) -> Result<(), AppError> {
 }
 
 /// By title.
-pub fn list(conn: &mut SqliteConnection, user_id: i64) -> Result<Vec<PromptView>, AppError> {
+pub fn list(conn: &mut Conn, user_id: i64) -> Result<Vec<PromptView>, AppError> {
     Ok(prompts::table
         .filter(prompts::user_id.eq(user_id))
         .order((prompts::title.asc(), prompts::id.asc()))
@@ -59,7 +60,7 @@ pub fn list(conn: &mut SqliteConnection, user_id: i64) -> Result<Vec<PromptView>
         .collect())
 }
 
-pub fn get(conn: &mut SqliteConnection, user_id: i64, id: i64) -> Result<PromptView, AppError> {
+pub fn get(conn: &mut Conn, user_id: i64, id: i64) -> Result<PromptView, AppError> {
     prompts::table
         .find(id)
         .filter(prompts::user_id.eq(user_id))
@@ -70,11 +71,7 @@ pub fn get(conn: &mut SqliteConnection, user_id: i64, id: i64) -> Result<PromptV
         .ok_or_else(|| AppError::not_found("No such prompt."))
 }
 
-pub fn create(
-    conn: &mut SqliteConnection,
-    user_id: i64,
-    input: &PromptInput,
-) -> Result<PromptView, AppError> {
+pub fn create(conn: &mut Conn, user_id: i64, input: &PromptInput) -> Result<PromptView, AppError> {
     let title = validate::text("title", input.title.as_deref().unwrap_or(""), TITLE_MAX)?;
     let body = input.body.as_deref().unwrap_or("");
     check_body(body)?;
@@ -103,7 +100,7 @@ pub fn create(
 }
 
 pub fn update(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     user_id: i64,
     id: i64,
     input: &PromptInput,
@@ -127,7 +124,7 @@ pub fn update(
     ))
 }
 
-pub fn delete(conn: &mut SqliteConnection, user_id: i64, id: i64) -> Result<(), AppError> {
+pub fn delete(conn: &mut Conn, user_id: i64, id: i64) -> Result<(), AppError> {
     get(conn, user_id, id)?;
     diesel::delete(prompts::table.find(id)).execute(conn)?;
     Ok(())

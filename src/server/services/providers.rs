@@ -6,6 +6,7 @@ use crate::error::AppError;
 use crate::model::provider::{ApiFormat, NewProviderInput, ProviderPatch, ProviderView};
 use crate::server::crypto::Cipher;
 use crate::server::db::rows::{NewProvider, Provider, ProviderChanges, ProviderModel};
+use crate::server::db::Conn;
 use crate::server::db::{now, schema::provider_models, schema::providers};
 use diesel::prelude::*;
 
@@ -136,7 +137,7 @@ pub fn view(cipher: &Cipher, p: &Provider) -> ProviderView {
     }
 }
 
-pub fn get_row(conn: &mut SqliteConnection, scope: Scope, id: i64) -> Result<Provider, AppError> {
+pub fn get_row(conn: &mut Conn, scope: Scope, id: i64) -> Result<Provider, AppError> {
     providers::table
         .find(id)
         .select(Provider::as_select())
@@ -146,7 +147,7 @@ pub fn get_row(conn: &mut SqliteConnection, scope: Scope, id: i64) -> Result<Pro
         .ok_or_else(|| AppError::not_found("No such provider."))
 }
 
-fn in_scope(scope: Scope) -> providers::BoxedQuery<'static, diesel::sqlite::Sqlite> {
+fn in_scope(scope: Scope) -> providers::BoxedQuery<'static, crate::server::db::MultiBackend> {
     match scope {
         Scope::Shared => providers::table
             .filter(providers::owner_id.is_null())
@@ -162,7 +163,7 @@ fn in_scope(scope: Scope) -> providers::BoxedQuery<'static, diesel::sqlite::Sqli
 /// providers (an account sees those too, so its model ids stay
 /// unambiguous), and a shared slug against every account's own.
 fn ensure_unique(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     scope: Scope,
     name: Option<&str>,
     slug: Option<&str>,
@@ -170,12 +171,12 @@ fn ensure_unique(
 ) -> Result<(), AppError> {
     let except = except.unwrap_or(-1);
     if let Some(name) = name {
-        let taken = diesel::select(diesel::dsl::exists(
-            in_scope(scope)
-                .filter(providers::name.eq(name.to_string()))
-                .filter(providers::id.ne(except)),
-        ))
-        .get_result::<bool>(conn)?;
+        let taken = in_scope(scope)
+            .filter(providers::name.eq(name.to_string()))
+            .filter(providers::id.ne(except))
+            .count()
+            .get_result::<i64>(conn)?
+            > 0;
         if taken {
             return Err(AppError::conflict(format!(
                 "A provider named {name} already exists."
@@ -207,7 +208,7 @@ fn ensure_unique(
 }
 
 pub fn create(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     cipher: &Cipher,
     scope: Scope,
     input: &NewProviderInput,
@@ -245,17 +246,13 @@ pub fn create(
                 created_at: ts,
                 updated_at: ts,
             })
-            .returning(Provider::as_returning())
-            .get_result(conn)?;
+            .returning(crate::server::db::all::<Provider>())
+            .get_result::<Provider>(conn)?;
         Ok(view(cipher, &row))
     })
 }
 
-pub fn list(
-    conn: &mut SqliteConnection,
-    cipher: &Cipher,
-    scope: Scope,
-) -> Result<Vec<ProviderView>, AppError> {
+pub fn list(conn: &mut Conn, cipher: &Cipher, scope: Scope) -> Result<Vec<ProviderView>, AppError> {
     let rows = in_scope(scope)
         .order(providers::name.asc())
         .select(Provider::as_select())
@@ -266,7 +263,7 @@ pub fn list(
 /// Every provider of `scope` with its models, as the providers page and
 /// Your keys show them.
 pub fn list_with_models(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     cipher: &Cipher,
     scope: Scope,
 ) -> Result<Vec<(ProviderView, Vec<crate::model::provider::ModelView>)>, AppError> {
@@ -280,7 +277,7 @@ pub fn list_with_models(
 }
 
 pub fn get(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     cipher: &Cipher,
     scope: Scope,
     id: i64,
@@ -289,7 +286,7 @@ pub fn get(
 }
 
 pub fn update(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     cipher: &Cipher,
     scope: Scope,
     id: i64,
@@ -344,15 +341,15 @@ pub fn update(
                 is_enabled: patch.is_enabled,
                 updated_at: now(),
             })
-            .returning(Provider::as_returning())
-            .get_result(conn)?;
+            .returning(crate::server::db::all::<Provider>())
+            .get_result::<Provider>(conn)?;
         Ok(view(cipher, &row))
     })
 }
 
 /// Model ids carry the provider's slug (`openai:gpt-4o`); keep them in step.
 fn rename_model_prefixes(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     provider_id: i64,
     old: &str,
     new: &str,
@@ -374,12 +371,7 @@ fn rename_model_prefixes(
 }
 
 /// Refuses (409) while the provider still has models, unless `cascade`.
-pub fn delete(
-    conn: &mut SqliteConnection,
-    scope: Scope,
-    id: i64,
-    cascade: bool,
-) -> Result<(), AppError> {
+pub fn delete(conn: &mut Conn, scope: Scope, id: i64, cascade: bool) -> Result<(), AppError> {
     conn.immediate_transaction(|conn| {
         get_row(conn, scope, id)?;
         let models: i64 = provider_models::table

@@ -4,6 +4,7 @@
 
 use crate::error::AppError;
 use crate::model::search::{HitKind, SearchHit, SearchPage, HIT_END, HIT_START};
+use crate::server::db::Conn;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Nullable, Text};
 
@@ -87,12 +88,7 @@ const NOTES_SQL: &str = "SELECT NULL AS thread_id, NULL AS backroom_id, n.id AS 
      WHERE notes_fts MATCH ? AND n.user_id = ? \
      ORDER BY bm25(notes_fts) LIMIT ?";
 
-pub fn search(
-    conn: &mut SqliteConnection,
-    user_id: i64,
-    q: &str,
-    offset: i64,
-) -> Result<SearchPage, AppError> {
+pub fn search(conn: &mut Conn, user_id: i64, q: &str, offset: i64) -> Result<SearchPage, AppError> {
     if q.chars().count() > QUERY_MAX {
         return Err(AppError::invalid(
             "q",

@@ -4,6 +4,7 @@
 
 use crate::error::AppError;
 use crate::model::community::SessionView;
+use crate::server::db::Conn;
 use crate::server::db::{now, schema::sessions, schema::users};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Nullable, Text};
@@ -15,7 +16,7 @@ const AGENT_MAX: usize = 300;
 /// Notes that `session` of `user` was just used from `agent` at `address`;
 /// also the account's last activity. Writes at most once a minute.
 pub fn touch(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     user: i64,
     session: &str,
     agent: Option<&str>,
@@ -85,7 +86,7 @@ struct Row {
 
 /// The user's live sessions, most recently used first.
 pub fn list(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     user: i64,
     current: Option<&str>,
 ) -> Result<Vec<SessionView>, AppError> {
@@ -115,7 +116,7 @@ pub fn list(
 }
 
 /// Ends one of the user's sessions; another user's is "not found".
-pub fn end(conn: &mut SqliteConnection, user: i64, id: i64) -> Result<(), AppError> {
+pub fn end(conn: &mut Conn, user: i64, id: i64) -> Result<(), AppError> {
     let n = diesel::sql_query("DELETE FROM sessions WHERE rowid = ? AND user_id = ?")
         .bind::<BigInt, _>(id)
         .bind::<BigInt, _>(user)

@@ -4,6 +4,7 @@ use crate::error::AppError;
 use crate::model::community::{Registration, SettingsInput};
 use crate::model::provider::OwnKeysPolicy;
 use crate::model::AdminSettings;
+use crate::server::db::Conn;
 use crate::server::db::{now, schema::settings, schema::users};
 use diesel::prelude::*;
 
@@ -14,14 +15,14 @@ const OWN_KEYS: &str = "own_keys";
 const OWN_KEYS_PRIVATE: &str = "own_keys_private_addresses";
 
 /// Both off until an admin turns them on.
-pub fn own_keys(conn: &mut SqliteConnection) -> Result<OwnKeysPolicy, AppError> {
+pub fn own_keys(conn: &mut Conn) -> Result<OwnKeysPolicy, AppError> {
     Ok(OwnKeysPolicy {
         allowed: get(conn, OWN_KEYS)?.as_deref() == Some("true"),
         private_addresses: get(conn, OWN_KEYS_PRIVATE)?.as_deref() == Some("true"),
     })
 }
 
-pub fn get(conn: &mut SqliteConnection, key: &str) -> Result<Option<String>, AppError> {
+pub fn get(conn: &mut Conn, key: &str) -> Result<Option<String>, AppError> {
     Ok(settings::table
         .find(key)
         .select(settings::value)
@@ -29,8 +30,8 @@ pub fn get(conn: &mut SqliteConnection, key: &str) -> Result<Option<String>, App
         .optional()?)
 }
 
-pub fn put(conn: &mut SqliteConnection, key: &str, value: &str) -> Result<(), AppError> {
-    diesel::insert_into(settings::table)
+pub fn put(conn: &mut Conn, key: &str, value: &str) -> Result<(), AppError> {
+    crate::each_backend!(conn, |c| diesel::insert_into(settings::table)
         .values((
             settings::key.eq(key),
             settings::value.eq(value),
@@ -39,13 +40,13 @@ pub fn put(conn: &mut SqliteConnection, key: &str, value: &str) -> Result<(), Ap
         .on_conflict(settings::key)
         .do_update()
         .set((settings::value.eq(value), settings::updated_at.eq(now())))
-        .execute(conn)?;
+        .execute(c))?;
     Ok(())
 }
 
 /// Open until the first account (the admin) exists, unless an admin has
 /// chosen since. Reads the boolean of servers from before the modes.
-pub fn registration(conn: &mut SqliteConnection) -> Result<Registration, AppError> {
+pub fn registration(conn: &mut Conn) -> Result<Registration, AppError> {
     if let Some(mode) = get(conn, REGISTRATION)?
         .as_deref()
         .and_then(Registration::parse)
@@ -67,7 +68,7 @@ pub fn registration(conn: &mut SqliteConnection) -> Result<Registration, AppErro
     }
 }
 
-pub fn admin_settings(conn: &mut SqliteConnection) -> Result<AdminSettings, AppError> {
+pub fn admin_settings(conn: &mut Conn) -> Result<AdminSettings, AppError> {
     let registration = registration(conn)?;
     let own = own_keys(conn)?;
     Ok(AdminSettings {
@@ -79,7 +80,7 @@ pub fn admin_settings(conn: &mut SqliteConnection) -> Result<AdminSettings, AppE
 }
 
 pub fn update_admin_settings(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     new: &SettingsInput,
 ) -> Result<AdminSettings, AppError> {
     let mode = match (new.registration, new.registration_open) {

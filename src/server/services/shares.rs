@@ -6,13 +6,14 @@ use super::threads as thread_service;
 use crate::error::AppError;
 use crate::model::chat::{SharedMessage, SharedThread};
 use crate::server::db::rows::{Attachment, Message};
+use crate::server::db::Conn;
 use crate::server::db::{
     now, schema::message_attachments, schema::messages, schema::shares, schema::threads,
 };
 use diesel::prelude::*;
 
 /// The thread's link token, made on first use.
-pub fn share(conn: &mut SqliteConnection, user_id: i64, id: i64) -> Result<String, AppError> {
+pub fn share(conn: &mut Conn, user_id: i64, id: i64) -> Result<String, AppError> {
     conn.immediate_transaction(|conn| {
         thread_service::owned(conn, user_id, id)?;
         if let Some(token) = thread_service::share_token(conn, id)? {
@@ -31,7 +32,7 @@ pub fn share(conn: &mut SqliteConnection, user_id: i64, id: i64) -> Result<Strin
 }
 
 /// The link stops working at once.
-pub fn revoke(conn: &mut SqliteConnection, user_id: i64, id: i64) -> Result<(), AppError> {
+pub fn revoke(conn: &mut Conn, user_id: i64, id: i64) -> Result<(), AppError> {
     thread_service::owned(conn, user_id, id)?;
     diesel::delete(shares::table.filter(shares::thread_id.eq(id))).execute(conn)?;
     Ok(())
@@ -39,7 +40,7 @@ pub fn revoke(conn: &mut SqliteConnection, user_id: i64, id: i64) -> Result<(), 
 
 /// The thread a live link opens: `(id, title, created_at)`, 404 for an
 /// unknown or revoked token.
-fn thread_of(conn: &mut SqliteConnection, token: &str) -> Result<(i64, String, i64), AppError> {
+fn thread_of(conn: &mut Conn, token: &str) -> Result<(i64, String, i64), AppError> {
     let gone = || AppError::not_found("This link does not exist or was revoked.");
     if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(gone());
@@ -55,16 +56,19 @@ fn thread_of(conn: &mut SqliteConnection, token: &str) -> Result<(i64, String, i
 
 /// The ids of the messages a link shows: the thread's current branch,
 /// finished.
-fn shown(thread: i64) -> messages::BoxedQuery<'static, diesel::sqlite::Sqlite> {
+#[diesel::dsl::auto_type]
+fn shown(thread: i64) -> _ {
+    let on_path: bool = true;
+    let streaming: crate::model::chat::MessageStatus = crate::model::chat::MessageStatus::Streaming;
+    let empty: &'static str = "";
     messages::table
         .filter(messages::thread_id.eq(thread))
-        .filter(messages::on_path.eq(true))
-        .filter(messages::status.ne(crate::model::chat::MessageStatus::Streaming))
-        .filter(messages::content.ne(""))
-        .into_boxed()
+        .filter(messages::on_path.eq(on_path))
+        .filter(messages::status.ne(streaming))
+        .filter(messages::content.ne(empty))
 }
 
-fn shown_messages(conn: &mut SqliteConnection, thread: i64) -> Result<Vec<Message>, AppError> {
+fn shown_messages(conn: &mut Conn, thread: i64) -> Result<Vec<Message>, AppError> {
     Ok(shown(thread)
         .order(messages::id.asc())
         .select(Message::as_select())
@@ -74,7 +78,7 @@ fn shown_messages(conn: &mut SqliteConnection, thread: i64) -> Result<Vec<Messag
 /// What anyone with the link sees: the title and the finished messages
 /// with their files and sources, nothing about the owner, models or
 /// providers.
-pub fn shared(conn: &mut SqliteConnection, token: &str) -> Result<SharedThread, AppError> {
+pub fn shared(conn: &mut Conn, token: &str) -> Result<SharedThread, AppError> {
     let (id, title, created_at) = thread_of(conn, token)?;
     let rows = shown_messages(conn, id)?;
     let ids: Vec<i64> = rows.iter().map(|m| m.id).collect();
@@ -99,7 +103,7 @@ pub fn shared(conn: &mut SqliteConnection, token: &str) -> Result<SharedThread, 
 /// A file of a message the link shows, with its bytes; 404 for any other
 /// file, and once the link is revoked.
 pub fn attachment(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     token: &str,
     attachment: i64,
 ) -> Result<(Attachment, Vec<u8>), AppError> {

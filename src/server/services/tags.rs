@@ -2,6 +2,7 @@
 
 use crate::error::AppError;
 use crate::server::db::schema::{thread_tags, threads};
+use crate::server::db::Conn;
 use diesel::prelude::*;
 use std::collections::HashMap;
 
@@ -40,21 +41,21 @@ pub fn normalise(tags: &[String]) -> Result<Vec<String>, AppError> {
 }
 
 /// Replaces the thread's tags (already normalised).
-pub fn set(conn: &mut SqliteConnection, thread_id: i64, tags: &[String]) -> Result<(), AppError> {
+pub fn set(conn: &mut Conn, thread_id: i64, tags: &[String]) -> Result<(), AppError> {
     diesel::delete(thread_tags::table.filter(thread_tags::thread_id.eq(thread_id)))
         .execute(conn)?;
     let rows: Vec<_> = tags
         .iter()
         .map(|t| (thread_tags::thread_id.eq(thread_id), thread_tags::tag.eq(t)))
         .collect();
-    diesel::insert_into(thread_tags::table)
+    crate::each_backend!(conn, |c| diesel::insert_into(thread_tags::table)
         .values(&rows)
-        .execute(conn)?;
+        .execute(c))?;
     Ok(())
 }
 
 /// The tags of each of these threads, sorted.
-pub fn of(conn: &mut SqliteConnection, ids: &[i64]) -> Result<HashMap<i64, Vec<String>>, AppError> {
+pub fn of(conn: &mut Conn, ids: &[i64]) -> Result<HashMap<i64, Vec<String>>, AppError> {
     let rows: Vec<(i64, String)> = thread_tags::table
         .filter(thread_tags::thread_id.eq_any(ids))
         .order((thread_tags::thread_id, thread_tags::tag))
@@ -69,7 +70,7 @@ pub fn of(conn: &mut SqliteConnection, ids: &[i64]) -> Result<HashMap<i64, Vec<S
 
 /// Every tag the user has on a chat thread that is not archived (as the
 /// tag's list shows them), with how many threads carry it.
-pub fn used(conn: &mut SqliteConnection, user_id: i64) -> Result<Vec<(String, i64)>, AppError> {
+pub fn used(conn: &mut Conn, user_id: i64) -> Result<Vec<(String, i64)>, AppError> {
     Ok(thread_tags::table
         .inner_join(threads::table)
         .filter(threads::user_id.eq(user_id))

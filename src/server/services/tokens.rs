@@ -6,6 +6,7 @@ use super::validate;
 use crate::error::AppError;
 use crate::model::token::{CreatedToken, NewToken, TokenView, TOKEN_DAYS_MAX};
 use crate::server::db::rows::User;
+use crate::server::db::Conn;
 use crate::server::db::{now, schema::api_tokens, schema::users};
 use diesel::prelude::*;
 use rand::distributions::{Alphanumeric, DistString};
@@ -49,11 +50,7 @@ fn view(r: Row) -> TokenView {
     }
 }
 
-pub fn create(
-    conn: &mut SqliteConnection,
-    user: i64,
-    input: &NewToken,
-) -> Result<CreatedToken, AppError> {
+pub fn create(conn: &mut Conn, user: i64, input: &NewToken) -> Result<CreatedToken, AppError> {
     if input.name.trim().is_empty() {
         return Err(AppError::invalid("name", "Give the token a name."));
     }
@@ -92,8 +89,8 @@ pub fn create(
                 api_tokens::created_at.eq(now()),
                 api_tokens::expires_at.eq(expires_at),
             ))
-            .returning(Row::as_returning())
-            .get_result(conn)?;
+            .returning(crate::server::db::all::<Row>())
+            .get_result::<Row>(conn)?;
         Ok(CreatedToken {
             view: view(row),
             token: secret,
@@ -102,7 +99,7 @@ pub fn create(
 }
 
 /// Newest first.
-pub fn list(conn: &mut SqliteConnection, user: i64) -> Result<Vec<TokenView>, AppError> {
+pub fn list(conn: &mut Conn, user: i64) -> Result<Vec<TokenView>, AppError> {
     Ok(api_tokens::table
         .filter(api_tokens::user_id.eq(user))
         .order(api_tokens::id.desc())
@@ -114,7 +111,7 @@ pub fn list(conn: &mut SqliteConnection, user: i64) -> Result<Vec<TokenView>, Ap
 }
 
 /// Gone at once; another account's token is a 404.
-pub fn revoke(conn: &mut SqliteConnection, user: i64, id: i64) -> Result<(), AppError> {
+pub fn revoke(conn: &mut Conn, user: i64, id: i64) -> Result<(), AppError> {
     let n = diesel::delete(
         api_tokens::table
             .filter(api_tokens::id.eq(id))
@@ -129,7 +126,7 @@ pub fn revoke(conn: &mut SqliteConnection, user: i64, id: i64) -> Result<(), App
 
 /// The account a token stands for, if it is known, unexpired and the
 /// account enabled; notes when it was used.
-pub fn authenticate(conn: &mut SqliteConnection, token: &str) -> Result<Option<User>, AppError> {
+pub fn authenticate(conn: &mut Conn, token: &str) -> Result<Option<User>, AppError> {
     if !token.starts_with(PREFIX) || token.len() != PREFIX.len() + RANDOM_CHARS {
         return Ok(None);
     }

@@ -5,6 +5,7 @@
 
 use crate::error::AppError;
 use crate::model::usage::{UsageGroup, UsageReport, UsageRow};
+use crate::server::db::Conn;
 use crate::server::db::{
     schema::messages, schema::provider_models, schema::providers, schema::threads,
     schema::usage_days, schema::users,
@@ -24,7 +25,7 @@ pub fn cost_nanos(prompt: i64, completion: i64, input: Option<f64>, output: Opti
 
 /// Adds message `id`'s tokens to the ledger (call once, when it finishes).
 pub fn record(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     id: i64,
     prompt: i64,
     completion: i64,
@@ -53,7 +54,7 @@ pub fn record(
 /// ledger row for the day of `at`, costed at the model's price now: for
 /// replies stored in threads and for `/v1` completions, which store none.
 pub fn add(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     user: i64,
     model: &str,
     prompt: i64,
@@ -80,7 +81,7 @@ pub fn add(
         .unwrap_or((None, None, None));
     let own_key = owner.is_some();
     let cost = cost_nanos(prompt, completion, input, output);
-    diesel::insert_into(usage_days::table)
+    crate::each_backend!(conn, |c| diesel::insert_into(usage_days::table)
         .values((
             usage_days::user_id.eq(user),
             usage_days::day.eq(at.div_euclid(DAY)),
@@ -99,18 +100,14 @@ pub fn add(
             usage_days::cost_nanos.eq(usage_days::cost_nanos + cost),
             usage_days::replies.eq(usage_days::replies + 1),
         ))
-        .execute(conn)?;
+        .execute(c))?;
     Ok(())
 }
 
 /// What an account has used since `from_day` (inclusive) on the server's
 /// keys, as its quotas count it: tokens and cost. Its own keys are not
 /// counted.
-pub fn since(
-    conn: &mut SqliteConnection,
-    user: i64,
-    from_day: i64,
-) -> Result<(i64, i64), AppError> {
+pub fn since(conn: &mut Conn, user: i64, from_day: i64) -> Result<(i64, i64), AppError> {
     let (tokens, cost) = usage_days::table
         .filter(usage_days::user_id.eq(user))
         .filter(usage_days::day.ge(from_day))
@@ -140,7 +137,7 @@ pub fn day_label(day: i64) -> String {
 /// Usage from `from` to `to` (day numbers, inclusive) of one account, or
 /// of all when `user` is `None`, grouped by day, model or user.
 pub fn report(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     user: Option<i64>,
     from: i64,
     to: i64,

@@ -4,6 +4,7 @@ use crate::error::AppError;
 use crate::model::community::Registration;
 use crate::model::Role;
 use crate::server::db::rows::{NewUser, User};
+use crate::server::db::Conn;
 use crate::server::db::{now, schema::sessions, schema::users};
 use crate::server::services::{invites, settings};
 use diesel::prelude::*;
@@ -46,7 +47,7 @@ pub fn validate_password(field: &str, password: &str) -> Result<(), AppError> {
     Ok(())
 }
 
-pub fn find_by_id(conn: &mut SqliteConnection, id: i64) -> Result<Option<User>, AppError> {
+pub fn find_by_id(conn: &mut Conn, id: i64) -> Result<Option<User>, AppError> {
     Ok(users::table
         .find(id)
         .select(User::as_select())
@@ -55,10 +56,7 @@ pub fn find_by_id(conn: &mut SqliteConnection, id: i64) -> Result<Option<User>, 
 }
 
 /// Case-insensitive, as the column's collation is.
-pub fn find_by_username(
-    conn: &mut SqliteConnection,
-    username: &str,
-) -> Result<Option<User>, AppError> {
+pub fn find_by_username(conn: &mut Conn, username: &str) -> Result<Option<User>, AppError> {
     Ok(users::table
         .filter(users::username.eq(username))
         .select(User::as_select())
@@ -69,7 +67,7 @@ pub fn find_by_username(
 /// Creates an account in one immediate transaction, so two people racing to
 /// be first cannot both become admin and a closed registration stays closed.
 pub fn create(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     username: &str,
     password_hash: &str,
     invite: Option<&str>,
@@ -93,8 +91,8 @@ pub fn create(
                 created_at: ts,
                 updated_at: ts,
             })
-            .returning(User::as_returning())
-            .get_result(conn)?;
+            .returning(crate::server::db::all::<User>())
+            .get_result::<User>(conn)?;
         super::agents::seed_starters(conn, user.id)?;
         Ok(user)
     })
@@ -103,7 +101,7 @@ pub fn create(
 /// May one more account be created? Open lets anyone in (an invitation
 /// is not needed, so not spent), invite only those with a usable one,
 /// closed nobody.
-fn admit(conn: &mut SqliteConnection, invite: Option<&str>) -> Result<(), AppError> {
+fn admit(conn: &mut Conn, invite: Option<&str>) -> Result<(), AppError> {
     match (settings::registration(conn)?, invite) {
         (Registration::Closed, _) => Err(AppError::forbidden(
             "Registration is closed. Ask an admin for an account.",
@@ -119,7 +117,7 @@ fn admit(conn: &mut SqliteConnection, invite: Option<&str>) -> Result<(), AppErr
 /// Stores a new hash and ends every other session of the user; the session
 /// `keep` (the one that asked) survives.
 pub fn set_password(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     user_id: i64,
     password_hash: &str,
     keep_session: Option<&str>,
@@ -131,8 +129,8 @@ pub fn set_password(
                 users::must_change_password.eq(false),
                 users::updated_at.eq(now()),
             ))
-            .returning(User::as_returning())
-            .get_result(conn)?;
+            .returning(crate::server::db::all::<User>())
+            .get_result::<User>(conn)?;
         let others = sessions::table.filter(sessions::user_id.eq(user_id));
         match keep_session {
             Some(keep) => diesel::delete(others.filter(sessions::id.ne(keep))).execute(conn)?,

@@ -7,6 +7,7 @@ use crate::model::archive::{Archive, ModelRef};
 use crate::server::db::schema::{
     folders as folders_t, prompts as prompts_t, provider_models, providers,
 };
+use crate::server::db::Conn;
 use crate::server::services::{folders, prompts};
 use diesel::prelude::*;
 use std::collections::{HashMap, HashSet};
@@ -18,7 +19,7 @@ pub(super) struct Models {
 }
 
 impl Models {
-    pub(super) fn load(conn: &mut SqliteConnection) -> QueryResult<Models> {
+    pub(super) fn load(conn: &mut Conn) -> QueryResult<Models> {
         let known = provider_models::table
             .inner_join(providers::table)
             .select((
@@ -69,11 +70,7 @@ pub(super) fn free_name(taken: &mut HashSet<String>, name: &str) -> (String, boo
 }
 
 /// The account's own limits hold after the import.
-pub(super) fn check_room(
-    conn: &mut SqliteConnection,
-    user_id: i64,
-    a: &Archive,
-) -> Result<(), AppError> {
+pub(super) fn check_room(conn: &mut Conn, user_id: i64, a: &Archive) -> Result<(), AppError> {
     let folders_now: i64 = folders_t::table
         .filter(folders_t::user_id.eq(user_id))
         .count()

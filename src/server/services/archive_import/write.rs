@@ -14,6 +14,7 @@ use crate::server::db::schema::{
     backrooms as backrooms_t, folders as folders_t, message_attachments, message_sources, messages,
     notes as notes_t, prompts as prompts_t, threads as conv_t,
 };
+use crate::server::db::Conn;
 use crate::server::services::{attachments, avatars, tags};
 use base64::Engine;
 use diesel::prelude::*;
@@ -21,7 +22,7 @@ use std::collections::{HashMap, HashSet};
 
 /// Links an imported message to its files and sources.
 fn link_files(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     message_id: i64,
     m: &archive::Message,
     files: &[i64],
@@ -50,7 +51,7 @@ fn link_files(
 }
 
 fn insert_messages(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     thread_id: i64,
     list: &[archive::Message],
     seats: &HashMap<i32, i64>,
@@ -103,11 +104,7 @@ fn insert_messages(
     Ok(list.len())
 }
 
-pub fn import(
-    conn: &mut SqliteConnection,
-    user_id: i64,
-    a: &Archive,
-) -> Result<ImportSummary, AppError> {
+pub fn import(conn: &mut Conn, user_id: i64, a: &Archive) -> Result<ImportSummary, AppError> {
     check(a)?;
     let images: Vec<Vec<u8>> = a
         .images

@@ -6,13 +6,14 @@ use crate::model::attachment::{AttachmentKind, AttachmentView};
 use crate::server::db::now;
 use crate::server::db::rows::Attachment;
 use crate::server::db::schema::{agent_knowledge, agents, attachments};
+use crate::server::db::Conn;
 use diesel::prelude::*;
 
 /// Files on one agent's shelf.
 pub const SHELF_MAX: i64 = 50;
 
 /// The owner's agent (404 for anyone else, a shared agent included).
-fn own_agent(conn: &mut SqliteConnection, user: i64, agent: i64) -> Result<(), AppError> {
+fn own_agent(conn: &mut Conn, user: i64, agent: i64) -> Result<(), AppError> {
     let found: Option<i64> = agents::table
         .find(agent)
         .filter(agents::user_id.eq(user))
@@ -25,18 +26,14 @@ fn own_agent(conn: &mut SqliteConnection, user: i64, agent: i64) -> Result<(), A
 }
 
 /// The attachment ids on `agent`'s shelf.
-pub fn ids(conn: &mut SqliteConnection, agent: i64) -> Result<Vec<i64>, AppError> {
+pub fn ids(conn: &mut Conn, agent: i64) -> Result<Vec<i64>, AppError> {
     Ok(agent_knowledge::table
         .filter(agent_knowledge::agent_id.eq(agent))
         .select(agent_knowledge::attachment_id)
         .load(conn)?)
 }
 
-pub fn list(
-    conn: &mut SqliteConnection,
-    user: i64,
-    agent: i64,
-) -> Result<Vec<AttachmentView>, AppError> {
+pub fn list(conn: &mut Conn, user: i64, agent: i64) -> Result<Vec<AttachmentView>, AppError> {
     own_agent(conn, user, agent)?;
     let rows: Vec<Attachment> = agent_knowledge::table
         .inner_join(attachments::table)
@@ -49,7 +46,7 @@ pub fn list(
 
 /// Puts one of the user's documents on their agent's shelf.
 pub fn add(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     user: i64,
     agent: i64,
     attachment: i64,
@@ -73,13 +70,14 @@ pub fn add(
                 format!("An agent's shelf holds at most {SHELF_MAX} files."),
             ));
         }
-        diesel::insert_or_ignore_into(agent_knowledge::table)
+        crate::each_backend!(conn, |c| diesel::insert_into(agent_knowledge::table)
             .values((
                 agent_knowledge::agent_id.eq(agent),
                 agent_knowledge::attachment_id.eq(a.id),
                 agent_knowledge::created_at.eq(now()),
             ))
-            .execute(conn)?;
+            .on_conflict_do_nothing()
+            .execute(c))?;
         // From now on the file goes once neither shelf nor message has it.
         diesel::update(attachments::table.find(a.id))
             .set(attachments::sent.eq(true))
@@ -88,12 +86,7 @@ pub fn add(
     })
 }
 
-pub fn remove(
-    conn: &mut SqliteConnection,
-    user: i64,
-    agent: i64,
-    attachment: i64,
-) -> Result<(), AppError> {
+pub fn remove(conn: &mut Conn, user: i64, agent: i64, attachment: i64) -> Result<(), AppError> {
     conn.immediate_transaction(|conn| {
         own_agent(conn, user, agent)?;
         let n = diesel::delete(

@@ -15,6 +15,7 @@ use crate::server::db::rows::{Attachment, NewAttachment};
 use crate::server::db::schema::{
     agent_knowledge, attachments, blobs, message_attachments, message_sources,
 };
+use crate::server::db::Conn;
 use crate::server::llm::chat::ImagePart;
 use diesel::prelude::*;
 use sha2::{Digest, Sha256};
@@ -122,7 +123,7 @@ pub fn prepare(name: &str, bytes: &[u8]) -> Result<Prepared, AppError> {
 }
 
 /// What the account's files take, as stored.
-pub fn used_bytes(conn: &mut SqliteConnection, user: i64) -> Result<i64, AppError> {
+pub fn used_bytes(conn: &mut Conn, user: i64) -> Result<i64, AppError> {
     use diesel::dsl::sql;
     use diesel::sql_types::BigInt;
     Ok(attachments::table
@@ -132,11 +133,7 @@ pub fn used_bytes(conn: &mut SqliteConnection, user: i64) -> Result<i64, AppErro
 }
 
 /// Stores a prepared upload as the user's, within their quota.
-pub fn store(
-    conn: &mut SqliteConnection,
-    user: i64,
-    file: &Prepared,
-) -> Result<AttachmentView, AppError> {
+pub fn store(conn: &mut Conn, user: i64, file: &Prepared) -> Result<AttachmentView, AppError> {
     conn.immediate_transaction(|conn| {
         // Uploads never sent go after a day: each upload clears them, so
         // they stop counting against anyone's quota.
@@ -146,11 +143,7 @@ pub fn store(
 }
 
 /// [`store`] inside the caller's transaction (an import's).
-pub fn store_in(
-    conn: &mut SqliteConnection,
-    user: i64,
-    file: &Prepared,
-) -> Result<AttachmentView, AppError> {
+pub fn store_in(conn: &mut Conn, user: i64, file: &Prepared) -> Result<AttachmentView, AppError> {
     let sha = hex::encode(Sha256::digest(&file.bytes));
     let used = used_bytes(conn, user)?;
     if used + file.bytes.len() as i64 > QUOTA_BYTES {
@@ -162,9 +155,10 @@ pub fn store_in(
             ),
         });
     }
-    diesel::insert_or_ignore_into(blobs::table)
+    crate::each_backend!(conn, |c| diesel::insert_into(blobs::table)
         .values((blobs::sha256.eq(&sha), blobs::data.eq(&file.bytes)))
-        .execute(conn)?;
+        .on_conflict_do_nothing()
+        .execute(c))?;
     let row = diesel::insert_into(attachments::table)
         .values(NewAttachment {
             user_id: user,
@@ -179,8 +173,8 @@ pub fn store_in(
             text: file.text.as_deref(),
             created_at: now(),
         })
-        .returning(Attachment::as_returning())
-        .get_result(conn)?;
+        .returning(crate::server::db::all::<Attachment>())
+        .get_result::<Attachment>(conn)?;
     if let Some(text) = &file.text {
         retrieval::index(conn, row.id, text, file.pages.is_some())?;
     }
@@ -192,7 +186,7 @@ fn not_found() -> AppError {
 }
 
 /// The user's attachment (404 for anyone else's).
-pub fn owned(conn: &mut SqliteConnection, user: i64, id: i64) -> Result<Attachment, AppError> {
+pub fn owned(conn: &mut Conn, user: i64, id: i64) -> Result<Attachment, AppError> {
     attachments::table
         .find(id)
         .filter(attachments::user_id.eq(user))
@@ -203,20 +197,13 @@ pub fn owned(conn: &mut SqliteConnection, user: i64, id: i64) -> Result<Attachme
 }
 
 /// The attachment and its bytes, for its owner.
-pub fn read(
-    conn: &mut SqliteConnection,
-    user: i64,
-    id: i64,
-) -> Result<(Attachment, Vec<u8>), AppError> {
+pub fn read(conn: &mut Conn, user: i64, id: i64) -> Result<(Attachment, Vec<u8>), AppError> {
     owned(conn, user, id)?;
     bytes_of(conn, id)
 }
 
 /// The attachment and its bytes, whoever owns it: callers check access.
-pub(crate) fn bytes_of(
-    conn: &mut SqliteConnection,
-    id: i64,
-) -> Result<(Attachment, Vec<u8>), AppError> {
+pub(crate) fn bytes_of(conn: &mut Conn, id: i64) -> Result<(Attachment, Vec<u8>), AppError> {
     let a: Attachment = attachments::table
         .find(id)
         .select(Attachment::as_select())
@@ -232,7 +219,7 @@ pub(crate) fn bytes_of(
 
 /// Deletes the user's attachment; a message it went out with keeps its
 /// text. The bytes go once no attachment has them.
-pub fn delete(conn: &mut SqliteConnection, user: i64, id: i64) -> Result<(), AppError> {
+pub fn delete(conn: &mut Conn, user: i64, id: i64) -> Result<(), AppError> {
     conn.immediate_transaction(|conn| {
         let a = owned(conn, user, id)?;
         diesel::delete(attachments::table.find(a.id)).execute(conn)?;
@@ -244,7 +231,7 @@ pub fn delete(conn: &mut SqliteConnection, user: i64, id: i64) -> Result<(), App
 /// Links the user's uploads to the message they go out with, in order:
 /// each one theirs, at most [`PER_MESSAGE`], none twice.
 pub fn attach(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     user: i64,
     message_id: i64,
     ids: &[i64],
@@ -279,11 +266,7 @@ pub fn ids_of(list: &str) -> Result<Vec<i64>, AppError> {
 
 /// The user's attachments `ids`, in that order: 400 on a repeat or too
 /// many, 404 on one that is not theirs.
-pub fn checked(
-    conn: &mut SqliteConnection,
-    user: i64,
-    ids: &[i64],
-) -> Result<Vec<Attachment>, AppError> {
+pub fn checked(conn: &mut Conn, user: i64, ids: &[i64]) -> Result<Vec<Attachment>, AppError> {
     if ids.len() > PER_MESSAGE {
         return Err(AppError::invalid(
             "attachments",
@@ -302,7 +285,7 @@ pub fn checked(
 
 /// Each message's attachments, in order, for the answers that list them.
 pub fn of_messages(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     message_ids: &[i64],
 ) -> Result<HashMap<i64, Vec<AttachmentView>>, AppError> {
     let rows: Vec<(i64, Attachment)> = message_attachments::table
@@ -323,7 +306,7 @@ pub fn of_messages(
 
 /// The excerpts each reply was given, numbered as it cites them.
 pub fn sources_of(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     message_ids: &[i64],
 ) -> Result<HashMap<i64, Vec<SourceView>>, AppError> {
     let rows: Vec<(i64, i32, i64, String, Option<i32>)> = message_sources::table
@@ -359,10 +342,7 @@ pub struct Carried {
 }
 
 /// The attachments of the history's messages, with their bytes and text.
-pub fn carried(
-    conn: &mut SqliteConnection,
-    message_ids: &[i64],
-) -> Result<HashMap<i64, Carried>, AppError> {
+pub fn carried(conn: &mut Conn, message_ids: &[i64]) -> Result<HashMap<i64, Carried>, AppError> {
     type Row = (
         i64,
         i64,
@@ -406,7 +386,7 @@ pub fn carried(
 /// Removes what nothing refers to any more: sent attachments whose
 /// messages are gone (with their thread), unsent uploads older than a day,
 /// and the bytes of both.
-pub fn collect_garbage(conn: &mut SqliteConnection) -> Result<usize, AppError> {
+pub fn collect_garbage(conn: &mut Conn) -> Result<usize, AppError> {
     let linked = message_attachments::table.select(message_attachments::attachment_id);
     let shelved = agent_knowledge::table.select(agent_knowledge::attachment_id);
     let gone = diesel::delete(
@@ -424,7 +404,7 @@ pub fn collect_garbage(conn: &mut SqliteConnection) -> Result<usize, AppError> {
     Ok(gone)
 }
 
-fn drop_unused_blobs(conn: &mut SqliteConnection) -> Result<usize, AppError> {
+fn drop_unused_blobs(conn: &mut Conn) -> Result<usize, AppError> {
     let used = attachments::table.select(attachments::sha256);
     Ok(diesel::delete(blobs::table.filter(blobs::sha256.ne_all(used))).execute(conn)?)
 }

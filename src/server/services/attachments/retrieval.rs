@@ -6,6 +6,7 @@
 use super::document::PAGE_BREAK;
 use crate::error::AppError;
 use crate::server::db::schema::{attachment_chunks, message_sources};
+use crate::server::db::Conn;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Integer, Nullable, Text};
 
@@ -51,7 +52,7 @@ pub fn chunks(text: &str, paged: bool) -> Vec<(i32, Option<i32>, String)> {
 
 /// Indexes a document's pieces.
 pub fn index(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     attachment_id: i64,
     text: &str,
     paged: bool,
@@ -70,9 +71,9 @@ pub fn index(
     let mut n = 0;
     // SQLite takes at most 32766 bound values a statement.
     for batch in rows.chunks(1000) {
-        n += diesel::insert_into(attachment_chunks::table)
+        n += crate::each_backend!(conn, |c| diesel::insert_into(attachment_chunks::table)
             .values(batch)
-            .execute(conn)?;
+            .execute(c))?;
     }
     Ok(n)
 }
@@ -115,7 +116,7 @@ fn any_word(message: &str) -> Option<String> {
 /// The pieces of `attachment_ids` that best match `message`, at most
 /// [`EXCERPTS`] and `budget` characters together, best first.
 pub fn search(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     attachment_ids: &[i64],
     message: &str,
     budget: usize,
@@ -171,11 +172,7 @@ pub fn block(excerpts: &[Excerpt]) -> String {
 }
 
 /// Records on reply `message_id` which excerpts it was given.
-pub fn record(
-    conn: &mut SqliteConnection,
-    message_id: i64,
-    excerpts: &[Excerpt],
-) -> Result<(), AppError> {
+pub fn record(conn: &mut Conn, message_id: i64, excerpts: &[Excerpt]) -> Result<(), AppError> {
     diesel::delete(message_sources::table.filter(message_sources::message_id.eq(message_id)))
         .execute(conn)?;
     for (i, e) in excerpts.iter().enumerate() {

@@ -7,15 +7,11 @@ use crate::error::AppError;
 use crate::model::backroom_analytics::{RunAnalytics, SeatStats, TurnStats};
 use crate::model::chat::Role;
 use crate::server::db::rows::{Message, Participant};
+use crate::server::db::Conn;
 use crate::server::services::usage::cost_nanos;
-use diesel::prelude::*;
 
 /// The figures of the caller's backroom `id`.
-pub fn analytics(
-    conn: &mut SqliteConnection,
-    user_id: i64,
-    id: i64,
-) -> Result<RunAnalytics, AppError> {
+pub fn analytics(conn: &mut Conn, user_id: i64, id: i64) -> Result<RunAnalytics, AppError> {
     let b = owned(conn, user_id, id)?;
     let seats = participants(conn, b.id)?;
     let history = turns(conn, &b)?;

@@ -10,11 +10,12 @@ use crate::model::backroom::{BackroomState, TurnKind, PARTICIPANTS};
 use crate::server::db::now;
 use crate::server::db::rows::{Backroom, Message, Participant};
 use crate::server::db::schema::{backroom_departures, backroom_participants, backrooms};
+use crate::server::db::Conn;
 use crate::server::services::agents;
 use diesel::prelude::*;
 
 /// The seats that have left the room.
-pub fn departed(conn: &mut SqliteConnection, backroom_id: i64) -> Result<Vec<i64>, AppError> {
+pub fn departed(conn: &mut Conn, backroom_id: i64) -> Result<Vec<i64>, AppError> {
     Ok(backroom_departures::table
         .inner_join(backroom_participants::table)
         .filter(backroom_participants::backroom_id.eq(backroom_id))
@@ -23,17 +24,14 @@ pub fn departed(conn: &mut SqliteConnection, backroom_id: i64) -> Result<Vec<i64
 }
 
 /// The seats in the room now, in speaking order.
-pub fn present(
-    conn: &mut SqliteConnection,
-    backroom_id: i64,
-) -> Result<Vec<Participant>, AppError> {
+pub fn present(conn: &mut Conn, backroom_id: i64) -> Result<Vec<Participant>, AppError> {
     let gone = departed(conn, backroom_id)?;
     let mut seats = participants(conn, backroom_id)?;
     seats.retain(|p| !gone.contains(&p.id));
     Ok(seats)
 }
 
-fn open_run(conn: &mut SqliteConnection, user_id: i64, id: i64) -> Result<Backroom, AppError> {
+fn open_run(conn: &mut Conn, user_id: i64, id: i64) -> Result<Backroom, AppError> {
     let b = owned(conn, user_id, id)?;
     if matches!(b.state, BackroomState::Finished | BackroomState::Stopped) {
         return Err(AppError::conflict("This run has ended; fork it to go on."));
@@ -69,7 +67,7 @@ pub(super) fn present_at(history: &[Message], upto: usize, seat: &Participant) -
 }
 
 /// Marks the new `seat` of a fork as having left the room.
-pub(super) fn depart(conn: &mut SqliteConnection, seat: i64) -> Result<(), AppError> {
+pub(super) fn depart(conn: &mut Conn, seat: i64) -> Result<(), AppError> {
     diesel::insert_into(backroom_departures::table)
         .values((
             backroom_departures::participant_id.eq(seat),
@@ -81,7 +79,7 @@ pub(super) fn depart(conn: &mut SqliteConnection, seat: i64) -> Result<(), AppEr
 
 /// The transcript's line for a cast change, said by the seat it is about.
 fn line(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     b: &Backroom,
     seat: &Participant,
     text: &str,
@@ -91,12 +89,7 @@ fn line(
 
 /// Agent `agent_id` (one the owner may use) enters the room: it speaks
 /// from the next turn on. Answers the transcript's line.
-pub fn enter(
-    conn: &mut SqliteConnection,
-    user_id: i64,
-    id: i64,
-    agent_id: i64,
-) -> Result<Message, AppError> {
+pub fn enter(conn: &mut Conn, user_id: i64, id: i64, agent_id: i64) -> Result<Message, AppError> {
     conn.immediate_transaction(|conn| {
         let b = open_run(conn, user_id, id)?;
         let agent = agents::visible(conn, user_id, agent_id).map_err(|_| {
@@ -133,8 +126,8 @@ pub fn enter(
                 let position = seats.iter().map(|p| p.position).max().unwrap_or(-1) + 1;
                 diesel::insert_into(backroom_participants::table)
                     .values(seat_of(id, position, &agent))
-                    .returning(Participant::as_returning())
-                    .get_result(conn)?
+                    .returning(crate::server::db::all::<Participant>())
+                    .get_result::<Participant>(conn)?
             }
         };
         line(conn, &b, &seat, &enters(&seat.name))
@@ -143,12 +136,7 @@ pub fn enter(
 
 /// Seat `seat_id` (its id, or its agent's) leaves the room: it takes no
 /// more turns; what it said stays. Answers the transcript's line.
-pub fn leave(
-    conn: &mut SqliteConnection,
-    user_id: i64,
-    id: i64,
-    seat_id: i64,
-) -> Result<Message, AppError> {
+pub fn leave(conn: &mut Conn, user_id: i64, id: i64, seat_id: i64) -> Result<Message, AppError> {
     conn.immediate_transaction(|conn| {
         let b = open_run(conn, user_id, id)?;
         let seats = present(conn, id)?;

@@ -4,7 +4,7 @@
 use super::read::get;
 use crate::error::AppError;
 use crate::model::backroom::{BackroomView, Branch, Comparison};
-use diesel::prelude::*;
+use crate::server::db::Conn;
 
 fn branch(v: BackroomView, shared: usize) -> Branch {
     Branch {
@@ -18,12 +18,7 @@ fn branch(v: BackroomView, shared: usize) -> Branch {
 
 /// Backrooms `a` and `b` (both the caller's) from the first turn where
 /// they differ: who spoke or what was said.
-pub fn compare(
-    conn: &mut SqliteConnection,
-    user_id: i64,
-    a: i64,
-    b: i64,
-) -> Result<Comparison, AppError> {
+pub fn compare(conn: &mut Conn, user_id: i64, a: i64, b: i64) -> Result<Comparison, AppError> {
     let left = get(conn, user_id, a)?;
     let right = get(conn, user_id, b)?;
     let shared = left

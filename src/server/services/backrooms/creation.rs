@@ -8,6 +8,7 @@ use crate::model::backroom::{BackroomState, BackroomView, NewBackroom, TurnOrder
 use crate::server::db::now;
 use crate::server::db::rows::{Agent, Backroom, NewBackroomRow, NewParticipant, NewThreadRow};
 use crate::server::db::schema::{backroom_participants, backrooms, threads};
+use crate::server::db::Conn;
 use crate::server::services::{agents, validate};
 
 use diesel::prelude::*;
@@ -88,7 +89,7 @@ pub(super) fn check(input: &NewBackroom) -> Result<Rules, AppError> {
 }
 
 pub(super) fn insert_room(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     user_id: i64,
     r: Rules,
     forked_from: Option<i64>,
@@ -127,13 +128,13 @@ pub(super) fn insert_room(
             created_at: ts,
             updated_at: ts,
         })
-        .returning(Backroom::as_returning())
-        .get_result(conn)?)
+        .returning(crate::server::db::all::<Backroom>())
+        .get_result::<Backroom>(conn)?)
 }
 
 /// A draft backroom; its participants are snapshots of the agents.
 pub fn create(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     user_id: i64,
     input: &NewBackroom,
 ) -> Result<BackroomView, AppError> {
@@ -156,7 +157,7 @@ pub fn create(
 
 /// [`create`] inside the caller's transaction.
 pub(super) fn create_in(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     user_id: i64,
     input: &NewBackroom,
     r: Rules,
@@ -203,7 +204,7 @@ pub(super) fn seat_of(backroom_id: i64, position: i32, a: &Agent) -> NewParticip
 }
 
 /// Deleting a backroom deletes its transcript (its thread).
-pub fn delete(conn: &mut SqliteConnection, user_id: i64, id: i64) -> Result<(), AppError> {
+pub fn delete(conn: &mut Conn, user_id: i64, id: i64) -> Result<(), AppError> {
     let b = owned(conn, user_id, id)?;
     diesel::delete(threads::table.find(b.thread_id)).execute(conn)?;
     crate::server::services::avatars::collect_garbage(conn)?;

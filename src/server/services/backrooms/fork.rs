@@ -10,6 +10,7 @@ use crate::model::chat::MessageStatus;
 use crate::server::db::rows::Participant;
 use crate::server::db::rows::{Backroom, NewParticipant, NewTurn};
 use crate::server::db::schema::{backroom_participants, backrooms, messages};
+use crate::server::db::Conn;
 use crate::server::services::{agents, models};
 
 use diesel::prelude::*;
@@ -18,7 +19,7 @@ use diesel::prelude::*;
 /// to (and including) turn `number` (1-based; `None`: all of it), its
 /// seats changed as `changes` says (another model, prompt, temperature).
 pub fn fork(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     user_id: i64,
     id: i64,
     number: Option<i64>,
@@ -29,7 +30,7 @@ pub fn fork(
 
 /// [`fork`] inside a transaction the caller holds.
 pub(super) fn fork_in(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     user_id: i64,
     id: i64,
     number: Option<i64>,
@@ -144,8 +145,8 @@ pub(super) fn fork_in(
     }
     let b: Backroom = diesel::update(backrooms::table.find(b.id))
         .set(backrooms::tokens_used.eq(used))
-        .returning(Backroom::as_returning())
-        .get_result(conn)?;
+        .returning(crate::server::db::all::<Backroom>())
+        .get_result::<Backroom>(conn)?;
     view(conn, b)
 }
 
@@ -153,7 +154,7 @@ pub(super) fn fork_in(
 /// error naming `changes` for a seat not in it, a model the owner may not
 /// use, a prompt too long or a temperature out of range.
 fn checked(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     user_id: i64,
     seats: &[Participant],
     changes: &[SeatChange],

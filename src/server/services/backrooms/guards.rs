@@ -8,6 +8,7 @@ use crate::model::backroom::{Guards, GuardsInput};
 use crate::model::chat::{MessageStatus, Role};
 use crate::server::db::rows::{Backroom, Message, Participant};
 use crate::server::db::schema::{backroom_guards, messages};
+use crate::server::db::Conn;
 use crate::server::services::backroom_loops::{self as loops, DEFAULT_OVERLAP};
 use crate::server::services::threads as chats;
 use crate::server::services::usage::cost_nanos;
@@ -25,7 +26,7 @@ struct Row {
     cost_nanos: i64,
 }
 
-fn row(conn: &mut SqliteConnection, id: i64) -> Result<Row, AppError> {
+fn row(conn: &mut Conn, id: i64) -> Result<Row, AppError> {
     Ok(backroom_guards::table
         .find(id)
         .select(Row::as_select())
@@ -50,7 +51,7 @@ fn guards(r: &Row) -> Guards {
 }
 
 /// The run's guards.
-pub fn get(conn: &mut SqliteConnection, id: i64) -> Result<Guards, AppError> {
+pub fn get(conn: &mut Conn, id: i64) -> Result<Guards, AppError> {
     Ok(guards(&row(conn, id)?))
 }
 
@@ -98,22 +99,22 @@ pub fn check(input: &GuardsInput) -> Result<(), AppError> {
 }
 
 /// Sets a new run's guards (or a fork's: what it cost starts again).
-pub fn init(conn: &mut SqliteConnection, id: i64, input: &GuardsInput) -> Result<(), AppError> {
+pub fn init(conn: &mut Conn, id: i64, input: &GuardsInput) -> Result<(), AppError> {
     save(conn, &checked(id, input, 0)?)
 }
 
-fn save(conn: &mut SqliteConnection, r: &Row) -> Result<(), AppError> {
-    diesel::insert_into(backroom_guards::table)
+fn save(conn: &mut Conn, r: &Row) -> Result<(), AppError> {
+    crate::each_backend!(conn, |c| diesel::insert_into(backroom_guards::table)
         .values(r)
         .on_conflict(backroom_guards::backroom_id)
         .do_update()
         .set(r)
-        .execute(conn)?;
+        .execute(c))?;
     Ok(())
 }
 
 /// The settings a run has, to give a fork the same.
-pub fn input_of(conn: &mut SqliteConnection, id: i64) -> Result<GuardsInput, AppError> {
+pub fn input_of(conn: &mut Conn, id: i64) -> Result<GuardsInput, AppError> {
     let r = row(conn, id)?;
     Ok(GuardsInput {
         loop_overlap: Some(r.loop_overlap.map_or(0, i64::from)),
@@ -124,7 +125,7 @@ pub fn input_of(conn: &mut SqliteConnection, id: i64) -> Result<GuardsInput, App
 
 /// The owner changes a run's guards (what it cost so far stays).
 pub fn set(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     user_id: i64,
     id: i64,
     input: &GuardsInput,
@@ -143,7 +144,7 @@ fn dollars(nanos: i64) -> String {
 }
 
 /// Tokens a seat has used over the run.
-fn seat_tokens(conn: &mut SqliteConnection, b: &Backroom, seat: i64) -> Result<i64, AppError> {
+fn seat_tokens(conn: &mut Conn, b: &Backroom, seat: i64) -> Result<i64, AppError> {
     let used: Vec<(Option<i32>, Option<i32>)> = messages::table
         .filter(messages::thread_id.eq(b.thread_id))
         .filter(messages::participant_id.eq(seat))
@@ -158,7 +159,7 @@ fn seat_tokens(conn: &mut SqliteConnection, b: &Backroom, seat: i64) -> Result<i
 /// The prices (input, output per million tokens) of the model `seat`
 /// speaks through, if the owner may still use it.
 pub(super) fn prices(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     user_id: i64,
     seat: &Participant,
 ) -> Option<(Option<f64>, Option<f64>)> {
@@ -179,7 +180,7 @@ fn over_cost(r: &Row) -> Option<String> {
 }
 
 fn over_tokens(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     b: &Backroom,
     r: &Row,
     seat: &Participant,
@@ -194,7 +195,7 @@ fn over_tokens(
 /// Before `seat` speaks: why the run must pause instead (the cost cap, or
 /// the seat's token cap, already reached).
 pub(super) fn before_turn(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     b: &Backroom,
     seat: &Participant,
 ) -> Result<Option<String>, AppError> {
@@ -207,7 +208,7 @@ pub(super) fn before_turn(
 
 /// The last agent turns that got through, at most [`loops::WINDOW`] + 1,
 /// oldest first (only these are compared, not the whole run).
-fn recent_turns(conn: &mut SqliteConnection, b: &Backroom) -> Result<Vec<Message>, AppError> {
+fn recent_turns(conn: &mut Conn, b: &Backroom) -> Result<Vec<Message>, AppError> {
     let mut recent: Vec<Message> = messages::table
         .filter(messages::thread_id.eq(b.thread_id))
         .filter(messages::role.eq(Role::Assistant))
@@ -224,7 +225,7 @@ fn recent_turns(conn: &mut SqliteConnection, b: &Backroom) -> Result<Vec<Message
 /// what it cost at its model's prices, and says why the run must pause,
 /// if it must: the turn repeats a recent one, or a cap is reached.
 pub(super) fn after_turn(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     b: &Backroom,
     m: &Message,
     done: i64,

@@ -9,6 +9,7 @@ use crate::error::AppError;
 use crate::model::backroom::BackroomView;
 use crate::server::db::now;
 use crate::server::db::schema::backroom_publications as publications;
+use crate::server::db::Conn;
 use diesel::prelude::*;
 
 /// A published run as the link finds it.
@@ -26,7 +27,7 @@ fn gone() -> AppError {
 /// The run's link (the same one when already published); `show_details`
 /// is updated.
 pub fn publish(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     user: i64,
     id: i64,
     show_details: bool,
@@ -58,16 +59,12 @@ pub fn publish(
 }
 
 /// The owner's run's link, if published.
-pub fn publication(
-    conn: &mut SqliteConnection,
-    user: i64,
-    id: i64,
-) -> Result<Option<Published>, AppError> {
+pub fn publication(conn: &mut Conn, user: i64, id: i64) -> Result<Option<Published>, AppError> {
     owned(conn, user, id)?;
     of_room(conn, id)
 }
 
-fn of_room(conn: &mut SqliteConnection, id: i64) -> Result<Option<Published>, AppError> {
+fn of_room(conn: &mut Conn, id: i64) -> Result<Option<Published>, AppError> {
     Ok(publications::table
         .find(id)
         .select((publications::token, publications::show_details))
@@ -81,7 +78,7 @@ fn of_room(conn: &mut SqliteConnection, id: i64) -> Result<Option<Published>, Ap
 }
 
 /// Revokes the link: it answers 404 from now on. 404 when not published.
-pub fn revoke(conn: &mut SqliteConnection, user: i64, id: i64) -> Result<(), AppError> {
+pub fn revoke(conn: &mut Conn, user: i64, id: i64) -> Result<(), AppError> {
     owned(conn, user, id)?;
     let n = diesel::delete(publications::table.find(id)).execute(conn)?;
     if n == 0 {
@@ -91,7 +88,7 @@ pub fn revoke(conn: &mut SqliteConnection, user: i64, id: i64) -> Result<(), App
 }
 
 /// The run a link opens (404 for an unknown or revoked token).
-pub fn find(conn: &mut SqliteConnection, token: &str) -> Result<Published, AppError> {
+pub fn find(conn: &mut Conn, token: &str) -> Result<Published, AppError> {
     if token.len() != 48 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(gone());
     }
@@ -109,7 +106,7 @@ pub fn find(conn: &mut SqliteConnection, token: &str) -> Result<Published, AppEr
 }
 
 /// The run as the public sees it through the link.
-pub fn public_view(conn: &mut SqliteConnection, token: &str) -> Result<BackroomView, AppError> {
+pub fn public_view(conn: &mut Conn, token: &str) -> Result<BackroomView, AppError> {
     let p = find(conn, token)?;
     let b = load(conn, p.backroom_id)?;
     let seats = participants(conn, p.backroom_id)?;

@@ -8,6 +8,7 @@ use crate::model::chat::MessageStatus;
 use crate::model::chat::Role;
 use crate::server::db::rows::{Backroom, Message, Participant};
 use crate::server::db::schema::{backroom_participants, backrooms, messages, provider_models};
+use crate::server::db::Conn;
 
 use diesel::prelude::*;
 
@@ -15,7 +16,7 @@ fn missing() -> AppError {
     AppError::not_found("No such backroom.")
 }
 
-pub fn owned(conn: &mut SqliteConnection, user_id: i64, id: i64) -> Result<Backroom, AppError> {
+pub fn owned(conn: &mut Conn, user_id: i64, id: i64) -> Result<Backroom, AppError> {
     backrooms::table
         .find(id)
         .filter(backrooms::user_id.eq(user_id))
@@ -26,7 +27,7 @@ pub fn owned(conn: &mut SqliteConnection, user_id: i64, id: i64) -> Result<Backr
 }
 
 /// Whose backroom it is.
-pub fn owner(conn: &mut SqliteConnection, id: i64) -> Result<i64, AppError> {
+pub fn owner(conn: &mut Conn, id: i64) -> Result<i64, AppError> {
     backrooms::table
         .find(id)
         .select(backrooms::user_id)
@@ -35,7 +36,7 @@ pub fn owner(conn: &mut SqliteConnection, id: i64) -> Result<i64, AppError> {
         .ok_or_else(missing)
 }
 
-pub fn load(conn: &mut SqliteConnection, id: i64) -> Result<Backroom, AppError> {
+pub fn load(conn: &mut Conn, id: i64) -> Result<Backroom, AppError> {
     backrooms::table
         .find(id)
         .select(Backroom::as_select())
@@ -44,10 +45,7 @@ pub fn load(conn: &mut SqliteConnection, id: i64) -> Result<Backroom, AppError> 
         .ok_or_else(missing)
 }
 
-pub fn participants(
-    conn: &mut SqliteConnection,
-    backroom_id: i64,
-) -> Result<Vec<Participant>, AppError> {
+pub fn participants(conn: &mut Conn, backroom_id: i64) -> Result<Vec<Participant>, AppError> {
     Ok(backroom_participants::table
         .filter(backroom_participants::backroom_id.eq(backroom_id))
         .order(backroom_participants::position.asc())
@@ -56,7 +54,7 @@ pub fn participants(
 }
 
 /// The transcript: every turn, oldest first.
-pub fn turns(conn: &mut SqliteConnection, b: &Backroom) -> Result<Vec<Message>, AppError> {
+pub fn turns(conn: &mut Conn, b: &Backroom) -> Result<Vec<Message>, AppError> {
     Ok(messages::table
         .filter(messages::thread_id.eq(b.thread_id))
         .order(messages::id.asc())
@@ -66,7 +64,7 @@ pub fn turns(conn: &mut SqliteConnection, b: &Backroom) -> Result<Vec<Message>, 
 
 /// How many turns the transcript holds (what `turns(..).len()` is,
 /// without reading them).
-pub fn turn_count(conn: &mut SqliteConnection, b: &Backroom) -> Result<i64, AppError> {
+pub fn turn_count(conn: &mut Conn, b: &Backroom) -> Result<i64, AppError> {
     Ok(messages::table
         .filter(messages::thread_id.eq(b.thread_id))
         .count()
@@ -129,7 +127,7 @@ pub fn turn_view(m: &Message, number: i64, seats: &[Participant]) -> TurnView {
     }
 }
 
-pub fn view(conn: &mut SqliteConnection, b: Backroom) -> Result<BackroomView, AppError> {
+pub fn view(conn: &mut Conn, b: Backroom) -> Result<BackroomView, AppError> {
     let seats = participants(conn, b.id)?;
     let gone = super::cast::departed(conn, b.id)?;
     let mut views = Vec::with_capacity(seats.len());
@@ -192,13 +190,13 @@ pub fn view(conn: &mut SqliteConnection, b: Backroom) -> Result<BackroomView, Ap
     })
 }
 
-pub fn get(conn: &mut SqliteConnection, user_id: i64, id: i64) -> Result<BackroomView, AppError> {
+pub fn get(conn: &mut Conn, user_id: i64, id: i64) -> Result<BackroomView, AppError> {
     let b = owned(conn, user_id, id)?;
     view(conn, b)
 }
 
 /// Newest first (at most 200), in three queries whatever their number.
-pub fn list(conn: &mut SqliteConnection, user_id: i64) -> Result<Vec<BackroomSummary>, AppError> {
+pub fn list(conn: &mut Conn, user_id: i64) -> Result<Vec<BackroomSummary>, AppError> {
     use std::collections::HashMap;
     let rows: Vec<Backroom> = backrooms::table
         .filter(backrooms::user_id.eq(user_id))

@@ -7,11 +7,12 @@ use crate::model::backroom::{BackroomState, Control};
 use crate::server::db::now;
 use crate::server::db::rows::Backroom;
 use crate::server::db::schema::backrooms;
+use crate::server::db::Conn;
 
 use diesel::prelude::*;
 
 pub(super) fn set_state(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     id: i64,
     state: BackroomState,
     reason: Option<String>,
@@ -22,14 +23,14 @@ pub(super) fn set_state(
             backrooms::state_reason.eq(reason),
             backrooms::updated_at.eq(now()),
         ))
-        .returning(Backroom::as_returning())
-        .get_result(conn)?)
+        .returning(crate::server::db::all::<Backroom>())
+        .get_result::<Backroom>(conn)?)
 }
 
 /// A control button: moves the run as [`BackroomState::after`] allows, in
 /// one transaction (two viewers pressing at once cannot both win).
 pub fn transition(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     user_id: i64,
     id: i64,
     control: Control,
@@ -50,12 +51,7 @@ pub fn transition(
 }
 
 /// Manual order: who speaks next (a participant id, or the agent's id).
-pub fn pick(
-    conn: &mut SqliteConnection,
-    user_id: i64,
-    id: i64,
-    who: i64,
-) -> Result<Backroom, AppError> {
+pub fn pick(conn: &mut Conn, user_id: i64, id: i64, who: i64) -> Result<Backroom, AppError> {
     let b = owned(conn, user_id, id)?;
     let seat = super::cast::present(conn, b.id)?
         .into_iter()
@@ -63,23 +59,23 @@ pub fn pick(
         .ok_or_else(|| AppError::invalid("agent_id", "That agent is not in this backroom."))?;
     Ok(diesel::update(backrooms::table.find(id))
         .set(backrooms::next_participant.eq(Some(seat.id)))
-        .returning(Backroom::as_returning())
-        .get_result(conn)?)
+        .returning(crate::server::db::all::<Backroom>())
+        .get_result::<Backroom>(conn)?)
 }
 
 /// Pauses the run because it cannot go on, saying why.
-pub fn pause_for(conn: &mut SqliteConnection, id: i64, why: &str) -> Result<Backroom, AppError> {
+pub fn pause_for(conn: &mut Conn, id: i64, why: &str) -> Result<Backroom, AppError> {
     set_state(conn, id, BackroomState::Paused, Some(why.to_string()))
 }
 
 /// Ends the run as finished (the engine decided so before a turn).
-pub fn finish(conn: &mut SqliteConnection, id: i64, why: &str) -> Result<Backroom, AppError> {
+pub fn finish(conn: &mut Conn, id: i64, why: &str) -> Result<Backroom, AppError> {
     set_state(conn, id, BackroomState::Finished, Some(why.to_string()))
 }
 
 /// At boot: a run that was going lost its task; it comes back paused with
 /// every finished turn intact.
-pub fn mark_interrupted(conn: &mut SqliteConnection) -> Result<usize, AppError> {
+pub fn mark_interrupted(conn: &mut Conn) -> Result<usize, AppError> {
     Ok(
         diesel::update(backrooms::table.filter(backrooms::state.eq("running")))
             .set((
@@ -106,7 +102,7 @@ mod tests {
     /// product says, every other one answers 409 and changes nothing.
     #[test]
     fn every_control_in_every_state() -> Result<(), Box<dyn std::error::Error>> {
-        let conn = &mut SqliteConnection::establish(":memory:")?;
+        let conn = &mut Conn::establish(":memory:")?;
         conn.batch_execute("PRAGMA foreign_keys = ON;")?;
         conn.run_pending_migrations(crate::server::db::MIGRATIONS)
             .map_err(|e| e.to_string())?;
@@ -116,7 +112,7 @@ mod tests {
             name: user.username.clone(),
             role: Role::User,
         };
-        let agent = |conn: &mut SqliteConnection, name: &str| {
+        let agent = |conn: &mut Conn, name: &str| {
             let input = AgentInput {
                 name: name.into(),
                 ..Default::default()

@@ -8,6 +8,7 @@ use crate::error::AppError;
 use crate::model::backroom::BackroomState;
 use crate::model::backroom_schedule::{Schedule, ScheduleInput};
 use crate::server::db::schema::backroom_schedules as schedules;
+use crate::server::db::Conn;
 use chrono::{DateTime, Utc};
 use croner::parser::{CronParser, Seconds, Year};
 use croner::Cron;
@@ -137,7 +138,7 @@ fn view(r: Row) -> Schedule {
 }
 
 /// The backroom's schedule, if it has one.
-pub fn get(conn: &mut SqliteConnection, id: i64) -> Result<Option<Schedule>, AppError> {
+pub fn get(conn: &mut Conn, id: i64) -> Result<Option<Schedule>, AppError> {
     Ok(schedules::table
         .find(id)
         .select(Row::as_select())
@@ -149,7 +150,7 @@ pub fn get(conn: &mut SqliteConnection, id: i64) -> Result<Option<Schedule>, App
 /// The owner sets when the backroom runs again; the next time counts from
 /// `t` (what came before is kept).
 pub fn set(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     user_id: i64,
     id: i64,
     input: &ScheduleInput,
@@ -158,7 +159,7 @@ pub fn set(
     owned(conn, user_id, id)?;
     let cron = expression(input, t)?;
     let next_at = next(&parse(&cron)?, t)?;
-    diesel::insert_into(schedules::table)
+    crate::each_backend!(conn, |c| diesel::insert_into(schedules::table)
         .values((
             schedules::backroom_id.eq(id),
             schedules::cron.eq(&cron),
@@ -167,12 +168,12 @@ pub fn set(
         .on_conflict(schedules::backroom_id)
         .do_update()
         .set((schedules::cron.eq(&cron), schedules::next_at.eq(next_at)))
-        .execute(conn)?;
+        .execute(c))?;
     get(conn, id)?.ok_or(AppError::Internal)
 }
 
 /// The backroom no longer runs on its own.
-pub fn clear(conn: &mut SqliteConnection, user_id: i64, id: i64) -> Result<(), AppError> {
+pub fn clear(conn: &mut Conn, user_id: i64, id: i64) -> Result<(), AppError> {
     owned(conn, user_id, id)?;
     diesel::delete(schedules::table.find(id)).execute(conn)?;
     Ok(())
@@ -189,7 +190,7 @@ pub struct Due {
 /// Claims the schedules due at `t` (at most `limit`): each moves on to its
 /// next time after `t`, so a schedule that was missed for days comes due
 /// once, and a schedule another scheduler claimed first is not returned.
-pub fn claim_due(conn: &mut SqliteConnection, t: i64, limit: i64) -> Result<Vec<Due>, AppError> {
+pub fn claim_due(conn: &mut Conn, t: i64, limit: i64) -> Result<Vec<Due>, AppError> {
     let rows: Vec<Row> = schedules::table
         .filter(schedules::next_at.le(t))
         .order(schedules::next_at)
@@ -221,7 +222,7 @@ pub fn claim_due(conn: &mut SqliteConnection, t: i64, limit: i64) -> Result<Vec<
 /// What the time `t` that came due did: started `run`, or nothing, because
 /// of `Err(why)`.
 pub fn record(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     id: i64,
     t: i64,
     outcome: Result<i64, String>,
@@ -248,7 +249,7 @@ pub fn record(
 
 /// Whose run a due schedule starts: its owner, unless their account is
 /// disabled or the run it started last time is still going.
-pub fn runner(conn: &mut SqliteConnection, due: &Due) -> Result<i64, AppError> {
+pub fn runner(conn: &mut Conn, due: &Due) -> Result<i64, AppError> {
     use crate::server::db::schema::{backrooms, users};
     let user = super::read::owner(conn, due.backroom_id)?;
     let disabled: bool = users::table
@@ -275,12 +276,7 @@ pub fn runner(conn: &mut SqliteConnection, due: &Due) -> Result<i64, AppError> {
 
 /// The scheduled run itself: a new fork of backroom `id` from its first
 /// turn, titled with the time `t` it came due, set running.
-pub fn start_run(
-    conn: &mut SqliteConnection,
-    user_id: i64,
-    id: i64,
-    t: i64,
-) -> Result<i64, AppError> {
+pub fn start_run(conn: &mut Conn, user_id: i64, id: i64, t: i64) -> Result<i64, AppError> {
     use crate::server::db::schema::backrooms;
     conn.immediate_transaction(|conn| {
         let src = owned(conn, user_id, id)?;

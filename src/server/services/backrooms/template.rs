@@ -5,14 +5,13 @@ use super::limits::{SCENARIO_MAX, TITLE_MAX};
 use crate::error::AppError;
 use crate::model::backroom::{BackroomView, NewBackroom};
 use crate::server::auth::caller::Caller;
+use crate::server::db::Conn;
 use crate::server::services::{agents, validate};
-
-use diesel::prelude::*;
 
 /// Imports a UniversalBackrooms template: one new agent per line (with that
 /// line's system prompt) and a draft backroom with them.
 pub fn import_template(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     caller: &Caller,
     title: &str,
     jsonl: &str,

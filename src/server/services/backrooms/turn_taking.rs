@@ -13,6 +13,7 @@ use crate::model::provider::upstream_id;
 use crate::server::db::now;
 use crate::server::db::rows::{Backroom, Message, NewTurn, Participant};
 use crate::server::db::schema::{backrooms, messages};
+use crate::server::db::Conn;
 use crate::server::services::attachments::{knowledge, retrieval};
 use crate::server::services::backroom_rules::{self as rules, Seat, Spoken};
 use crate::server::services::threads::{self as chats, Turn};
@@ -22,7 +23,7 @@ use diesel::prelude::*;
 /// A viewer's message, as a named human turn every agent will see, or,
 /// whispered (`visible_to`, or `@Name` in it), only the seats it names.
 pub fn interject(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     user_id: i64,
     id: i64,
     speaker: &str,
@@ -54,7 +55,7 @@ pub fn interject(
 /// A finished turn no model writes (a viewer's, or a line about the
 /// cast), at the end of the transcript.
 pub(super) fn said(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     b: &Backroom,
     speaker: &str,
     participant_id: Option<i64>,
@@ -76,11 +77,11 @@ pub(super) fn said(
             created_at: ts,
             updated_at: ts,
         })
-        .returning(Message::as_returning())
-        .get_result(conn)?)
+        .returning(crate::server::db::all::<Message>())
+        .get_result::<Message>(conn)?)
 }
 
-fn agent_turns(conn: &mut SqliteConnection, b: &Backroom) -> Result<i64, AppError> {
+fn agent_turns(conn: &mut Conn, b: &Backroom) -> Result<i64, AppError> {
     Ok(messages::table
         .filter(messages::thread_id.eq(b.thread_id))
         .filter(messages::role.eq(Role::Assistant))
@@ -154,7 +155,7 @@ fn chosen(
 
 /// Decides the next turn and, when someone speaks, stores their empty turn
 /// and answers everything the engine needs to generate it.
-pub fn next_step(conn: &mut SqliteConnection, id: i64) -> Result<Step, AppError> {
+pub fn next_step(conn: &mut Conn, id: i64) -> Result<Step, AppError> {
     conn.immediate_transaction(|conn| {
         let b = load(conn, id)?;
         // Those who left take no more turns.
@@ -245,8 +246,8 @@ pub fn next_step(conn: &mut SqliteConnection, id: i64) -> Result<Step, AppError>
                 created_at: ts,
                 updated_at: ts,
             })
-            .returning(Message::as_returning())
-            .get_result(conn)?;
+            .returning(crate::server::db::all::<Message>())
+            .get_result::<Message>(conn)?;
         retrieval::record(conn, turn.id, &excerpts)?;
         diesel::update(backrooms::table.find(id))
             .set((
@@ -270,7 +271,7 @@ pub fn next_step(conn: &mut SqliteConnection, id: i64) -> Result<Step, AppError>
 /// The pieces of the agent's shelf (if the seat has an agent) that best
 /// match `text`.
 fn shelf_excerpts(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     agent: Option<i64>,
     text: &str,
 ) -> Result<Vec<retrieval::Excerpt>, AppError> {
@@ -295,7 +296,7 @@ pub enum After {
 
 /// Books a finished turn: its kind, the tokens it used, and whether it ends
 /// the run (stop pattern after `min_turns`, `max_turns`, the budget).
-pub fn after_turn(conn: &mut SqliteConnection, id: i64, turn_id: i64) -> Result<After, AppError> {
+pub fn after_turn(conn: &mut Conn, id: i64, turn_id: i64) -> Result<After, AppError> {
     conn.immediate_transaction(|conn| {
         let b = load(conn, id)?;
         let m = messages::table
@@ -330,8 +331,8 @@ pub fn after_turn(conn: &mut SqliteConnection, id: i64, turn_id: i64) -> Result<
                 backrooms::tokens_used.eq(b.tokens_used + used),
                 backrooms::updated_at.eq(now()),
             ))
-            .returning(Backroom::as_returning())
-            .get_result(conn)?;
+            .returning(crate::server::db::all::<Backroom>())
+            .get_result::<Backroom>(conn)?;
         let done = agent_turns(conn, &b)?;
         let stops = patterns(&b);
         let ended = if let Some(p) =

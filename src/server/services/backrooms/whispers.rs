@@ -6,6 +6,7 @@
 use crate::error::AppError;
 use crate::server::db::rows::{Backroom, Participant};
 use crate::server::db::schema::{backroom_participants, backroom_whispers, messages};
+use crate::server::db::Conn;
 use diesel::prelude::*;
 use std::collections::HashMap;
 
@@ -100,7 +101,7 @@ fn opening(seats: &[Participant], content: &str, speaker: Option<i64>) -> Vec<i6
 
 /// The seats agent turn `m` whispers to (empty: said to everyone).
 pub(super) fn of_agent_turn(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     b: &Backroom,
     m: &crate::server::db::rows::Message,
 ) -> Result<Vec<i64>, AppError> {
@@ -110,10 +111,7 @@ pub(super) fn of_agent_turn(
 
 /// Who finished agent turn `message_id` whispers to, by name, as its end
 /// goes out live (it is recorded as the run goes on to the next turn).
-pub fn agent_turn_names(
-    conn: &mut SqliteConnection,
-    message_id: i64,
-) -> Result<Vec<String>, AppError> {
+pub fn agent_turn_names(conn: &mut Conn, message_id: i64) -> Result<Vec<String>, AppError> {
     let m: crate::server::db::rows::Message = messages::table
         .find(message_id)
         .select(crate::server::db::rows::Message::as_select())
@@ -134,11 +132,7 @@ pub fn agent_turn_names(
         .collect())
 }
 
-pub(super) fn record(
-    conn: &mut SqliteConnection,
-    message_id: i64,
-    to: &[i64],
-) -> Result<(), AppError> {
+pub(super) fn record(conn: &mut Conn, message_id: i64, to: &[i64]) -> Result<(), AppError> {
     for p in to {
         diesel::insert_into(backroom_whispers::table)
             .values((
@@ -151,10 +145,7 @@ pub(super) fn record(
 }
 
 /// The run's whispers: message id -> the seats that hear it.
-pub(super) fn of_run(
-    conn: &mut SqliteConnection,
-    b: &Backroom,
-) -> Result<HashMap<i64, Vec<i64>>, AppError> {
+pub(super) fn of_run(conn: &mut Conn, b: &Backroom) -> Result<HashMap<i64, Vec<i64>>, AppError> {
     let rows: Vec<(i64, i64)> = backroom_whispers::table
         .inner_join(messages::table)
         .filter(messages::thread_id.eq(b.thread_id))
@@ -172,10 +163,7 @@ pub(super) fn of_run(
 
 /// Every whisper of the run by message id, with who heard it by name (in
 /// seat order): one read for a stage catching up on a whole transcript.
-pub fn names_of_run(
-    conn: &mut SqliteConnection,
-    b: &Backroom,
-) -> Result<HashMap<i64, Vec<String>>, AppError> {
+pub fn names_of_run(conn: &mut Conn, b: &Backroom) -> Result<HashMap<i64, Vec<String>>, AppError> {
     let seats = super::read::participants(conn, b.id)?;
     Ok(of_run(conn, b)?
         .into_iter()
@@ -191,7 +179,7 @@ pub fn names_of_run(
 }
 
 /// Who a turn was whispered to, by name (empty: said to everyone).
-pub fn names_for(conn: &mut SqliteConnection, message_id: i64) -> Result<Vec<String>, AppError> {
+pub fn names_for(conn: &mut Conn, message_id: i64) -> Result<Vec<String>, AppError> {
     Ok(backroom_whispers::table
         .inner_join(backroom_participants::table)
         .filter(backroom_whispers::message_id.eq(message_id))

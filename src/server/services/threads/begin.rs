@@ -13,6 +13,7 @@ use crate::model::attachment::AttachmentKind;
 use crate::model::chat::Role;
 use crate::model::provider::upstream_id;
 use crate::server::db::rows::{Message, NewMessage, ThreadChanges};
+use crate::server::db::Conn;
 use crate::server::db::{now, schema::messages, schema::threads};
 use crate::server::services::attachments;
 use diesel::prelude::*;
@@ -30,7 +31,7 @@ fn shown(msg: &Message) -> Result<(), AppError> {
 
 /// The empty reply the runner will fill, following `parent_id`.
 pub(super) fn insert_reply(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     thread_id: i64,
     parent_id: Option<i64>,
     model_sdk_id: &str,
@@ -47,14 +48,14 @@ pub(super) fn insert_reply(
             created_at: ts,
             updated_at: ts,
         })
-        .returning(Message::as_returning())
-        .get_result(conn)?)
+        .returning(crate::server::db::all::<Message>())
+        .get_result::<Message>(conn)?)
 }
 
 /// Stores the user's message and a `streaming` reply in one immediate
 /// transaction: 409 while the thread already has a reply streaming.
 pub fn begin_turn(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     user_id: i64,
     send: &crate::model::chat::ChatSend,
 ) -> Result<Turn, AppError> {
@@ -65,7 +66,7 @@ pub fn begin_turn(
 /// new reply to it, in one transaction; the old one and what followed it
 /// stay as the other version.
 pub fn begin_edit(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     user_id: i64,
     message_id: i64,
     content: &str,
@@ -86,7 +87,7 @@ pub fn begin_edit(
 }
 
 fn begin_turn_replacing(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     user_id: i64,
     send: &crate::model::chat::ChatSend,
     replace_from: Option<i64>,
@@ -128,8 +129,8 @@ fn begin_turn_replacing(
                 created_at: ts,
                 updated_at: ts,
             })
-            .returning(Message::as_returning())
-            .get_result(conn)?;
+            .returning(crate::server::db::all::<Message>())
+            .get_result::<Message>(conn)?;
         let files = attachments::attach(conn, user_id, user_msg.id, &send.attachments)?;
         if !model.vision && files.iter().any(|f| f.kind == AttachmentKind::Image) {
             return Err(AppError::invalid(
@@ -189,11 +190,7 @@ fn begin_turn_replacing(
 
 /// A new version of a finished reply, generated from the same history; the
 /// old reply and what followed it stay as the other version.
-pub fn begin_regenerate(
-    conn: &mut SqliteConnection,
-    user_id: i64,
-    message_id: i64,
-) -> Result<Turn, AppError> {
+pub fn begin_regenerate(conn: &mut Conn, user_id: i64, message_id: i64) -> Result<Turn, AppError> {
     conn.immediate_transaction(|conn| {
         let msg = messages::table
             .find(message_id)

@@ -9,11 +9,12 @@ use crate::error::AppError;
 use crate::model::chat::MessageStatus;
 use crate::server::db::rows::Message;
 use crate::server::db::schema::messages;
+use crate::server::db::Conn;
 use diesel::prelude::*;
 use std::collections::{HashMap, HashSet};
 
 /// The last message of the shown branch: what a new message follows.
-pub fn tip(conn: &mut SqliteConnection, thread_id: i64) -> Result<Option<i64>, AppError> {
+pub fn tip(conn: &mut Conn, thread_id: i64) -> Result<Option<i64>, AppError> {
     Ok(messages::table
         .filter(messages::thread_id.eq(thread_id))
         .filter(messages::on_path.eq(true))
@@ -23,11 +24,7 @@ pub fn tip(conn: &mut SqliteConnection, thread_id: i64) -> Result<Option<i64>, A
 
 /// Takes message `from` and everything shown after it off the shown
 /// branch; they stay, as the older version.
-pub(super) fn leave(
-    conn: &mut SqliteConnection,
-    thread_id: i64,
-    from: i64,
-) -> Result<(), AppError> {
+pub(super) fn leave(conn: &mut Conn, thread_id: i64, from: i64) -> Result<(), AppError> {
     diesel::update(
         messages::table
             .filter(messages::thread_id.eq(thread_id))
@@ -42,7 +39,7 @@ pub(super) fn leave(
 /// The versions of each shown message of `messages` that has more than
 /// one: the ids of the messages that follow the same parent, oldest first.
 pub fn versions(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     thread_id: i64,
     messages: &[Message],
 ) -> Result<HashMap<i64, Vec<i64>>, AppError> {
@@ -70,7 +67,7 @@ pub fn versions(
 
 /// Shows the branch through `message` (a message of `thread_id`): its
 /// ancestors, itself, then at each step its newest follower.
-fn show(conn: &mut SqliteConnection, thread_id: i64, message: i64) -> Result<(), AppError> {
+fn show(conn: &mut Conn, thread_id: i64, message: i64) -> Result<(), AppError> {
     let all: Vec<(i64, Option<i64>, bool)> = messages::table
         .filter(messages::thread_id.eq(thread_id))
         .select((messages::id, messages::parent_id, messages::on_path))
@@ -118,7 +115,7 @@ fn show(conn: &mut SqliteConnection, thread_id: i64, message: i64) -> Result<(),
 }
 
 /// Whether the thread has a reply being written: no branch changes then.
-pub(super) fn streaming_in(conn: &mut SqliteConnection, thread_id: i64) -> Result<bool, AppError> {
+pub(super) fn streaming_in(conn: &mut Conn, thread_id: i64) -> Result<bool, AppError> {
     Ok(diesel::select(diesel::dsl::exists(
         messages::table
             .filter(messages::thread_id.eq(thread_id))
@@ -129,11 +126,7 @@ pub(super) fn streaming_in(conn: &mut SqliteConnection, thread_id: i64) -> Resul
 
 /// "‹ 2/3 ›": shows version `message_id` of the user's chat message (409
 /// while a reply is being written). Answers it (its thread, its parent).
-pub fn select(
-    conn: &mut SqliteConnection,
-    user_id: i64,
-    message_id: i64,
-) -> Result<Message, AppError> {
+pub fn select(conn: &mut Conn, user_id: i64, message_id: i64) -> Result<Message, AppError> {
     conn.immediate_transaction(|conn| {
         let m = crate::server::services::messages::owned(conn, user_id, message_id)?;
         if m.on_path {

@@ -11,6 +11,7 @@ use super::write::create;
 use crate::error::AppError;
 use crate::model::chat::{MessageStatus, NewThread, Role};
 use crate::server::db::rows::{NewMessage, ProviderModel};
+use crate::server::db::Conn;
 use crate::server::db::{now, schema::messages, schema::threads};
 use crate::server::llm::chat::ChatMessage;
 use diesel::prelude::*;
@@ -41,7 +42,7 @@ impl Keep {
 /// Stores the asked messages (system prompts stay out, as in the app) and
 /// the empty reply; answers (thread, reply).
 pub fn open(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     user: i64,
     keep: Keep,
     model: &ProviderModel,

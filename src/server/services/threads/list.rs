@@ -5,6 +5,7 @@ use crate::error::AppError;
 use crate::model::chat::{ThreadPage, ThreadSummary};
 use crate::server::db::rows::Thread;
 use crate::server::db::schema::threads;
+use crate::server::db::Conn;
 use diesel::prelude::*;
 
 fn summary(c: &Thread, tags: Vec<String>) -> ThreadSummary {
@@ -46,7 +47,7 @@ fn parse_cursor(cursor: &str) -> Option<(bool, i64, i64)> {
 /// Pinned first, then newest first; `before` is the `next_cursor` of the
 /// previous page.
 pub fn list(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     user_id: i64,
     limit: Option<i64>,
     before: Option<&str>,

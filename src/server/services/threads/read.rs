@@ -5,11 +5,12 @@ use crate::error::AppError;
 use crate::model::chat::ThreadView;
 use crate::server::db::rows::{Agent, Message, Thread};
 use crate::server::db::schema::{messages, shares, threads};
+use crate::server::db::Conn;
 use crate::server::services::agents;
 use diesel::prelude::*;
 
 /// Someone else's thread answers exactly like a missing one.
-pub fn owned(conn: &mut SqliteConnection, user_id: i64, id: i64) -> Result<Thread, AppError> {
+pub fn owned(conn: &mut Conn, user_id: i64, id: i64) -> Result<Thread, AppError> {
     threads::table
         .find(id)
         .filter(threads::user_id.eq(user_id))
@@ -21,7 +22,7 @@ pub fn owned(conn: &mut SqliteConnection, user_id: i64, id: i64) -> Result<Threa
 }
 
 /// The thread's share-link token, if it has one.
-pub fn share_token(conn: &mut SqliteConnection, id: i64) -> Result<Option<String>, AppError> {
+pub fn share_token(conn: &mut Conn, id: i64) -> Result<Option<String>, AppError> {
     Ok(shares::table
         .filter(shares::thread_id.eq(id))
         .select(shares::token)
@@ -31,11 +32,7 @@ pub fn share_token(conn: &mut SqliteConnection, id: i64) -> Result<Option<String
 
 /// The thread's agent, while the user can still see it (an agent that was
 /// unshared since no longer applies).
-pub fn bound_agent(
-    conn: &mut SqliteConnection,
-    user_id: i64,
-    c: &Thread,
-) -> Result<Option<Agent>, AppError> {
+pub fn bound_agent(conn: &mut Conn, user_id: i64, c: &Thread) -> Result<Option<Agent>, AppError> {
     match c.agent_id {
         Some(id) => match agents::visible(conn, user_id, id) {
             Ok(a) => Ok(Some(a)),
@@ -119,14 +116,14 @@ impl Window {
 
 /// The thread with the branch it shows; each message that has other
 /// versions lists them.
-pub fn get(conn: &mut SqliteConnection, user_id: i64, id: i64) -> Result<ThreadView, AppError> {
+pub fn get(conn: &mut Conn, user_id: i64, id: i64) -> Result<ThreadView, AppError> {
     get_with(conn, user_id, id, Branches::Shown, Window::default())
 }
 
 /// The thread with the messages `branches` and `window` pick; `older`
 /// says where the next page back starts, when there is one.
 pub fn get_with(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     user_id: i64,
     id: i64,
     branches: Branches,
@@ -144,12 +141,7 @@ pub fn get_with(
 
 /// The page around message `at` (a search hit): up to half a page up to
 /// it and half a page after it, on the branch the thread shows.
-pub fn get_around(
-    conn: &mut SqliteConnection,
-    user_id: i64,
-    id: i64,
-    at: i64,
-) -> Result<ThreadView, AppError> {
+pub fn get_around(conn: &mut Conn, user_id: i64, id: i64, at: i64) -> Result<ThreadView, AppError> {
     let c = owned(conn, user_id, id)?;
     let half = MESSAGES_PAGE / 2;
     let upto = Window {
@@ -173,7 +165,7 @@ pub fn get_around(
 }
 
 /// A message of the shown branch comes after message `id`.
-fn newer_than(conn: &mut SqliteConnection, thread: i64, id: i64) -> Result<bool, AppError> {
+fn newer_than(conn: &mut Conn, thread: i64, id: i64) -> Result<bool, AppError> {
     Ok(diesel::select(diesel::dsl::exists(
         messages::table
             .filter(messages::thread_id.eq(thread))
@@ -186,7 +178,7 @@ fn newer_than(conn: &mut SqliteConnection, thread: i64, id: i64) -> Result<bool,
 /// The view of thread `c` with `msgs`: its agent, share link, tags, and
 /// each message's versions.
 fn finish(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     user_id: i64,
     c: Thread,
     msgs: Vec<Message>,
@@ -224,7 +216,7 @@ fn finish(
 /// The window's messages, oldest first, and the id to read further back
 /// from when older ones exist.
 fn load_messages(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     id: i64,
     branches: Branches,
     window: Window,

@@ -5,6 +5,7 @@ use crate::error::AppError;
 use crate::model::provider::ApiFormat;
 use crate::server::db::rows::{Agent, Message, Provider, ProviderModel};
 use crate::server::db::schema::{messages, provider_models};
+use crate::server::db::Conn;
 use crate::server::llm::chat::{ChatMessage, Role};
 use crate::server::services::models::usable_model;
 use crate::server::services::{attachments, settings};
@@ -49,7 +50,7 @@ pub const EXCERPTS_BUDGET: usize = 12_000;
 /// are searched with the last message; the excerpts it gets are recorded
 /// on the reply as its sources.
 pub(super) fn history(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     thread_id: i64,
     before_id: i64,
     vision: bool,
@@ -133,7 +134,7 @@ pub(super) fn history(
 /// (while that model is usable), else the global default; none at all is a
 /// clear 400.
 pub fn resolve_model(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     user: i64,
     asked: Option<i64>,
     thread: Option<i64>,
@@ -171,7 +172,7 @@ pub(super) fn with_prompt(agent: Option<&Agent>, history: Vec<ChatMessage>) -> V
     }
 }
 
-pub fn target(conn: &mut SqliteConnection, p: &Provider) -> Result<TurnProvider, AppError> {
+pub fn target(conn: &mut Conn, p: &Provider) -> Result<TurnProvider, AppError> {
     let guarded = p.owner_id.is_some() && !settings::own_keys(conn)?.private_addresses;
     Ok(TurnProvider {
         format: ApiFormat::parse(&p.api_format).unwrap_or(ApiFormat::Openai),

@@ -5,16 +5,13 @@ use super::read::{bound_agent, get, owned, view};
 use crate::error::AppError;
 use crate::model::chat::{NewThread, ThreadPatch, ThreadView};
 use crate::server::db::rows::{NewThreadRow, Thread, ThreadChanges};
+use crate::server::db::Conn;
 use crate::server::db::{now, schema::threads};
 use crate::server::services::models::usable_model;
 use crate::server::services::{agents, validate};
 use diesel::prelude::*;
 
-pub fn create(
-    conn: &mut SqliteConnection,
-    user_id: i64,
-    input: &NewThread,
-) -> Result<ThreadView, AppError> {
+pub fn create(conn: &mut Conn, user_id: i64, input: &NewThread) -> Result<ThreadView, AppError> {
     let title =
         validate::optional_text("title", input.title.as_deref(), TITLE_MAX)?.unwrap_or_default();
     check_temperature(input.temperature)?;
@@ -39,14 +36,14 @@ pub fn create(
             updated_at: ts,
             agent_id: input.agent_id,
         })
-        .returning(Thread::as_returning())
-        .get_result(conn)?;
+        .returning(crate::server::db::all::<Thread>())
+        .get_result::<Thread>(conn)?;
     let agent = bound_agent(conn, user_id, &row)?;
     Ok(view(row, Vec::new(), agent.as_ref()))
 }
 
 pub fn update(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     user_id: i64,
     id: i64,
     patch: &ThreadPatch,
@@ -104,7 +101,7 @@ pub fn update(
     get(conn, user_id, id)
 }
 
-pub fn delete(conn: &mut SqliteConnection, user_id: i64, id: i64) -> Result<(), AppError> {
+pub fn delete(conn: &mut Conn, user_id: i64, id: i64) -> Result<(), AppError> {
     owned(conn, user_id, id)?;
     diesel::delete(threads::table.find(id)).execute(conn)?;
     // Its messages' files go too, unless another message still has them.
