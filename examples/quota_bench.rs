@@ -26,7 +26,7 @@ fn ms(d: Duration) -> String {
 async fn main() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("backrooms.db");
-    let db = Db::open(&path).unwrap();
+    let db = Db::open(&backrooms::server::db::Target::Sqlite(path.clone())).unwrap();
     let seeded = Instant::now();
     let mut c = backrooms::server::db::Conn::Sqlite(
         SqliteConnection::establish(path.to_str().unwrap()).unwrap(),

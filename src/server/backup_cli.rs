@@ -15,10 +15,15 @@ fn path_arg(arg: Option<String>, what: &str) -> Result<PathBuf, ExitCode> {
 }
 
 fn config() -> Result<Config, ExitCode> {
-    Config::from_env().map_err(|e| {
+    let config = Config::from_env().map_err(|e| {
         eprintln!("{e}");
         ExitCode::FAILURE
-    })
+    })?;
+    if config.database_url.is_some() {
+        eprintln!("backup and restore are for the SQLite database; back PostgreSQL up with pg_dump and pg_restore");
+        return Err(ExitCode::FAILURE);
+    }
+    Ok(config)
 }
 
 /// A consistent copy, even while the server runs.
@@ -27,7 +32,7 @@ pub async fn backup(arg: Option<String>) -> ExitCode {
         (Ok(d), Ok(c)) => (d, c),
         (Err(code), _) | (_, Err(code)) => return code,
     };
-    let db = match Db::open(&config.db_path()) {
+    let db = match Db::open(&config.database()) {
         Ok(db) => db,
         Err(e) => {
             eprintln!("{e}");

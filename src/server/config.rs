@@ -13,6 +13,8 @@ pub const SECRET_KEY_FILE: &str = "secret.key";
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
+    #[error("BACKROOMS_DATABASE_URL (or DATABASE_URL) must start with postgres:// or postgresql://; leave it unset for SQLite under the data dir")]
+    DatabaseUrl,
     #[error("BACKROOMS_ADDR must be host:port such as 127.0.0.1:3000 (got {0:?})")]
     Addr(String),
     #[error("BACKROOMS_SECRET_KEY must be exactly 64 hexadecimal characters (32 bytes)")]
@@ -96,6 +98,9 @@ pub struct Config {
     /// How many daily backups stay (`BACKROOMS_BACKUP_KEEP`, 1-365,
     /// default 7); older ones are deleted.
     pub backup_keep: usize,
+    /// PostgreSQL (`BACKROOMS_DATABASE_URL`, else `DATABASE_URL`): several
+    /// replicas may share it. Unset: SQLite under the data dir.
+    pub database_url: Option<String>,
 }
 
 impl Config {
@@ -160,7 +165,17 @@ impl Config {
             },
         };
 
+        let database_url = match get("BACKROOMS_DATABASE_URL").or_else(|| get("DATABASE_URL")) {
+            None => None,
+            Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+                Some(url.trim().to_string())
+            }
+            // Not echoed: a URL may hold a password.
+            Some(_) => return Err(ConfigError::DatabaseUrl),
+        };
+
         Ok(Config {
+            database_url,
             trusted_proxies,
             backup_dir,
             backup_keep,
@@ -176,6 +191,14 @@ impl Config {
 
     pub fn db_path(&self) -> PathBuf {
         self.data_dir.join(DB_FILE)
+    }
+
+    /// The database this server keeps its data in.
+    pub fn database(&self) -> crate::server::db::Target {
+        match &self.database_url {
+            Some(url) => crate::server::db::Target::Postgres(url.clone()),
+            None => crate::server::db::Target::Sqlite(self.db_path()),
+        }
     }
 
     /// Cookies get `Secure` when people reach us over https.

@@ -73,7 +73,7 @@ pub async fn start(
     mut leptos_options: LeptosOptions,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<Running, String> {
-    let db = Db::open(&config.db_path()).map_err(|e| e.to_string())?;
+    let db = Db::open(&config.database()).map_err(|e| e.to_string())?;
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", config.addr))?;
@@ -119,8 +119,12 @@ pub async fn start(
         guarded_http,
     };
 
-    if let Some(dir) = state.config.backup_dir.clone() {
-        backup::start_daily(db.clone(), dir, state.config.backup_keep);
+    match (state.config.backup_dir.clone(), &state.config.database_url) {
+        (Some(dir), None) => backup::start_daily(db.clone(), dir, state.config.backup_keep),
+        (Some(_), Some(_)) => {
+            tracing::warn!("BACKROOMS_BACKUP_DIR is ignored on PostgreSQL: back it up with pg_dump")
+        }
+        (None, _) => {}
     }
     engine::scheduler::start(state.clone());
     let store = auth::session_store::SqliteSessionStore::new(db);
@@ -219,7 +223,7 @@ pub async fn run() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let db_path = config.db_path();
+    let database = config.database().describe();
     precompress::enable();
     let running = match start(config, leptos_options(), shutdown_signal()).await {
         Ok(r) => r,
@@ -231,7 +235,7 @@ pub async fn run() -> ExitCode {
     tracing::info!(
         "Backrooms listening on http://{} (database {})",
         running.addr,
-        db_path.display()
+        database
     );
     match running.task.await {
         Ok(()) => ExitCode::SUCCESS,

@@ -89,8 +89,8 @@ async fn events(res: reqwest::Response) -> Vec<Event> {
         .collect()
 }
 
-fn db(server: &TestServer) -> SqliteConnection {
-    SqliteConnection::establish(server.db_path().to_str().unwrap()).unwrap()
+fn db(server: &TestServer) -> backrooms::server::db::Conn {
+    server.db()
 }
 
 #[tokio::test]

@@ -499,8 +499,7 @@ async fn a_restart_leaves_a_running_backroom_paused_and_intact() {
     // What a crash leaves: the run marked running, a turn half written.
     {
         use diesel::prelude::*;
-        let mut c = diesel::SqliteConnection::establish(dir.join("backrooms.db").to_str().unwrap())
-            .unwrap();
+        let mut c = crate::common::db_in(&dir);
         conv = diesel::sql_query(format!(
             "UPDATE backrooms SET state = 'running', max_turns = 4 WHERE id = {id}"
         ))

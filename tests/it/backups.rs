@@ -261,7 +261,10 @@ async fn daily_backups_are_written_and_only_the_newest_kept() {
         "a real database"
     );
     // Not due again within the day.
-    let db = backrooms::server::db::Db::open(&data.join("backrooms.db")).unwrap();
+    let db = backrooms::server::db::Db::open(&backrooms::server::db::Target::Sqlite(
+        data.join("backrooms.db"),
+    ))
+    .unwrap();
     assert_eq!(backup::daily(&db, &backups, 2).await.unwrap(), None);
     drop(server.stop().await);
 }

@@ -602,8 +602,7 @@ async fn a_restart_marks_half_written_replies_interrupted() {
     // What a crash leaves: a reply still marked streaming, half written.
     {
         use diesel::prelude::*;
-        let mut c = diesel::SqliteConnection::establish(dir.join("backrooms.db").to_str().unwrap())
-            .unwrap();
+        let mut c = crate::common::db_in(&dir);
         diesel::sql_query(format!(
             "INSERT INTO messages (conversation_id, role, content, status, created_at, updated_at) \
              VALUES ({conv}, 'assistant', 'half a rep', 'streaming', 1, 1)"

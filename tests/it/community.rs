@@ -12,9 +12,8 @@ use serde_json::{json, Value};
 
 const PW: &str = "correct horse battery";
 
-fn db(server: &TestServer) -> diesel::SqliteConnection {
-    diesel::SqliteConnection::establish(server.db_path().to_str().unwrap())
-        .expect("open the database")
+fn db(server: &TestServer) -> backrooms::server::db::Conn {
+    server.db()
 }
 
 fn sql(server: &TestServer, statement: &str) -> usize {

@@ -295,8 +295,7 @@ async fn an_own_key_is_seen_and_used_by_its_owner_alone() {
 /// A number the database holds, read through the sqlite3 file directly.
 fn count(server: &TestServer, sql: &str) -> i64 {
     use diesel::prelude::*;
-    let mut conn =
-        diesel::sqlite::SqliteConnection::establish(server.db_path().to_str().unwrap()).unwrap();
+    let mut conn = server.db();
     diesel::dsl::sql::<diesel::sql_types::BigInt>(sql)
         .get_result(&mut conn)
         .unwrap()

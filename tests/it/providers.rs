@@ -380,8 +380,7 @@ async fn models_and_exactly_one_global_default() {
     // The database itself refuses a second default.
     {
         use diesel::prelude::*;
-        let mut conn =
-            diesel::SqliteConnection::establish(server.db_path().to_str().unwrap()).unwrap();
+        let mut conn = server.db();
         let res = diesel::sql_query("UPDATE provider_models SET is_default = 1").execute(&mut conn);
         assert!(
             res.is_err(),

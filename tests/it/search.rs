@@ -192,8 +192,7 @@ async fn a_very_common_word_ranks_among_its_newest_matches() {
     sql.push_str(&rows.join(", "));
     {
         use diesel::prelude::*;
-        let mut c =
-            diesel::SqliteConnection::establish(server.db_path().to_str().unwrap()).unwrap();
+        let mut c = server.db();
         diesel::sql_query(sql).execute(&mut c).unwrap();
     }
     let page = search(&user, "zebra").await;

@@ -4,7 +4,10 @@
 //! statements that differ between them match on the variant here or where
 //! they are written.
 
-use diesel::connection::{AnsiTransactionManager, TransactionManager};
+use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
+
+/// The advisory lock key of [`Conn::immediate_transaction`] on PostgreSQL.
+const WRITE_LOCK: i64 = 0x6261_636b_726f_6f6d; // "backroom"
 use diesel::result::Error as DieselError;
 
 /// A pooled connection to whichever database the server was started on.
@@ -16,9 +19,10 @@ pub enum Conn {
 
 impl Conn {
     /// Runs `f` in a transaction that takes the write lock at once: two
-    /// of them never read the same state and then both write (on SQLite
-    /// `BEGIN IMMEDIATE`; PostgreSQL's row locks do the same for the rows
-    /// a statement updates).
+    /// of them never read the same state and then both write. On SQLite
+    /// `BEGIN IMMEDIATE`; on PostgreSQL one transaction-scoped advisory
+    /// lock that every such transaction takes first, so they run one at a
+    /// time there too (across replicas: the lock is the database's).
     pub fn immediate_transaction<T, E, F>(&mut self, f: F) -> Result<T, E>
     where
         F: FnOnce(&mut Conn) -> Result<T, E>,
@@ -26,7 +30,15 @@ impl Conn {
     {
         match self {
             Conn::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?,
-            Conn::Pg(c) => AnsiTransactionManager::begin_transaction(c)?,
+            Conn::Pg(c) => {
+                AnsiTransactionManager::begin_transaction(c)?;
+                if let Err(e) =
+                    c.batch_execute(&format!("SELECT pg_advisory_xact_lock({WRITE_LOCK})"))
+                {
+                    let _ = AnsiTransactionManager::rollback_transaction(c);
+                    return Err(e.into());
+                }
+            }
         }
         match f(self) {
             Ok(value) => match <Conn as TransactionManager<Conn>>::commit_transaction(self) {

@@ -3,19 +3,77 @@
 mod conn;
 pub mod rows;
 pub mod schema;
+pub mod sql;
 pub mod vocab;
 
 use crate::error::AppError;
 pub use conn::{Conn, MultiBackend};
 use diesel::connection::SimpleConnection;
-use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool};
+use diesel::r2d2::{CustomizeConnection, ManageConnection, Pool, R2D2Connection};
+use diesel::{Connection, PgConnection, SqliteConnection};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
-use std::path::Path;
+use std::path::PathBuf;
 use std::time::Duration;
 
+/// SQLite's migrations.
 pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
+/// PostgreSQL's: the same schema in its own SQL.
+pub const PG_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations-postgres");
 
-type ConnPool = Pool<ConnectionManager<Conn>>;
+/// Where the data is.
+#[derive(Clone)]
+pub enum Target {
+    /// A SQLite file (the default, under the data dir).
+    Sqlite(PathBuf),
+    /// A PostgreSQL connection URL.
+    Postgres(String),
+}
+
+impl Target {
+    /// Named for messages: a path, or PostgreSQL's host, port and database
+    /// without user or password.
+    pub fn describe(&self) -> String {
+        match self {
+            Target::Sqlite(path) => path.display().to_string(),
+            Target::Postgres(url) => {
+                let rest = url.split_once("://").map_or("", |(_, r)| r);
+                let rest = rest.rsplit_once('@').map_or(rest, |(_, r)| r);
+                let rest = rest.split_once('?').map_or(rest, |(r, _)| r);
+                format!("PostgreSQL at {rest}")
+            }
+        }
+    }
+}
+
+/// Opens pooled connections to the target's own backend (Diesel's
+/// `MultiConnection::establish` would try SQLite first with any URL, and
+/// hide why PostgreSQL refused).
+struct Manager(Target);
+
+impl ManageConnection for Manager {
+    type Connection = Conn;
+    type Error = diesel::r2d2::Error;
+
+    fn connect(&self) -> Result<Conn, Self::Error> {
+        match &self.0 {
+            Target::Sqlite(path) => {
+                SqliteConnection::establish(&path.to_string_lossy()).map(Conn::Sqlite)
+            }
+            Target::Postgres(url) => PgConnection::establish(url).map(Conn::Pg),
+        }
+        .map_err(diesel::r2d2::Error::ConnectionError)
+    }
+
+    fn is_valid(&self, conn: &mut Conn) -> Result<(), Self::Error> {
+        conn.ping().map_err(diesel::r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, conn: &mut Conn) -> bool {
+        conn.is_broken()
+    }
+}
+
+type ConnPool = Pool<Manager>;
 
 /// Cheap to clone; every clone shares the pool.
 #[derive(Clone)]
@@ -52,17 +110,18 @@ pub enum DbOpenError {
 }
 
 impl Db {
-    /// Opens (creating if needed) the database file and applies every pending
-    /// embedded migration before the server accepts a request.
-    pub fn open(path: &Path) -> Result<Db, DbOpenError> {
-        let url = path.to_string_lossy().to_string();
+    /// Opens (creating if needed) the database and applies every pending
+    /// embedded migration of its backend before the server accepts a
+    /// request.
+    pub fn open(target: &Target) -> Result<Db, DbOpenError> {
+        let url = target.describe();
         let pool = Pool::builder()
             .max_size(8)
             // Open connections as needed, not eight at once at boot.
             .min_idle(Some(1))
             .connection_timeout(Duration::from_secs(10))
             .connection_customizer(Box::new(Pragmas))
-            .build(ConnectionManager::<Conn>::new(&url))
+            .build(Manager(target.clone()))
             .map_err(|e| DbOpenError::Open {
                 path: url.clone(),
                 message: e.to_string(),
@@ -71,7 +130,11 @@ impl Db {
             path: url.clone(),
             message: e.to_string(),
         })?;
-        conn.run_pending_migrations(MIGRATIONS)
+        let migrations = match target {
+            Target::Sqlite(_) => MIGRATIONS,
+            Target::Postgres(_) => PG_MIGRATIONS,
+        };
+        conn.run_pending_migrations(migrations)
             .map_err(|e| DbOpenError::Migrate(e.to_string()))?;
         Ok(Db { pool: pool.clone() })
     }

@@ -17,6 +17,12 @@ pub const PAGE: i64 = crate::model::community::ACCOUNTS_PAGE;
 pub const QUERY_MAX: usize = 64;
 
 #[derive(QueryableByName)]
+struct Count {
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+}
+
+#[derive(QueryableByName)]
 struct Listed {
     #[diesel(sql_type = BigInt)]
     id: i64,
@@ -77,27 +83,32 @@ pub fn list(conn: &mut Conn, q: &str, offset: i64) -> Result<AccountPage, AppErr
         ));
     }
     let pattern = like_pattern(q);
-    let total = users::table
-        .filter(users::username.like(&pattern).escape('\\'))
-        .count()
-        .get_result::<i64>(conn)?;
-    let rows = diesel::sql_query(
+    let like = crate::server::db::sql::like_nocase(conn, "u.username");
+    let total = diesel::sql_query(crate::server::db::sql::text(
+        conn,
+        &format!("SELECT COUNT(*) AS n FROM users u WHERE {like} ? ESCAPE '\\'"),
+    ))
+    .bind::<Text, _>(&pattern)
+    .get_result::<Count>(conn)?
+    .n;
+    let sql = format!(
         "SELECT u.id, u.username, u.role, u.disabled, u.must_change_password, u.created_at,
                 u.last_active_at,
                 (SELECT COUNT(*) FROM conversations c
                   WHERE c.user_id = u.id AND c.kind = 'chat') AS threads,
-                (SELECT COALESCE(SUM(d.prompt_tokens + d.completion_tokens), 0)
+                (SELECT CAST(COALESCE(SUM(d.prompt_tokens + d.completion_tokens), 0) AS BIGINT)
                    FROM usage_days d WHERE d.user_id = u.id AND d.day >= ?) AS tokens
            FROM users u
-          WHERE u.username LIKE ? ESCAPE '\\'
+          WHERE {like} ? ESCAPE '\\'
           ORDER BY u.id
-          LIMIT ? OFFSET ?",
-    )
-    .bind::<BigInt, _>(month_start(now()).div_euclid(86_400))
-    .bind::<Text, _>(&pattern)
-    .bind::<BigInt, _>(PAGE)
-    .bind::<BigInt, _>(offset)
-    .load::<Listed>(conn)?;
+          LIMIT ? OFFSET ?"
+    );
+    let rows = diesel::sql_query(crate::server::db::sql::text(conn, &sql))
+        .bind::<BigInt, _>(month_start(now()).div_euclid(86_400))
+        .bind::<Text, _>(&pattern)
+        .bind::<BigInt, _>(PAGE)
+        .bind::<BigInt, _>(offset)
+        .load::<Listed>(conn)?;
     let mut accounts: Vec<Account> = rows
         .into_iter()
         .map(|r| Account {

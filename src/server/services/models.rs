@@ -172,10 +172,23 @@ fn default_when_none(
     if any {
         return Ok(row);
     }
-    Ok(diesel::update(provider_models::table.find(row.id))
-        .set(provider_models::is_default.eq(true))
-        .returning(crate::server::db::all::<ProviderModel>())
-        .get_result::<ProviderModel>(conn)?)
+    // In a savepoint of its own: on PostgreSQL a refused write ends the
+    // transaction around it otherwise.
+    match conn.transaction(|c| {
+        diesel::update(provider_models::table.find(row.id))
+            .set(provider_models::is_default.eq(true))
+            .returning(crate::server::db::all::<ProviderModel>())
+            .get_result::<ProviderModel>(c)
+    }) {
+        Ok(row) => Ok(row),
+        // Another model became the default meanwhile (on PostgreSQL two
+        // such writes may run at once): that one stays it.
+        Err(diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _,
+        )) => Ok(row),
+        Err(e) => Err(e.into()),
+    }
 }
 
 pub fn list_for_provider(

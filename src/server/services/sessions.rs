@@ -90,14 +90,16 @@ pub fn list(
     user: i64,
     current: Option<&str>,
 ) -> Result<Vec<SessionView>, AppError> {
-    let rows = diesel::sql_query(
-        "SELECT rowid, id, user_agent, address, first_seen_at, last_seen_at
+    let number = crate::server::db::sql::session_number(conn);
+    let sql = format!(
+        "SELECT {number} AS rowid, id, user_agent, address, first_seen_at, last_seen_at
            FROM sessions WHERE user_id = ? AND expires_at > ?
-          ORDER BY COALESCE(last_seen_at, 0) DESC, rowid DESC",
-    )
-    .bind::<BigInt, _>(user)
-    .bind::<BigInt, _>(now())
-    .load::<Row>(conn)?;
+          ORDER BY COALESCE(last_seen_at, 0) DESC, {number} DESC"
+    );
+    let rows = diesel::sql_query(crate::server::db::sql::text(conn, &sql))
+        .bind::<BigInt, _>(user)
+        .bind::<BigInt, _>(now())
+        .load::<Row>(conn)?;
     Ok(rows
         .into_iter()
         .map(|r| SessionView {
@@ -117,7 +119,11 @@ pub fn list(
 
 /// Ends one of the user's sessions; another user's is "not found".
 pub fn end(conn: &mut Conn, user: i64, id: i64) -> Result<(), AppError> {
-    let n = diesel::sql_query("DELETE FROM sessions WHERE rowid = ? AND user_id = ?")
+    let sql = format!(
+        "DELETE FROM sessions WHERE {} = ? AND user_id = ?",
+        crate::server::db::sql::session_number(conn)
+    );
+    let n = diesel::sql_query(crate::server::db::sql::text(conn, &sql))
         .bind::<BigInt, _>(id)
         .bind::<BigInt, _>(user)
         .execute(conn)?;

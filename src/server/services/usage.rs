@@ -114,9 +114,11 @@ pub fn since(conn: &mut Conn, user: i64, from_day: i64) -> Result<(i64, i64), Ap
         .filter(usage_days::own_key.eq(false))
         .select((
             diesel::dsl::sql::<diesel::sql_types::BigInt>(
-                "COALESCE(SUM(prompt_tokens + completion_tokens), 0)",
+                "CAST(COALESCE(SUM(prompt_tokens + completion_tokens), 0) AS BIGINT)",
             ),
-            diesel::dsl::sql::<diesel::sql_types::BigInt>("COALESCE(SUM(cost_nanos), 0)"),
+            diesel::dsl::sql::<diesel::sql_types::BigInt>(
+                "CAST(COALESCE(SUM(cost_nanos), 0) AS BIGINT)",
+            ),
         ))
         .first::<(i64, i64)>(conn)?;
     Ok((tokens, cost))

@@ -387,8 +387,7 @@ async fn uploads_are_checked_by_content_size_and_count() {
 /// Attachments stored in the test server's database.
 pub(super) fn stored_count(server: &TestServer) -> i64 {
     use diesel::prelude::*;
-    let mut conn =
-        diesel::sqlite::SqliteConnection::establish(&server.db_path().to_string_lossy()).unwrap();
+    let mut conn = server.db();
     diesel::select(diesel::dsl::sql::<diesel::sql_types::BigInt>(
         "(SELECT COUNT(*) FROM attachments)",
     ))

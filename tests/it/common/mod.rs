@@ -1,5 +1,7 @@
-//! Test harness: a real server (real SQLite file in a temp dir, real HTTP on
-//! port 0) and real HTTP clients.
+//! Test harness: a real server (real SQLite file in a temp dir, or a
+//! database of its own on the throwaway PostgreSQL `scripts/with-postgres`
+//! started, when `BACKROOMS_TEST_POSTGRES` is set; real HTTP on port 0)
+//! and real HTTP clients.
 #![allow(dead_code)]
 
 pub mod fake_provider;
@@ -20,6 +22,56 @@ pub struct TestServer {
     stop: Option<oneshot::Sender<()>>,
     running: Option<Running>,
     _dir: Option<tempfile::TempDir>,
+}
+
+/// With `BACKROOMS_TEST_POSTGRES` (an admin URL): the URL of the database
+/// of this data dir, made the first time (its name kept in the dir, so a
+/// server started again on the dir finds its data).
+fn postgres_for(data_dir: &Path) -> Option<String> {
+    use diesel::{Connection, RunQueryDsl};
+    let admin = std::env::var("BACKROOMS_TEST_POSTGRES").ok()?;
+    let file = data_dir.join("postgres-database");
+    let name = match std::fs::read_to_string(&file) {
+        Ok(name) => name,
+        Err(_) => {
+            let name = format!(
+                "t_{}_{}",
+                std::process::id(),
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map(|d| d.as_nanos())
+                    .unwrap_or(0)
+            );
+            let mut c = diesel::PgConnection::establish(&admin).expect("the test PostgreSQL");
+            diesel::sql_query(format!("CREATE DATABASE {name}"))
+                .execute(&mut c)
+                .expect("a test database");
+            std::fs::create_dir_all(data_dir).expect("data dir");
+            std::fs::write(&file, &name).expect("data dir");
+            name
+        }
+    };
+    let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b);
+    Some(format!("{base}/{name}"))
+}
+
+/// A connection to the database of `data_dir`'s server: its SQLite file,
+/// or its database on the test PostgreSQL.
+pub fn db_in(data_dir: &Path) -> backrooms::server::db::Conn {
+    use backrooms::server::db::Conn;
+    use diesel::Connection;
+    match postgres_for(data_dir) {
+        Some(url) => Conn::Pg(diesel::PgConnection::establish(&url).expect("open the database")),
+        None => Conn::Sqlite(
+            diesel::SqliteConnection::establish(&data_dir.join("backrooms.db").to_string_lossy())
+                .expect("open the database"),
+        ),
+    }
+}
+
+/// The tests run on PostgreSQL (`scripts/with-postgres`).
+pub fn on_postgres() -> bool {
+    std::env::var("BACKROOMS_TEST_POSTGRES").is_ok()
 }
 
 fn leptos_options() -> leptos::config::LeptosOptions {
@@ -49,8 +101,14 @@ impl TestServer {
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
+        let database = postgres_for(data_dir);
         let config = Config::from_lookup(|k| match k {
             "BACKROOMS_DATA_DIR" => Some(dir.clone()),
+            "BACKROOMS_DATABASE_URL" => env
+                .iter()
+                .find(|(k, _)| k == "BACKROOMS_DATABASE_URL")
+                .map(|(_, v)| v.clone())
+                .or_else(|| database.clone()),
             "BACKROOMS_ADDR" => Some("127.0.0.1:0".into()),
             // Keeps the "provider does not answer" tests short.
             "BACKROOMS_PROVIDER_TIMEOUT_SECS" => Some("1".into()),
@@ -136,7 +194,13 @@ impl TestServer {
         (admin, user)
     }
 
-    /// The database file, for assertions on what is stored.
+    /// A connection to the server's database, for assertions on what is
+    /// stored (raw SQL with `?` goes through `db::sql::text`).
+    pub fn db(&self) -> backrooms::server::db::Conn {
+        db_in(&self.data_dir)
+    }
+
+    /// The SQLite file (SQLite-only tests: backups).
     pub fn db_path(&self) -> PathBuf {
         self.data_dir.join("backrooms.db")
     }

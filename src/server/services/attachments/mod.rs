@@ -128,7 +128,7 @@ pub fn used_bytes(conn: &mut Conn, user: i64) -> Result<i64, AppError> {
     use diesel::sql_types::BigInt;
     Ok(attachments::table
         .filter(attachments::user_id.eq(user))
-        .select(sql::<BigInt>("COALESCE(SUM(bytes), 0)"))
+        .select(sql::<BigInt>("CAST(COALESCE(SUM(bytes), 0) AS BIGINT)"))
         .first(conn)?)
 }
 
