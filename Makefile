@@ -35,11 +35,18 @@ test: tools browser e2e-deps
 # test runs in its own process and a hung one is killed after 3 minutes;
 # without it, cargo test. Either way the run fails after 40 minutes
 # (compiling included) instead of holding CI until its own limit.
+# The suite runs twice: on SQLite, then on a throwaway PostgreSQL that
+# scripts/with-postgres starts (each test server its own database), less
+# the SQLite file's own backups.
 test-rust:
 	@if cargo nextest --version >/dev/null 2>&1; then \
-	  RUSTFLAGS="$(TEST_RUSTFLAGS)" timeout --foreground 2400 cargo nextest run --features ssr; \
+	  RUSTFLAGS="$(TEST_RUSTFLAGS)" timeout --foreground 2400 cargo nextest run --features ssr && \
+	  RUSTFLAGS="$(TEST_RUSTFLAGS)" timeout --foreground 1200 scripts/with-postgres \
+	    cargo nextest run --features ssr -E 'not test(/^backups::/)'; \
 	else \
-	  RUSTFLAGS="$(TEST_RUSTFLAGS)" timeout --foreground 2400 cargo test --features ssr; \
+	  RUSTFLAGS="$(TEST_RUSTFLAGS)" timeout --foreground 2400 cargo test --features ssr && \
+	  RUSTFLAGS="$(TEST_RUSTFLAGS)" timeout --foreground 1200 scripts/with-postgres \
+	    cargo test --features ssr -- --skip backups::; \
 	fi
 
 # A fresh database and a port of its own, so a running `make run` is never touched.

@@ -36,11 +36,12 @@ async fn search(api: &Api, q: &str) -> Value {
 /// Stores a finished message in a thread directly (tests only).
 fn put(db: &std::path::Path, conv: i64, role: &str, text: &str) {
     use diesel::prelude::*;
-    let mut c = diesel::SqliteConnection::establish(db.to_str().unwrap()).unwrap();
-    diesel::sql_query(
+    let mut c = crate::common::db_in(db);
+    diesel::sql_query(backrooms::server::db::sql::text(
+        &c,
         "INSERT INTO messages (conversation_id, role, content, status, created_at, updated_at) \
          VALUES (?, ?, ?, 'complete', 1, 1)",
-    )
+    ))
     .bind::<diesel::sql_types::BigInt, _>(conv)
     .bind::<diesel::sql_types::Text, _>(role)
     .bind::<diesel::sql_types::Text, _>(text)
@@ -52,7 +53,7 @@ fn put(db: &std::path::Path, conv: i64, role: &str, text: &str) {
 async fn search_finds_only_my_messages_and_titles_ranked_and_highlighted() {
     let server = TestServer::start().await;
     let (admin, user) = server.admin_and_user().await;
-    let db = server.db_path();
+    let db = server.data_dir.clone();
     let mine = thread(&user, "Borrow checker questions").await;
     put(
         &db,
@@ -143,7 +144,7 @@ async fn search_finds_only_my_messages_and_titles_ranked_and_highlighted() {
 async fn search_pages_through_many_results() {
     let server = TestServer::start().await;
     let (_admin, user) = server.admin_and_user().await;
-    let db = server.db_path();
+    let db = server.data_dir.clone();
     let t = thread(&user, "Many").await;
     for i in 0..45 {
         put(&db, t, "user", &format!("needle number {i}"));
@@ -217,19 +218,22 @@ fn transcript_of(db: &std::path::Path, room: i64) -> i64 {
         #[diesel(sql_type = diesel::sql_types::BigInt)]
         conversation_id: i64,
     }
-    let mut c = diesel::SqliteConnection::establish(db.to_str().unwrap()).unwrap();
-    diesel::sql_query("SELECT conversation_id FROM backrooms WHERE id = ?")
-        .bind::<diesel::sql_types::BigInt, _>(room)
-        .get_result::<T>(&mut c)
-        .unwrap()
-        .conversation_id
+    let mut c = crate::common::db_in(db);
+    diesel::sql_query(backrooms::server::db::sql::text(
+        &c,
+        "SELECT conversation_id FROM backrooms WHERE id = ?",
+    ))
+    .bind::<diesel::sql_types::BigInt, _>(room)
+    .get_result::<T>(&mut c)
+    .unwrap()
+    .conversation_id
 }
 
 #[tokio::test]
 async fn search_covers_notes_and_backrooms_and_shows_text_not_markdown() {
     let server = TestServer::start().await;
     let (admin, user) = server.admin_and_user().await;
-    let db = server.db_path();
+    let db = server.data_dir.clone();
     let note = json_of(
         user.post_json(
             "/api/notes",

@@ -92,7 +92,7 @@ async fn no_response_ever_contains_a_password_hash() {
             .unwrap(),
     );
     bodies.push(admin.get("/api/users/profile").await.text().await.unwrap());
-    let stored = raw_db_text(&server.db_path());
+    let stored = server.stored_text();
     assert!(
         stored.contains("$argon2id$"),
         "the hash is stored as argon2id"
@@ -101,17 +101,6 @@ async fn no_response_ever_contains_a_password_hash() {
         assert!(!body.contains("$argon2"), "hash leaked: {body}");
         assert!(!body.contains("password_hash"), "field leaked: {body}");
     }
-}
-
-/// Reads the raw database file bytes (no SQL client needed): enough to prove
-/// what kind of hash is stored.
-fn raw_db_text(path: &std::path::Path) -> String {
-    let mut text = String::from_utf8_lossy(&std::fs::read(path).unwrap()).to_string();
-    let wal = path.with_extension("db-wal");
-    if let Ok(bytes) = std::fs::read(wal) {
-        text.push_str(&String::from_utf8_lossy(&bytes));
-    }
-    text
 }
 
 #[tokio::test]

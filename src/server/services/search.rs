@@ -1,6 +1,8 @@
-//! Full-text search (SQLite FTS5, kept in step by triggers) over the
-//! caller's own chat messages, backroom turns, notes and titles, best
-//! matches first.
+//! Full-text search over the caller's own chat messages, backroom turns,
+//! notes and titles, best matches first: SQLite FTS5 (kept in step by
+//! triggers) or PostgreSQL `tsvector` columns with GIN indexes, with the
+//! same contract (every word, the last as a prefix, accents folded,
+//! matches marked in a snippet).
 
 use crate::error::AppError;
 use crate::model::search::{HitKind, SearchHit, SearchPage, HIT_END, HIT_START};
@@ -45,31 +47,35 @@ struct Row {
     created_at: i64,
 }
 
-/// The words of `q` as an FTS5 query: every word must appear, the last may
-/// be the start of a word. Operators and quotes typed by the user are
-/// treated as text, never as query syntax.
-pub fn fts_query(q: &str) -> Option<String> {
+/// The words of `q` (letters and digits; everything else, operators and
+/// quotes included, only separates them, so the user's text never becomes
+/// query syntax), each between `quote`s, joined by `joiner`, the last
+/// followed by `last`.
+fn query_of(q: &str, quote: char, joiner: &str, last: &str) -> Option<String> {
     let words: Vec<String> = q
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
-        .map(|w| format!("\"{w}\""))
+        .map(|w| format!("{quote}{w}{quote}"))
         .collect();
-    let last = words.len().checked_sub(1)?;
-    Some(
-        words
-            .iter()
-            .enumerate()
-            .map(|(i, w)| {
-                if i == last {
-                    format!("{w}*")
-                } else {
-                    w.clone()
-                }
-            })
-            .collect::<Vec<_>>()
-            .join(" "),
-    )
+    (!words.is_empty()).then(|| format!("{}{last}", words.join(joiner)))
 }
+
+/// The words of `q` as an FTS5 query: every word must appear, the last may
+/// be the start of a word.
+pub fn fts_query(q: &str) -> Option<String> {
+    query_of(q, '"', " ", "*")
+}
+
+/// The words of `q` as a PostgreSQL `tsquery` (`'a' & 'b':*`, the same
+/// contract as [`fts_query`]); `joiner` `|` asks for any word instead, with
+/// no prefix.
+pub fn ts_query(q: &str, joiner: &str) -> Option<String> {
+    let last = if joiner == "&" { ":*" } else { "" };
+    query_of(q, '\'', &format!(" {joiner} "), last)
+}
+
+/// The marks around a match in PostgreSQL's snippets (`$1`, `$2`).
+const PG_MARKS: &str = "'StartSel=\"' || $1 || '\", StopSel=\"' || $2 || '\"'";
 
 /// Chat and backroom titles: (mark open, mark close, query, user, limit).
 const TITLES_SQL: &str = "SELECT c.id AS thread_id, b.id AS backroom_id, NULL AS note_id, \
@@ -88,6 +94,77 @@ const NOTES_SQL: &str = "SELECT NULL AS thread_id, NULL AS backroom_id, n.id AS 
      WHERE notes_fts MATCH ? AND n.user_id = ? \
      ORDER BY bm25(notes_fts) LIMIT ?";
 
+/// PostgreSQL's snippet of `column`: a short text whole (as FTS5 gives
+/// it, punctuation and all), a long one as the 16 words around the best
+/// match.
+fn pg_snippet(column: &str) -> String {
+    format!(
+        "CASE WHEN length({column}) <= 160 \
+            THEN ts_headline('simple', {column}, q.q, 'HighlightAll=true, ' || {PG_MARKS}) \
+            ELSE ts_headline('simple', {column}, q.q, \
+                'MaxWords=16, MinWords=6, MaxFragments=1, FragmentDelimiter=…, ' || {PG_MARKS}) \
+         END"
+    )
+}
+
+/// PostgreSQL's titles, with the same parameters.
+fn pg_titles_sql() -> String {
+    format!(
+        "SELECT c.id AS thread_id, b.id AS backroom_id, NULL::BIGINT AS note_id, \
+            NULL::BIGINT AS message_id, COALESCE(b.title, c.title) AS title, NULL::TEXT AS role, \
+            ts_headline('simple', c.title, q.q, 'HighlightAll=true, ' || {PG_MARKS}) AS snippet, \
+            c.created_at AS created_at \
+         FROM conversations c \
+         CROSS JOIN (SELECT to_tsquery('simple', public.unaccent($3)) AS q) q \
+         LEFT JOIN backrooms b ON b.conversation_id = c.id \
+         WHERE c.search_title @@ q.q AND c.user_id = $4 AND c.kind IN ('chat', 'backroom') \
+         ORDER BY ts_rank(c.search_title, q.q) DESC, c.id DESC LIMIT $5"
+    )
+}
+
+/// PostgreSQL's notes, with the same parameters.
+fn pg_notes_sql() -> String {
+    format!(
+        "SELECT NULL::BIGINT AS thread_id, NULL::BIGINT AS backroom_id, n.id AS note_id, \
+            NULL::BIGINT AS message_id, n.title AS title, NULL::TEXT AS role, \
+            CASE WHEN n.search_body @@ q.q \
+                THEN {} \
+                ELSE ts_headline('simple', n.title, q.q, 'HighlightAll=true, ' || {PG_MARKS}) \
+            END AS snippet, \
+            n.updated_at AS created_at \
+         FROM notes n \
+         CROSS JOIN (SELECT to_tsquery('simple', public.unaccent($3)) AS q) q \
+         WHERE (n.search_title || n.search_body) @@ q.q AND n.user_id = $4 \
+         ORDER BY ts_rank(n.search_title || n.search_body, q.q) DESC, n.id DESC LIMIT $5",
+        pg_snippet("n.body")
+    )
+}
+
+/// PostgreSQL's messages: (open, close, query, floor, user, limit, offset).
+fn pg_messages_sql() -> String {
+    format!(
+        "SELECT m.conversation_id AS thread_id, b.id AS backroom_id, NULL::BIGINT AS note_id, \
+            m.id AS message_id, COALESCE(b.title, c.title) AS title, m.role AS role, \
+            {} AS snippet, \
+            m.created_at AS created_at \
+         FROM messages m \
+         CROSS JOIN (SELECT to_tsquery('simple', public.unaccent($3)) AS q) q \
+         JOIN conversations c ON c.id = m.conversation_id \
+         LEFT JOIN backrooms b ON b.conversation_id = c.id \
+         WHERE m.search_content @@ q.q AND m.id >= $4 \
+               AND c.user_id = $5 AND c.kind IN ('chat', 'backroom') AND m.on_path \
+         ORDER BY ts_rank(m.search_content, q.q) DESC, m.id DESC LIMIT $6 OFFSET $7",
+        pg_snippet("m.content")
+    )
+}
+
+/// PostgreSQL's floor: (query, user, window).
+const PG_FLOOR_SQL: &str = "SELECT m.id AS id FROM messages m \
+     JOIN conversations c ON c.id = m.conversation_id \
+     WHERE m.search_content @@ to_tsquery('simple', public.unaccent($1)) \
+           AND c.user_id = $2 AND c.kind IN ('chat', 'backroom') AND m.on_path \
+     ORDER BY m.id DESC LIMIT 1 OFFSET $3";
+
 pub fn search(conn: &mut Conn, user_id: i64, q: &str, offset: i64) -> Result<SearchPage, AppError> {
     if q.chars().count() > QUERY_MAX {
         return Err(AppError::invalid(
@@ -98,7 +175,13 @@ pub fn search(conn: &mut Conn, user_id: i64, q: &str, offset: i64) -> Result<Sea
     if offset < 0 {
         return Err(AppError::invalid("offset", "offset must not be negative."));
     }
-    let Some(fts) = fts_query(q) else {
+    let sqlite = conn.is_sqlite();
+    let query = if sqlite {
+        fts_query(q)
+    } else {
+        ts_query(q, "&")
+    };
+    let Some(fts) = query else {
         return Err(AppError::invalid("q", "Type something to search for."));
     };
     let (open, close) = (HIT_START.to_string(), HIT_END.to_string());
@@ -106,7 +189,12 @@ pub fn search(conn: &mut Conn, user_id: i64, q: &str, offset: i64) -> Result<Sea
     if offset == 0 {
         // Titles of chats and backrooms, then notes (the title or the
         // body, whichever matched best).
-        for sql in [TITLES_SQL, NOTES_SQL] {
+        let sqls = if sqlite {
+            [TITLES_SQL.to_string(), NOTES_SQL.to_string()]
+        } else {
+            [pg_titles_sql(), pg_notes_sql()]
+        };
+        for sql in sqls {
             let rows: Vec<Row> = diesel::sql_query(sql)
                 .bind::<Text, _>(&open)
                 .bind::<Text, _>(&close)
@@ -119,21 +207,23 @@ pub fn search(conn: &mut Conn, user_id: i64, q: &str, offset: i64) -> Result<Sea
     }
     // The oldest of the newest WINDOW matches, when there are more: walking
     // the index newest first stops there, without scoring anything.
-    let floor = diesel::sql_query(
+    let floor = diesel::sql_query(if sqlite {
         "SELECT messages_fts.rowid AS id \
          FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid \
          JOIN conversations c ON c.id = m.conversation_id \
          WHERE messages_fts MATCH ? AND c.user_id = ? AND c.kind IN ('chat', 'backroom') \
                AND m.on_path \
-         ORDER BY messages_fts.rowid DESC LIMIT 1 OFFSET ?",
-    )
+         ORDER BY messages_fts.rowid DESC LIMIT 1 OFFSET ?"
+    } else {
+        PG_FLOOR_SQL
+    })
     .bind::<Text, _>(&fts)
     .bind::<BigInt, _>(user_id)
     .bind::<BigInt, _>(WINDOW - 1)
     .get_result::<Id>(conn)
     .optional()?
     .map_or(0, |r| r.id);
-    let rows: Vec<Row> = diesel::sql_query(
+    let messages_sql = if sqlite {
         "SELECT m.conversation_id AS thread_id, b.id AS backroom_id, NULL AS note_id, \
                 m.id AS message_id, COALESCE(b.title, c.title) AS title, \
                 m.role AS role, snippet(messages_fts, 0, ?, ?, '…', 16) AS snippet, \
@@ -143,16 +233,20 @@ pub fn search(conn: &mut Conn, user_id: i64, q: &str, offset: i64) -> Result<Sea
          LEFT JOIN backrooms b ON b.conversation_id = c.id \
          WHERE messages_fts MATCH ? AND messages_fts.rowid >= ? \
                AND c.user_id = ? AND c.kind IN ('chat', 'backroom') AND m.on_path \
-         ORDER BY bm25(messages_fts), m.id DESC LIMIT ? OFFSET ?",
-    )
-    .bind::<Text, _>(&open)
-    .bind::<Text, _>(&close)
-    .bind::<Text, _>(&fts)
-    .bind::<BigInt, _>(floor)
-    .bind::<BigInt, _>(user_id)
-    .bind::<BigInt, _>(PAGE + 1)
-    .bind::<BigInt, _>(offset)
-    .load(conn)?;
+         ORDER BY bm25(messages_fts), m.id DESC LIMIT ? OFFSET ?"
+            .to_string()
+    } else {
+        pg_messages_sql()
+    };
+    let rows: Vec<Row> = diesel::sql_query(messages_sql)
+        .bind::<Text, _>(&open)
+        .bind::<Text, _>(&close)
+        .bind::<Text, _>(&fts)
+        .bind::<BigInt, _>(floor)
+        .bind::<BigInt, _>(user_id)
+        .bind::<BigInt, _>(PAGE + 1)
+        .bind::<BigInt, _>(offset)
+        .load(conn)?;
     let more = rows.len() as i64 > PAGE;
     items.extend(rows.into_iter().take(PAGE as usize).map(hit));
     Ok(SearchPage {
@@ -193,5 +287,11 @@ mod tests {
             Some("\"a\" \"OR\" \"b\"*".into())
         );
         assert_eq!(super::fts_query("  --  "), None);
+        assert_eq!(
+            super::ts_query("rust borrow", "&"),
+            Some("'rust' & 'borrow':*".into())
+        );
+        assert_eq!(super::ts_query("a' | b:*", "|"), Some("'a' | 'b'".into()));
+        assert_eq!(super::ts_query("  --  ", "&"), None);
     }
 }

@@ -200,6 +200,41 @@ impl TestServer {
         db_in(&self.data_dir)
     }
 
+    /// Everything the database holds as the disk sees it: the SQLite file
+    /// and its WAL, or PostgreSQL's rows as `pg_dump` writes them (binary
+    /// columns in hex, so look for a secret with [`TestServer::stores`]).
+    pub fn stored_text(&self) -> String {
+        match postgres_for(&self.data_dir) {
+            Some(url) => {
+                let bin = std::fs::read_dir("/usr/lib/postgresql")
+                    .expect("PostgreSQL's programs")
+                    .filter_map(|e| e.ok())
+                    .map(|e| e.path().join("bin/pg_dump"))
+                    .find(|p| p.exists())
+                    .expect("pg_dump");
+                let out = std::process::Command::new(bin)
+                    .args(["--data-only", "--dbname", &url])
+                    .output()
+                    .expect("pg_dump runs");
+                assert!(out.status.success(), "pg_dump failed");
+                String::from_utf8_lossy(&out.stdout).into_owned()
+            }
+            None => {
+                let path = self.db_path();
+                let mut bytes = std::fs::read(&path).expect("the database file");
+                bytes.extend(std::fs::read(path.with_extension("db-wal")).unwrap_or_default());
+                String::from_utf8_lossy(&bytes).into_owned()
+            }
+        }
+    }
+
+    /// Whether `secret` is stored as it is, as text or as bytes.
+    pub fn stores(&self, secret: &str) -> bool {
+        let text = self.stored_text();
+        let hex: String = secret.bytes().map(|b| format!("{b:02x}")).collect();
+        text.contains(secret) || text.contains(&hex)
+    }
+
     /// The SQLite file (SQLite-only tests: backups).
     pub fn db_path(&self) -> PathBuf {
         self.data_dir.join("backrooms.db")

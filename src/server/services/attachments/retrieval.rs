@@ -93,10 +93,9 @@ pub struct Excerpt {
     pub body: String,
 }
 
-/// The words of `message` as an FTS5 query matching any of them (BM25
-/// then ranks the pieces with the most and rarest first). Quoted, so the
-/// user's text is never query syntax.
-fn any_word(message: &str) -> Option<String> {
+/// The distinct words of `message` of two letters or more, lower-cased,
+/// at most 32.
+fn words(message: &str) -> Vec<String> {
     let mut words: Vec<String> = Vec::new();
     for w in message.split(|c: char| !c.is_alphanumeric()) {
         let w = w.to_lowercase();
@@ -104,6 +103,14 @@ fn any_word(message: &str) -> Option<String> {
             words.push(w);
         }
     }
+    words
+}
+
+/// The words of `message` as an FTS5 query matching any of them (BM25
+/// then ranks the pieces with the most and rarest first). Quoted, so the
+/// user's text is never query syntax.
+fn any_word(message: &str) -> Option<String> {
+    let words = words(message);
     (!words.is_empty()).then(|| {
         words
             .iter()
@@ -121,7 +128,12 @@ pub fn search(
     message: &str,
     budget: usize,
 ) -> Result<Vec<Excerpt>, AppError> {
-    let Some(query) = any_word(message) else {
+    let query = if conn.is_sqlite() {
+        any_word(message)
+    } else {
+        crate::server::services::search::ts_query(&words(message).join(" "), "|")
+    };
+    let Some(query) = query else {
         return Ok(Vec::new());
     };
     if attachment_ids.is_empty() {
@@ -133,17 +145,29 @@ pub fn search(
         .map(i64::to_string)
         .collect::<Vec<_>>()
         .join(",");
-    let found: Vec<Excerpt> = diesel::sql_query(format!(
-        "SELECT ch.attachment_id, a.name, ch.position, ch.page, ch.body \
-         FROM attachment_chunks_fts f \
-         JOIN attachment_chunks ch ON ch.id = f.rowid \
-         JOIN attachments a ON a.id = ch.attachment_id \
-         WHERE attachment_chunks_fts MATCH ? AND ch.attachment_id IN ({ids}) \
-         ORDER BY bm25(attachment_chunks_fts) LIMIT ?"
-    ))
-    .bind::<Text, _>(&query)
-    .bind::<BigInt, _>(EXCERPTS as i64)
-    .load(conn)?;
+    let sql = if conn.is_sqlite() {
+        format!(
+            "SELECT ch.attachment_id, a.name, ch.position, ch.page, ch.body \
+             FROM attachment_chunks_fts f \
+             JOIN attachment_chunks ch ON ch.id = f.rowid \
+             JOIN attachments a ON a.id = ch.attachment_id \
+             WHERE attachment_chunks_fts MATCH ? AND ch.attachment_id IN ({ids}) \
+             ORDER BY bm25(attachment_chunks_fts) LIMIT ?"
+        )
+    } else {
+        format!(
+            "SELECT ch.attachment_id, a.name, ch.position, ch.page, ch.body \
+             FROM attachment_chunks ch \
+             CROSS JOIN (SELECT to_tsquery('simple', public.unaccent($1)) AS q) q \
+             JOIN attachments a ON a.id = ch.attachment_id \
+             WHERE ch.search_body @@ q.q AND ch.attachment_id IN ({ids}) \
+             ORDER BY ts_rank(ch.search_body, q.q) DESC, ch.id LIMIT $2"
+        )
+    };
+    let found: Vec<Excerpt> = diesel::sql_query(sql)
+        .bind::<Text, _>(&query)
+        .bind::<BigInt, _>(EXCERPTS as i64)
+        .load(conn)?;
     let mut left = budget;
     Ok(found
         .into_iter()
