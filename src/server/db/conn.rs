@@ -5,10 +5,10 @@
 //! they are written.
 
 use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
+use diesel::result::Error as DieselError;
 
 /// The advisory lock key of [`Conn::immediate_transaction`] on PostgreSQL.
 const WRITE_LOCK: i64 = 0x6261_636b_726f_6f6d; // "backroom"
-use diesel::result::Error as DieselError;
 
 /// A pooled connection to whichever database the server was started on.
 #[derive(diesel::MultiConnection)]
