@@ -50,6 +50,20 @@ fn fake_on_own_thread() -> FakeProvider {
     rx.recv().unwrap()
 }
 
+/// Under `scripts/with-postgres` (`BACKROOMS_TEST_POSTGRES`): a fresh
+/// database there for the server, so a bench compares the two backends.
+fn postgres_database() -> Option<String> {
+    use diesel::{Connection, RunQueryDsl};
+    let admin = std::env::var("BACKROOMS_TEST_POSTGRES").ok()?;
+    let name = format!("bench_{}", std::process::id());
+    let mut c = diesel::PgConnection::establish(&admin).unwrap();
+    diesel::sql_query(format!("CREATE DATABASE {name}"))
+        .execute(&mut c)
+        .unwrap();
+    let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b);
+    Some(format!("{base}/{name}"))
+}
+
 impl Server {
     /// Starts the release binary and signs in its first account (an admin).
     pub async fn start() -> Server {
@@ -62,7 +76,12 @@ impl Server {
             .unwrap()
             .port();
         let data = tempfile::tempdir().unwrap();
-        let child = Command::new(&bin)
+        let mut command = Command::new(&bin);
+        if let Some(url) = postgres_database() {
+            eprintln!("(on PostgreSQL)");
+            command.env("BACKROOMS_DATABASE_URL", url);
+        }
+        let child = command
             .env("BACKROOMS_ADDR", format!("127.0.0.1:{port}"))
             .env("BACKROOMS_DATA_DIR", data.path())
             .env("RUST_LOG", "error")
