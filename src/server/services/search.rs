@@ -66,12 +66,16 @@ pub fn fts_query(q: &str) -> Option<String> {
     query_of(q, '"', " ", "*")
 }
 
-/// The words of `q` as a PostgreSQL `tsquery` (`'a' & 'b':*`, the same
-/// contract as [`fts_query`]); `joiner` `|` asks for any word instead, with
-/// no prefix.
-pub fn ts_query(q: &str, joiner: &str) -> Option<String> {
-    let last = if joiner == "&" { ":*" } else { "" };
-    query_of(q, '\'', &format!(" {joiner} "), last)
+/// The words of `q` as a PostgreSQL `tsquery` (`'a' & 'b':*`), the same
+/// contract as [`fts_query`].
+pub fn ts_query(q: &str) -> Option<String> {
+    query_of(q, '\'', " & ", ":*")
+}
+
+/// A `tsquery` matching any of the words of `q`, none as a prefix
+/// (`'a' | 'b'`).
+pub fn ts_any(q: &str) -> Option<String> {
+    query_of(q, '\'', " | ", "")
 }
 
 /// The marks around a match in PostgreSQL's snippets (`$1`, `$2`).
@@ -176,11 +180,7 @@ pub fn search(conn: &mut Conn, user_id: i64, q: &str, offset: i64) -> Result<Sea
         return Err(AppError::invalid("offset", "offset must not be negative."));
     }
     let sqlite = conn.is_sqlite();
-    let query = if sqlite {
-        fts_query(q)
-    } else {
-        ts_query(q, "&")
-    };
+    let query = if sqlite { fts_query(q) } else { ts_query(q) };
     let Some(fts) = query else {
         return Err(AppError::invalid("q", "Type something to search for."));
     };
@@ -288,10 +288,10 @@ mod tests {
         );
         assert_eq!(super::fts_query("  --  "), None);
         assert_eq!(
-            super::ts_query("rust borrow", "&"),
+            super::ts_query("rust borrow"),
             Some("'rust' & 'borrow':*".into())
         );
-        assert_eq!(super::ts_query("a' | b:*", "|"), Some("'a' | 'b'".into()));
-        assert_eq!(super::ts_query("  --  ", "&"), None);
+        assert_eq!(super::ts_any("a' | b:*"), Some("'a' | 'b'".into()));
+        assert_eq!(super::ts_query("  --  "), None);
     }
 }

@@ -131,7 +131,7 @@ pub fn search(
     let query = if conn.is_sqlite() {
         any_word(message)
     } else {
-        crate::server::services::search::ts_query(&words(message).join(" "), "|")
+        crate::server::services::search::ts_any(&words(message).join(" "))
     };
     let Some(query) = query else {
         return Ok(Vec::new());
