@@ -3,7 +3,7 @@
 //! who left does not (asserted on what the fake provider received), the
 //! transcript says so, and the limits hold.
 
-use crate::backrooms::{act, agent, get, requests_for, room, setup, wait_state};
+use crate::backrooms::{act, agent, get, requests_for, room, setup, wait_for, wait_state};
 use crate::common::{json_of, TestServer};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
@@ -43,8 +43,14 @@ async fn an_agent_enters_and_another_leaves_at_the_next_turn() {
     assert_eq!(err["field"], "agent_id");
 
     act(&s.user, id, "start").await;
+    // Pause once a turn is under way; it finishes, then the run waits.
+    let turns = |v: &Value| v["turns"].as_array().cloned().unwrap_or_default();
+    wait_for(&s.user, id, "a turn begun", |v| !turns(v).is_empty()).await;
     act(&s.user, id, "pause").await;
-    let paused = wait_state(&s.user, id, "paused").await;
+    let paused = wait_for(&s.user, id, "paused with no turn streaming", |v| {
+        v["state"] == "paused" && turns(v).iter().all(|t| t["status"] != "streaming")
+    })
+    .await;
     let before = speakers(&paused).len();
     assert!(before >= 1);
 
