@@ -88,24 +88,25 @@ pub async fn start(
         .map_err(|e| format!("cannot set up the HTTP client: {e}"))?;
     let guarded_http = crate::server::llm::guard::client(USER_AGENT, Duration::from_secs(10))
         .map_err(|e| format!("cannot set up the HTTP client: {e}"))?;
-    match db
-        .run(crate::server::services::messages::mark_interrupted)
+    let replica = db
+        .run(services::replicas::register)
         .await
-    {
-        Ok(0) => {}
-        Ok(n) => {
-            tracing::warn!("{n} reply(ies) were cut off by the last shutdown: marked interrupted")
+        .map_err(|e| format!("cannot prepare the database: {e}"))?;
+    if config.database_url.is_none() {
+        boot_sqlite(&db, replica).await?;
+    }
+    let (relay, hub) = match &config.database_url {
+        Some(_) => {
+            let (relay, tap, outbox) = engine::relay::Relay::new(replica, db.clone());
+            (Some((relay, outbox)), engine::hub::Hub::relayed(tap))
         }
-        Err(e) => return Err(format!("cannot prepare the database: {e}")),
-    }
-    if let Ok(n @ 1..) = db
-        .run(crate::server::services::backrooms::mark_interrupted)
-        .await
-    {
-        tracing::warn!("{n} backroom run(s) were cut off by the last shutdown: paused");
-    }
+        None => (None, engine::hub::Hub::default()),
+    };
+    let target = config.database();
     let state = AppState {
-        hub: Default::default(),
+        replica,
+        hub: Arc::new(hub),
+        relay: relay.as_ref().map(|(r, _)| r.clone()),
         rooms: Default::default(),
         clock: Default::default(),
         db: db.clone(),
@@ -126,6 +127,12 @@ pub async fn start(
         }
         (None, _) => {}
     }
+    if let Some((relay, outbox)) = relay {
+        relay.listen(state.clone(), target, outbox);
+    }
+    // What replicas that died left (PostgreSQL), then every 5 s.
+    engine::replicas::sweep(&state).await;
+    engine::replicas::start(state.clone());
     engine::scheduler::start(state.clone());
     let store = auth::session_store::SqliteSessionStore::new(db);
     tokio::spawn(async move {
@@ -151,6 +158,7 @@ pub async fn start(
     // Public event streams served off their sockets end with the server.
     let streams = tokio_util::sync::CancellationToken::new();
     let sorted = listener::sort(listener, addr, state.clone(), streams.clone());
+    let (leave_db, me) = (state.db.clone(), state.replica);
     let task = tokio::spawn(async move {
         use axum::serve::ListenerExt;
         let _ends_streams = streams.drop_guard();
@@ -182,8 +190,31 @@ pub async fn start(
                 );
             }
         }
+        // The other replicas need not wait for this one's heartbeat to lapse.
+        let _ = leave_db
+            .run(move |c| services::replicas::leave(c, me))
+            .await;
     });
     Ok(Running { addr, state, task })
+}
+
+/// SQLite at boot: no other process uses the file, so what was going lost
+/// its process: replies become `interrupted`, runs come back paused.
+async fn boot_sqlite(db: &Db, replica: i64) -> Result<(), String> {
+    db.run(move |c| services::replicas::forget_others(c, replica))
+        .await
+        .map_err(|e| format!("cannot prepare the database: {e}"))?;
+    match db.run(services::messages::mark_interrupted).await {
+        Ok(0) => {}
+        Ok(n) => {
+            tracing::warn!("{n} reply(ies) were cut off by the last shutdown: marked interrupted")
+        }
+        Err(e) => return Err(format!("cannot prepare the database: {e}")),
+    }
+    if let Ok(n @ 1..) = db.run(services::backrooms::mark_interrupted).await {
+        tracing::warn!("{n} backroom run(s) were cut off by the last shutdown: paused");
+    }
+    Ok(())
 }
 
 /// How long requests in flight may take to end once the server stops.

@@ -26,8 +26,12 @@ pub struct AppState {
     /// For accounts' own keys while private addresses are refused: see
     /// `llm::guard`.
     pub guarded_http: reqwest::Client,
+    /// This process's id among the replicas sharing the database.
+    pub replica: i64,
     /// Replies being generated right now.
     pub hub: Arc<Hub>,
+    /// What the other replicas must hear, and what they say (PostgreSQL).
+    pub relay: Option<Arc<crate::server::engine::relay::Relay>>,
     /// Backrooms running or watched right now.
     pub rooms: Arc<crate::server::engine::room_registry::Rooms>,
     /// The time scheduled runs go by (a test may set it).

@@ -134,8 +134,20 @@ impl Db {
             Target::Sqlite(_) => MIGRATIONS,
             Target::Postgres(_) => PG_MIGRATIONS,
         };
-        conn.run_pending_migrations(migrations)
+        // Replicas starting together migrate one at a time.
+        let lock = |conn: &mut Conn, sql: &str| match conn {
+            Conn::Pg(c) => c.batch_execute(sql),
+            Conn::Sqlite(_) => Ok(()),
+        };
+        lock(&mut conn, "SELECT pg_advisory_lock(7531)")
             .map_err(|e| DbOpenError::Migrate(e.to_string()))?;
+        let migrated = conn
+            .run_pending_migrations(migrations)
+            .map(|_| ())
+            .map_err(|e| DbOpenError::Migrate(e.to_string()));
+        lock(&mut conn, "SELECT pg_advisory_unlock(7531)")
+            .map_err(|e| DbOpenError::Migrate(e.to_string()))?;
+        migrated?;
         Ok(Db { pool: pool.clone() })
     }
 

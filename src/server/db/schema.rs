@@ -436,6 +436,50 @@ diesel::joinable!(attachments -> blobs (sha256));
 diesel::joinable!(message_attachments -> attachments (attachment_id));
 diesel::joinable!(message_attachments -> messages (message_id));
 
+diesel::table! {
+    replicas (id) {
+        id -> BigInt,
+        started_at -> BigInt,
+        seen_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    reply_owners (message_id) {
+        message_id -> BigInt,
+        replica -> BigInt,
+    }
+}
+
+diesel::table! {
+    run_leases (backroom_id) {
+        backroom_id -> BigInt,
+        replica -> BigInt,
+    }
+}
+
+diesel::table! {
+    login_failures (key) {
+        key -> Text,
+        failures -> Integer,
+        last_failure -> BigInt,
+        blocked_until -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    reply_holds (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        replica -> BigInt,
+        started_at -> BigInt,
+        released -> Bool,
+    }
+}
+
+diesel::joinable!(reply_owners -> messages (message_id));
+diesel::joinable!(run_leases -> backrooms (backroom_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     backroom_departures,
     backroom_schedules,
@@ -468,5 +512,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     invites,
     audit_log,
     usage_days,
-    user_limits
+    user_limits,
+    replicas,
+    reply_owners,
+    run_leases,
+    login_failures,
+    reply_holds
 );

@@ -48,6 +48,20 @@ pub fn like_nocase(conn: &Conn, column: &str) -> String {
     }
 }
 
+/// PostgreSQL's `NOTIFY` of `payload` on `channel` (nothing on SQLite,
+/// where one process is all there is).
+pub fn notify(conn: &mut Conn, channel: &str, payload: &str) -> Result<(), crate::error::AppError> {
+    use diesel::RunQueryDsl;
+    if conn.is_sqlite() {
+        return Ok(());
+    }
+    diesel::sql_query("SELECT pg_notify($1, $2)")
+        .bind::<diesel::sql_types::Text, _>(channel)
+        .bind::<diesel::sql_types::Text, _>(payload)
+        .execute(conn)?;
+    Ok(())
+}
+
 /// The column that numbers `sessions` rows (SQLite's `rowid`; a `seq`
 /// column of their own on PostgreSQL).
 pub fn session_number(conn: &Conn) -> &'static str {

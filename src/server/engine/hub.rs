@@ -2,6 +2,7 @@
 //! reply. A subscriber gets exactly what it has not seen (by byte offset),
 //! then the live events, with nothing lost or doubled.
 
+use super::relay::{Note, Tap};
 use crate::error::AppError;
 use crate::model::chat::{Frame, StreamEvent};
 use std::collections::HashMap;
@@ -25,6 +26,8 @@ pub struct Live {
     state: Mutex<State>,
     tx: broadcast::Sender<Frame>,
     stop: watch::Sender<bool>,
+    /// Where other replicas hear of it (PostgreSQL), if anywhere.
+    tap: Option<Tap>,
 }
 
 fn lock(m: &Mutex<State>) -> std::sync::MutexGuard<'_, State> {
@@ -32,8 +35,15 @@ fn lock(m: &Mutex<State>) -> std::sync::MutexGuard<'_, State> {
 }
 
 impl Live {
+    fn relay(&self, note: impl FnOnce(i64) -> Note) {
+        if let Some(tap) = &self.tap {
+            tap.send(note(self.message_id));
+        }
+    }
+
     pub fn push_delta(&self, text: &str) {
         let mut s = lock(&self.state);
+        let at = s.content.len() as u64;
         s.content.push_str(text);
         let seq = s.content.len() as u64;
         let _ = self.tx.send(Frame {
@@ -42,11 +52,21 @@ impl Live {
                 text: text.to_string(),
             },
         });
+        self.relay(|m| Note::Delta {
+            m,
+            at,
+            t: text.to_string(),
+        });
     }
 
     pub fn set_usage(&self, prompt: u32, completion: u32) {
         let mut s = lock(&self.state);
         s.usage = Some((prompt, completion));
+        self.relay(|m| Note::Usage {
+            m,
+            p: prompt,
+            c: completion,
+        });
         let seq = s.content.len() as u64;
         let _ = self.tx.send(Frame {
             seq,
@@ -72,6 +92,15 @@ impl Live {
         let seq = s.content.len() as u64;
         s.end = Some(event.clone());
         let _ = self.tx.send(Frame { seq, event });
+        self.relay(|m| Note::End { m });
+    }
+
+    pub fn has_ended(&self) -> bool {
+        lock(&self.state).end.is_some()
+    }
+
+    pub fn usage(&self) -> Option<(u32, u32)> {
+        lock(&self.state).usage
     }
 
     pub fn request_stop(&self) {
@@ -138,9 +167,19 @@ pub fn catch_up(
 #[derive(Default)]
 pub struct Hub {
     live: Mutex<HashMap<i64, Arc<Live>>>,
+    /// Other replicas hear of every reply through it (PostgreSQL).
+    tap: Option<Tap>,
 }
 
 impl Hub {
+    /// A hub whose replies other replicas hear of.
+    pub fn relayed(tap: Tap) -> Hub {
+        Hub {
+            live: Mutex::default(),
+            tap: Some(tap),
+        }
+    }
+
     pub fn open(&self, message_id: i64, thread_id: i64) -> Arc<Live> {
         let (tx, _) = broadcast::channel(CHANNEL);
         let (stop, _) = watch::channel(false);
@@ -150,6 +189,7 @@ impl Hub {
             state: Mutex::new(State::default()),
             tx,
             stop,
+            tap: self.tap.clone(),
         });
         self.live
             .lock()

@@ -3,6 +3,8 @@
 //! may come and go; only Stop (or the end) ends it.
 
 pub mod hub;
+pub mod relay;
+pub mod replicas;
 pub mod room_registry;
 pub mod rooms;
 pub mod runner;
@@ -54,6 +56,7 @@ pub fn spawn(state: &AppState, turn: Turn) -> Result<tokio::task::JoinHandle<()>
     let quotas = state.quotas.clone();
     let id = turn.assistant_message_id;
     let run = runner::Run {
+        replica: state.replica,
         db: state.db.clone(),
         live,
         provider,
@@ -122,16 +125,31 @@ pub async fn follow(
     // about to start (a backroom turn is stored just before its runner) or
     // just ending (the hub forgets it a moment before the final write
     // lands): ask again shortly, for a few seconds at most.
+    // On PostgreSQL, one written by another replica is followed through
+    // its mirror here (`relay`).
     let mut msg = None;
+    let me = state.replica;
     for _ in 0..100 {
         if let Some(live) = state.hub.get(message_id) {
             let (frames, rx) = live.subscribe(after)?;
             return Ok(live_stream(live, frames, rx));
         }
-        let m = state.db.run(move |c| messages::get(c, message_id)).await?;
+        let (m, elsewhere) = state
+            .db
+            .run(move |c| {
+                Ok((
+                    messages::get(c, message_id)?,
+                    relay::elsewhere(c, message_id, me),
+                ))
+            })
+            .await?;
         if m.status != crate::model::chat::MessageStatus::Streaming {
             msg = Some(m);
             break;
+        }
+        if let (true, Some(relay)) = (elsewhere, &state.relay) {
+            let live = relay.mirror(message_id, m.thread_id).await?;
+            return follow_mirror(live, after).await;
         }
         msg = Some(m);
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
@@ -140,6 +158,23 @@ pub async fn follow(
     Ok(futures::stream::iter(finished_frames(&msg, after)?)
         .fuse()
         .boxed())
+}
+
+/// A reply written elsewhere, from byte `after`. A client that saw more on
+/// another replica than is stored yet waits (5 s at most) for the mirror
+/// to get there.
+async fn follow_mirror(
+    live: std::sync::Arc<hub::Live>,
+    after: usize,
+) -> Result<BoxStream<'static, Frame>, AppError> {
+    for _ in 0..100 {
+        if live.content_len() >= after || live.has_ended() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let (frames, rx) = live.subscribe(after)?;
+    Ok(live_stream(live, frames, rx))
 }
 
 fn finished_frames(
@@ -203,13 +238,18 @@ fn live_stream(
 }
 
 /// Stop: the runner ends the reply as `stopped`, keeping what was written.
+/// A reply not written here is asked to stop on every other replica.
 pub fn stop(state: &AppState, message_id: i64) -> bool {
-    match state.hub.get(message_id) {
-        Some(live) => {
+    match (state.hub.get(message_id), &state.relay) {
+        (Some(live), _) => {
             live.request_stop();
             true
         }
-        None => false,
+        (None, Some(relay)) => {
+            relay.send(relay::Note::Stop { m: message_id });
+            true
+        }
+        (None, None) => false,
     }
 }
 

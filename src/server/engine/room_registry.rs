@@ -126,6 +126,22 @@ impl Rooms {
             .clone()
     }
 
+    /// The room if this replica has it (someone runs or watches it here).
+    pub fn get(&self, id: i64) -> Option<Arc<Room>> {
+        self.map
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&id)
+            .cloned()
+    }
+
+    /// Tells the room's viewers here, if it has any.
+    pub fn signal(&self, id: i64, signal: Signal) {
+        if let Some(room) = self.get(id) {
+            let _ = room.tx.send(signal);
+        }
+    }
+
     pub fn forget(&self, id: i64) {
         self.map
             .lock()

@@ -7,7 +7,7 @@ use crate::model::chat::StreamEvent;
 use crate::server::db::rows::MessageEnd;
 use crate::server::db::{now, Db};
 use crate::server::llm::chat::{ChatEvent, ChatProvider, ChatRequest, LlmError};
-use crate::server::services::messages;
+use crate::server::services::{messages, replicas};
 use futures::StreamExt;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -27,6 +27,8 @@ async fn stopped(rx: &mut tokio::sync::watch::Receiver<bool>) {
 }
 
 pub struct Run {
+    /// The replica writing it (claimed in the database as it starts).
+    pub replica: i64,
     pub db: Db,
     pub live: Arc<Live>,
     pub provider: Box<dyn ChatProvider>,
@@ -39,6 +41,7 @@ pub struct Run {
 impl Run {
     pub async fn run(self) {
         let Run {
+            replica,
             db,
             live,
             provider,
@@ -47,6 +50,13 @@ impl Run {
             on_end,
         } = self;
         let started = Instant::now();
+        let id = live.message_id;
+        if let Err(e) = db.run(move |c| replicas::own_reply(c, id, replica)).await {
+            tracing::warn!(
+                message.id = id,
+                "could not claim the reply for this replica: {e}"
+            );
+        }
         let mut first_token: Option<Duration> = None;
         let mut usage: Option<(u32, u32)> = None;
         let mut stop = live.stop_signal();
@@ -143,7 +153,6 @@ impl Run {
             error: Some(error.clone()),
             updated_at: now(),
         };
-        let id = live.message_id;
         if let Err(e) = db.run(move |c| messages::finish(c, id, end)).await {
             tracing::error!(message.id = id, "could not save the end of a reply: {e}");
         }

@@ -4,7 +4,7 @@
 use crate::error::AppError;
 use crate::server::db::rows::{Message, MessageEnd};
 use crate::server::db::Conn;
-use crate::server::db::{now, schema::messages, schema::threads};
+use crate::server::db::{now, schema::messages, schema::reply_owners, schema::threads};
 use diesel::prelude::*;
 
 /// A chat message the user may see: theirs, through its thread
@@ -55,6 +55,7 @@ pub fn finish(conn: &mut Conn, id: i64, end: MessageEnd) -> Result<(), AppError>
         diesel::update(messages::table.find(id))
             .set(end)
             .execute(conn)?;
+        diesel::delete(reply_owners::table.find(id)).execute(conn)?;
         if used.0.is_some() || used.1.is_some() {
             super::usage::record(conn, id, used.0.unwrap_or(0), used.1.unwrap_or(0), at)?;
         }
@@ -62,8 +63,10 @@ pub fn finish(conn: &mut Conn, id: i64, end: MessageEnd) -> Result<(), AppError>
     })
 }
 
-/// At boot: a reply still `streaming` lost its runner with the last process.
+/// SQLite at boot: a reply still `streaming` lost its runner with the last
+/// process.
 pub fn mark_interrupted(conn: &mut Conn) -> Result<usize, AppError> {
+    diesel::delete(reply_owners::table).execute(conn)?;
     Ok(diesel::update(
         messages::table.filter(messages::status.eq(crate::model::chat::MessageStatus::Streaming)),
     )

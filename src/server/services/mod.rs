@@ -21,6 +21,7 @@ pub mod models;
 pub mod notes;
 pub mod prompts;
 pub mod providers;
+pub mod replicas;
 pub mod search;
 pub mod sessions;
 pub mod settings;
