@@ -3,7 +3,8 @@
 //! spread over the last 30 days (their tokens in the usage ledger, as the
 //! server writes them), every limit is set, and one admission (the ledger
 //! sums for the day and the month, the in-flight count, the permit given
-//! back) is timed for 5 000 sends by random accounts.
+//! back) is timed for 5 000 sends by random accounts. An admission is a
+//! write transaction since holds live in the database (`reply_holds`).
 
 use backrooms::model::usage::Limits;
 use backrooms::server::db::Db;
@@ -79,7 +80,7 @@ async fn main() {
     )
     .unwrap();
 
-    let quotas = Quotas::default();
+    let quotas = Quotas::new(1);
     let mut rng = rand::rngs::StdRng::seed_from_u64(11);
     let mut times = Vec::with_capacity(SAMPLES);
     for _ in 0..SAMPLES {

@@ -113,9 +113,8 @@ pub async fn start(
         cipher: crypto::Cipher::new(config.secret_key.bytes()),
         config: Arc::new(config),
         leptos_options,
-        throttle: Default::default(),
         activity: Default::default(),
-        quotas: Default::default(),
+        quotas: Arc::new(quotas::Quotas::new(replica)),
         http,
         guarded_http,
     };

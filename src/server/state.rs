@@ -1,6 +1,5 @@
 //! What every handler can reach. Cheap to clone.
 
-use crate::server::auth::throttle::LoginThrottle;
 use crate::server::config::Config;
 use crate::server::crypto::Cipher;
 use crate::server::db::Db;
@@ -14,7 +13,6 @@ pub struct AppState {
     pub db: Db,
     pub config: Arc<Config>,
     pub leptos_options: LeptosOptions,
-    pub throttle: Arc<LoginThrottle>,
     /// Replies and turns admitted against their account's limits.
     pub quotas: Arc<crate::server::quotas::Quotas>,
     /// When each session's activity was last written.

@@ -28,6 +28,7 @@ mod provider_pages;
 mod providers;
 mod public_rooms;
 mod quotas;
+mod replicas;
 mod schedules;
 mod search;
 mod security;

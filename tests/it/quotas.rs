@@ -7,7 +7,7 @@
 use crate::common;
 
 use common::fake_provider::FakeProvider;
-use common::{add_model, add_provider, json_of, Api, SseReader, TestServer};
+use common::{add_model, add_provider, json_of, new_thread, Api, SseReader, TestServer};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -33,17 +33,6 @@ async fn setup(server: &TestServer, sdk: &str) -> Setup {
         model,
         _fake: fake,
     }
-}
-
-async fn new_thread(api: &Api, model: i64) -> i64 {
-    json_of(
-        api.post_json("/api/conversations", json!({"model_id": model}))
-            .await,
-        StatusCode::CREATED,
-    )
-    .await["id"]
-        .as_i64()
-        .unwrap()
 }
 
 /// Sends and reads the reply to its end.

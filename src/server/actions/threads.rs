@@ -7,7 +7,7 @@ use crate::model::chat::{NewThread, ThreadPage, ThreadPatch, ThreadView};
 use crate::server::auth::caller::Caller;
 use crate::server::engine;
 use crate::server::services::threads::{self, Filter};
-use crate::server::services::{shares, tags};
+use crate::server::services::{messages, shares, tags};
 use crate::server::state::AppState;
 
 pub async fn list(
@@ -91,11 +91,17 @@ pub async fn update(
     .await
 }
 
-/// Deleting a thread also stops a reply still being written in it.
+/// Deleting a thread also stops a reply still being written in it,
+/// whichever replica writes it.
 pub async fn delete(state: &AppState, caller: &Caller, id: i64) -> Result<(), AppError> {
-    as_caller(state, caller, move |c, uid| threads::delete(c, uid, id)).await?;
-    if let Some(live) = state.hub.in_thread(id) {
-        engine::stop(state, live.message_id);
+    let live = as_caller(state, caller, move |c, uid| {
+        let live = messages::streaming_in(c, id)?;
+        threads::delete(c, uid, id)?;
+        Ok(live)
+    })
+    .await?;
+    for reply in live {
+        engine::stop(state, reply);
     }
     Ok(())
 }

@@ -3,7 +3,7 @@
 //! updates the session.
 
 use super::backend::{AuthSession, Backend, Credentials};
-use super::password;
+use super::{password, throttle};
 use crate::error::AppError;
 use crate::model::community::Registration;
 use crate::model::UserProfile;
@@ -79,7 +79,12 @@ pub async fn login(
 ) -> Result<UserProfile, AppError> {
     let username = username.trim();
     let client = client.map(|ip| ip.to_string());
-    if let Err(wait) = state.throttle.check(username, client.as_deref()) {
+    let (name, addr) = (username.to_string(), client.clone());
+    let allowed = state
+        .db
+        .run(move |c| throttle::check(c, &name, addr.as_deref()))
+        .await?;
+    if let Err(wait) = allowed {
         return Err(AppError::TooManyRequests {
             message: format!(
                 "Too many failed sign-ins. Try again in {} seconds.",
@@ -100,11 +105,18 @@ pub async fn login(
     } else {
         None
     };
+    let name = username.to_string();
     let Some(user) = user else {
-        state.throttle.record_failure(username, client.as_deref());
+        state
+            .db
+            .run(move |c| throttle::record_failure(c, &name, client.as_deref()))
+            .await?;
         return Err(AppError::unauthorized("Wrong username or password."));
     };
-    state.throttle.record_success(username);
+    state
+        .db
+        .run(move |c| throttle::record_success(c, &name))
+        .await?;
     if user.disabled {
         return Err(AppError::forbidden(
             "This account is disabled. Ask an admin of this server.",
@@ -129,7 +141,12 @@ pub async fn change_password(
     new: &str,
 ) -> Result<(), AppError> {
     let user = require_user(auth)?.clone();
-    if let Err(wait) = state.throttle.check(&user.username, None) {
+    let name = user.username.clone();
+    let allowed = state
+        .db
+        .run(move |c| throttle::check(c, &name, None))
+        .await?;
+    if let Err(wait) = allowed {
         return Err(AppError::TooManyRequests {
             message: "Too many wrong passwords. Try again later.".into(),
             retry_after: wait.as_secs() + 1,
@@ -145,7 +162,11 @@ pub async fn change_password(
     if current.len() > users::PASSWORD_MAX * 4
         || !password::verify(current.to_string(), Some(user.password_hash.clone())).await?
     {
-        state.throttle.record_failure(&user.username, None);
+        let name = user.username.clone();
+        state
+            .db
+            .run(move |c| throttle::record_failure(c, &name, None))
+            .await?;
         return Err(AppError::invalid(
             "current_password",
             "The current password is not correct.",

@@ -206,16 +206,6 @@ impl Hub {
             .cloned()
     }
 
-    /// The reply being written in a thread, if any.
-    pub fn in_thread(&self, thread_id: i64) -> Option<Arc<Live>> {
-        self.live
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .values()
-            .find(|l| l.thread_id == thread_id)
-            .cloned()
-    }
-
     pub fn close(&self, message_id: i64) {
         self.live
             .lock()

@@ -181,6 +181,12 @@ fn finished_frames(
     msg: &crate::server::db::rows::Message,
     after: usize,
 ) -> Result<Vec<Frame>, AppError> {
+    let (usage, end) = ending(msg);
+    hub::catch_up(&msg.content, after, usage, Some(end))
+}
+
+/// A finished reply's usage and terminal event.
+fn ending(msg: &crate::server::db::rows::Message) -> (Option<(u32, u32)>, StreamEvent) {
     let usage = match (msg.prompt_tokens, msg.completion_tokens) {
         (Some(p), Some(c)) => Some((p.max(0) as u32, c.max(0) as u32)),
         _ => None,
@@ -192,7 +198,7 @@ fn finished_frames(
             finish_reason: msg.finish_reason.clone(),
         },
     };
-    hub::catch_up(&msg.content, after, usage, Some(end))
+    (usage, end)
 }
 
 fn live_stream(

@@ -202,23 +202,13 @@ impl Relay {
         if msg.status == crate::model::chat::MessageStatus::Streaming {
             return;
         }
-        let Ok(frames) = super::finished_frames(&msg, mirror.live.content_len()) else {
-            return;
-        };
-        for frame in frames {
-            match frame.event {
-                crate::model::chat::StreamEvent::Delta { .. } => {}
-                crate::model::chat::StreamEvent::Usage {
-                    prompt_tokens,
-                    completion_tokens,
-                } => {
-                    if mirror.live.usage() != Some((prompt_tokens, completion_tokens)) {
-                        mirror.live.set_usage(prompt_tokens, completion_tokens);
-                    }
-                }
-                end => mirror.live.end(end),
-            }
+        // Ended. A writer that died may have sent more than it stored: the
+        // viewers keep what they saw, the stored reply is what remains.
+        let (usage, end) = super::ending(&msg);
+        if let Some((p, c)) = usage.filter(|u| mirror.live.usage() != Some(*u)) {
+            mirror.live.set_usage(p, c);
         }
+        mirror.live.end(end);
         self.mirrors().remove(&id);
         self.remote.close(id);
     }

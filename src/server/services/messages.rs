@@ -63,6 +63,15 @@ pub fn finish(conn: &mut Conn, id: i64, end: MessageEnd) -> Result<(), AppError>
     })
 }
 
+/// The replies being written in thread `thread_id` (on any replica).
+pub fn streaming_in(conn: &mut Conn, thread_id: i64) -> Result<Vec<i64>, AppError> {
+    Ok(messages::table
+        .filter(messages::thread_id.eq(thread_id))
+        .filter(messages::status.eq(crate::model::chat::MessageStatus::Streaming))
+        .select(messages::id)
+        .load(conn)?)
+}
+
 /// SQLite at boot: a reply still `streaming` lost its runner with the last
 /// process.
 pub fn mark_interrupted(conn: &mut Conn) -> Result<usize, AppError> {

@@ -98,16 +98,7 @@ pub(super) async fn setup() -> Setup {
     }
 }
 
-pub(super) async fn thread(api: &Api, model: i64) -> i64 {
-    json_of(
-        api.post_json("/api/conversations", json!({"model_id": model}))
-            .await,
-        StatusCode::CREATED,
-    )
-    .await["id"]
-        .as_i64()
-        .unwrap()
-}
+pub(super) use crate::common::new_thread as thread;
 
 pub(super) async fn send(api: &Api, thread: i64, text: &str, files: &[i64]) -> reqwest::Response {
     api.post_json(

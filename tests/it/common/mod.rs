@@ -22,6 +22,16 @@ pub struct TestServer {
     stop: Option<oneshot::Sender<()>>,
     running: Option<Running>,
     _dir: Option<tempfile::TempDir>,
+    /// A runtime of its own, for a server the test may kill.
+    runtime: Option<tokio::runtime::Runtime>,
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        if let Some(rt) = self.runtime.take() {
+            rt.shutdown_background();
+        }
+    }
 }
 
 /// With `BACKROOMS_TEST_POSTGRES` (an admin URL): the URL of the database
@@ -74,6 +84,30 @@ pub fn on_postgres() -> bool {
     std::env::var("BACKROOMS_TEST_POSTGRES").is_ok()
 }
 
+/// The test servers' settings: port 0, short provider timeouts, `env`.
+fn config(data_dir: &Path, env: &[(&str, &str)]) -> Config {
+    let dir = data_dir.to_string_lossy().to_string();
+    let env: Vec<(String, String)> = env
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    let database = postgres_for(data_dir);
+    Config::from_lookup(|k| match k {
+        "BACKROOMS_DATA_DIR" => Some(dir.clone()),
+        "BACKROOMS_DATABASE_URL" => env
+            .iter()
+            .find(|(k, _)| k == "BACKROOMS_DATABASE_URL")
+            .map(|(_, v)| v.clone())
+            .or_else(|| database.clone()),
+        "BACKROOMS_ADDR" => Some("127.0.0.1:0".into()),
+        // Keeps the "provider does not answer" tests short.
+        "BACKROOMS_PROVIDER_TIMEOUT_SECS" => Some("1".into()),
+        "BACKROOMS_PROVIDER_IDLE_TIMEOUT_SECS" => Some("1".into()),
+        other => env.iter().find(|(k, _)| k == other).map(|(_, v)| v.clone()),
+    })
+    .expect("config")
+}
+
 fn leptos_options() -> leptos::config::LeptosOptions {
     leptos::config::LeptosOptions::builder()
         .output_name("backrooms")
@@ -96,39 +130,62 @@ impl TestServer {
 
     /// Boots with extra environment settings (e.g. another secret key).
     pub async fn start_with(data_dir: &Path, env: &[(&str, &str)]) -> TestServer {
-        let dir = data_dir.to_string_lossy().to_string();
-        let env: Vec<(String, String)> = env
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        let database = postgres_for(data_dir);
-        let config = Config::from_lookup(|k| match k {
-            "BACKROOMS_DATA_DIR" => Some(dir.clone()),
-            "BACKROOMS_DATABASE_URL" => env
-                .iter()
-                .find(|(k, _)| k == "BACKROOMS_DATABASE_URL")
-                .map(|(_, v)| v.clone())
-                .or_else(|| database.clone()),
-            "BACKROOMS_ADDR" => Some("127.0.0.1:0".into()),
-            // Keeps the "provider does not answer" tests short.
-            "BACKROOMS_PROVIDER_TIMEOUT_SECS" => Some("1".into()),
-            "BACKROOMS_PROVIDER_IDLE_TIMEOUT_SECS" => Some("1".into()),
-            other => env.iter().find(|(k, _)| k == other).map(|(_, v)| v.clone()),
-        })
-        .expect("config");
         let (tx, rx) = oneshot::channel::<()>();
-        let running = start(config, leptos_options(), async {
+        let running = start(config(data_dir, env), leptos_options(), async {
             let _ = rx.await;
         })
         .await
         .expect("server starts");
+        TestServer::serving(data_dir, tx, running, None)
+    }
+
+    /// Boots on a runtime of its own, so that [`TestServer::kill`] can end
+    /// it at once, as `kill -9` would: no task of it runs another step.
+    pub async fn start_killable(data_dir: &Path) -> TestServer {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("a runtime");
+        let (tx, rx) = oneshot::channel::<()>();
+        let config = config(data_dir, &[]);
+        let running = rt
+            .spawn(async move {
+                start(config, leptos_options(), async {
+                    let _ = rx.await;
+                })
+                .await
+            })
+            .await
+            .expect("the server's runtime")
+            .expect("server starts");
+        TestServer::serving(data_dir, tx, running, Some(rt))
+    }
+
+    fn serving(
+        data_dir: &Path,
+        tx: oneshot::Sender<()>,
+        running: Running,
+        runtime: Option<tokio::runtime::Runtime>,
+    ) -> TestServer {
         TestServer {
             base: format!("http://{}", running.addr),
             data_dir: data_dir.to_path_buf(),
             stop: Some(tx),
             running: Some(running),
             _dir: None,
+            runtime,
         }
+    }
+
+    /// Ends a killable server at once: its heartbeat stops, nothing it was
+    /// writing gets another word, its connections drop.
+    pub fn kill(mut self) {
+        if let Some(rt) = self.runtime.take() {
+            rt.shutdown_background();
+        }
+        self.running.take();
+        self.stop.take();
     }
 
     /// Stops serving and waits until the listener is gone; the data dir stays.
@@ -498,6 +555,18 @@ pub async fn add_provider(admin: &Api, slug: &str, format: &str, base: &str) -> 
 }
 
 /// As an admin: model `sdk` of `provider`. Answers its id.
+/// A new thread of `api`'s on model `model`: its id.
+pub async fn new_thread(api: &Api, model: i64) -> i64 {
+    json_of(
+        api.post_json("/api/conversations", json!({"model_id": model}))
+            .await,
+        StatusCode::CREATED,
+    )
+    .await["id"]
+        .as_i64()
+        .unwrap_or_default()
+}
+
 pub async fn add_model(admin: &Api, provider: i64, sdk: &str) -> i64 {
     let m = json_of(
         admin
