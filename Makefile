@@ -38,15 +38,16 @@ test: tools browser e2e-deps
 # The suite runs twice: on SQLite, then on a throwaway PostgreSQL that
 # scripts/with-postgres starts (each test server its own database), less
 # the SQLite file's own backups. The replicas' tests (several servers on
-# one database) run in the PostgreSQL pass only.
+# one database) and migrate-data's (SQLite into PostgreSQL) run in the
+# PostgreSQL pass only.
 test-rust:
 	@if cargo nextest --version >/dev/null 2>&1; then \
 	  RUSTFLAGS="$(TEST_RUSTFLAGS)" timeout --foreground 2400 \
-	    cargo nextest run --features ssr -E 'not test(/^replicas::/)' && \
+	    cargo nextest run --features ssr -E 'not test(/^(replicas|migrate_data)::/)' && \
 	  RUSTFLAGS="$(TEST_RUSTFLAGS)" timeout --foreground 1200 scripts/with-postgres \
 	    cargo nextest run --features ssr -E 'not test(/^backups::/)'; \
 	else \
-	  RUSTFLAGS="$(TEST_RUSTFLAGS)" timeout --foreground 2400 cargo test --features ssr -- --skip replicas:: && \
+	  RUSTFLAGS="$(TEST_RUSTFLAGS)" timeout --foreground 2400 cargo test --features ssr -- --skip replicas:: --skip migrate_data:: && \
 	  RUSTFLAGS="$(TEST_RUSTFLAGS)" timeout --foreground 1200 scripts/with-postgres \
 	    cargo test --features ssr -- --skip backups::; \
 	fi

@@ -35,9 +35,15 @@ async fn main() -> std::process::ExitCode {
         }
         Some("backup") => backrooms::server::backup_cli::backup(std::env::args().nth(2)).await,
         Some("restore") => backrooms::server::backup_cli::restore(std::env::args().nth(2)).await,
+        Some("migrate-data") => {
+            let args: Vec<String> = std::env::args().skip(2).collect();
+            tokio::task::spawn_blocking(move || backrooms::server::migrate_data::run(&args))
+                .await
+                .unwrap_or(std::process::ExitCode::FAILURE)
+        }
         Some(other) => {
             eprintln!(
-                "usage: backrooms [healthcheck | precompress [DIR] | openapi | backup PATH | restore PATH]   (unknown argument {other:?})"
+                "usage: backrooms [healthcheck | precompress [DIR] | openapi | backup PATH | restore PATH | migrate-data --from sqlite:PATH --to postgres://...]   (unknown argument {other:?})"
             );
             std::process::ExitCode::from(2)
         }

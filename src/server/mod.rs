@@ -17,6 +17,7 @@ pub mod headers;
 pub mod health;
 pub mod listener;
 pub mod llm;
+pub mod migrate_data;
 pub mod pages;
 pub mod precompress;
 pub mod quotas;

@@ -19,6 +19,7 @@ mod common;
 mod community;
 mod hardening;
 mod long_threads;
+mod migrate_data;
 mod notes;
 mod openapi;
 mod organise;

@@ -37,7 +37,7 @@ impl Drop for TestServer {
 /// With `BACKROOMS_TEST_POSTGRES` (an admin URL): the URL of the database
 /// of this data dir, made the first time (its name kept in the dir, so a
 /// server started again on the dir finds its data).
-fn postgres_for(data_dir: &Path) -> Option<String> {
+pub fn postgres_for(data_dir: &Path) -> Option<String> {
     use diesel::{Connection, RunQueryDsl};
     let admin = std::env::var("BACKROOMS_TEST_POSTGRES").ok()?;
     let file = data_dir.join("postgres-database");
@@ -91,7 +91,12 @@ fn config(data_dir: &Path, env: &[(&str, &str)]) -> Config {
         .iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect();
-    let database = postgres_for(data_dir);
+    // `BACKROOMS_TEST_SQLITE`: this server keeps SQLite even in the
+    // PostgreSQL pass (to move its data over).
+    let database = match env.iter().any(|(k, _)| k == "BACKROOMS_TEST_SQLITE") {
+        true => None,
+        false => postgres_for(data_dir),
+    };
     Config::from_lookup(|k| match k {
         "BACKROOMS_DATA_DIR" => Some(dir.clone()),
         "BACKROOMS_DATABASE_URL" => env
