@@ -63,11 +63,12 @@ build: tools
 	cargo leptos build --release
 	target/release/backrooms precompress target/site/pkg
 
-## make bench: binary size, start-up time, idle memory, first-load bytes, relay overhead and 200 concurrent streams (on SQLite, then on PostgreSQL), search, the quota check, attachments, one run to 1 000 and 10 000 viewers
+## make bench: binary size, start-up time, idle memory, first-load bytes, relay overhead and 200 concurrent streams (on SQLite, then on PostgreSQL), three replicas (200 streams on one vs three, cross-replica delta latency), search, the quota check, attachments, one run to 1 000 and 10 000 viewers
 bench: build
 	./bench/run.sh
 	cargo run --release --no-default-features --features ssr --example relay_bench
 	scripts/with-postgres cargo run --release --no-default-features --features ssr --example relay_bench
+	scripts/with-postgres cargo run --release --no-default-features --features ssr --example replicas_bench
 	cargo run --release --no-default-features --features ssr --example rooms_bench
 	cargo run --release --no-default-features --features ssr --example search_bench
 	cargo run --release --no-default-features --features ssr --example quota_bench

@@ -67,6 +67,26 @@ fn postgres_database() -> Option<String> {
 impl Server {
     /// Starts the release binary and signs in its first account (an admin).
     pub async fn start() -> Server {
+        let server = Server::spawn(postgres_database(), None).await;
+        server.register().await;
+        server
+    }
+
+    /// `n` replicas of the release binary on one fresh PostgreSQL database
+    /// (`scripts/with-postgres`), sharing a secret key; the first one's
+    /// client is signed in, and its cookie works on all of them.
+    pub async fn replicas(n: usize) -> Vec<Server> {
+        let url = postgres_database().expect("replicas need scripts/with-postgres");
+        let key = "42".repeat(32);
+        let mut servers = Vec::new();
+        for _ in 0..n {
+            servers.push(Server::spawn(Some(url.clone()), Some(&key)).await);
+        }
+        servers[0].register().await;
+        servers
+    }
+
+    async fn spawn(database: Option<String>, key: Option<&str>) -> Server {
         let bin =
             std::env::var("BACKROOMS_BIN").unwrap_or_else(|_| "target/release/backrooms".into());
         let fake = fake_on_own_thread();
@@ -77,9 +97,12 @@ impl Server {
             .port();
         let data = tempfile::tempdir().unwrap();
         let mut command = Command::new(&bin);
-        if let Some(url) = postgres_database() {
+        if let Some(url) = database {
             eprintln!("(on PostgreSQL)");
             command.env("BACKROOMS_DATABASE_URL", url);
+        }
+        if let Some(key) = key {
+            command.env("BACKROOMS_SECRET_KEY", key);
         }
         let child = command
             .env("BACKROOMS_ADDR", format!("127.0.0.1:{port}"))
@@ -109,12 +132,14 @@ impl Server {
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
         server
-            .post(
-                "/api/auth/register",
-                json!({"username": "bench", "password": "bench password"}),
-            )
-            .await;
-        server
+    }
+
+    async fn register(&self) {
+        self.post(
+            "/api/auth/register",
+            json!({"username": "bench", "password": "bench password"}),
+        )
+        .await;
     }
 
     /// The server's SQLite file (benches may fill it directly).

@@ -80,7 +80,7 @@ pub fn record_failure(conn: &mut Conn, username: &str, addr: Option<&str>) -> Re
                 lf::blocked_until.eq(blocked_until),
             );
             crate::each_backend!(conn, |c| diesel::insert_into(lf::table)
-                .values(row.clone())
+                .values(row)
                 .on_conflict(lf::key)
                 .do_update()
                 .set(row)

@@ -147,6 +147,7 @@ async fn run(state: AppState, room: Arc<Room>) {
         c.running = false;
         c.current = None;
     };
+    let me = state.replica;
     loop {
         {
             let c = room.control();
@@ -155,6 +156,13 @@ async fn run(state: AppState, room: Arc<Room>) {
                 done(&room);
                 return;
             }
+        }
+        // A replica the others took for dead (too long without a heartbeat)
+        // may find its run taken over: it lets it go.
+        if let Ok(false) = state.db.run(move |c| replicas::claim_run(c, id, me)).await {
+            tracing::warn!(backroom.id = id, "another replica runs this backroom now");
+            done(&room);
+            return;
         }
         // Each turn is admitted against the owner's limits; over one, the
         // run pauses with reason "quota: ..." saying which and when it frees.
