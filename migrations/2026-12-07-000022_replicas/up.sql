@@ -1,6 +1,6 @@
 -- Several processes on one database (PostgreSQL replicas; on SQLite only
 -- ever one). Each process is a replica with a heartbeat: one not seen for
--- 15 s is dead, and what it was doing is taken over or ended by the others.
+-- 10 s is dead, and what it was doing is taken over or ended by the others.
 CREATE TABLE replicas (
     id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
     started_at BIGINT NOT NULL,

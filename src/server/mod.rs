@@ -130,7 +130,7 @@ pub async fn start(
     if let Some((relay, outbox)) = relay {
         relay.listen(state.clone(), target, outbox);
     }
-    // What replicas that died left (PostgreSQL), then every 5 s.
+    // What replicas that died left (PostgreSQL), then every 3 s.
     engine::replicas::sweep(&state).await;
     engine::replicas::start(state.clone());
     engine::scheduler::start(state.clone());

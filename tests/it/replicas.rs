@@ -2,15 +2,15 @@
 //! `make test` runs these in its PostgreSQL pass only). A reply written on
 //! one streams alike on the others and resumes across them; a cookie and
 //! the login throttle hold on every replica; controls reach the replica
-//! running a backroom; a replica killed mid-reply leaves it `interrupted`,
-//! and one killed mid-run has its run finished by another, every turn
-//! intact.
+//! running a backroom; a replica killed (`kill -9`, the binary run as a
+//! process of its own) mid-reply leaves it `interrupted`, and one killed
+//! mid-run has its run finished by another, every turn intact.
 
 use crate::backrooms::{act, agent, get, room, setup};
 use crate::common::fake_provider::FakeProvider;
 use crate::common::{
-    add_model, add_provider, deltas, json_of, new_thread, on_postgres, Api, Sse, SseReader,
-    TestServer,
+    add_model, add_provider, deltas, json_of, new_thread, on_postgres, Api, Process, Sse,
+    SseReader, TestServer,
 };
 use reqwest::StatusCode;
 use serde_json::{json, Value};
@@ -25,8 +25,12 @@ fn needs_postgres() {
 
 /// The same signed-in browser, talking to another replica.
 fn on(api: &Api, server: &TestServer) -> Api {
+    at(api, &server.base)
+}
+
+fn at(api: &Api, base: &str) -> Api {
     Api {
-        base: server.base.clone(),
+        base: base.to_string(),
         http: api.http.clone(),
     }
 }
@@ -231,14 +235,14 @@ async fn a_cookie_and_the_login_throttle_hold_on_every_replica() {
 async fn a_reply_whose_replica_is_killed_becomes_interrupted_with_retry() {
     needs_postgres();
     let dir = tempfile::tempdir().expect("temp dir");
-    let a = TestServer::start_killable(dir.path()).await;
     let b = TestServer::start_in(dir.path()).await;
     let (admin, user) = b.admin_and_user().await;
+    let a = Process::start(dir.path()).await;
     let fake = FakeProvider::start().await;
     let provider = add_provider(&admin, "fo", "openai", &fake.openai_base()).await;
     let model = add_model(&admin, provider, "chunks-600-50").await;
     let conv = new_thread(&user, model).await;
-    let ua = on(&user, &a);
+    let ua = at(&user, &a.base);
     let (mut on_a, reply) = send(&ua, conv, "a long one").await;
     drop(on_a.next().await);
     let mut on_b = follow(&user, reply, None).await;
@@ -368,10 +372,10 @@ async fn controls_sent_to_any_replica_reach_the_one_running_the_run() {
 async fn a_run_whose_replica_is_killed_is_finished_by_another_with_every_turn_intact() {
     needs_postgres();
     let dir = tempfile::tempdir().expect("temp dir");
-    let a = TestServer::start_killable(dir.path()).await;
     let b = TestServer::start_in(dir.path()).await;
     let c = TestServer::start_in(dir.path()).await;
     let s = setup(&b).await;
+    let a = Process::start(dir.path()).await;
     let ada = agent(&s, &s.user, "Ada", "chunks-20-50", 0.5).await;
     let bob = agent(&s, &s.user, "Bob", "chunks-20-51", 0.5).await;
     let id = room(
@@ -381,12 +385,21 @@ async fn a_run_whose_replica_is_killed_is_finished_by_another_with_every_turn_in
     )
     .await;
     // Started on A, which runs it.
-    act(&on(&s.user, &a), id, "start").await;
+    act(&at(&s.user, &a.base), id, "start").await;
     let before = until(&s.user, id, 20, "turn 3 being written", |v| {
         turns(v).len() >= 3 && streaming(v)
     })
     .await;
     a.kill();
+    let killed = Instant::now();
+    until(&s.user, id, 60, "the run going on elsewhere", |v| {
+        turns(v).iter().any(|t| t["status"] == "interrupted") && streaming(v)
+    })
+    .await;
+    eprintln!(
+        "a killed replica's run went on elsewhere after {:?}",
+        killed.elapsed()
+    );
     let done = until(&s.user, id, 60, "finished by another replica", |v| {
         v["state"] == "finished"
     })

@@ -13,13 +13,14 @@ use crate::server::db::schema::{
 use crate::server::db::{now, Conn};
 use diesel::prelude::*;
 
-/// How often a replica says it is alive (seconds).
-pub const HEARTBEAT: u64 = 5;
-/// A replica not seen for this long is dead (seconds).
-pub const DEAD_AFTER: i64 = 15;
+/// How often a replica says it is alive, and looks for dead ones (seconds).
+pub const HEARTBEAT: u64 = 3;
+/// A replica not seen for this long is dead (seconds): with the heartbeat,
+/// what it left is taken over within 15 s of its death.
+pub const DEAD_AFTER: i64 = 10;
 /// A `streaming` reply no replica owns and not written for this long lost
 /// its runner before the runner could claim it (seconds).
-const UNOWNED_AFTER: i64 = 60;
+const UNOWNED_AFTER: i64 = 30;
 
 /// A new replica: its id.
 pub fn register(conn: &mut Conn) -> Result<i64, AppError> {
@@ -152,6 +153,27 @@ pub fn sweep(conn: &mut Conn) -> Result<Swept, AppError> {
             )))
             .select(backrooms::id)
             .load(conn)?;
+        // Their turn being written when the replica died may not have been
+        // claimed yet: no live replica writes it.
+        replies += diesel::update(
+            messages::table
+                .filter(messages::status.eq(MessageStatus::Streaming))
+                .filter(
+                    messages::thread_id.eq_any(
+                        backrooms::table
+                            .filter(backrooms::id.eq_any(&runs))
+                            .select(backrooms::thread_id),
+                    ),
+                )
+                .filter(diesel::dsl::not(diesel::dsl::exists(
+                    reply_owners::table.filter(reply_owners::message_id.eq(messages::id)),
+                ))),
+        )
+        .set((
+            messages::status.eq(MessageStatus::Interrupted),
+            messages::updated_at.eq(t),
+        ))
+        .execute(conn)?;
         diesel::delete(reply_holds::table.filter(reply_holds::replica.ne_all(&live)))
             .execute(conn)?;
         diesel::delete(replicas::table.filter(replicas::id.ne_all(&live))).execute(conn)?;

@@ -22,15 +22,63 @@ pub struct TestServer {
     stop: Option<oneshot::Sender<()>>,
     running: Option<Running>,
     _dir: Option<tempfile::TempDir>,
-    /// A runtime of its own, for a server the test may kill.
-    runtime: Option<tokio::runtime::Runtime>,
 }
 
-impl Drop for TestServer {
-    fn drop(&mut self) {
-        if let Some(rt) = self.runtime.take() {
-            rt.shutdown_background();
+/// The `backrooms` binary itself, run as a process of its own on a data
+/// dir's database, so a test can `kill -9` it. Killed when dropped.
+pub struct Process {
+    pub base: String,
+    child: std::process::Child,
+}
+
+impl Process {
+    /// Starts the binary on `data_dir`'s database (and secret key) and
+    /// waits until it answers.
+    pub async fn start(data_dir: &Path) -> Process {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port")
+            .port();
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_backrooms"));
+        if let Some(url) = postgres_for(data_dir) {
+            command.env("BACKROOMS_DATABASE_URL", url);
         }
+        let child = command
+            .env("BACKROOMS_DATA_DIR", data_dir)
+            .env("BACKROOMS_ADDR", format!("127.0.0.1:{port}"))
+            .env("BACKROOMS_PROVIDER_TIMEOUT_SECS", "1")
+            .env("BACKROOMS_PROVIDER_IDLE_TIMEOUT_SECS", "1")
+            .env("RUST_LOG", "warn")
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("the backrooms binary starts");
+        let process = Process {
+            base: format!("http://127.0.0.1:{port}"),
+            child,
+        };
+        for _ in 0..300 {
+            if reqwest::get(format!("{}/healthz", process.base))
+                .await
+                .is_ok()
+            {
+                return process;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("the backrooms process never answered");
+    }
+
+    /// SIGKILL: the process ends at once, in the middle of whatever it does.
+    pub fn kill(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 
@@ -141,56 +189,17 @@ impl TestServer {
         })
         .await
         .expect("server starts");
-        TestServer::serving(data_dir, tx, running, None)
+        TestServer::serving(data_dir, tx, running)
     }
 
-    /// Boots on a runtime of its own, so that [`TestServer::kill`] can end
-    /// it at once, as `kill -9` would: no task of it runs another step.
-    pub async fn start_killable(data_dir: &Path) -> TestServer {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .expect("a runtime");
-        let (tx, rx) = oneshot::channel::<()>();
-        let config = config(data_dir, &[]);
-        let running = rt
-            .spawn(async move {
-                start(config, leptos_options(), async {
-                    let _ = rx.await;
-                })
-                .await
-            })
-            .await
-            .expect("the server's runtime")
-            .expect("server starts");
-        TestServer::serving(data_dir, tx, running, Some(rt))
-    }
-
-    fn serving(
-        data_dir: &Path,
-        tx: oneshot::Sender<()>,
-        running: Running,
-        runtime: Option<tokio::runtime::Runtime>,
-    ) -> TestServer {
+    fn serving(data_dir: &Path, tx: oneshot::Sender<()>, running: Running) -> TestServer {
         TestServer {
             base: format!("http://{}", running.addr),
             data_dir: data_dir.to_path_buf(),
             stop: Some(tx),
             running: Some(running),
             _dir: None,
-            runtime,
         }
-    }
-
-    /// Ends a killable server at once: its heartbeat stops, nothing it was
-    /// writing gets another word, its connections drop.
-    pub fn kill(mut self) {
-        if let Some(rt) = self.runtime.take() {
-            rt.shutdown_background();
-        }
-        self.running.take();
-        self.stop.take();
     }
 
     /// Stops serving and waits until the listener is gone; the data dir stays.
