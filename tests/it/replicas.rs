@@ -2,9 +2,10 @@
 //! `make test` runs these in its PostgreSQL pass only). A reply written on
 //! one streams alike on the others and resumes across them; a cookie and
 //! the login throttle hold on every replica; controls reach the replica
-//! running a backroom; a replica killed (`kill -9`, the binary run as a
-//! process of its own) mid-reply leaves it `interrupted`, and one killed
-//! mid-run has its run finished by another, every turn intact.
+//! running a backroom, whose viewers are counted on every replica; a
+//! replica killed (`kill -9`, the binary run as a process of its own)
+//! mid-reply leaves it `interrupted`, and one killed mid-run has its run
+//! finished by another, every turn intact.
 
 use crate::backrooms::{act, agent, get, room, setup};
 use crate::common::fake_provider::FakeProvider;
@@ -322,6 +323,10 @@ async fn controls_sent_to_any_replica_reach_the_one_running_the_run() {
     let res = uc.get(&format!("/api/backrooms/{id}/events")).await;
     assert_eq!(res.status(), StatusCode::OK);
     let mut viewer = SseReader::new(res);
+    // And one on B: both count everyone.
+    let res = ub.get(&format!("/api/backrooms/{id}/events")).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let other_viewer = SseReader::new(res);
     act(&s.user, id, "start").await;
     until(&s.user, id, 10, "a turn streaming", streaming).await;
 
@@ -363,6 +368,13 @@ async fn controls_sent_to_any_replica_reach_the_one_running_the_run() {
             .collect();
         assert_eq!(heard, words, "turn {}", t["id"]);
     }
+    let counts: Vec<&Value> = seen
+        .iter()
+        .filter(|e| e.data["type"] == "viewers")
+        .map(|e| &e.data["count"])
+        .collect();
+    assert!(counts.contains(&&json!(2)), "{counts:?}");
+    drop(other_viewer);
     for s in [c, b, a] {
         s.stop().await;
     }

@@ -13,8 +13,9 @@
 //! catches up; the mirrors are checked against the database every 250 ms,
 //! which also ends a mirror whose writer died.
 //!
-//! Backroom controls (pause, stop, next, start) and the runs' signals to
-//! their viewers travel the same way.
+//! Backroom controls (pause, stop, next, start), the runs' signals to
+//! their viewers and how many watch through each replica travel the same
+//! way.
 
 use super::hub::{Hub, Live};
 use super::room_registry::Signal;
@@ -60,6 +61,9 @@ pub enum Note {
     /// A control for the replica running backroom `b`.
     #[serde(rename = "c")]
     Control { b: i64, ctl: Control },
+    /// How many follow backroom `b` through the sending replica.
+    #[serde(rename = "v")]
+    Viewers { b: i64, n: u64 },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
@@ -288,6 +292,11 @@ impl Relay {
                     state.rooms.signal(b, signal);
                 }
                 Note::Control { b, ctl } => super::rooms::heard(state, b, ctl),
+                Note::Viewers { b, n } => {
+                    if let Some(room) = state.rooms.get(b) {
+                        room.viewers_elsewhere(r, n);
+                    }
+                }
             }
         }
     }

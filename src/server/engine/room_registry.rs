@@ -44,8 +44,14 @@ impl Room {
         self.control().running
     }
 
+    /// The streams following the run through this replica.
     pub fn viewers(&self) -> u64 {
-        self.viewers.get()
+        self.viewers.here()
+    }
+
+    /// What another replica says it serves of this room.
+    pub fn viewers_elsewhere(&self, replica: i64, n: u64) {
+        self.viewers.set_elsewhere(replica, n);
     }
 
     /// The stage its viewers read now, if anyone watches.

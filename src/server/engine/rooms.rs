@@ -343,7 +343,7 @@ async fn perform(state: AppState, room: Arc<Room>, stage: Arc<Stage>) {
         };
         tokio::select! {
             _ = pump(&state, id, b, turns, rx, &mut feed) => {}
-            _ = attend(&room, &stage) => {}
+            _ = attend(&state, &room, &stage) => {}
         }
     }
     stage.end();
@@ -354,23 +354,35 @@ async fn perform(state: AppState, room: Arc<Room>, stage: Arc<Stage>) {
 }
 
 /// The viewer count when it changed, once a tick, and a keep-alive now and
-/// then; returns once nobody watches (the stage is closed then, under the
-/// room's lock, so nobody joins a closing stage).
-async fn attend(room: &Room, stage: &Arc<Stage>) {
+/// then; returns once nobody watches here (the stage is closed then, under
+/// the room's lock, so nobody joins a closing stage). The other replicas
+/// hear how many watch here when it changes, and every few seconds.
+async fn attend(state: &AppState, room: &Room, stage: &Arc<Stage>) {
     let mut tick = tokio::time::interval(TICK);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let every = (KEEP_ALIVE.as_millis() / TICK.as_millis()).max(1) as u32;
     let mut ticks = 0u32;
+    let mut told = 0;
+    let tell = |n: u64| {
+        if let Some(relay) = &state.relay {
+            relay.send(Note::Viewers { b: room.id, n });
+        }
+    };
     loop {
         tick.tick().await;
+        let here = room.viewers();
         {
             let mut slot = room.stage();
-            if room.viewers() == 0 {
+            if here == 0 {
                 if slot.as_ref().is_some_and(|s| Arc::ptr_eq(s, stage)) {
                     *slot = None;
                 }
-                return;
+                return tell(0);
             }
+        }
+        if here != told || ticks.is_multiple_of(REFRESH_TICKS) {
+            tell(here);
+            told = here;
         }
         stage.count_viewers();
         ticks += 1;
@@ -379,6 +391,10 @@ async fn attend(room: &Room, stage: &Arc<Stage>) {
         }
     }
 }
+
+/// How many ticks between reminders of the count here to other replicas
+/// (well within `stage::REMOTE_FRESH`).
+const REFRESH_TICKS: u32 = 4;
 
 /// Participant id -> the agent it was made from.
 type Seats = HashMap<i64, Option<i64>>;

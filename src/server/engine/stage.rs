@@ -17,10 +17,10 @@ use crate::error::AppError;
 use crate::model::backroom::{RoomEvent, RoomFrame, RoomLine};
 use axum::body::Bytes;
 use futures::stream::{BoxStream, StreamExt};
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, OnceLock, RwLock};
-use std::time::Duration;
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
+use std::time::{Duration, Instant};
 use tokio::sync::watch;
 
 /// Frames the ring keeps; a viewer further behind is skipped ahead.
@@ -39,18 +39,47 @@ pub enum Wire {
     Lines = 1,
 }
 
-/// How many streams follow a room.
+/// A count another replica sent is forgotten after this long unless sent
+/// again (each replica sends its own every few seconds while it has any).
+pub const REMOTE_FRESH: Duration = Duration::from_secs(12);
+
+/// How many streams follow a room: here, and on the other replicas as they
+/// last said.
 #[derive(Default)]
-pub struct Count(AtomicU64);
+pub struct Count {
+    here: AtomicU64,
+    elsewhere: Mutex<HashMap<i64, (u64, Instant)>>,
+}
 
 impl Count {
+    /// Everyone, on every replica.
     pub fn get(&self) -> u64 {
-        self.0.load(Ordering::Relaxed)
+        let elsewhere = self.elsewhere.lock().unwrap_or_else(|e| e.into_inner());
+        let others: u64 = elsewhere
+            .values()
+            .filter(|(_, at)| at.elapsed() < REMOTE_FRESH)
+            .map(|(n, _)| n)
+            .sum();
+        self.here() + others
+    }
+
+    /// The streams this replica serves.
+    pub fn here(&self) -> u64 {
+        self.here.load(Ordering::Relaxed)
+    }
+
+    /// Replica `replica` says it serves `n`.
+    pub fn set_elsewhere(&self, replica: i64, n: u64) {
+        let mut elsewhere = self.elsewhere.lock().unwrap_or_else(|e| e.into_inner());
+        match n {
+            0 => elsewhere.remove(&replica),
+            _ => elsewhere.insert(replica, (n, Instant::now())),
+        };
     }
 
     /// Counts one viewer while the answer lives.
     pub fn watch(self: &Arc<Self>) -> Watching {
-        self.0.fetch_add(1, Ordering::Relaxed);
+        self.here.fetch_add(1, Ordering::Relaxed);
         Watching(self.clone())
     }
 }
@@ -60,7 +89,7 @@ pub struct Watching(Arc<Count>);
 
 impl Drop for Watching {
     fn drop(&mut self) {
-        (self.0).0.fetch_sub(1, Ordering::Relaxed);
+        self.0.here.fetch_sub(1, Ordering::Relaxed);
     }
 }
 
