@@ -246,8 +246,13 @@ async fn a_reply_whose_replica_is_killed_becomes_interrupted_with_retry() {
     let ua = at(&user, &a.base);
     let (mut on_a, reply) = send(&ua, conv, "a long one").await;
     drop(on_a.next().await);
+    // Far enough in that some of it is stored (every 250 ms).
     let mut on_b = follow(&user, reply, None).await;
-    drop(on_b.next().await);
+    let mut deltas_seen = 0;
+    while deltas_seen < 12 {
+        let e = on_b.next().await.expect("an event");
+        deltas_seen += usize::from(e.data["type"] == "delta");
+    }
     drop(on_a);
     a.kill();
     let killed = Instant::now();
@@ -262,9 +267,10 @@ async fn a_reply_whose_replica_is_killed_becomes_interrupted_with_retry() {
     );
     let waited = killed.elapsed();
     assert!(
-        waited >= Duration::from_secs(10),
+        waited >= Duration::from_secs(5),
         "not before the heartbeat lapses"
     );
+    eprintln!("a killed replica's reply was interrupted after {waited:?}");
     let t = stored(&user, conv).await;
     let msg = &t["messages"][1];
     assert_eq!(msg["status"], "interrupted");

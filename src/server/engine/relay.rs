@@ -10,8 +10,9 @@
 //! they come, by byte offset, so the same resume contract holds on every
 //! replica. A delta that arrives past the mirror's end (published before
 //! the mirror existed and not yet stored) waits until the stored content
-//! catches up; the mirrors are checked against the database every 250 ms,
-//! which also ends a mirror whose writer died.
+//! catches up (a mirror with such a gap is checked against the database
+//! every 250 ms); every mirror is checked every 2 s, which also ends one
+//! whose writer died.
 //!
 //! Backroom controls (pause, stop, next, start), the runs' signals to
 //! their viewers and how many watch through each replica travel the same
@@ -37,8 +38,10 @@ const PAYLOAD: usize = 7_000;
 const QUEUE: usize = 65_536;
 /// How often the listening connection looks for notifications.
 const POLL: Duration = Duration::from_millis(2);
-/// How often mirrors are checked against the database.
+/// How often mirrors with a gap are checked against the database...
 const CHECK: Duration = Duration::from_millis(250);
+/// ...and every mirror, every this many checks (2 s).
+const CHECK_ALL_TICKS: u32 = 8;
 
 /// One thing another replica may need to hear.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -235,6 +238,7 @@ impl Relay {
     async fn receive(self: Arc<Self>, state: AppState, mut inbox: mpsc::UnboundedReceiver<String>) {
         let mut tick = tokio::time::interval(CHECK);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut ticks = 0u32;
         loop {
             tokio::select! {
                 payload = inbox.recv() => match payload {
@@ -242,8 +246,16 @@ impl Relay {
                     None => return,
                 },
                 _ = tick.tick() => {
-                    let mirrors: Vec<(i64, Arc<Mirror>)> =
-                        self.mirrors().iter().map(|(k, v)| (*k, v.clone())).collect();
+                    // A mirror with a gap at each tick; every mirror now and
+                    // then (a writer that died sends no end).
+                    ticks = ticks.wrapping_add(1);
+                    let all = ticks.is_multiple_of(CHECK_ALL_TICKS);
+                    let mirrors: Vec<(i64, Arc<Mirror>)> = self
+                        .mirrors()
+                        .iter()
+                        .filter(|(_, m)| all || m.is_behind())
+                        .map(|(k, v)| (*k, v.clone()))
+                        .collect();
                     for (id, mirror) in mirrors {
                         self.check(id, &mirror).await;
                     }
