@@ -2,9 +2,10 @@
 //! `LISTEN/NOTIFY` (no networking of our own between replicas).
 //!
 //! A replica writing a reply publishes each delta, its usage and its end as
-//! [`Note`]s; one task sends them in batches, a few `pg_notify` calls per
-//! database round trip, each payload under PostgreSQL's 8 000 bytes. Every
-//! replica listens on one connection of its own. A replica whose viewer
+//! [`Note`]s while another replica lives (as the heartbeat sees, or since
+//! a starting replica said hello); one task sends them in batches, a few
+//! `pg_notify` calls per database round trip, each payload under
+//! PostgreSQL's 8 000 bytes. Every replica listens on one connection of its own. A replica whose viewer
 //! follows a reply written elsewhere keeps a *mirror* of it: the content
 //! stored so far (written every 250 ms by the writer), then the deltas as
 //! they come, by byte offset, so the same resume contract holds on every
@@ -25,6 +26,7 @@ use crate::server::services::{messages, replicas};
 use crate::server::state::AppState;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::mpsc;
@@ -67,6 +69,9 @@ pub enum Note {
     /// How many follow backroom `b` through the sending replica.
     #[serde(rename = "v")]
     Viewers { b: i64, n: u64 },
+    /// A replica started: the others send from now on.
+    #[serde(rename = "h")]
+    Hello,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
@@ -85,13 +90,23 @@ struct Payload {
     n: Vec<Note>,
 }
 
-/// Where a replica puts what the others must hear. Cheap to clone.
+/// Where a replica puts what the others must hear. Cheap to clone. While
+/// no other replica lives, nothing is sent.
 #[derive(Clone)]
-pub struct Tap(mpsc::Sender<Note>);
+pub struct Tap {
+    tx: mpsc::Sender<Note>,
+    others: Arc<AtomicBool>,
+}
 
 impl Tap {
     pub fn send(&self, note: Note) {
-        if self.0.try_send(note).is_err() {
+        if self.others.load(Ordering::Relaxed) {
+            self.push(note);
+        }
+    }
+
+    fn push(&self, note: Note) {
+        if self.tx.try_send(note).is_err() {
             tracing::warn!("the cross-replica queue is full: a note was dropped");
         }
     }
@@ -152,7 +167,10 @@ impl Relay {
     /// [`Relay::listen`] starts it once the app state exists.
     pub fn new(me: i64, db: Db) -> (Arc<Relay>, Tap, mpsc::Receiver<Note>) {
         let (tx, rx) = mpsc::channel(QUEUE);
-        let tap = Tap(tx);
+        let tap = Tap {
+            tx,
+            others: Arc::new(AtomicBool::new(true)),
+        };
         let relay = Arc::new(Relay {
             me,
             db,
@@ -165,6 +183,11 @@ impl Relay {
 
     pub fn send(&self, note: Note) {
         self.tap.send(note);
+    }
+
+    /// How many replicas live (this one included), as the heartbeat saw.
+    pub fn set_alive(&self, replicas: usize) {
+        self.tap.others.store(replicas > 1, Ordering::Relaxed);
     }
 
     fn mirrors(&self) -> std::sync::MutexGuard<'_, HashMap<i64, Arc<Mirror>>> {
@@ -226,6 +249,8 @@ impl Relay {
             return;
         };
         tokio::spawn(send(self.me, self.db.clone(), outbox));
+        // The replicas already running start sending at once.
+        self.tap.push(Note::Hello);
         let (tx, inbox) = mpsc::unbounded_channel();
         std::thread::Builder::new()
             .name("relay-listen".into())
@@ -270,6 +295,9 @@ impl Relay {
             return;
         };
         let mine = r == self.me;
+        if !mine {
+            self.tap.others.store(true, Ordering::Relaxed);
+        }
         for note in n {
             match note {
                 Note::Delta { m, at, t } => {
@@ -304,6 +332,7 @@ impl Relay {
                     state.rooms.signal(b, signal);
                 }
                 Note::Control { b, ctl } => super::rooms::heard(state, b, ctl),
+                Note::Hello => {}
                 Note::Viewers { b, n } => {
                     if let Some(room) = state.rooms.get(b) {
                         room.viewers_elsewhere(r, n);

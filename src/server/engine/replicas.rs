@@ -14,9 +14,20 @@ pub fn start(state: AppState) {
         loop {
             tick.tick().await;
             let me = state.replica;
-            if let Err(e) = state.db.run(move |c| replicas::beat(c, me)).await {
-                tracing::warn!("this replica's heartbeat failed: {e}");
-                continue;
+            let beat = state.db.run(move |c| {
+                replicas::beat(c, me)?;
+                replicas::alive(c)
+            });
+            match beat.await {
+                Ok(alive) => {
+                    if let Some(relay) = &state.relay {
+                        relay.set_alive(alive.len());
+                    }
+                }
+                Err(e) => {
+                    tracing::warn!("this replica's heartbeat failed: {e}");
+                    continue;
+                }
             }
             sweep(&state).await;
         }
