@@ -38,14 +38,23 @@ pub struct Permit {
 }
 
 impl Permit {
-    /// Nothing was started after all: the minute's count gets it back too.
-    pub fn refund(mut self) {
+    /// Nothing was started after all: the minute's count gets it back too,
+    /// before the caller goes on (its next admission must not count it).
+    pub async fn refund(mut self) {
         self.refunded = true;
         let hold = self.hold;
-        self.spawn(move |c| {
-            diesel::delete(holds::table.find(hold)).execute(c)?;
-            Ok(())
-        });
+        let freed = self
+            .db
+            .run(move |c| {
+                c.immediate_transaction(|c| {
+                    diesel::delete(holds::table.find(hold)).execute(c)?;
+                    Ok(())
+                })
+            })
+            .await;
+        if let Err(e) = freed {
+            tracing::warn!("a quota place could not be given back: {e}");
+        }
     }
 
     fn spawn(&self, f: impl FnOnce(&mut Conn) -> Result<(), AppError> + Send + 'static) {

@@ -154,7 +154,7 @@ pub async fn complete(
         Err((e, permit)) => {
             // Nothing started: the minute's count gets its place back.
             if let Some(p) = permit {
-                p.refund();
+                p.refund().await;
             }
             Err(e)
         }

@@ -176,23 +176,23 @@ async fn run(state: AppState, room: Arc<Room>) {
         let (turn, permit) = match step {
             Ok(Step::Speak(turn)) => (turn, permit),
             Ok(Step::Wait) => {
-                permit.refund();
+                permit.refund().await;
                 room.wake.notified().await;
                 continue;
             }
             Ok(Step::Pause(why)) => {
-                permit.refund();
+                permit.refund().await;
                 return halt(&state, &room, why).await;
             }
             Ok(Step::Finish(why)) => {
-                permit.refund();
+                permit.refund().await;
                 let _ = state.db.run(move |c| backrooms::finish(c, id, &why)).await;
                 done(&room);
                 announce(&state, id, Signal::State);
                 return;
             }
             Err(e) => {
-                permit.refund();
+                permit.refund().await;
                 // No model to call, the database... : pause and say why.
                 return halt(&state, &room, e.message().to_string()).await;
             }

@@ -68,7 +68,8 @@ async fn fire(state: &AppState, due: &Due, t: i64) -> Result<i64, String> {
         .admit(&state.db, user)
         .await
         .map_err(|e| e.message().to_string())?
-        .refund();
+        .refund()
+        .await;
     let run = state
         .db
         .run(move |c| backrooms::start_scheduled_run(c, user, id, t))
