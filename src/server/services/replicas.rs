@@ -97,6 +97,19 @@ pub fn alive(conn: &mut Conn) -> Result<Vec<i64>, AppError> {
         .load(conn)?)
 }
 
+/// A reply's columns once its writer is gone.
+fn interrupted(
+    t: i64,
+) -> (
+    diesel::dsl::Eq<messages::status, MessageStatus>,
+    diesel::dsl::Eq<messages::updated_at, i64>,
+) {
+    (
+        messages::status.eq(MessageStatus::Interrupted),
+        messages::updated_at.eq(t),
+    )
+}
+
 /// What a sweep ended or freed.
 #[derive(Debug, Default, PartialEq)]
 pub struct Swept {
@@ -122,10 +135,7 @@ pub fn sweep(conn: &mut Conn) -> Result<Swept, AppError> {
                 .filter(messages::id.eq_any(&orphaned))
                 .filter(messages::status.eq(MessageStatus::Streaming)),
         )
-        .set((
-            messages::status.eq(MessageStatus::Interrupted),
-            messages::updated_at.eq(t),
-        ))
+        .set(interrupted(t))
         .execute(conn)?;
         diesel::delete(reply_owners::table.filter(reply_owners::message_id.eq_any(&orphaned)))
             .execute(conn)?;
@@ -137,10 +147,7 @@ pub fn sweep(conn: &mut Conn) -> Result<Swept, AppError> {
                     reply_owners::table.filter(reply_owners::message_id.eq(messages::id)),
                 ))),
         )
-        .set((
-            messages::status.eq(MessageStatus::Interrupted),
-            messages::updated_at.eq(t),
-        ))
+        .set(interrupted(t))
         .execute(conn)?;
         diesel::delete(run_leases::table.filter(run_leases::replica.ne_all(&live)))
             .execute(conn)?;
@@ -169,10 +176,7 @@ pub fn sweep(conn: &mut Conn) -> Result<Swept, AppError> {
                     reply_owners::table.filter(reply_owners::message_id.eq(messages::id)),
                 ))),
         )
-        .set((
-            messages::status.eq(MessageStatus::Interrupted),
-            messages::updated_at.eq(t),
-        ))
+        .set(interrupted(t))
         .execute(conn)?;
         diesel::delete(reply_holds::table.filter(reply_holds::replica.ne_all(&live)))
             .execute(conn)?;
