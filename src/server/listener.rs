@@ -5,8 +5,8 @@
 //! other connection goes to the router (axum over hyper) as it came: the
 //! first bytes are only peeked at.
 
+use crate::server::fan_out::Writers;
 use crate::server::state::AppState;
-use crate::server::stream_shards::Shards;
 use std::net::SocketAddr;
 use std::time::Duration;
 use tokio::net::{TcpListener, TcpStream};
@@ -49,7 +49,7 @@ pub fn sort(
     stop: CancellationToken,
 ) -> Sorted {
     let (tx, rx) = mpsc::channel(256);
-    let shards = Shards::for_sending();
+    let writers = Writers::for_sending(stop);
     tokio::spawn(async move {
         loop {
             let (stream, peer) = tokio::select! {
@@ -64,11 +64,10 @@ pub fn sort(
                 },
                 () = tx.closed() => return,
             };
-            let (tx, state, stop, shards) =
-                (tx.clone(), state.clone(), stop.clone(), shards.clone());
+            let (tx, state, writers) = (tx.clone(), state.clone(), writers.clone());
             tokio::spawn(async move {
                 if public_events(&stream).await {
-                    crate::server::raw_sse::serve(state, stream, peer, stop, &shards).await;
+                    crate::server::raw_sse::serve(state, stream, peer, &writers).await;
                 } else {
                     let _ = tx.send((stream, peer)).await;
                 }

@@ -11,6 +11,7 @@ pub mod crypto;
 pub mod csrf;
 pub mod db;
 pub mod engine;
+pub mod fan_out;
 pub mod flash;
 pub mod forms;
 pub mod headers;
@@ -27,7 +28,6 @@ pub mod router;
 pub mod services;
 pub mod site;
 pub mod state;
-pub mod stream_shards;
 
 use config::Config;
 use db::Db;

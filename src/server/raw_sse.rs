@@ -1,22 +1,23 @@
 //! A public room's event stream served straight off a new connection's
 //! socket (see `listener`): the request head is read with `httparse`, the
-//! same function as the router's `/b/{token}/events` answers it, and the
-//! response goes out close-delimited (`connection: close`), each frame of
-//! the room's shared stage written as it comes. No HTTP connection state
-//! stays per viewer: no read or write buffers, only the stream itself.
+//! same function as the router's `/b/{token}/events` opens the feed, and
+//! the response goes out close-delimited (`connection: close`), the
+//! stage's frames written by the stage's writer (`fan_out`) as they come.
+//! No HTTP connection state stays per viewer: no read or write buffers,
+//! no task, only its socket and its place in the stage.
 
 use crate::error::AppError;
+use crate::server::engine::rooms::ViewerFeed;
+use crate::server::fan_out::Writers;
 use crate::server::rest::public_rooms::open_events;
+use crate::server::rest::sse::STREAM_HEADERS;
 use crate::server::state::AppState;
-use crate::server::stream_shards::Shards;
-use axum::http::{HeaderMap, HeaderName, HeaderValue};
-use axum::response::{IntoResponse, Response};
-use futures::StreamExt;
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
+use axum::response::IntoResponse;
 use std::net::SocketAddr;
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
-use tokio_util::sync::CancellationToken;
 
 /// The longest request head taken.
 const HEAD_MAX: usize = 8 * 1024;
@@ -28,75 +29,63 @@ struct Head {
     headers: HeaderMap,
 }
 
-/// Answers the request on `socket`; a stream that opens is handed to
-/// `shards` to be written from there on.
-pub async fn serve(
-    state: AppState,
-    mut socket: TcpStream,
-    peer: SocketAddr,
-    stop: CancellationToken,
-    shards: &Shards,
-) {
+/// Answers the request on `socket`; a feed that opens is handed to
+/// `writers` to be written from there on.
+pub async fn serve(state: AppState, mut socket: TcpStream, peer: SocketAddr, writers: &Writers) {
     let _ = socket.set_nodelay(true);
-    let res = match tokio::time::timeout(HEAD_WAIT, read_head(&mut socket)).await {
-        Ok(Ok(head)) => answer(&state, head, peer).await,
-        Ok(Err(e)) => e.into_response(),
+    let opened = match tokio::time::timeout(HEAD_WAIT, read_head(&mut socket)).await {
+        Ok(Ok(head)) => open(&state, head, peer).await,
+        Ok(Err(e)) => Err(e),
         Err(_) => return,
     };
-    let (parts, body) = res.into_parts();
+    match opened {
+        Ok(feed) => {
+            let mut headers = HeaderMap::new();
+            for (name, value) in STREAM_HEADERS {
+                headers.insert(name, HeaderValue::from_static(value));
+            }
+            crate::server::headers::add(&mut headers);
+            if socket
+                .write_all(&response_head(StatusCode::OK, &headers))
+                .await
+                .is_ok()
+            {
+                writers.add(socket, feed);
+            }
+        }
+        Err(e) => {
+            let mut res = e.into_response();
+            crate::server::headers::add(res.headers_mut());
+            let (parts, body) = res.into_parts();
+            // An error's body is a short JSON sentence.
+            let body = axum::body::to_bytes(body, HEAD_MAX)
+                .await
+                .unwrap_or_default();
+            let mut out = response_head(parts.status, &parts.headers);
+            out.extend_from_slice(&body);
+            if socket.write_all(&out).await.is_ok() {
+                let _ = socket.shutdown().await;
+            }
+        }
+    }
+}
+
+/// The status line and headers of a close-delimited response.
+fn response_head(status: StatusCode, headers: &HeaderMap) -> Vec<u8> {
     let mut out = format!(
         "HTTP/1.1 {} {}\r\n",
-        parts.status.as_u16(),
-        parts.status.canonical_reason().unwrap_or("")
+        status.as_u16(),
+        status.canonical_reason().unwrap_or("")
     )
     .into_bytes();
-    for (name, value) in &parts.headers {
+    for (name, value) in headers {
         out.extend_from_slice(name.as_str().as_bytes());
         out.extend_from_slice(b": ");
         out.extend_from_slice(value.as_bytes());
         out.extend_from_slice(b"\r\n");
     }
     out.extend_from_slice(b"connection: close\r\n\r\n");
-    if socket.write_all(&out).await.is_err() {
-        return;
-    }
-    drop(out);
-    shards.run(Box::pin(write_body(socket, body, stop)));
-}
-
-/// Writes the room's chunks to the viewer until the stream ends, the
-/// viewer hangs up or the server stops.
-async fn write_body(mut socket: TcpStream, body: axum::body::Body, stop: CancellationToken) {
-    let mut body = body.into_data_stream();
-    let (mut from, mut to) = socket.split();
-    // What the viewer sends after its request is dropped; reading it is
-    // how a viewer that left is noticed (and stops counting) at once.
-    let mut ignored = [0u8; 64];
-    // Made once: waiting on the token every frame would take its lock,
-    // shared by every viewer, each time.
-    let stopped = stop.cancelled();
-    tokio::pin!(stopped);
-    loop {
-        tokio::select! {
-            chunk = body.next() => match chunk {
-                // The stage hands over everything a viewer has not had as
-                // one chunk: one write each time it wakes.
-                Some(Ok(chunk)) => {
-                    if to.write_all(&chunk).await.is_err() {
-                        return;
-                    }
-                }
-                _ => break,
-            },
-            read = from.read(&mut ignored) => {
-                if !matches!(read, Ok(1..)) {
-                    return;
-                }
-            }
-            () = &mut stopped => break,
-        }
-    }
-    let _ = to.shutdown().await;
+    out
 }
 
 /// Reads the request head; what follows it (nothing, for a GET) is left.
@@ -142,7 +131,7 @@ async fn read_head(socket: &mut TcpStream) -> Result<Head, AppError> {
     }
 }
 
-async fn answer(state: &AppState, head: Head, peer: SocketAddr) -> Response {
+async fn open(state: &AppState, head: Head, peer: SocketAddr) -> Result<ViewerFeed, AppError> {
     let (path, query) = head
         .target
         .split_once('?')
@@ -155,9 +144,5 @@ async fn answer(state: &AppState, head: Head, peer: SocketAddr) -> Response {
     let after = form_urlencoded::parse(query.as_bytes())
         .find(|(k, _)| k == "after")
         .map(|(_, v)| v.into_owned());
-    let mut res = open_events(state, token, peer, &head.headers, after)
-        .await
-        .unwrap_or_else(IntoResponse::into_response);
-    crate::server::headers::add(res.headers_mut());
-    res
+    open_events(state, token, peer, &head.headers, after).await
 }

@@ -229,7 +229,8 @@ pub async fn follow_public_room(
         address,
         support::Wire::Lines,
     )
-    .await?;
+    .await?
+    .into_stream();
     Ok(text_stream(lines))
 }
 

@@ -13,11 +13,11 @@ use crate::model::backroom_schedule::{Schedule, ScheduleInput};
 use crate::server::auth::caller::Caller;
 use crate::server::db::Conn;
 use crate::server::engine::room_registry::PER_ADDRESS;
-use crate::server::engine::rooms::{self, Audience, Signal, Wire};
+use crate::server::engine::rooms::{self, Audience, Signal, ViewerFeed, Wire};
 use crate::server::services::backrooms::{self, Published};
 use crate::server::state::AppState;
 use axum::body::Bytes;
-use futures::stream::{BoxStream, StreamExt};
+use futures::stream::BoxStream;
 use std::net::IpAddr;
 
 pub async fn list(state: &AppState, caller: &Caller) -> Result<Vec<BackroomSummary>, AppError> {
@@ -268,7 +268,9 @@ pub async fn follow(
     wire: Wire,
 ) -> Result<BoxStream<'static, Bytes>, AppError> {
     as_caller(state, caller, move |c, uid| backrooms::owned(c, uid, id)).await?;
-    rooms::follow(state, id, after, Audience::Owner, wire).await
+    Ok(rooms::follow(state, id, after, Audience::Owner, wire)
+        .await?
+        .into_stream())
 }
 
 /// Publishes the run at `/b/{token}` (the same link when already public).
@@ -320,7 +322,7 @@ pub async fn follow_public(
     after: u64,
     address: IpAddr,
     wire: Wire,
-) -> Result<BoxStream<'static, Bytes>, AppError> {
+) -> Result<ViewerFeed, AppError> {
     let find = {
         let token = token.clone();
         move |c: &mut Conn| backrooms::find_published(c, &token)
@@ -347,11 +349,6 @@ pub async fn follow_public(
     .await?;
     // Revoked meanwhile? (A revocation from now on reaches this viewer.)
     state.db.run(find).await?;
-    // The slot is freed when the viewer's stream is dropped.
-    Ok(frames
-        .map(move |f| {
-            let _held = &slot;
-            f
-        })
-        .boxed())
+    // The slot is freed when the viewer's feed is dropped.
+    Ok(frames.hold(slot))
 }

@@ -5,7 +5,7 @@
 use super::relay::{Control, Note};
 pub use super::room_registry::{Room, Rooms, Signal};
 use super::stage::Stage;
-pub use super::stage::{Audience, Wire, KEEP_ALIVE, TICK};
+pub use super::stage::{Audience, ViewerFeed, Wire, KEEP_ALIVE, TICK};
 use crate::error::AppError;
 use crate::model::backroom::{event_id, BackroomState, RoomEvent, RoomFrame, TurnKind, TURN_END};
 use crate::model::chat::{MessageStatus, Role, StreamEvent};
@@ -14,8 +14,7 @@ use crate::server::db::Conn;
 use crate::server::services::backrooms::{self, After, Step};
 use crate::server::services::replicas;
 use crate::server::state::AppState;
-use axum::body::Bytes;
-use futures::stream::{BoxStream, StreamExt};
+use futures::stream::StreamExt;
 use futures::FutureExt;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -292,7 +291,7 @@ pub async fn follow(
     after: u64,
     audience: Audience,
     wire: Wire,
-) -> Result<BoxStream<'static, Bytes>, AppError> {
+) -> Result<ViewerFeed, AppError> {
     let room = state.rooms.room(id);
     // Counted first, so the stage is not closed for want of viewers
     // between here and joining it.

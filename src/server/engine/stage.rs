@@ -331,7 +331,7 @@ impl Stage {
         audience: Audience,
         wire: Wire,
         counted: Watching,
-    ) -> Result<BoxStream<'static, Bytes>, AppError> {
+    ) -> Result<ViewerFeed, AppError> {
         let mut changed = self.changed.subscribe();
         loop {
             {
@@ -364,13 +364,69 @@ impl Stage {
             seat.cursor = ring.end();
             seat.pending = seat.own(frames);
         }
-        Ok(futures::stream::unfold(seat, |mut seat| async move {
-            let chunk = seat.next().await?;
-            Some((chunk, seat))
+        Ok(ViewerFeed {
+            seat,
+            held: Vec::new(),
+        })
+    }
+
+    /// Told after every change to the ring.
+    fn changes(&self) -> watch::Receiver<u64> {
+        self.changed.subscribe()
+    }
+}
+
+/// One viewer's feed of a stage: read as a stream (`into_stream`), or
+/// without waiting by a writer that serves many viewers of the same stage
+/// at once (`take`, woken by `changes`).
+pub struct ViewerFeed {
+    seat: Seat,
+    /// What must live as long as the viewer does (its address's slot).
+    held: Vec<Box<dyn Send + Sync>>,
+}
+
+impl ViewerFeed {
+    /// Keeps `x` until the feed is dropped.
+    pub fn hold(mut self, x: impl Send + Sync + 'static) -> ViewerFeed {
+        self.held.push(Box::new(x));
+        self
+    }
+
+    /// The viewer's chunks as they come; the stream ends with the feed.
+    pub fn into_stream(self) -> BoxStream<'static, Bytes> {
+        futures::stream::unfold(self, |mut feed| async move {
+            let chunk = feed.seat.next().await?;
+            Some((chunk, feed))
         })
         // Polled again after its end, it answers the end again.
         .fuse()
-        .boxed())
+        .boxed()
+    }
+
+    /// Everything new for this viewer now, as one chunk, without waiting.
+    pub fn take(&mut self) -> Option<Bytes> {
+        if self.seat.pending.is_none() && !self.seat.done {
+            self.seat.read();
+        }
+        self.seat.pending.take()
+    }
+
+    /// Nothing more comes: the run ended, or (for the public) the link
+    /// was revoked, and everything was taken.
+    pub fn is_done(&self) -> bool {
+        self.seat.done && self.seat.pending.is_none()
+    }
+
+    /// Which stage this feed reads: feeds with the same key change
+    /// together.
+    pub fn stage_key(&self) -> usize {
+        Arc::as_ptr(&self.seat.stage) as usize
+    }
+
+    /// Told (with a new value) whenever the stage may have something new
+    /// for this feed; closed once the stage is gone.
+    pub fn changes(&self) -> watch::Receiver<u64> {
+        self.seat.stage.changes()
     }
 }
 
@@ -520,13 +576,14 @@ impl Seat {
     }
 }
 
+/// Stages driven by hand, for the tests of this module and of what
+/// writes stages to viewers (`fan_out`).
 #[cfg(test)]
-mod tests {
+pub(crate) mod testing {
     use super::*;
     use crate::model::backroom::{event_id, BackroomState};
-    use futures::FutureExt;
 
-    fn turn_start(turn: i64) -> RoomFrame {
+    pub fn turn_start(turn: i64) -> RoomFrame {
         RoomFrame {
             id: event_id(turn, 0),
             event: RoomEvent::TurnStart {
@@ -540,7 +597,7 @@ mod tests {
         }
     }
 
-    fn delta(turn: i64, end: u64, text: &str) -> RoomFrame {
+    pub fn delta(turn: i64, end: u64, text: &str) -> RoomFrame {
         RoomFrame {
             id: event_id(turn, end),
             event: RoomEvent::Delta {
@@ -550,7 +607,8 @@ mod tests {
         }
     }
 
-    fn stage() -> (Arc<Stage>, Arc<Count>) {
+    /// A running stage viewers may join, and its viewer count.
+    pub fn stage() -> (Arc<Stage>, Arc<Count>) {
         let count = Arc::new(Count::default());
         let stage = Arc::new(Stage::new(count.clone()));
         stage.push([RoomFrame {
@@ -565,6 +623,32 @@ mod tests {
         stage.prime();
         (stage, count)
     }
+
+    pub fn push(stage: &Stage, frames: impl IntoIterator<Item = RoomFrame>) {
+        stage.push(frames);
+    }
+
+    /// Nothing more comes: every feed ends once it has everything.
+    pub fn end(stage: &Stage) {
+        stage.end();
+    }
+
+    /// The owner's feed from the start, counted.
+    pub async fn feed(stage: &Arc<Stage>, count: &Arc<Count>, wire: Wire) -> ViewerFeed {
+        stage
+            .clone()
+            .join(0, Audience::Owner, wire, count.watch())
+            .await
+            .expect("a primed stage takes viewers")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testing::{delta, stage, turn_start};
+    use super::*;
+    use crate::model::backroom::event_id;
+    use futures::FutureExt;
 
     /// Everything the stream has ready now.
     fn ready(s: &mut BoxStream<'static, Bytes>) -> Vec<Bytes> {
@@ -588,11 +672,13 @@ mod tests {
         let mut a = stage
             .clone()
             .join(0, Audience::Owner, Wire::Sse, count.watch())
-            .await?;
+            .await?
+            .into_stream();
         let mut b = stage
             .clone()
             .join(0, Audience::Owner, Wire::Sse, count.watch())
-            .await?;
+            .await?
+            .into_stream();
         ready(&mut a);
         ready(&mut b);
         stage.push([turn_start(3), delta(3, 5, "Hello")]);
@@ -613,7 +699,8 @@ mod tests {
         let mut slow = stage
             .clone()
             .join(0, Audience::Owner, Wire::Lines, count.watch())
-            .await?;
+            .await?
+            .into_stream();
         ready(&mut slow);
         stage.push([turn_start(3)]);
         let mut at = 0;
@@ -646,7 +733,8 @@ mod tests {
         let mut v = stage
             .clone()
             .join(event_id(3, 3), Audience::Owner, Wire::Lines, count.watch())
-            .await?;
+            .await?
+            .into_stream();
         ready(&mut v);
         stage.push([turn_start(3), delta(3, 5, "Hello"), delta(3, 8, " yo")]);
         let got = text(&ready(&mut v));
@@ -666,11 +754,13 @@ mod tests {
                 Wire::Sse,
                 count.watch(),
             )
-            .await?;
+            .await?
+            .into_stream();
         let mut owner = stage
             .clone()
             .join(0, Audience::Owner, Wire::Sse, count.watch())
-            .await?;
+            .await?
+            .into_stream();
         assert!(!text(&ready(&mut public)).contains("why"));
         assert!(text(&ready(&mut owner)).contains("why"));
         stage.push([turn_start(3)]);

@@ -11,7 +11,7 @@ use crate::error::{AppError, ErrorBody};
 use crate::model::backroom::BackroomView;
 use crate::server::actions::backrooms;
 use crate::server::auth::caller::Caller;
-use crate::server::engine::rooms::Wire;
+use crate::server::engine::rooms::{ViewerFeed, Wire};
 use crate::server::rest::query::ApiQuery;
 use crate::server::services::backrooms::Published;
 use crate::server::site;
@@ -165,10 +165,11 @@ pub async fn events(
     headers: HeaderMap,
     ApiQuery(q): ApiQuery<ResumeParams>,
 ) -> Result<Response, AppError> {
-    open_events(&state, token, peer, &headers, q.after).await
+    let feed = open_events(&state, token, peer, &headers, q.after).await?;
+    Ok(super::sse::stream(feed.into_stream()))
 }
 
-/// The stream of `/b/{token}/events` for a viewer at `peer`, through the
+/// The feed of `/b/{token}/events` for a viewer at `peer`, through the
 /// router or straight off a new connection's socket (`raw_sse`).
 pub(crate) async fn open_events(
     state: &AppState,
@@ -176,11 +177,10 @@ pub(crate) async fn open_events(
     peer: SocketAddr,
     headers: &HeaderMap,
     after: Option<String>,
-) -> Result<Response, AppError> {
+) -> Result<ViewerFeed, AppError> {
     let after = last_event_id(headers, after)?;
     let address = crate::server::client::address(peer.ip(), headers, &state.config.trusted_proxies);
-    let stream = backrooms::follow_public(state, token, after, address, Wire::Sse).await?;
-    Ok(super::sse::stream(stream))
+    backrooms::follow_public(state, token, after, address, Wire::Sse).await
 }
 
 /// The routes of this module, each documented in the OpenAPI document.

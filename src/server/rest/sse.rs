@@ -2,6 +2,7 @@
 //! event with its resume id (what `Last-Event-ID` sends back), an optional
 //! event name and its JSON, with a keep-alive comment every 15 s.
 
+use axum::http::header::{HeaderName, CACHE_CONTROL, CONTENT_TYPE};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use futures::stream::{BoxStream, Stream, StreamExt};
 use serde::Serialize;
@@ -35,16 +36,18 @@ where
     Sse::new(events).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
 }
 
+/// The headers of a stream already in Server-Sent Events form.
+pub const STREAM_HEADERS: [(HeaderName, &str); 2] = [
+    (CONTENT_TYPE, "text/event-stream"),
+    (CACHE_CONTROL, "no-cache"),
+];
+
 /// A stream already in Server-Sent Events form (a backroom's shared
 /// stage writes its own, with its keep-alives).
 pub fn stream(body: BoxStream<'static, axum::body::Bytes>) -> axum::response::Response {
-    use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
     use axum::response::IntoResponse;
     (
-        [
-            (CONTENT_TYPE, "text/event-stream"),
-            (CACHE_CONTROL, "no-cache"),
-        ],
+        STREAM_HEADERS,
         axum::body::Body::from_stream(body.map(Ok::<_, Infallible>)),
     )
         .into_response()
