@@ -437,6 +437,33 @@ fn trim(ring: &mut Ring) {
     }
 }
 
+/// Chunks joined into one: one alone is handed on as it is (the shared
+/// encoding itself), with no allocation.
+#[derive(Default)]
+struct Joined {
+    first: Option<Bytes>,
+    more: Vec<u8>,
+}
+
+impl Joined {
+    fn push(&mut self, chunk: Bytes) {
+        match self.first.take() {
+            None if self.more.is_empty() => self.first = Some(chunk),
+            first => {
+                if let Some(first) = first {
+                    self.more.extend_from_slice(&first);
+                }
+                self.more.extend_from_slice(&chunk);
+            }
+        }
+    }
+
+    fn done(self) -> Option<Bytes> {
+        self.first
+            .or_else(|| (!self.more.is_empty()).then(|| Bytes::from(self.more)))
+    }
+}
+
 /// One viewer: where it is in the ring and what it has been sent.
 struct Seat {
     stage: Arc<Stage>,
@@ -525,7 +552,7 @@ impl Seat {
             self.cursor = end;
             self.pending = self.own(frames);
         } else {
-            let mut chunks: Vec<Bytes> = Vec::new();
+            let mut chunks = Joined::default();
             let from = (self.cursor - ring.first) as usize;
             for e in ring.entries.range(from..) {
                 self.cursor += 1;
@@ -547,11 +574,7 @@ impl Seat {
                     break;
                 }
             }
-            self.pending = match chunks.len() {
-                0 => None,
-                1 => chunks.pop(),
-                _ => Some(Bytes::from(chunks.concat())),
-            };
+            self.pending = chunks.done();
         }
         if ring.ended && self.cursor >= end {
             self.done = true;
