@@ -202,10 +202,7 @@ fn scan(carry: &mut Vec<u8>, at: u64, seen: &mut Seen) {
     let mut from = 0;
     while let Some(p) = find(&lines[from..], b"\"text\":\"t") {
         let start = from + p + 9;
-        let digits = lines[start..]
-            .iter()
-            .take_while(|b| b.is_ascii_digit())
-            .count();
+        let digits = digits_at(lines, start);
         if let Ok(t) = std::str::from_utf8(&lines[start..start + digits])
             .unwrap_or("")
             .parse::<u64>()
@@ -216,10 +213,7 @@ fn scan(carry: &mut Vec<u8>, at: u64, seen: &mut Seen) {
             let mut k = start + digits;
             while let Some(q) = find(&lines[k..], b" t") {
                 let d0 = k + q + 2;
-                let d = lines[d0..]
-                    .iter()
-                    .take_while(|b| b.is_ascii_digit())
-                    .count();
+                let d = digits_at(lines, d0);
                 if d == 0 {
                     break;
                 }
@@ -233,6 +227,11 @@ fn scan(carry: &mut Vec<u8>, at: u64, seen: &mut Seen) {
         from = start + digits;
     }
     carry.drain(..=end);
+}
+
+/// How many ASCII digits `s` has from `at` on.
+fn digits_at(s: &[u8], at: usize) -> usize {
+    s[at..].iter().take_while(|b| b.is_ascii_digit()).count()
 }
 
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
