@@ -140,6 +140,12 @@ enum Served {
 #[derive(Default)]
 struct Group {
     viewers: HashMap<u64, Viewer>,
+    /// Viewers let go whose sockets are yet to be closed. A close is a
+    /// send of its own, so no more than `BATCH` are closed between two
+    /// passes (the rest when no pass is due): when a run ends, the viewers
+    /// still waiting for its last words are not held up by closing all
+    /// those the end has reached.
+    closing: Vec<Viewer>,
     waits: FuturesUnordered<BoxFuture<'static, Wake>>,
     ids: u64,
 }
@@ -170,19 +176,19 @@ async fn write(
                 stage_open = changed.is_ok();
                 changes.borrow_and_update();
                 group.pass().await;
+                // Under load the stage has changed again by the end of a
+                // pass, and this branch would come first every time: what
+                // else is due gets a turn between two passes.
+                group.close_some();
+                group.wake_ready();
             }
-            Some(wake) = group.waits.next(), if !group.waits.is_empty() => match wake {
-                Wake::Writable(id) => {
-                    if let Some(v) = group.viewers.get_mut(&id) {
-                        let served = serve(v);
-                        group.settle(id, served);
-                    }
-                }
-                Wake::Gone(id) => group.let_go(id),
-                Wake::Forgotten => {}
-            },
+            () = std::future::ready(()), if !group.closing.is_empty() => {
+                group.close_some();
+                tokio::task::yield_now().await;
+            }
+            Some(wake) = group.waits.next(), if !group.waits.is_empty() => group.wake(wake),
         }
-        if group.viewers.is_empty() {
+        if group.viewers.is_empty() && group.closing.is_empty() {
             let mut writers = inner.writers.lock().unwrap_or_else(|e| e.into_inner());
             match incoming.try_recv() {
                 Ok((socket, feed)) => {
@@ -205,7 +211,7 @@ async fn write(
     while let Ok((socket, _)) = incoming.try_recv() {
         let _ = socket2::SockRef::from(&socket).shutdown(Shutdown::Write);
     }
-    for v in group.viewers.into_values() {
+    for v in group.viewers.into_values().chain(group.closing) {
         close(v);
     }
 }
@@ -263,6 +269,31 @@ impl Group {
         }
     }
 
+    /// Acts on what a viewer's own wait came to.
+    fn wake(&mut self, wake: Wake) {
+        match wake {
+            Wake::Writable(id) => {
+                if let Some(v) = self.viewers.get_mut(&id) {
+                    let served = serve(v);
+                    self.settle(id, served);
+                }
+            }
+            Wake::Gone(id) => self.let_go(id),
+            Wake::Forgotten => {}
+        }
+    }
+
+    /// Acts on up to `BATCH` waits that have come to something, without
+    /// waiting for any.
+    fn wake_ready(&mut self) {
+        for _ in 0..BATCH {
+            match self.waits.next().now_or_never() {
+                Some(Some(wake)) => self.wake(wake),
+                _ => return,
+            }
+        }
+    }
+
     fn settle(&mut self, id: u64, served: Served) {
         match served {
             Served::Idle => {}
@@ -277,6 +308,14 @@ impl Group {
 
     fn let_go(&mut self, id: u64) {
         if let Some(v) = self.viewers.remove(&id) {
+            self.closing.push(v);
+        }
+    }
+
+    /// Closes up to `BATCH` of the viewers let go.
+    fn close_some(&mut self) {
+        let from = self.closing.len().saturating_sub(BATCH);
+        for v in self.closing.drain(from..) {
             close(v);
         }
     }
