@@ -110,8 +110,9 @@ async fn connect(i: usize, port: u16, path: &str) -> Option<std::net::TcpStream>
 /// its sockets without ever sleeping. On loopback the server's `send`
 /// wakes a sleeping reader itself (an interrupt to the other core, paid
 /// in the server's time); ten thousand remote viewers would never cost
-/// it that. Each read is timed as it returns. `ready` is told as each
-/// viewer's catch-up (its first chunk) arrives.
+/// it that. Each delta is timed at its arrival in the socket
+/// (`read_stamped`), and how long after that it was read is kept apart.
+/// `ready` is told as each viewer's catch-up (its first chunk) arrives.
 fn read_all(
     n: usize,
     arrivals: std::sync::mpsc::Receiver<Arrival>,

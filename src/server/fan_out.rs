@@ -9,7 +9,9 @@
 //! its own until the socket takes more, so it never holds up the others;
 //! meanwhile its feed may skip it ahead, and one that takes nothing for
 //! [`STALL`] is let go. Each socket is also watched for its viewer hanging
-//! up, so the viewer stops counting at once.
+//! up, so the viewer stops counting at once when the room is quiet, and
+//! by the end of the next pass while it streams: a writer acts on these
+//! waits, and closes the viewers it let go, between two passes.
 
 use crate::server::engine::rooms::ViewerFeed;
 use axum::body::Bytes;
